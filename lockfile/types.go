@@ -1,0 +1,85 @@
+package lockfile
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/seedform/seedform/spec"
+)
+
+// FileName is the lock file's name in the configuration directory.
+const FileName = "seedform.lock.json"
+
+// SchemaVersion is the lock and manifest format this build writes. A file
+// with a higher version is refused, never overwritten.
+const SchemaVersion = 1
+
+// Lock is seedform.lock.json: what was generated, from which spec.
+type Lock struct {
+	Version int `json:"version"`
+	// Assets is keyed by asset address; encoding/json writes map keys sorted.
+	Assets map[string]*Entry `json:"assets"`
+}
+
+// Entry records one generated asset.
+type Entry struct {
+	Kind string `json:"kind"` // "image" or "image_set"
+	// SpecHash is the hash the asset was generated from, upstream content
+	// folded in (pipeline decides how).
+	SpecHash string `json:"spec_hash"`
+	// Spec is the resolved spec the hash was made from, kept so that a plan
+	// can say which attributes changed.
+	Spec spec.HashInput `json:"spec"`
+	// Upstream maps each upstream asset address to the sha256 of its
+	// outputs that went into SpecHash.
+	Upstream map[string]string `json:"upstream,omitempty"`
+	// Path (image) or Dir (image_set), relative to the output directory.
+	Path     string   `json:"path,omitempty"`
+	Dir      string   `json:"dir,omitempty"`
+	Provider string   `json:"provider"`
+	Model    string   `json:"model,omitempty"` // as the API reported it
+	Outputs  []Output `json:"outputs"`
+	// Failed lists the slots of a set that came back as errors.
+	Failed    []FailedSlot `json:"failed,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	Usage     *Usage       `json:"usage,omitempty"`
+}
+
+// Output is one generated file.
+type Output struct {
+	// Path is a slash path relative to the output directory.
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+	Format string `json:"format"` // "png" or "jpeg"
+}
+
+// FailedSlot is one image of a set that the API reported as failed.
+type FailedSlot struct {
+	Index   int    `json:"index"`
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+}
+
+// Usage is what the API reported as used; every field is optional.
+type Usage struct {
+	GeneratedImages int `json:"generated_images,omitempty"`
+	OutputTokens    int `json:"output_tokens,omitempty"`
+	TotalTokens     int `json:"total_tokens,omitempty"`
+}
+
+// Manifest is what apps consume: every asset's files and metadata.
+type Manifest struct {
+	Version int `json:"version"`
+	// Assets is keyed by asset address.
+	Assets map[string]*ManifestEntry `json:"assets"`
+}
+
+// ManifestEntry is one asset in the manifest.
+type ManifestEntry struct {
+	Files []Output `json:"files"`
+	// Meta is the user's meta attribute, as canonical JSON.
+	Meta json.RawMessage `json:"meta,omitempty"`
+}

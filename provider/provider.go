@@ -1,0 +1,69 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/seedform/seedform/spec"
+)
+
+// Provider turns one asset spec into image files. Implementations are safe
+// for concurrent use; the pipeline bounds how many calls run at once.
+type Provider interface {
+	Generate(ctx context.Context, req *Request) (*Result, error)
+}
+
+// Request is one asset to generate.
+type Request struct {
+	Asset *spec.Asset
+	// SpecHash is the effective hash, upstream content folded in; the
+	// placeholder draws from it so that its output is deterministic.
+	SpecHash string
+	// References are the asset's reference images, resolved to local
+	// files (absolute paths) or URLs, in the order the config lists them.
+	References []Ref
+	// StageDir is a directory on the same file system as the outputs where
+	// the provider writes its files (and anything it must keep to recover
+	// a paid response after a crash).
+	StageDir string
+	// Events, when not nil, is told of progress.
+	Events Events
+}
+
+// Ref is one resolved reference image: a local file or a URL.
+type Ref struct {
+	File string
+	URL  string
+}
+
+// Events receives progress from inside one Generate call.
+type Events interface {
+	// ImageReady is called as each image of the request is written.
+	ImageReady(index int, width, height int)
+}
+
+// Image is one finished image, complete and synced in StageDir.
+type Image struct {
+	Index         int // the slot, 0-based, counted over failures too
+	TempPath      string
+	Width, Height int
+	Format        string // "png" or "jpeg"
+	SHA256        string // hex
+	Bytes         int64
+}
+
+// SlotError is one image of a set that failed while others succeeded.
+type SlotError struct {
+	Index         int
+	Code, Message string
+}
+
+// Result is what one Generate call produced.
+type Result struct {
+	Images []Image
+	Failed []SlotError
+	// Model is the model id the API reported, if any.
+	Model           string
+	GeneratedImages int
+	OutputTokens    int
+	TotalTokens     int
+}
