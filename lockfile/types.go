@@ -40,9 +40,12 @@ type Entry struct {
 	Model    string   `json:"model,omitempty"` // as the API reported it
 	Outputs  []Output `json:"outputs"`
 	// Failed lists the slots of a set that came back as errors.
-	Failed    []FailedSlot `json:"failed,omitempty"`
-	CreatedAt time.Time    `json:"created_at"`
-	Usage     *Usage       `json:"usage,omitempty"`
+	Failed []FailedSlot `json:"failed,omitempty"`
+	// PreventDestroy copies lifecycle.prevent_destroy, so that removing
+	// the block does not remove the protection with it.
+	PreventDestroy bool      `json:"prevent_destroy,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	Usage          *Usage    `json:"usage,omitempty"`
 }
 
 // Output is one generated file.

@@ -1,0 +1,15 @@
+// Package lockfile owns the files seedform writes about what it generated:
+// seedform.lock.json (one entry per asset address: the spec it was made
+// from, its hash and its output files) and the manifest apps consume.
+//
+// It reads them strictly, so that the rest of seedform can trust what Read
+// returns; encodes them deterministically, so that a change to one asset
+// changes only its lines; and writes them atomically, batching the
+// concurrent updates of an apply into few writes (Recorder). It also owns
+// the local state directory (.seedform): the process lock that keeps two
+// applies apart and the stat cache that spares plan from re-hashing
+// unchanged files.
+//
+// It knows nothing of HCL, plans or providers: deciding what an entry means
+// is the pipeline's job.
+package lockfile

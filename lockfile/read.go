@@ -1,0 +1,213 @@
+package lockfile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+)
+
+// VersionError is a lock or manifest written by a newer seedform. The
+// caller must stop and must not overwrite the file: this build would drop
+// what it does not understand.
+type VersionError struct {
+	Path    string
+	Version int
+}
+
+func (e *VersionError) Error() string {
+	return fmt.Sprintf("%s: written by a newer seedform (schema %d; this build reads up to %d): upgrade seedform",
+		e.Path, e.Version, SchemaVersion)
+}
+
+// NewLock returns an empty lock of the current schema.
+func NewLock() *Lock {
+	return &Lock{Version: SchemaVersion, Assets: map[string]*Entry{}}
+}
+
+// NewManifest returns an empty manifest of the current schema.
+func NewManifest() *Manifest {
+	return &Manifest{Version: SchemaVersion, Assets: map[string]*ManifestEntry{}}
+}
+
+// Read loads and validates the lock at path. A missing file is an empty
+// lock: nothing has been generated yet.
+func Read(path string) (*Lock, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return NewLock(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseLock(path, data)
+}
+
+// ParseLock decodes and validates a lock read from path (named in errors).
+func ParseLock(path string, data []byte) (*Lock, error) {
+	version, assets, err := decode[*Entry](path, data)
+	if err != nil {
+		return nil, err
+	}
+	l := Lock{Version: version, Assets: assets}
+	if err := l.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, e := range l.Assets {
+		e.normalize()
+	}
+	return &l, nil
+}
+
+// ReadManifest loads and validates the manifest at path. A missing file is
+// an empty manifest.
+func ReadManifest(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return NewManifest(), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseManifest(path, data)
+}
+
+// ParseManifest decodes and validates a manifest read from path (named in errors).
+func ParseManifest(path string, data []byte) (*Manifest, error) {
+	version, assets, err := decode[*ManifestEntry](path, data)
+	if err != nil {
+		return nil, err
+	}
+	m := Manifest{Version: version, Assets: assets}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for addr, e := range m.Assets {
+		meta, err := canonicalMeta(e.Meta)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: meta: %w", path, addr, err)
+		}
+		e.Meta = meta
+	}
+	return &m, nil
+}
+
+// decode reads a lock or manifest document: a version and assets keyed
+// by address.
+func decode[E any](path string, data []byte) (version int, assets map[string]E, err error) {
+	var doc struct {
+		Version *int         `json:"version"`
+		Assets  map[string]E `json:"assets"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		// A newer schema may no longer fit this build's types: report it
+		// as newer rather than as whatever field changed.
+		var head struct {
+			Version int `json:"version"`
+		}
+		if json.Unmarshal(data, &head) == nil && head.Version > SchemaVersion {
+			return 0, nil, &VersionError{Path: path, Version: head.Version}
+		}
+		return 0, nil, jsonError(path, data, err)
+	}
+	switch {
+	case doc.Version == nil:
+		return 0, nil, fmt.Errorf("%s: not a seedform file: \"version\" is missing", path)
+	case *doc.Version > SchemaVersion:
+		return 0, nil, &VersionError{Path: path, Version: *doc.Version}
+	case *doc.Version < 1:
+		return 0, nil, fmt.Errorf("%s: unknown schema version %d", path, *doc.Version)
+	case doc.Assets == nil:
+		return 0, nil, fmt.Errorf("%s: \"assets\" is missing", path)
+	}
+	return *doc.Version, doc.Assets, nil
+}
+
+// jsonError names the file and, where encoding/json knows it, the line and
+// column of the problem.
+func jsonError(path string, data []byte, err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		if syntax.Offset >= int64(len(data)) {
+			line, col := position(data, syntax.Offset)
+			return fmt.Errorf("%s:%d:%d: file is truncated or empty: %v", path, line, col, err)
+		}
+		// Offset counts the offending byte: point at it, not after it.
+		line, col := position(data, syntax.Offset-1)
+		return fmt.Errorf("%s:%d:%d: invalid JSON: %v", path, line, col, err)
+	case errors.As(err, &typ):
+		line, col := position(data, typ.Offset)
+		field := typ.Field
+		if field == "" {
+			field = "the top level"
+		}
+		return fmt.Errorf("%s:%d:%d: %s must be %s, not %s", path, line, col, field, jsonKind(typ.Type), typ.Value)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// jsonKind names the JSON value a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a different type"
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = 1 + len(before) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, col
+}
+
+// canonicalMeta compacts meta so that a file read and written again is
+// unchanged byte for byte; JSON null and absent are the same thing.
+func canonicalMeta(meta json.RawMessage) (json.RawMessage, error) {
+	if len(meta) == 0 {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, meta); err != nil {
+		return nil, err
+	}
+	if buf.String() == "null" {
+		return nil, nil
+	}
+	return buf.Bytes(), nil
+}
+
+// normalize makes the empty optional lists and maps nil, as they are
+// after an omitempty round trip and as spec.Asset.HashInput builds them, so
+// that entries compare equal however they were written.
+func (e *Entry) normalize() {
+	if len(e.Spec.References) == 0 {
+		e.Spec.References = nil
+	}
+	if len(e.Upstream) == 0 {
+		e.Upstream = nil
+	}
+	if len(e.Failed) == 0 {
+		e.Failed = nil
+	}
+}

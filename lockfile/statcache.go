@@ -1,0 +1,178 @@
+package lockfile
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// statCacheFile is the stat cache's name in the state directory.
+const statCacheFile = "statcache.json"
+
+// racyWindow is how recent a modification may be for its hash to be
+// cached. A file changed again within the file system's timestamp
+// granularity after being hashed keeps its size and mtime; refusing recent
+// files (git's "racy clean" problem) keeps such a change from hiding.
+const racyWindow = 2 * time.Second
+
+// StatCache remembers the sha256 of files by path, size and modification
+// time, so that plan does not re-read large files that have not changed.
+// It is local state: a missing or damaged cache only costs re-hashing.
+// It is safe for concurrent use.
+type StatCache struct {
+	path string
+	now  func() time.Time
+
+	mu      sync.Mutex
+	entries map[string]statEntry
+	// used marks the entries looked up or stored in this run; Save keeps
+	// only those, so entries of deleted files do not pile up.
+	used  map[string]bool
+	dirty bool
+}
+
+type statEntry struct {
+	Size    int64  `json:"size"`
+	ModTime int64  `json:"mtime_ns"`
+	SHA256  string `json:"sha256"`
+}
+
+type statCacheFileV1 struct {
+	Version int                  `json:"version"`
+	Files   map[string]statEntry `json:"files"`
+}
+
+// LoadStatCache reads <stateDir>/statcache.json. A missing or unreadable
+// cache is an empty one.
+func LoadStatCache(stateDir string) *StatCache {
+	c := &StatCache{
+		path:    filepath.Join(stateDir, statCacheFile),
+		now:     time.Now,
+		entries: map[string]statEntry{},
+		used:    map[string]bool{},
+	}
+	data, err := os.ReadFile(c.path)
+	if err != nil {
+		return c
+	}
+	var f statCacheFileV1
+	if json.Unmarshal(data, &f) != nil || f.Version != 1 {
+		return c
+	}
+	for p, e := range f.Files {
+		if validHex(e.SHA256) && e.Size >= 0 {
+			c.entries[p] = e
+		}
+	}
+	return c
+}
+
+// SHA256 returns the cached hash of path if fi (a fresh stat of it) has
+// the size and modification time the hash was taken at.
+func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[path]
+	if !ok || e.Size != fi.Size() || e.ModTime != fi.ModTime().UnixNano() {
+		return "", false
+	}
+	c.used[path] = true
+	return e.SHA256, true
+}
+
+// Put records that path, as described by fi, hashes to sha (lowercase
+// hex). A file modified in the last moments is not cached (see racyWindow).
+func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.now().Sub(fi.ModTime()) < racyWindow {
+		if _, ok := c.entries[path]; ok {
+			delete(c.entries, path)
+			c.dirty = true
+		}
+		return
+	}
+	e := statEntry{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), SHA256: sha}
+	if old, ok := c.entries[path]; !ok || old != e {
+		c.entries[path] = e
+		c.dirty = true
+	}
+	c.used[path] = true
+}
+
+// Save writes the cache atomically if Put changed it, keeping only the
+// entries used since it was loaded.
+func (c *StatCache) Save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.dirty {
+		return nil
+	}
+	f := statCacheFileV1{Version: 1, Files: make(map[string]statEntry, len(c.used))}
+	for p := range c.used {
+		if e, ok := c.entries[p]; ok {
+			f.Files[p] = e
+		}
+	}
+	data, err := encodeJSON(&f)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return err
+	}
+	if err := WriteFile(c.path, data); err != nil {
+		return err
+	}
+	c.dirty = false
+	return nil
+}
+
+// Hash returns the sha256 (lowercase hex) and size of the regular file at
+// path, from the cache when its size and mtime match, else by reading it
+// and caching the result.
+func (c *StatCache) Hash(path string) (sha256hex string, size int64, err error) {
+	// Stat before reading: if the file changes while it is hashed, its new
+	// mtime will not match the one cached, so the stale hash is never used.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return "", 0, fmt.Errorf("%s is not a regular file", path)
+	}
+	if sha, ok := c.SHA256(path, fi); ok {
+		return sha, fi.Size(), nil
+	}
+	sha, size, err := HashFile(path)
+	if err != nil {
+		return "", 0, err
+	}
+	if size == fi.Size() {
+		c.Put(path, fi, sha)
+	}
+	return sha, size, nil
+}
+
+// HashFile streams path through sha256 and returns the lowercase hex
+// digest and the number of bytes read.
+func HashFile(path string) (sha256hex string, size int64, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	size, err = io.Copy(h, f)
+	if err != nil {
+		return "", 0, fmt.Errorf("hashing %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), size, nil
+}

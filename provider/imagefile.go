@@ -1,0 +1,30 @@
+package provider
+
+import (
+	"fmt"
+	"image"
+	_ "image/gif" // registered for ProbeFile
+	_ "image/jpeg"
+	_ "image/png"
+	"os"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+)
+
+// ProbeFile reads the header of the image at path and returns its size and
+// format ("jpeg", "png", "gif", "webp", "bmp" or "tiff": the formats the
+// API takes as references) without decoding the pixels.
+func ProbeFile(path string) (width, height int, format string, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, 0, "", err
+	}
+	defer f.Close()
+	cfg, format, err := image.DecodeConfig(f)
+	if err != nil {
+		return 0, 0, "", fmt.Errorf("%s: not a readable image: %w", path, err)
+	}
+	return cfg.Width, cfg.Height, format, nil
+}
