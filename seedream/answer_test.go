@@ -1,0 +1,246 @@
+package seedream
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const key = "sk-secret-key-42"
+
+func pngB64(t *testing.T, w, h int) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b.Bytes())
+}
+
+// serve answers every request with contentType and body; body may use
+// {{IMG}} for a 16x16 PNG in base64 and {{URL}} for a URL on the server
+// that serves that PNG.
+func serve(t *testing.T, status int, contentType, body string) *Client {
+	t.Helper()
+	img := pngB64(t, 16, 16)
+	raw, _ := base64.StdEncoding.DecodeString(img)
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/img.png" {
+			if r.Header.Get("Authorization") != "" {
+				t.Error("the API key was sent to the image host")
+			}
+			w.Write(raw)
+			return
+		}
+		b := strings.ReplaceAll(body, "{{IMG}}", img)
+		b = strings.ReplaceAll(b, "{{URL}}", srv.URL+"/img.png")
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("X-Client-Request-Id", "req-1")
+		w.WriteHeader(status)
+		fmt.Fprint(w, b)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Config{BaseURL: srv.URL + "/api/v3", APIKey: key, MaxRetries: -1, ResponseFormat: FormatB64JSON})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestAnswerShapes reads answers in the shapes relays and the vendor send:
+// any field order, unknown fields, "×" sizes, SSE framing variants.
+func TestAnswerShapes(t *testing.T) {
+	const sse = "text/event-stream; charset=utf-8"
+	tests := []struct {
+		name, contentType, body string
+		want                    *Result
+		wantErr                 string
+	}{{
+		name:        "fields in any order, unknown fields, × size",
+		contentType: "application/json",
+		body: `{"usage":{"prompt_tokens":3,"generated_images":2,"total_tokens":"32"},"extra":[{"a":null}],
+			"data":[{"size":"16×16","b64_json":"{{IMG}}","revised_prompt":"x"},{"url":"{{URL}}"}],"created":17,"model":"m"}`,
+		want: &Result{Model: "m", Created: 17, RequestID: "req-1",
+			Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}, {Index: 1, Width: 16, Height: 16, Format: "png"}},
+			Usage:  Usage{GeneratedImages: 2, TotalTokens: 32}},
+	}, {
+		name:        "stream with CRLF, comments, split data lines and late image_index",
+		contentType: sse,
+		body: ": keep-alive\r\n\r\nevent: image_generation.partial_succeeded\r\ndata: {\"b64_json\":\"{{IMG}}\",\r\ndata: \"image_index\":1,\"size\":\"16x16\"}\r\n\r\n" +
+			"event: image_generation.partial_failed\ndata: {\"type\":\"image_generation.partial_failed\",\"image_index\":0,\"error\":{\"code\":\"OutputImageSensitiveContentDetected\",\"message\":\"no\"}}\n\n" +
+			"event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\",\"model\":\"m\",\"created\":5,\"usage\":{\"generated_images\":1}}\n\ndata: [DONE]\n\n",
+		want: &Result{Model: "m", Created: 5, RequestID: "req-1",
+			Images: []Image{{Index: 1, Width: 16, Height: 16, Format: "png"}},
+			Failed: []ItemError{{Index: 0, Code: "OutputImageSensitiveContentDetected", Message: "no"}},
+			Usage:  Usage{GeneratedImages: 1}},
+	}, {
+		name:        "stream without [DONE]",
+		contentType: sse,
+		body:        "data: {\"type\":\"image_generation.partial_succeeded\",\"url\":\"{{URL}}\"}\n\ndata: {\"type\":\"image_generation.completed\"}\n\n",
+		want: &Result{RequestID: "req-1",
+			Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
+	}, {
+		name:        "wrong stated size",
+		contentType: "application/json",
+		body:        `{"data":[{"b64_json":"{{IMG}}","size":"32x32"}]}`,
+		wantErr:     "image 0 is 16x16, the answer said 32x32",
+	}, {
+		name:        "no images",
+		contentType: "application/json",
+		body:        `{"data":[]}`,
+		wantErr:     "the answer holds no images",
+	}, {
+		name:        "[DONE] before completed",
+		contentType: sse,
+		body:        "data: [DONE]\n\n",
+		wantErr:     "stream ended before image_generation.completed",
+	}, {
+		name:        "error frame",
+		contentType: sse,
+		body:        "data: {\"error\":{\"code\":\"InternalServiceError\",\"message\":\"boom Request ID: abc\"}}\n\n",
+		wantErr:     "InternalServiceError: boom Request ID: abc",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := serve(t, 200, tt.contentType, tt.body)
+			res, err := c.Generate(context.Background(), &Request{Model: "ep-x", Prompt: "p", Stream: true}, Options{Dir: t.TempDir()})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("got %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range res.Images {
+				res.Images[i].Path, res.Images[i].SHA256, res.Images[i].Bytes = "", "", 0
+			}
+			if diff := cmp.Diff(tt.want, res); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestErrorAnswers reads error bodies of every shape, and checks that a
+// key the server echoes never comes out.
+func TestErrorAnswers(t *testing.T) {
+	tests := []struct {
+		status      int
+		contentType string
+		body        string
+		want        *Error
+	}{
+		{400, "application/json", `{"error":{"code":"InvalidParameter","message":"bad size. Request ID: 2025abc","param":"size","type":"BadRequest"}}`,
+			&Error{Op: "generate", StatusCode: 400, Code: "InvalidParameter", Message: "bad size. Request ID: 2025abc", Param: "size", Type: "BadRequest", RequestID: "req-1", Attempts: 1}},
+		{401, "application/json", `{"error":{"code":"AuthenticationError","message":"the key ` + key + ` is invalid"}}`,
+			&Error{Op: "generate", StatusCode: 401, Code: "AuthenticationError", Message: "the key [redacted] is invalid", RequestID: "req-1", Attempts: 1}},
+		{403, "application/xml", `<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>`,
+			&Error{Op: "generate", StatusCode: 403, Code: "AccessDenied", Message: "Request has expired", RequestID: "req-1", Attempts: 1}},
+		{429, "application/json", `{"code":"QuotaExceeded","message":"no more"}`,
+			&Error{Op: "generate", StatusCode: 429, Code: "QuotaExceeded", Message: "no more", RequestID: "req-1", Attempts: 1}},
+		{502, "text/html", "<html>\n<body>Bad gateway " + key + "</body></html>",
+			&Error{Op: "generate", StatusCode: 502, Message: "<html> <body>Bad gateway [redacted]</body></html>", RequestID: "req-1", Attempts: 1, Transient: true}},
+	}
+	for _, tt := range tests {
+		c := serve(t, tt.status, tt.contentType, tt.body)
+		_, err := c.Generate(context.Background(), &Request{Model: "ep-x", Prompt: "p"}, Options{Dir: t.TempDir()})
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Fatalf("%d: %v", tt.status, err)
+		}
+		if diff := cmp.Diff(tt.want, e); diff != "" {
+			t.Errorf("%d (-want +got):\n%s", tt.status, diff)
+		}
+		for _, f := range []string{"%v", "%+v", "%#v"} {
+			if strings.Contains(fmt.Sprintf(f, err), key) {
+				t.Errorf("%d: the key is in %s", tt.status, f)
+			}
+		}
+	}
+}
+
+func TestRetryAfterHeader(t *testing.T) {
+	now := time.Date(2025, 9, 10, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in     string
+		want   time.Duration
+		wantOK bool
+	}{
+		{"", 0, false},
+		{"3", 3 * time.Second, true},
+		{"-1", 0, false},
+		{"Wed, 10 Sep 2025 12:00:07 GMT", 7 * time.Second, true},
+		{"Wed, 10 Sep 2025 11:00:00 GMT", 0, true},
+		{"soon", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := retryAfter(tt.in, now)
+		if got != tt.want || ok != tt.wantOK {
+			t.Errorf("%q: got %v %v, want %v %v", tt.in, got, ok, tt.want, tt.wantOK)
+		}
+	}
+}
+
+// TestAdaptiveLimit walks the limit through slow start, a decrease, a
+// stale 429 and additive increase.
+func TestAdaptiveLimit(t *testing.T) {
+	l := newAdaptiveLimit(64)
+	ctx := context.Background()
+	var got []int
+	// step runs one request, with the limit in full use when saturated.
+	step := func(o outcome, saturated bool) {
+		var held []uint64
+		for saturated && len(held) < l.current()-1 {
+			e, _ := l.acquire(ctx)
+			held = append(held, e)
+		}
+		e, err := l.acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.release(e, o)
+		for _, e := range held {
+			l.release(e, outcomeNeutral)
+		}
+		got = append(got, l.current())
+	}
+	step(outcomeSuccess, false) // an unused limit does not grow
+	step(outcomeSuccess, true)  // slow start: +1 per success
+	step(outcomeSuccess, true)
+	stale, _ := l.acquire(ctx)
+	step(outcomeThrottled, false)      // 10 -> 7
+	l.release(stale, outcomeThrottled) // started before the decrease: ignored
+	got = append(got, l.current())
+	for range 7 {
+		step(outcomeSuccess, true) // +1 after 7 successes
+	}
+	step(outcomeNeutral, true)
+	want := []int{8, 9, 10, 7, 7, 7, 7, 7, 7, 7, 7, 8, 8}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("limits (-want +got):\n%s", diff)
+	}
+	for range 8 {
+		if _, err := l.acquire(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := l.acquire(cctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a ninth request got a slot under a limit of 8: %v", err)
+	}
+}

@@ -1,0 +1,364 @@
+package seedream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Config configures one Client, which is one provider instance: its limits
+// are shared by every call made through it.
+type Config struct {
+	// BaseURL is the API root: the vendor's ".../api/v3" or a relay's
+	// ".../v1"; "/images/generations" is appended.
+	BaseURL string
+	// APIKey is sent as a bearer token to BaseURL only, never to image
+	// download hosts, and never appears in an error.
+	APIKey string
+	// HTTPClient is nil for a default with connect and TLS time-outs but
+	// no header time-out: answers can take minutes.
+	HTTPClient *http.Client
+	// Parallelism bounds the generation requests in flight; default 4.
+	// The client lowers it on its own while the server answers 429.
+	Parallelism int
+	// ImagesPerMinute is the account's IPM limit; 0 means unlimited. A
+	// set request counts as many images as it may return.
+	ImagesPerMinute int
+	// MaxRetries bounds retries of transient failures per request and per
+	// download; default 4, negative for none.
+	MaxRetries int
+	// MinBackoff and MaxBackoff bound the wait between retries, which
+	// doubles from MinBackoff; default 500ms and 8s.
+	MinBackoff, MaxBackoff time.Duration
+	// Timeout bounds one attempt, headers and body; default 10 minutes.
+	Timeout time.Duration
+	// ResponseFormat is "url" (default) or "b64_json".
+	ResponseFormat string
+	// MaxImageBytes caps one image, downloaded or decoded; default 64 MiB.
+	MaxImageBytes int64
+}
+
+// Defaults for Config's zero fields.
+const (
+	DefaultParallelism   = 4
+	DefaultMaxRetries    = 4
+	DefaultMinBackoff    = 500 * time.Millisecond
+	DefaultMaxBackoff    = 8 * time.Second
+	DefaultTimeout       = 10 * time.Minute
+	DefaultMaxImageBytes = 64 << 20
+)
+
+// Response formats.
+const (
+	FormatURL     = "url"
+	FormatB64JSON = "b64_json"
+)
+
+// Client calls the image generation API. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	http     *http.Client
+	endpoint string
+	limit    *adaptiveLimit
+	rate     *rate.Limiter // nil when unlimited
+	rateMu   sync.Mutex
+
+	requests, throttled, retries, downloads atomic.Int64
+}
+
+// Stats counts what a Client did, for progress and benchmark reports.
+type Stats struct {
+	// Requests is the generation requests sent, retries included.
+	Requests int64
+	// Throttled is how many of them were answered 429.
+	Throttled int64
+	// Retries is the attempts after the first, generation and download.
+	Retries int64
+	// Downloads is the image download requests sent, retries included.
+	Downloads int64
+	// Limit is the adaptive in-flight limit now.
+	Limit int
+}
+
+// NewClient checks cfg, fills in defaults and returns a Client.
+func NewClient(cfg Config) (*Client, error) {
+	u, err := url.Parse(cfg.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("seedream: base URL %q is not an http(s) URL", cfg.BaseURL)
+	}
+	if cfg.APIKey == "" {
+		return nil, errors.New("seedream: no API key")
+	}
+	switch cfg.ResponseFormat {
+	case "":
+		cfg.ResponseFormat = FormatURL
+	case FormatURL, FormatB64JSON:
+	default:
+		return nil, fmt.Errorf("seedream: response format must be %q or %q, got %q", FormatURL, FormatB64JSON, cfg.ResponseFormat)
+	}
+	if cfg.Parallelism < 0 || cfg.ImagesPerMinute < 0 || cfg.MinBackoff < 0 || cfg.MaxBackoff < 0 || cfg.Timeout < 0 || cfg.MaxImageBytes < 0 {
+		return nil, errors.New("seedream: negative limit in config")
+	}
+	cfg.Parallelism = orDefault(cfg.Parallelism, DefaultParallelism)
+	cfg.MinBackoff = orDefault(cfg.MinBackoff, DefaultMinBackoff)
+	cfg.MaxBackoff = max(orDefault(cfg.MaxBackoff, DefaultMaxBackoff), cfg.MinBackoff)
+	cfg.Timeout = orDefault(cfg.Timeout, DefaultTimeout)
+	cfg.MaxImageBytes = orDefault(cfg.MaxImageBytes, DefaultMaxImageBytes)
+	switch {
+	case cfg.MaxRetries == 0:
+		cfg.MaxRetries = DefaultMaxRetries
+	case cfg.MaxRetries < 0:
+		cfg.MaxRetries = 0
+	}
+	c := &Client{
+		cfg:      cfg,
+		http:     cfg.HTTPClient,
+		endpoint: strings.TrimRight(cfg.BaseURL, "/") + "/images/generations",
+		limit:    newAdaptiveLimit(cfg.Parallelism),
+	}
+	if c.http == nil {
+		c.http = defaultHTTPClient(cfg.Parallelism)
+	}
+	if cfg.ImagesPerMinute > 0 {
+		// A burst of a tenth of a second's worth keeps any one-second
+		// window within about 10% of the rate (600 IPM: 11 starts at most).
+		perSecond := float64(cfg.ImagesPerMinute) / 60
+		c.rate = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
+	}
+	return c, nil
+}
+
+func orDefault[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func defaultHTTPClient(parallelism int) *http.Client {
+	dialer := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Client{Transport: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		TLSHandshakeTimeout:   30 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   max(parallelism, 16),
+		// No ResponseHeaderTimeout: headers may come only once the first
+		// image is generated. Config.Timeout bounds the whole attempt.
+	}}
+}
+
+// Stats returns the counters so far.
+func (c *Client) Stats() Stats {
+	return Stats{
+		Requests: c.requests.Load(), Throttled: c.throttled.Load(), Retries: c.retries.Load(),
+		Downloads: c.downloads.Load(), Limit: c.limit.current(),
+	}
+}
+
+// Options are per call.
+type Options struct {
+	// Dir is where the images' temp files go: the same file system as the
+	// outputs, so that the caller can rename them. Default os.TempDir().
+	Dir string
+	// OnAnswer is called once the API has answered 2xx, before any image
+	// is downloaded, so that the caller can journal the paid URLs and
+	// finish them with Download after a crash. A streamed answer calls it
+	// once per event that carries an image or a failed slot. An error
+	// stops the call: the images already on disk are returned with it.
+	OnAnswer func(Answer) error
+	// OnImage is called as each image is complete on disk.
+	OnImage func(Image)
+}
+
+// Answer is what the API answered, before anything was downloaded.
+type Answer struct {
+	Model   string
+	Created int64
+	Items   []AnswerItem
+}
+
+// AnswerItem is one slot of an answer: a URL, decoded data (URL ""), or
+// an error.
+type AnswerItem struct {
+	Index     int
+	URL, Size string
+	Error     *ItemError
+}
+
+// ItemError is one image of a set that failed while others succeeded.
+type ItemError struct {
+	Index         int
+	Code, Message string
+}
+
+// Usage is what the API reported; relays may leave any field out.
+type Usage struct {
+	GeneratedImages, OutputTokens, TotalTokens int
+}
+
+// Result is what a Generate call produced.
+type Result struct {
+	// Model is the model id the API reported.
+	Model   string
+	Created int64
+	// Images are the images on disk, by slot.
+	Images []Image
+	// Failed are the slots that came back as errors.
+	Failed    []ItemError
+	Usage     Usage
+	RequestID string
+}
+
+// Generate sends req and writes the images it returns into opts.Dir,
+// retrying transient failures. When err is not nil, a non-nil Result
+// holds images that were paid for and written before the failure; the
+// caller owns their files either way.
+func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Result, error) {
+	if err := req.check(); err != nil {
+		return nil, err
+	}
+	body, err := req.body(c.cfg.ResponseFormat)
+	if err != nil {
+		return nil, fmt.Errorf("seedream: encoding the request: %w", err)
+	}
+	if opts.Dir == "" {
+		opts.Dir = os.TempDir()
+	}
+	for attempt := 1; ; attempt++ {
+		res, e, wait := c.generateOnce(ctx, req, body, opts)
+		if e == nil {
+			return res, nil
+		}
+		e.Attempts = attempt
+		if !e.Transient || attempt > c.cfg.MaxRetries || res != nil {
+			return res, c.redact(e)
+		}
+		if err := c.sleep(ctx, attempt, wait); err != nil {
+			e.Err = errors.Join(e.Err, err)
+			e.Transient = false
+			return nil, c.redact(e)
+		}
+		c.retries.Add(1)
+	}
+}
+
+// Download fetches one image URL of a journaled answer into dir, retrying
+// transient failures. Generate uses it for every url item.
+func (c *Client) Download(ctx context.Context, url, dir string, index int) (Image, error) {
+	return c.download(ctx, url, dir, index, "")
+}
+
+func (c *Client) download(ctx context.Context, url, dir string, index int, size string) (Image, error) {
+	for attempt := 1; ; attempt++ {
+		img, e, wait := c.downloadOnce(ctx, url, dir, index)
+		if e == nil {
+			if err := img.checkSize(size); err != nil {
+				removeImages([]Image{img})
+				return Image{}, c.redact(&Error{Op: "download", Message: err.Error(), Attempts: attempt})
+			}
+			return img, nil
+		}
+		e.Attempts = attempt
+		if !e.Transient || attempt > c.cfg.MaxRetries {
+			return Image{}, c.redact(e)
+		}
+		if err := c.sleep(ctx, attempt, wait); err != nil {
+			e.Err = errors.Join(e.Err, err)
+			e.Transient = false
+			return Image{}, c.redact(e)
+		}
+		c.retries.Add(1)
+	}
+}
+
+// sleep waits before retry number attempt: exponential backoff with
+// jitter, or longer if the server asked for it with Retry-After.
+func (c *Client) sleep(ctx context.Context, attempt int, retryAfter time.Duration) error {
+	d := c.cfg.MinBackoff
+	for i := 1; i < attempt && d < c.cfg.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, c.cfg.MaxBackoff)
+	// Equal jitter: at least half the backoff, so that retries of
+	// requests that failed together spread out but do not come early.
+	d = d/2 + rand.N(d/2+1)
+	d = max(d, retryAfter)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// waitRate takes n images from the IPM budget. The request starts as soon
+// as one image's worth is there, and the rest is taken as debt that later
+// requests wait out: so a set of 5 at 10 images a second is followed by a
+// pause of half a second, and no one-second window starts much more than
+// the rate. Waiting for all n first would let the set and the requests
+// after it start in the same second.
+func (c *Client) waitRate(ctx context.Context, n int) error {
+	if c.rate == nil {
+		return nil
+	}
+	// One request's tokens are taken in one go, not interleaved with
+	// others'.
+	c.rateMu.Lock()
+	defer c.rateMu.Unlock()
+	if err := c.rate.Wait(ctx); err != nil {
+		return err
+	}
+	now := time.Now()
+	for rest := n - 1; rest > 0; {
+		k := min(rest, c.rate.Burst())
+		c.rate.ReserveN(now, k) // never fails: k <= burst
+		rest -= k
+	}
+	return nil
+}
+
+// redact removes the API key from everything e says, in case a server or
+// proxy echoed it back.
+func (c *Client) redact(e *Error) *Error {
+	key := c.cfg.APIKey
+	scrub := func(s string) string { return strings.ReplaceAll(s, key, "[redacted]") }
+	e.Code, e.Message, e.Param, e.Type, e.RequestID = scrub(e.Code), scrub(e.Message), scrub(e.Param), scrub(e.Type), scrub(e.RequestID)
+	if e.Err != nil && strings.Contains(e.Err.Error(), key) {
+		e.Err = errors.New(scrub(e.Err.Error()))
+	}
+	return e
+}
+
+// transportError builds the Error of a request that got no usable
+// answer. It is transient unless the caller's context ended.
+func transportError(ctx context.Context, op string, status int, err error) *Error {
+	if ctx.Err() != nil {
+		return &Error{Op: op, StatusCode: status, Err: ctx.Err()}
+	}
+	msg := "connection failed"
+	if status != 0 {
+		msg = "answer cut short"
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "attempt timed out"
+	}
+	return &Error{Op: op, StatusCode: status, Message: msg, Err: err, Transient: true}
+}

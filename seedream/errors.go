@@ -1,0 +1,231 @@
+package seedream
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Error is a failed call: the API's error, a transport failure, or a
+// response the client could not use. It never holds the API key.
+type Error struct {
+	// Op is "generate" or "download".
+	Op string
+	// StatusCode is the HTTP status, 0 when no response came.
+	StatusCode int
+	// Code, Message, Param and Type are the API's error fields.
+	Code, Message, Param, Type string
+	// RequestID is from the X-Client-Request-Id header or the message's
+	// "Request ID: ..." suffix.
+	RequestID string
+	// Attempts is how many HTTP requests were made, retries included.
+	Attempts int
+	// Transient is true when trying again later may succeed (429, 5xx,
+	// resets, time-outs, cut bodies). It is false when the failure is
+	// permanent or when images were already paid for and returned: a blind
+	// retry would pay for them again.
+	Transient bool
+	// Err is the underlying cause, if any (a network error, context.Canceled).
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("seedream ")
+	b.WriteString(e.Op)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
+	}
+	if e.Code != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	if e.Param != "" {
+		fmt.Fprintf(&b, " (param %s)", e.Param)
+	}
+	if e.RequestID != "" && !strings.Contains(e.Message, e.RequestID) {
+		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// IsTransient reports whether err is an *Error worth retrying later.
+func IsTransient(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Transient
+}
+
+// permanentCodes are 429 codes that waiting does not cure.
+var permanentCodes = []string{"QuotaExceeded", "SetLimitExceeded"}
+
+// transientCodes are codes worth retrying when they come inside a 2xx
+// body or a stream, where there is no HTTP status to go by.
+var transientCodes = []string{
+	"InternalServiceError", "ServerOverloaded", "RequestBurstTooFast",
+	"ModelAccountIpmRateLimitExceeded", "ModelAccountRpmRateLimitExceeded",
+	"RateLimitExceeded.EndpointRPMExceeded",
+}
+
+// transientStatus decides retries from the HTTP status and API code.
+func transientStatus(status int, code string) bool {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return !slices.Contains(permanentCodes, code)
+	case status >= 500:
+		return true
+	case status >= 200 && status < 300:
+		return slices.Contains(transientCodes, code)
+	}
+	return false
+}
+
+var requestIDSuffix = regexp.MustCompile(`Request ?I[Dd]: ?([A-Za-z0-9._-]+)`)
+
+// apiError is the API's error object.
+type apiError struct {
+	Code, Message, Param, Type string
+}
+
+// readAPIError reads the error object at j's position; unknown fields are
+// skipped and a non-object value leaves it empty.
+func readAPIError(j *jsonReader) (apiError, error) {
+	var e apiError
+	c, err := j.Peek()
+	if err != nil || c != '{' {
+		if err == nil {
+			err = j.Skip()
+		}
+		return e, err
+	}
+	err = j.Object(func(key string) error {
+		switch key {
+		case "code":
+			e.Code, err = optString(j)
+		case "message":
+			e.Message, err = optString(j)
+		case "param":
+			e.Param, err = optString(j)
+		case "type":
+			e.Type, err = optString(j)
+		default:
+			return j.Skip()
+		}
+		return err
+	})
+	return e, err
+}
+
+// maxErrorBody bounds how much of an error answer is read: enough for any
+// JSON or XML error, and a lying server cannot make the client buffer more.
+const maxErrorBody = 64 << 10
+
+var xmlField = regexp.MustCompile(`<(Code|Message)>([^<]*)</`)
+
+// errorFromResponse builds the Error of a non-2xx answer. The body may be
+// the API's JSON, an object store's XML, or a proxy's HTML or text.
+func errorFromResponse(op string, resp *http.Response) *Error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Client-Request-Id")}
+	parsed := false
+	j := newJSONReader(bytes.NewReader(body))
+	if c, err := j.Peek(); err == nil && c == '{' {
+		var top apiError
+		err := j.Object(func(key string) error {
+			switch key {
+			case "error":
+				a, err := readAPIError(j)
+				e.Code, e.Message, e.Param, e.Type = a.Code, a.Message, a.Param, a.Type
+				parsed = true
+				return err
+			case "code", "message":
+				// Some relays and object stores answer {"code","message"}.
+				s, err := optString(j)
+				if key == "code" {
+					top.Code = s
+				} else {
+					top.Message = s
+				}
+				return err
+			}
+			return j.Skip()
+		})
+		if err == nil && !parsed && (top.Code != "" || top.Message != "") {
+			e.Code, e.Message, parsed = top.Code, top.Message, true
+		}
+	}
+	if !parsed {
+		for _, m := range xmlField.FindAllSubmatch(body, -1) {
+			if string(m[1]) == "Code" {
+				e.Code = string(m[2])
+			} else {
+				e.Message = string(m[2])
+			}
+			parsed = true
+		}
+	}
+	if !parsed {
+		e.Message = excerpt(body)
+	}
+	if e.RequestID == "" {
+		if m := requestIDSuffix.FindStringSubmatch(e.Message); m != nil {
+			e.RequestID = m[1]
+		}
+	}
+	e.Transient = transientStatus(resp.StatusCode, e.Code)
+	return e
+}
+
+// excerpt is a short printable piece of an unexpected body for an error.
+func excerpt(body []byte) string {
+	s := strings.TrimSpace(strings.ToValidUTF8(string(body), "?"))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	if s == "" {
+		return "empty body"
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// retryAfter parses a Retry-After header: delay-seconds or an HTTP date.
+func retryAfter(h string, now time.Time) (time.Duration, bool) {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(h); err == nil {
+		if s < 0 {
+			return 0, false
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(h); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}

@@ -1,0 +1,106 @@
+package seedream
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+
+	// The formats the API returns (jpeg, png) and takes as references.
+	_ "image/gif"
+	_ "image/jpeg"
+	_ "image/png"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
+)
+
+// Image is one generated image, complete and synced on disk.
+type Image struct {
+	// Index is the slot in the answer, 0-based, counted over failures too.
+	Index int
+	// Path is the temp file in Options.Dir; the caller renames or removes it.
+	Path          string
+	Width, Height int
+	// Format is what the content decodes as: "jpeg", "png", ...
+	Format string
+	// SHA256 is the hex digest of the file.
+	SHA256 string
+	Bytes  int64
+}
+
+// errTooBig marks an image over MaxImageBytes.
+var errTooBig = errors.New("image larger than the limit")
+
+// spool streams r into a new temp file in dir, hashing as it writes, and
+// checks that the content is an image. At most maxBytes are accepted. On
+// error nothing is left on disk. Errors from r come back wrapped as they
+// are, so that a cut connection stays recognisable.
+func spool(dir string, index int, r io.Reader, maxBytes int64) (Image, error) {
+	f, err := os.CreateTemp(dir, "seedream-*.part")
+	if err != nil {
+		return Image{}, fmt.Errorf("image %d: %w", index, err)
+	}
+	img, err := spoolInto(f, index, r, maxBytes)
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("image %d: %w", index, cerr)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return Image{}, err
+	}
+	return img, nil
+}
+
+func spoolInto(f *os.File, index int, r io.Reader, maxBytes int64) (Image, error) {
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, maxBytes+1))
+	if err != nil {
+		return Image{}, fmt.Errorf("image %d: %w", index, err)
+	}
+	if n > maxBytes {
+		return Image{}, fmt.Errorf("image %d: %w (%d bytes)", index, errTooBig, maxBytes)
+	}
+	if err := f.Sync(); err != nil {
+		return Image{}, fmt.Errorf("image %d: %w", index, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return Image{}, fmt.Errorf("image %d: %w", index, err)
+	}
+	// DecodeConfig reads the header only: a 4K image is never decoded.
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
+	if err != nil {
+		return Image{}, fmt.Errorf("image %d: %d bytes that are not an image: %w", index, n, err)
+	}
+	return Image{
+		Index: index, Path: f.Name(), Width: cfg.Width, Height: cfg.Height,
+		Format: format, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n,
+	}, nil
+}
+
+// checkSize compares an image with the size its answer stated ("" when
+// the answer stated none, as some relays do).
+func (img Image) checkSize(stated string) error {
+	if stated == "" {
+		return nil
+	}
+	w, h, ok := ParseSize(stated)
+	if !ok {
+		return nil // a size the client cannot read is no reason to lose a paid image
+	}
+	if w != img.Width || h != img.Height {
+		return fmt.Errorf("image %d is %dx%d, the answer said %s", img.Index, img.Width, img.Height, stated)
+	}
+	return nil
+}
+
+func removeImages(imgs []Image) {
+	for _, img := range imgs {
+		os.Remove(img.Path)
+	}
+}

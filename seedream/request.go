@@ -1,0 +1,182 @@
+package seedream
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"io"
+	"os"
+	"strings"
+)
+
+// Request is one generation request, in the API's terms.
+type Request struct {
+	Model, Prompt string
+	// Size is a preset ("2K"), "WxH" or "adaptive"; "" sends none.
+	Size string
+	// Images are the reference images, each an http(s) URL or a data: URI
+	// (see ImageDataURI).
+	Images        []string
+	Seed          *int64
+	GuidanceScale *float64
+	// Watermark is always sent: the API's default is true.
+	Watermark bool
+	// MaxImages > 0 asks for sequential generation ("auto") of up to
+	// MaxImages images.
+	MaxImages int
+	Stream    bool
+	// OutputFormat is "png" or "jpeg"; "" sends none.
+	OutputFormat string
+	// OptimizePrompt is the optimize_prompt_options mode; "" sends none.
+	OptimizePrompt string
+}
+
+// params is what the model table checks of r.
+func (r *Request) params() Params {
+	return Params{
+		References: len(r.Images), Size: r.Size, Seed: r.Seed, Guidance: r.GuidanceScale,
+		MaxImages: r.MaxImages, Stream: r.Stream, OutputFormat: r.OutputFormat,
+		OptimizePrompt: r.OptimizePrompt,
+	}
+}
+
+// imagesPerCall is how many images r may produce: what the rate limit counts.
+func (r *Request) imagesPerCall() int {
+	return max(r.MaxImages, 1)
+}
+
+// wireRequest is the JSON body. Optional fields are omitted rather than
+// sent empty: a model rejects a field it does not take, even a zero one.
+type wireRequest struct {
+	Model          string          `json:"model"`
+	Prompt         string          `json:"prompt"`
+	Image          any             `json:"image,omitempty"` // a string for one, an array for several
+	Size           string          `json:"size,omitempty"`
+	Seed           *int64          `json:"seed,omitempty"`
+	GuidanceScale  *float64        `json:"guidance_scale,omitempty"`
+	Sequential     string          `json:"sequential_image_generation,omitempty"`
+	SequentialOpts *sequentialOpts `json:"sequential_image_generation_options,omitempty"`
+	Stream         bool            `json:"stream,omitempty"`
+	ResponseFormat string          `json:"response_format"`
+	Watermark      bool            `json:"watermark"`
+	OutputFormat   string          `json:"output_format,omitempty"`
+	OptimizePrompt *optimizeOpts   `json:"optimize_prompt_options,omitempty"`
+}
+
+type sequentialOpts struct {
+	MaxImages int `json:"max_images"`
+}
+
+type optimizeOpts struct {
+	Mode string `json:"mode"`
+}
+
+// body encodes r with the client's response format.
+func (r *Request) body(responseFormat string) ([]byte, error) {
+	w := wireRequest{
+		Model: r.Model, Prompt: r.Prompt, Size: r.Size, Seed: r.Seed, GuidanceScale: r.GuidanceScale,
+		Stream: r.Stream, ResponseFormat: responseFormat, Watermark: r.Watermark, OutputFormat: r.OutputFormat,
+	}
+	switch len(r.Images) {
+	case 0:
+	case 1:
+		w.Image = r.Images[0]
+	default:
+		w.Image = r.Images
+	}
+	if r.MaxImages > 0 {
+		w.Sequential = "auto"
+		w.SequentialOpts = &sequentialOpts{MaxImages: r.MaxImages}
+	}
+	if r.OptimizePrompt != "" {
+		w.OptimizePrompt = &optimizeOpts{Mode: r.OptimizePrompt}
+	}
+	return json.Marshal(w)
+}
+
+// check refuses what the API would reject, before paying for a round trip.
+// Unknown models (endpoint ids) go through unchecked.
+func (r *Request) check() error {
+	if r.Model == "" || r.Prompt == "" {
+		return errors.New("seedream: a request needs a model and a prompt")
+	}
+	for i, ref := range r.Images {
+		if !strings.HasPrefix(ref, "http://") && !strings.HasPrefix(ref, "https://") && !strings.HasPrefix(ref, "data:image/") {
+			return fmt.Errorf("seedream: reference image %d is neither an http(s) URL nor a data:image/ URI", i)
+		}
+	}
+	m, ok := LookupModel(r.Model)
+	if !ok {
+		return nil
+	}
+	var errs []error
+	for _, pe := range m.Check(r.params()) {
+		errs = append(errs, pe)
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("seedream: %s would reject the request: %w", r.Model, errors.Join(errs...))
+	}
+	return nil
+}
+
+// MaxReferenceBytes is the API's limit on one reference image.
+const MaxReferenceBytes = 30 << 20
+
+// MinReferenceSide is the API's limit: each side must be more than 14 px.
+const MinReferenceSide = 14
+
+// ImageDataURI reads a local reference image and returns it as
+// "data:image/<fmt>;base64,...". The format is sniffed from the content,
+// not the file name (the API rejects a mislabelled image), and the image
+// is checked against the API's limits: at most maxBytes (MaxReferenceBytes
+// when 0), each side more than 14 px, aspect ratio within [1/16, 16].
+func ImageDataURI(path string, maxBytes int64) (string, error) {
+	if maxBytes <= 0 {
+		maxBytes = MaxReferenceBytes
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("reference image: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("reference image: %w", err)
+	}
+	if st.Size() > maxBytes {
+		return "", fmt.Errorf("reference image %s: %d bytes, the limit is %d", path, st.Size(), maxBytes)
+	}
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
+	if err != nil {
+		return "", fmt.Errorf("reference image %s: not a jpeg, png, webp, bmp, tiff or gif image: %w", path, err)
+	}
+	if err := checkReference(cfg.Width, cfg.Height); err != nil {
+		return "", fmt.Errorf("reference image %s: %w", path, err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return "", fmt.Errorf("reference image: %w", err)
+	}
+	prefix := "data:image/" + strings.ToLower(format) + ";base64,"
+	var b strings.Builder
+	b.Grow(len(prefix) + base64.StdEncoding.EncodedLen(int(st.Size())))
+	b.WriteString(prefix)
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	if _, err := io.Copy(enc, io.LimitReader(f, maxBytes)); err != nil {
+		return "", fmt.Errorf("reference image %s: %w", path, err)
+	}
+	enc.Close()
+	return b.String(), nil
+}
+
+func checkReference(w, h int) error {
+	if w <= MinReferenceSide || h <= MinReferenceSide {
+		return fmt.Errorf("%dx%d: each side must be more than %d px", w, h, MinReferenceSide)
+	}
+	if r := float64(w) / float64(h); r > MaxAspectRatio || r < 1/MaxAspectRatio {
+		return fmt.Errorf("%dx%d: the aspect ratio must lie in [1/16, 16]", w, h)
+	}
+	return nil
+}
