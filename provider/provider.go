@@ -27,6 +27,25 @@ type Request struct {
 	StageDir string
 	// Events, when not nil, is told of progress.
 	Events Events
+	// Paid, when not nil, is called as soon as the API has answered and
+	// before anything is downloaded, with what the answer holds, so the
+	// caller can journal it: a crash after this point loses no paid image.
+	// An error from Paid aborts the call.
+	Paid func(items []PaidItem) error
+}
+
+// PaidItem is one slot of a paid answer: a URL still to download, or a
+// slot that failed.
+type PaidItem struct {
+	Index     int
+	URL       string
+	ErrorCode string
+}
+
+// Downloader is implemented by providers whose answers hold URLs, so that
+// a journaled answer can be finished after a crash with no new request.
+type Downloader interface {
+	Download(ctx context.Context, url, dir string, index int) (Image, error)
 }
 
 // Ref is one resolved reference image: a local file or a URL.

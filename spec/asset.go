@@ -24,13 +24,32 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
-	// Digest is a sha256 over every configuration file and the variable
-	// values in effect; a saved plan records it to detect a changed config.
+	// Digest is the sha256 hex of everything evaluated that a plan depends
+	// on (output dir, manifest, providers, every asset's fields, moved
+	// blocks), so that a change to the config, a variable value or a
+	// reference file changes it; a saved plan records it to detect a
+	// changed config. Source ranges are not part of it.
 	Digest string
+
+	// byAddr maps addresses to indexes in Assets once Load has built them.
+	// A hit is trusted only if Assets still holds that address there, so a
+	// Config edited or made by hand is searched in order instead.
+	byAddr map[string]int
+}
+
+// index builds the address index used by Asset.
+func (c *Config) index() {
+	c.byAddr = make(map[string]int, len(c.Assets))
+	for i, a := range c.Assets {
+		c.byAddr[a.Addr] = i
+	}
 }
 
 // Asset looks up an asset instance by address.
 func (c *Config) Asset(addr string) *Asset {
+	if i, ok := c.byAddr[addr]; ok && i < len(c.Assets) && c.Assets[i].Addr == addr {
+		return c.Assets[i]
+	}
 	for _, a := range c.Assets {
 		if a.Addr == addr {
 			return a

@@ -1,0 +1,179 @@
+package command
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/views"
+)
+
+// Version is seedform's version.
+const Version = "0.1.0"
+
+// Meta is what every command gets from the process.
+type Meta struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Env is the environment, as os.Environ.
+	Env []string
+	// Interactive is true when stdin is a terminal (apply may ask).
+	Interactive bool
+	// Terminal is true when stdout is a terminal (colours allowed).
+	Terminal bool
+	// Stop is closed on the first interrupt; ctx is cancelled on the second.
+	Stop <-chan struct{}
+
+	// Dir is the configuration directory (-chdir).
+	Dir string
+}
+
+// Getenv reads one variable from m.Env.
+func (m *Meta) Getenv(key string) string {
+	for i := len(m.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(m.Env[i], "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+type command struct {
+	synopsis string
+	run      func(ctx context.Context, m *Meta, args []string) int
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"validate": {"check the configuration; no network", runValidate},
+		"fmt":      {"rewrite *.sf.hcl in canonical form", runFmt},
+		"plan":     {"show what apply would do", runPlan},
+		"apply":    {"carry out a plan", runApply},
+		"destroy":  {"delete the outputs and lock entries", runDestroy},
+		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
+		"graph":    {"the dependency graph in DOT", runGraph},
+		"version":  {"print the version", runVersion},
+	}
+}
+
+// Run runs one seedform command line (without the program name) and
+// returns the exit code: 0 success, 1 error, 2 changes with
+// plan -detailed-exitcode.
+func Run(ctx context.Context, args []string, m *Meta) int {
+	fs := flag.NewFlagSet("seedform", flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	chdir := fs.String("chdir", ".", "switch to `DIR` before doing anything")
+	showVersion := fs.Bool("version", false, "print the version")
+	fs.Usage = func() { usage(m.Stderr) }
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 1
+	}
+	if *showVersion {
+		return runVersion(ctx, m, nil)
+	}
+	if fs.NArg() == 0 {
+		usage(m.Stderr)
+		return 1
+	}
+	name := fs.Arg(0)
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(m.Stderr, "seedform: unknown command %q\n\n", name)
+		usage(m.Stderr)
+		return 1
+	}
+	if fi, err := os.Stat(*chdir); err != nil || !fi.IsDir() {
+		fmt.Fprintf(m.Stderr, "Error: -chdir=%s is not a directory\n", *chdir)
+		return 1
+	}
+	m.Dir = *chdir
+	return cmd.run(ctx, m, fs.Args()[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: seedform [-chdir=DIR] <command> [flags]")
+	fmt.Fprintln(w)
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].synopsis)
+	}
+}
+
+func runVersion(_ context.Context, m *Meta, args []string) int {
+	if len(args) > 0 {
+		fmt.Fprintln(m.Stderr, "version takes no arguments")
+		return 1
+	}
+	fmt.Fprintf(m.Stdout, "seedform v%s\n", Version)
+	return 0
+}
+
+// newFlags makes a command's flag set; errors go to stderr.
+func newFlags(m *Meta, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	return fs
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (v *multi) String() string     { return strings.Join(*v, ",") }
+func (v *multi) Set(s string) error { *v = append(*v, s); return nil }
+
+// varFlags are -var and -var-file, kept in command-line order.
+type varFlags struct {
+	vars, files multi
+}
+
+func (v *varFlags) register(fs *flag.FlagSet) {
+	fs.Var(&v.vars, "var", "set a variable: `NAME=VALUE` (repeatable)")
+	fs.Var(&v.files, "var-file", "read variables from `FILE` (repeatable)")
+}
+
+// load reads and evaluates the configuration, rendering diagnostics to
+// the writer given (human) or the JSON view.
+func load(m *Meta, vars, varFiles []string) (*spec.Config, *spec.Loader, hcl.Diagnostics) {
+	l := spec.NewLoader()
+	cfg, diags := l.Load(m.Dir, spec.Options{Vars: vars, VarFiles: varFiles, Env: m.Env})
+	return cfg, l, diags
+}
+
+// diagWriter renders diagnostics for a command: as JSON lines when the
+// command runs with -json, else as text on stderr.
+type diagWriter struct {
+	m     *Meta
+	json  *views.JSON
+	color bool
+}
+
+func (d diagWriter) write(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	if d.json != nil {
+		d.json.Diagnostics(files, diags)
+		return
+	}
+	views.WriteDiagnostics(d.m.Stderr, files, diags, d.color)
+}
+
+// errorf reports a plain error (not tied to a source range).
+func (d diagWriter) errorf(format string, args ...any) {
+	d.write(nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf(format, args...)}})
+}

@@ -1,0 +1,267 @@
+package command
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/views"
+)
+
+// planFlags are the flags plan, apply and destroy share.
+type planFlags struct {
+	varFlags
+	targets, replace multi
+	refreshOnly      bool
+	json, noColor    bool
+	lockTimeout      time.Duration
+}
+
+func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
+	pf.varFlags.register(fs)
+	fs.Var(&pf.targets, "target", "limit the plan to `ADDR` and what it depends on (repeatable)")
+	if withReplace {
+		fs.Var(&pf.replace, "replace", "regenerate `ADDR` even if it is up to date (repeatable)")
+		fs.BoolVar(&pf.refreshOnly, "refresh-only", false, "only accept outputs edited by hand into the lock")
+	}
+	fs.BoolVar(&pf.json, "json", false, "print JSON lines instead of text")
+	fs.BoolVar(&pf.noColor, "no-color", false, "no colours in the output")
+	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "wait this long for another seedform process to finish")
+}
+
+func (pf *planFlags) options(destroy bool) pipeline.Options {
+	return pipeline.Options{
+		Targets: pf.targets, Replace: pf.replace, RefreshOnly: pf.refreshOnly, Destroy: destroy,
+		Vars: pf.vars, VarFiles: pf.files,
+	}
+}
+
+// session is one plan/apply/destroy run: its view and what it loaded.
+type session struct {
+	m      *Meta
+	human  *views.Human
+	json   *views.JSON
+	diag   diagWriter
+	files  map[string]*hcl.File
+	cfg    *spec.Config
+	ws     *pipeline.Workspace
+	unlock func()
+}
+
+func newSession(m *Meta, pf *planFlags) *session {
+	s := &session{m: m}
+	color := m.Terminal && !pf.noColor
+	if pf.json {
+		s.json = views.NewJSON(m.Stdout, Version)
+	} else {
+		s.human = &views.Human{W: m.Stdout, Color: color}
+	}
+	s.diag = diagWriter{m: m, json: s.json, color: color}
+	return s
+}
+
+// open loads the config and the workspace; with lock set it first takes
+// the process lock, held until close.
+func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Duration, holder string) bool {
+	cfg, loader, diags := load(s.m, opts.Vars, opts.VarFiles)
+	s.files = loader.Files()
+	s.diag.write(s.files, diags)
+	if diags.HasErrors() {
+		return false
+	}
+	s.cfg = cfg
+	if lock {
+		pl, err := lockfile.Acquire(filepath.Join(cfg.Dir, pipeline.StateDirName), lockTimeout, holder)
+		if err != nil {
+			s.diag.errorf("%v", err)
+			return false
+		}
+		s.unlock = func() { _ = pl.Release() }
+	}
+	ws, err := pipeline.OpenWorkspace(cfg)
+	if err != nil {
+		s.diag.errorf("%v", err)
+		return false
+	}
+	s.ws = ws
+	return true
+}
+
+func (s *session) close() {
+	if s.unlock != nil {
+		s.unlock()
+	}
+}
+
+func (s *session) plan(opts pipeline.Options) *pipeline.Plan {
+	plan, diags := pipeline.MakePlan(s.ws, opts)
+	s.diag.write(s.files, diags)
+	if diags.HasErrors() {
+		return nil
+	}
+	return plan
+}
+
+func (s *session) showPlan(p *pipeline.Plan) {
+	if s.json != nil {
+		s.json.Plan(p)
+	} else {
+		s.human.Plan(p)
+	}
+}
+
+func runPlan(_ context.Context, m *Meta, args []string) int {
+	fs := newFlags(m, "plan")
+	var pf planFlags
+	pf.register(fs, true)
+	out := fs.String("out", "", "save the plan to `FILE` for apply")
+	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	if fs.Parse(args) != nil || fs.NArg() > 0 {
+		return 1
+	}
+	s := newSession(m, &pf)
+	opts := pf.options(false)
+	if !s.open(opts, false, 0, "plan") {
+		return 1
+	}
+	plan := s.plan(opts)
+	if plan == nil {
+		return 1
+	}
+	s.showPlan(plan)
+	if err := s.ws.Stat.Save(); err != nil {
+		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
+	}
+	if *out != "" {
+		if err := pipeline.WritePlanFile(*out, plan); err != nil {
+			s.diag.errorf("saving the plan: %v", err)
+			return 1
+		}
+		if s.human != nil {
+			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: seedform apply %s\n", *out, *out)
+		}
+	}
+	if *detailed && plan.HasChanges() {
+		return 2
+	}
+	return 0
+}
+
+func runApply(ctx context.Context, m *Meta, args []string) int {
+	return apply(ctx, m, args, false)
+}
+
+func runDestroy(ctx context.Context, m *Meta, args []string) int {
+	return apply(ctx, m, args, true)
+}
+
+func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
+	name := "apply"
+	if destroy {
+		name = "destroy"
+	}
+	fs := newFlags(m, name)
+	var pf planFlags
+	pf.register(fs, !destroy)
+	autoApprove := fs.Bool("auto-approve", false, "do not ask for confirmation")
+	parallelism := fs.Int("parallelism", 10, "bound on provider calls in flight")
+	if fs.Parse(args) != nil || fs.NArg() > 1 || (destroy && fs.NArg() > 0) {
+		if fs.NArg() > 1 {
+			fmt.Fprintf(m.Stderr, "Error: %s takes at most one plan file\n", name)
+		}
+		return 1
+	}
+	s := newSession(m, &pf)
+	defer s.close()
+
+	opts := pf.options(destroy)
+	var saved *pipeline.Plan
+	if fs.NArg() == 1 {
+		planPath := fs.Arg(0)
+		if !filepath.IsAbs(planPath) {
+			planPath = filepath.Join(m.Dir, planPath)
+		}
+		var err error
+		if saved, err = pipeline.ReadPlanFile(planPath); err != nil {
+			s.diag.errorf("%v", err)
+			return 1
+		}
+		if len(pf.vars)+len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
+			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
+			return 1
+		}
+		opts = saved.Options
+	}
+	if !s.open(opts, true, pf.lockTimeout, name) {
+		return 1
+	}
+	plan := s.plan(opts)
+	if plan == nil {
+		return 1
+	}
+	if saved != nil {
+		if err := pipeline.CheckSaved(saved, plan); err != nil {
+			s.diag.errorf("%v", err)
+			return 1
+		}
+	} else {
+		s.showPlan(plan)
+	}
+	if !plan.HasChanges() {
+		return 0
+	}
+	if saved == nil && !*autoApprove && !s.confirm(name) {
+		return 1
+	}
+	providers, err := buildProviders(s.cfg, plan, m)
+	if err != nil {
+		s.diag.errorf("%v", err)
+		return 1
+	}
+	var hook pipeline.Hook = s.human
+	if s.json != nil {
+		hook = s.json
+	} else {
+		fmt.Fprintln(m.Stdout)
+	}
+	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
+		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
+	})
+	if err != nil {
+		s.diag.errorf("%v", err)
+	}
+	if res != nil {
+		if s.json != nil {
+			s.json.ApplySummary(res)
+		} else {
+			s.human.ApplySummary(res)
+		}
+	}
+	if err != nil || res == nil || res.Failed() > 0 || res.Stopped || ctx.Err() != nil {
+		return 1
+	}
+	return 0
+}
+
+// confirm asks for "yes" on a terminal; without one, apply needs -auto-approve.
+func (s *session) confirm(name string) bool {
+	if !s.m.Interactive || s.json != nil {
+		s.diag.errorf("%s needs confirmation: run it in a terminal, or pass -auto-approve (or apply a saved plan)", name)
+		return false
+	}
+	fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	line, _ := bufio.NewReader(s.m.Stdin).ReadString('\n') // EOF reads as "no"
+	if strings.TrimSpace(line) != "yes" {
+		fmt.Fprintf(s.m.Stdout, "\n%s cancelled.\n", strings.ToUpper(name[:1])+name[1:])
+		return false
+	}
+	return true
+}

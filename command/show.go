@@ -1,0 +1,82 @@
+package command
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/views"
+)
+
+func runShow(_ context.Context, m *Meta, args []string) int {
+	fs := newFlags(m, "show")
+	jsonOut := fs.Bool("json", false, "print JSON")
+	noColor := fs.Bool("no-color", false, "no colours in the output")
+	if fs.Parse(args) != nil || fs.NArg() > 1 {
+		return 1
+	}
+	if fs.NArg() == 1 {
+		path := fs.Arg(0)
+		if !filepath.IsAbs(path) {
+			path = filepath.Join(m.Dir, path)
+		}
+		plan, err := pipeline.ReadPlanFile(path)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "Error: %v\n", err)
+			return 1
+		}
+		if *jsonOut {
+			return writeJSON(m, plan)
+		}
+		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
+		return 0
+	}
+	lock, err := lockfile.Read(filepath.Join(m.Dir, lockfile.FileName))
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
+		return 1
+	}
+	if *jsonOut {
+		return writeJSON(m, lock)
+	}
+	if len(lock.Assets) == 0 {
+		fmt.Fprintln(m.Stdout, "The lock is empty: nothing has been generated yet.")
+		return 0
+	}
+	addrs := make([]string, 0, len(lock.Assets))
+	for a := range lock.Assets {
+		addrs = append(addrs, a)
+	}
+	sort.Strings(addrs)
+	for _, addr := range addrs {
+		e := lock.Assets[addr]
+		fmt.Fprintf(m.Stdout, "# %s (%s, %s", addr, e.Kind, e.Provider)
+		if e.Model != "" {
+			fmt.Fprintf(m.Stdout, ", %s", e.Model)
+		}
+		fmt.Fprintf(m.Stdout, ", %s)\n", e.CreatedAt.Format("2006-01-02 15:04:05Z07:00"))
+		fmt.Fprintf(m.Stdout, "    prompt = %q\n", e.Spec.Prompt)
+		for _, o := range e.Outputs {
+			fmt.Fprintf(m.Stdout, "    %s  %dx%d %s, %d bytes, sha256 %s\n", o.Path, o.Width, o.Height, o.Format, o.Bytes, o.SHA256)
+		}
+		for _, f := range e.Failed {
+			fmt.Fprintf(m.Stdout, "    image %d failed: %s\n", f.Index+1, f.Code)
+		}
+		fmt.Fprintln(m.Stdout)
+	}
+	return 0
+}
+
+func writeJSON(m *Meta, v any) int {
+	enc := json.NewEncoder(m.Stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
+		return 1
+	}
+	return 0
+}

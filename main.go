@@ -1,0 +1,53 @@
+// Command seedform is infrastructure-as-code for generated images: it
+// plans and applies image sets declared in *.sf.hcl files against the
+// Seedream image API, recording what it made in seedform.lock.json.
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/seedform/seedform/command"
+	"golang.org/x/term"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run wires the process to the command line: the first interrupt asks
+// apply to start nothing new (requests in flight are paid for, so they
+// finish and are recorded); the second cancels everything.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stop := make(chan struct{})
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		n := 0
+		for range sigs {
+			n++
+			if n == 1 {
+				close(stop)
+			} else {
+				cancel()
+				return
+			}
+		}
+	}()
+	m := &command.Meta{
+		Stdin: stdin, Stdout: stdout, Stderr: stderr, Env: os.Environ(),
+		Interactive: isTerminal(stdin), Terminal: isTerminal(stdout), Stop: stop,
+	}
+	return command.Run(ctx, args, m)
+}
+
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	return ok && term.IsTerminal(int(file.Fd()))
+}

@@ -1,0 +1,256 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/spec"
+)
+
+// Hook is told what apply does, as it happens. The engine never prints;
+// the human and JSON views implement Hook. Calls come from many
+// goroutines at once.
+type Hook interface {
+	// Started is called when work on a change begins.
+	Started(c *Change)
+	// ImageReady is called as each generated image is on disk.
+	ImageReady(c *Change, index, width, height int)
+	// Finished is called once per change that was started or skipped.
+	Finished(c *Change, r *Result)
+	// Stopping is called once when a stop request is first seen.
+	Stopping()
+}
+
+// Result is the outcome of one change.
+type Result struct {
+	Addr    string
+	Action  Action
+	Err     error  // nil when the change is done
+	Skipped string // why it never started, "" when it ran
+	Outputs []lockfile.Output
+	Failed  []lockfile.FailedSlot
+	Elapsed time.Duration
+}
+
+// ApplyOptions configure one apply.
+type ApplyOptions struct {
+	// Parallelism bounds all provider calls in flight; each provider
+	// instance's own parallelism bounds its share.
+	Parallelism int
+	// Providers maps provider instance addresses to implementations.
+	Providers map[string]provider.Provider
+	// Stop, when closed, starts nothing new; calls in flight finish and
+	// are recorded. Cancelling ctx stops those too.
+	Stop <-chan struct{}
+	Hook Hook
+}
+
+// ApplyResult is what an apply did.
+type ApplyResult struct {
+	Results []*Result // sorted by address
+	Stopped bool
+}
+
+// Failed counts the changes that failed or were skipped.
+func (r *ApplyResult) Failed() int {
+	n := 0
+	for _, res := range r.Results {
+		if res.Err != nil || res.Skipped != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// Apply carries out plan. The caller holds the process lock and made plan
+// from ws. Local changes (deletes, moves, manifest updates) come first;
+// then generation runs in dependency order with bounded concurrency. Each
+// finished asset is in the lock and manifest before its dependents start.
+func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*ApplyResult, error) {
+	if opts.Parallelism < 1 {
+		opts.Parallelism = 10
+	}
+	e := &engine{
+		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
+		outputs: map[string][]lockfile.Output{},
+	}
+	for _, a := range ws.Config.Assets {
+		e.byAddr[a.Addr] = a
+	}
+	// The recorder changes ws.Lock as assets finish; the engine reads the
+	// entries as they were when the plan was made.
+	e.before = make(map[string]*lockfile.Entry, len(ws.Lock.Assets))
+	for addr, ent := range ws.Lock.Assets {
+		e.before[addr] = ent
+		e.outputs[addr] = ent.Outputs
+	}
+	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
+	if err := ws.Staging.RemoveOrphans(); err != nil {
+		return nil, fmt.Errorf("removing leftover staging files: %w", err)
+	}
+	res := &ApplyResult{}
+	var gen []*Change
+	for _, c := range plan.Changes {
+		switch c.Action {
+		case NoOp:
+		case Create, Replace, Recover:
+			gen = append(gen, c)
+		default:
+			res.Results = append(res.Results, e.local(c))
+		}
+	}
+	genResults, stopped := e.generate(ctx, gen)
+	res.Results = append(res.Results, genResults...)
+	res.Stopped = stopped
+	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Addr < res.Results[j].Addr })
+	err := errors.Join(e.rec.Close(), ws.Stat.Save())
+	return res, err
+}
+
+type engine struct {
+	ws     *Workspace
+	opts   ApplyOptions
+	byAddr map[string]*spec.Asset
+	rec    *lockfile.Recorder
+	before map[string]*lockfile.Entry // the lock's entries before this apply
+
+	mu      sync.Mutex
+	outputs map[string][]lockfile.Output // current outputs by address
+}
+
+// local carries out a change that sends no request.
+func (e *engine) local(c *Change) *Result {
+	start := time.Now()
+	e.opts.Hook.Started(c)
+	r := &Result{Addr: c.Addr, Action: c.Action}
+	switch c.Action {
+	case Delete:
+		r.Err = e.delete(c)
+	case Move, Update:
+		r.Err = e.moveOrUpdate(c)
+	case Accept:
+		r.Err = e.accept(c)
+	}
+	r.Elapsed = time.Since(start)
+	e.opts.Hook.Finished(c, r)
+	return r
+}
+
+func (e *engine) delete(c *Change) error {
+	ent := e.before[c.Addr]
+	if ent == nil {
+		return nil
+	}
+	for _, o := range ent.Outputs {
+		if err := e.removeOutput(o.Path); err != nil {
+			return err
+		}
+	}
+	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+		delete(l.Assets, c.Addr)
+		delete(m.Assets, c.Addr)
+	})
+}
+
+// removeOutput deletes one output file and the folders it leaves empty,
+// never going above the output directory.
+func (e *engine) removeOutput(rel string) error {
+	name := e.ws.OutputPath(rel)
+	if err := os.Remove(name); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("deleting %s: %w", rel, err)
+	}
+	root := e.ws.OutputPath(".")
+	for dir := filepath.Dir(name); dir != root && strings.HasPrefix(dir, root); dir = filepath.Dir(dir) {
+		if os.Remove(dir) != nil {
+			break // not empty, or gone
+		}
+	}
+	return nil
+}
+
+func (e *engine) moveOrUpdate(c *Change) error {
+	a := e.byAddr[c.Addr]
+	from := c.Addr
+	if c.PrevAddr != "" {
+		from = c.PrevAddr
+	}
+	old := e.before[from]
+	if a == nil || old == nil {
+		return fmt.Errorf("%s: nothing recorded to move", c.Addr)
+	}
+	for _, mv := range c.Moves {
+		if err := moveFile(e.ws.OutputPath(mv.From), e.ws.OutputPath(mv.To)); err != nil {
+			return fmt.Errorf("moving %s to %s: %w", mv.From, mv.To, err)
+		}
+		_ = e.removeOutput(mv.From) // prune emptied folders; the file is gone already
+	}
+	ent := *old
+	ent.Outputs = append([]lockfile.Output(nil), old.Outputs...)
+	paths := outputFiles(a, len(ent.Outputs))
+	for i := range ent.Outputs {
+		ent.Outputs[i].Path = paths[i]
+	}
+	ent.Path, ent.Dir = a.Path, a.Dir
+	ent.PreventDestroy = a.Lifecycle.PreventDestroy
+	e.setOutputs(c.Addr, ent.Outputs)
+	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+		delete(l.Assets, from)
+		delete(m.Assets, from)
+		l.Assets[c.Addr] = &ent
+		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
+	})
+}
+
+// moveFile renames from to to, creating to's folder.
+func moveFile(from, to string) error {
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		return err
+	}
+	return os.Rename(from, to)
+}
+
+// accept records hand-edited outputs as they now are.
+func (e *engine) accept(c *Change) error {
+	a := e.byAddr[c.Addr]
+	old := e.before[c.Addr]
+	ent := *old
+	ent.Outputs = append([]lockfile.Output(nil), old.Outputs...)
+	for i, o := range ent.Outputs {
+		name := e.ws.OutputPath(o.Path)
+		sum, size, err := lockfile.HashFile(name)
+		if err != nil {
+			return err
+		}
+		w, h, format, err := provider.ProbeFile(name)
+		if err != nil {
+			return fmt.Errorf("%s is no longer a readable image: %w", o.Path, err)
+		}
+		ent.Outputs[i] = lockfile.Output{Path: o.Path, SHA256: sum, Bytes: size, Width: w, Height: h, Format: format}
+	}
+	e.setOutputs(c.Addr, ent.Outputs)
+	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+		l.Assets[c.Addr] = &ent
+		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
+	})
+}
+
+func (e *engine) setOutputs(addr string, outs []lockfile.Output) {
+	e.mu.Lock()
+	e.outputs[addr] = outs
+	e.mu.Unlock()
+}
+
+func (e *engine) getOutputs(addr string) []lockfile.Output {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.outputs[addr]
+}

@@ -1,0 +1,11 @@
+// Package pipeline owns planning and applying. A plan compares what the
+// configuration wants (spec.Config) with what the lock records and what
+// the disk holds, and decides one Action per asset address. Apply carries a
+// plan out: local changes first, then generation in dependency order with
+// bounded concurrency, recording each finished asset in the lock and the
+// manifest at once, and keeping every paid answer in staging until it is
+// recorded so that a crash loses nothing.
+//
+// It does not parse HCL (spec does), encode the lock (lockfile does),
+// speak HTTP (the providers do) or print (it reports through Hook).
+package pipeline

@@ -1,0 +1,413 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/spec"
+)
+
+// generate runs the generating changes in dependency order. A failed
+// change skips its dependents but not independent work. It reports
+// whether a stop request cut the run short.
+func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bool) {
+	if len(changes) == 0 {
+		return nil, false
+	}
+	pending := make(map[string]*Change, len(changes))
+	for _, c := range changes {
+		pending[c.Addr] = c
+	}
+	waitingOn := map[string]int{}
+	dependents := map[string][]*Change{}
+	for _, c := range changes {
+		for _, d := range e.byAddr[c.Addr].DependsOn {
+			if pending[d] != nil {
+				waitingOn[c.Addr]++
+				dependents[d] = append(dependents[d], c)
+			}
+		}
+	}
+	global := make(chan struct{}, e.opts.Parallelism)
+	perProvider := map[string]chan struct{}{}
+	for _, p := range e.ws.Config.Providers {
+		n := p.Parallelism
+		if n < 1 {
+			n = 1
+		}
+		perProvider[p.Addr] = make(chan struct{}, n)
+	}
+
+	done := make(chan *Result)
+	var stopOnce sync.Once
+	stopped := false
+	isStopped := func() bool {
+		select {
+		case <-e.opts.Stop:
+			stopOnce.Do(func() { stopped = true; e.opts.Hook.Stopping() })
+			return true
+		case <-ctx.Done():
+			return true
+		default:
+			return false
+		}
+	}
+	running := 0
+	launch := func(c *Change) {
+		running++
+		go func() {
+			sem := perProvider[c.Provider]
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
+				return
+			}
+			defer func() { <-sem }()
+			select {
+			case global <- struct{}{}:
+			case <-ctx.Done():
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
+				return
+			}
+			defer func() { <-global }()
+			if isStopped() {
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started"}
+				return
+			}
+			done <- e.runOne(ctx, c)
+		}()
+	}
+	var results []*Result
+	var skip func(c *Change, why string)
+	skip = func(c *Change, why string) {
+		r := &Result{Addr: c.Addr, Action: c.Action, Skipped: why}
+		results = append(results, r)
+		e.opts.Hook.Finished(c, r)
+		for _, d := range dependents[c.Addr] {
+			if waitingOn[d.Addr] >= 0 {
+				waitingOn[d.Addr] = -1
+				skip(d, "dependency "+c.Addr+" did not complete")
+			}
+		}
+	}
+	for _, c := range changes {
+		if waitingOn[c.Addr] == 0 {
+			launch(c)
+		}
+	}
+	for running > 0 {
+		r := <-done
+		running--
+		c := pending[r.Addr]
+		results = append(results, r)
+		if r.Skipped != "" {
+			e.opts.Hook.Finished(c, r) // runOne reports the others
+		}
+		for _, d := range dependents[c.Addr] {
+			if waitingOn[d.Addr] < 0 {
+				continue
+			}
+			if r.Err != nil || r.Skipped != "" {
+				waitingOn[d.Addr] = -1
+				skip(d, "dependency "+c.Addr+" did not complete")
+				continue
+			}
+			waitingOn[d.Addr]--
+			if waitingOn[d.Addr] == 0 {
+				launch(d)
+			}
+		}
+	}
+	isStopped()
+	return results, stopped
+}
+
+// runOne generates (or recovers) one asset and records it.
+func (e *engine) runOne(ctx context.Context, c *Change) *Result {
+	start := time.Now()
+	e.opts.Hook.Started(c)
+	r := &Result{Addr: c.Addr, Action: c.Action}
+	r.Outputs, r.Failed, r.Err = e.produce(ctx, c)
+	r.Elapsed = time.Since(start)
+	e.opts.Hook.Finished(c, r)
+	return r
+}
+
+func (e *engine) produce(ctx context.Context, c *Change) ([]lockfile.Output, []lockfile.FailedSlot, error) {
+	a := e.byAddr[c.Addr]
+	upstream := map[string]string{}
+	for _, d := range a.DependsOn {
+		outs := e.getOutputs(d)
+		if len(outs) == 0 {
+			return nil, nil, fmt.Errorf("upstream %s has no outputs", d)
+		}
+		upstream[d] = outputsDigest(outs)
+	}
+	hash := effectiveHash(a.SpecHash, upstream)
+
+	var res *provider.Result
+	var genErr error
+	if c.Action == Recover {
+		res, genErr = e.recover(ctx, a, hash)
+	} else {
+		res, genErr = e.call(ctx, c, a, hash)
+	}
+	if res == nil || len(res.Images) == 0 {
+		if genErr == nil {
+			genErr = errors.New("the provider returned no image")
+			if res != nil && len(res.Failed) > 0 {
+				genErr = fmt.Errorf("every image failed: %s", slotErrors(res.Failed))
+			}
+		}
+		return nil, nil, genErr
+	}
+	// Images came back and are paid for: keep them even when the call
+	// also reported an error (a stream cut after some images).
+	outs, failed, err := e.record(a, c, hash, upstream, res)
+	if err != nil {
+		return nil, nil, err
+	}
+	if genErr != nil {
+		return outs, failed, fmt.Errorf("kept %d image(s), but: %w", len(outs), genErr)
+	}
+	return outs, failed, nil
+}
+
+func slotErrors(fs []provider.SlotError) string {
+	s := ""
+	for i, f := range fs {
+		if i > 0 {
+			s += "; "
+		}
+		s += fmt.Sprintf("image %d: %s %s", f.Index+1, f.Code, f.Message)
+	}
+	return s
+}
+
+// call sends the request, journaling the paid answer in staging.
+func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string) (*provider.Result, error) {
+	prov := e.opts.Providers[a.Provider]
+	if prov == nil {
+		return nil, fmt.Errorf("provider %s is not configured", a.Provider)
+	}
+	dir, err := e.ws.Staging.Begin(a.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("preparing staging: %w", err)
+	}
+	refs, err := e.references(a)
+	if err != nil {
+		return nil, err
+	}
+	ans := &StagedAnswer{Addr: a.Addr, SpecHash: hash, Provider: a.Provider, Created: time.Now().UTC()}
+	journaled := false
+	req := &provider.Request{
+		Asset: a, SpecHash: hash, References: refs, StageDir: dir,
+		Events: imageEvents{e.opts.Hook, c},
+		Paid: func(items []provider.PaidItem) error {
+			for _, it := range items {
+				ans.Items = append(ans.Items, StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode})
+			}
+			journaled = true
+			return e.ws.Staging.Journal(ans)
+		},
+	}
+	res, err := prov.Generate(ctx, req)
+	if res != nil && len(res.Images) > 0 {
+		// Everything is on disk: journal the finished files, so that a
+		// crash before recording is recovered without downloading again.
+		ans.Complete = true
+		ans.Model = res.Model
+		ans.Items = stagedItems(dir, res)
+		ans.Usage = usageOf(res)
+		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
+			return res, errors.Join(err, jerr)
+		}
+	} else if !journaled {
+		// Nothing was paid for: there is nothing to recover.
+		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
+			return res, errors.Join(err, derr)
+		}
+	}
+	return res, err
+}
+
+type imageEvents struct {
+	hook Hook
+	c    *Change
+}
+
+func (ev imageEvents) ImageReady(index, w, h int) { ev.hook.ImageReady(ev.c, index, w, h) }
+
+func stagedItems(dir string, res *provider.Result) []StagedItem {
+	var items []StagedItem
+	for _, im := range res.Images {
+		rel, err := filepath.Rel(dir, im.TempPath)
+		if err != nil {
+			rel = filepath.Base(im.TempPath)
+		}
+		items = append(items, StagedItem{Index: im.Index, File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
+			Width: im.Width, Height: im.Height, Format: im.Format})
+	}
+	for _, f := range res.Failed {
+		items = append(items, StagedItem{Index: f.Index, ErrorCode: f.Code, ErrorMessage: f.Message})
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Index < items[j].Index })
+	return items
+}
+
+func usageOf(res *provider.Result) *lockfile.Usage {
+	if res.GeneratedImages == 0 && res.OutputTokens == 0 && res.TotalTokens == 0 {
+		return nil
+	}
+	return &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens}
+}
+
+// recover finishes a journaled answer: finished files are checked, URLs
+// not yet downloaded are fetched. No generation request is sent.
+func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*provider.Result, error) {
+	ans := e.ws.Staging.Answer(a.Addr)
+	if ans == nil || ans.SpecHash != hash {
+		return nil, errors.New("the staged answer is gone")
+	}
+	dir := filepath.Dir(e.ws.Staging.Path(a.Addr, answerFile))
+	res := &provider.Result{Model: ans.Model}
+	if ans.Usage != nil {
+		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens
+	}
+	var errs []error
+	for _, it := range ans.Items {
+		switch {
+		case it.ErrorCode != "":
+			res.Failed = append(res.Failed, provider.SlotError{Index: it.Index, Code: it.ErrorCode, Message: it.ErrorMessage})
+		case it.File != "" && fileHasHash(filepath.Join(dir, it.File), it.SHA256):
+			res.Images = append(res.Images, provider.Image{Index: it.Index, TempPath: filepath.Join(dir, it.File),
+				Width: it.Width, Height: it.Height, Format: it.Format, SHA256: it.SHA256, Bytes: it.Bytes})
+		case it.URL != "":
+			dl, ok := e.opts.Providers[a.Provider].(provider.Downloader)
+			if !ok {
+				errs = append(errs, fmt.Errorf("provider %s cannot download %s", a.Provider, it.URL))
+				continue
+			}
+			im, err := dl.Download(ctx, it.URL, dir, it.Index)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("image %d: %w", it.Index+1, err))
+				continue
+			}
+			res.Images = append(res.Images, im)
+		}
+	}
+	return res, errors.Join(errs...)
+}
+
+func fileHasHash(name, sha string) bool {
+	sum, _, err := lockfile.HashFile(name)
+	return err == nil && sum == sha
+}
+
+// references resolves an asset's references to local files and URLs.
+func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
+	var refs []provider.Ref
+	for _, r := range a.References {
+		switch {
+		case r.File != "":
+			abs, err := filepath.Abs(e.ws.ConfigPath(r.File))
+			if err != nil {
+				return nil, err
+			}
+			refs = append(refs, provider.Ref{File: abs})
+		case r.URL != "":
+			refs = append(refs, provider.Ref{URL: r.URL})
+		case r.Asset != "":
+			for _, o := range e.getOutputs(r.Asset) {
+				abs, err := filepath.Abs(e.ws.OutputPath(o.Path))
+				if err != nil {
+					return nil, err
+				}
+				refs = append(refs, provider.Ref{File: abs})
+			}
+		}
+	}
+	return refs, nil
+}
+
+// record moves finished images into place and records the asset.
+func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[string]string, res *provider.Result) ([]lockfile.Output, []lockfile.FailedSlot, error) {
+	images := append([]provider.Image(nil), res.Images...)
+	sort.Slice(images, func(i, j int) bool { return images[i].Index < images[j].Index })
+	paths := outputFiles(a, len(images))
+	outs := make([]lockfile.Output, len(images))
+	for i, im := range images {
+		dest := e.ws.OutputPath(paths[i])
+		if err := moveFile(im.TempPath, dest); err != nil {
+			return nil, nil, fmt.Errorf("writing %s: %w", paths[i], err)
+		}
+		if err := syncDir(filepath.Dir(dest)); err != nil {
+			return nil, nil, err
+		}
+		outs[i] = lockfile.Output{Path: paths[i], SHA256: im.SHA256, Bytes: im.Bytes, Width: im.Width, Height: im.Height, Format: im.Format}
+		if fi, err := os.Stat(dest); err == nil {
+			e.ws.Stat.Put(dest, fi, im.SHA256)
+		}
+	}
+	// Files of the previous generation that the new one does not reuse.
+	keep := map[string]bool{}
+	for _, p := range paths {
+		keep[p] = true
+	}
+	prevAddr := c.Addr
+	if c.PrevAddr != "" {
+		prevAddr = c.PrevAddr
+	}
+	if old := e.before[prevAddr]; old != nil {
+		for _, o := range old.Outputs {
+			if !keep[o.Path] {
+				_ = e.removeOutput(o.Path)
+			}
+		}
+	}
+	var failed []lockfile.FailedSlot
+	for _, f := range res.Failed {
+		failed = append(failed, lockfile.FailedSlot{Index: f.Index, Code: f.Code, Message: f.Message})
+	}
+	ent := &lockfile.Entry{
+		Kind: string(a.Kind), SpecHash: hash, Spec: a.HashInput(), Path: a.Path, Dir: a.Dir,
+		Provider: a.Provider, Model: res.Model, Outputs: outs, Failed: failed,
+		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
+		Usage: usageOf(res),
+	}
+	if len(upstream) > 0 {
+		ent.Upstream = upstream
+	}
+	e.setOutputs(a.Addr, outs)
+	err := e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+		delete(l.Assets, prevAddr)
+		delete(m.Assets, prevAddr)
+		l.Assets[a.Addr] = ent
+		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
+	}
+	if err := e.ws.Staging.Done(a.Addr); err != nil {
+		return outs, failed, fmt.Errorf("cleaning staging: %w", err)
+	}
+	return outs, failed, nil
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}

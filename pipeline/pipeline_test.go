@@ -1,0 +1,311 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/spec"
+)
+
+// fakeProvider writes a small file per image; it fails for addresses in
+// fail and counts calls.
+type fakeProvider struct {
+	mu    sync.Mutex
+	calls []string
+	fail  map[string]error
+	// block, when set, is waited on before each call returns.
+	block chan struct{}
+}
+
+func (f *fakeProvider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	f.mu.Lock()
+	f.calls = append(f.calls, req.Asset.Addr)
+	err := f.fail[req.Asset.Addr]
+	f.mu.Unlock()
+	if f.block != nil {
+		select {
+		case <-f.block:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	n := 1
+	if req.Asset.Kind == spec.KindImageSet {
+		n = req.Asset.MaxImages
+	}
+	res := &provider.Result{}
+	for i := range n {
+		name := filepath.Join(req.StageDir, fmt.Sprintf("img-%d", i))
+		data := []byte(fmt.Sprintf("%s %s %d", req.Asset.Addr, req.SpecHash, i))
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			return nil, err
+		}
+		sum, size, _ := lockfile.HashFile(name)
+		res.Images = append(res.Images, provider.Image{Index: i, TempPath: name, Width: 8, Height: 8,
+			Format: req.Asset.OutputFormat, SHA256: sum, Bytes: size})
+	}
+	return res, nil
+}
+
+func (f *fakeProvider) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := append([]string(nil), f.calls...)
+	sort.Strings(c)
+	return c
+}
+
+type nopHook struct{}
+
+func (nopHook) Started(*Change)                   {}
+func (nopHook) ImageReady(*Change, int, int, int) {}
+func (nopHook) Finished(*Change, *Result)         {}
+func (nopHook) Stopping()                         {}
+
+func image(name, prompt string, deps ...string) *spec.Asset {
+	a := &spec.Asset{
+		Addr: "image." + name, Kind: spec.KindImage, Name: name, Provider: "fake", ProviderType: "placeholder",
+		Prompt: prompt, Size: "8x8", Watermark: true, OutputFormat: "png", Path: name + ".png", DependsOn: deps,
+	}
+	for _, d := range deps {
+		a.References = append(a.References, spec.Reference{Asset: d})
+	}
+	a.SpecHash = a.HashInput().Hash()
+	return a
+}
+
+func config(dir string, assets ...*spec.Asset) *spec.Config {
+	return &spec.Config{
+		Dir: dir, OutputDir: "out", Manifest: "out/manifest.json",
+		Providers: []*spec.Provider{{Type: "placeholder", Addr: "fake", Parallelism: 4}},
+		Assets:    assets, Digest: "test",
+	}
+}
+
+// run plans cfg in dir and applies the plan with prov.
+func run(t *testing.T, cfg *spec.Config, prov provider.Provider, opts Options) (*Plan, *ApplyResult) {
+	t.Helper()
+	plan := mustPlan(t, cfg, opts)
+	ws := mustOpen(t, cfg)
+	res, err := Apply(context.Background(), ws, plan, ApplyOptions{
+		Parallelism: 4, Providers: map[string]provider.Provider{"fake": prov}, Hook: nopHook{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan, res
+}
+
+func mustOpen(t *testing.T, cfg *spec.Config) *Workspace {
+	t.Helper()
+	ws, err := OpenWorkspace(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+func mustPlan(t *testing.T, cfg *spec.Config, opts Options) *Plan {
+	t.Helper()
+	plan, diags := MakePlan(mustOpen(t, cfg), opts)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	return plan
+}
+
+func actions(p *Plan) map[string]Action {
+	m := map[string]Action{}
+	for _, c := range p.Changes {
+		m[c.Addr] = c.Action
+	}
+	return m
+}
+
+func TestPlanActions(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{}
+	base := []*spec.Asset{image("a", "A"), image("b", "B"), image("c", "C", "image.b"), image("gone", "G")}
+	_, res := run(t, config(dir, base...), prov, Options{})
+	if res.Failed() != 0 {
+		t.Fatalf("first apply failed: %+v", res.Results)
+	}
+
+	moved := image("a", "A")
+	moved.Path = "sub/a.png"
+	meta := image("b", "B")
+	meta.Meta = []byte(`{"alt":"x"}`)
+	changedC := image("c", "C2", "image.b")
+	renamed := image("g2", "G") // same spec as the removed image.gone
+
+	tests := []struct {
+		name   string
+		assets []*spec.Asset
+		opts   Options
+		want   map[string]Action
+	}{
+		{"nothing changed", base, Options{}, map[string]Action{
+			"image.a": NoOp, "image.b": NoOp, "image.c": NoOp, "image.gone": NoOp}},
+		{"path, meta and prompt", []*spec.Asset{moved, meta, changedC, image("gone", "G")}, Options{}, map[string]Action{
+			"image.a": Move, "image.b": Update, "image.c": Replace, "image.gone": NoOp}},
+		{"upstream regenerated cascades", []*spec.Asset{image("a", "A"), image("b", "B2"), image("c", "C", "image.b"), image("gone", "G")}, Options{},
+			map[string]Action{"image.a": NoOp, "image.b": Replace, "image.c": Replace, "image.gone": NoOp}},
+		{"removed and renamed", []*spec.Asset{image("a", "A"), image("b", "B"), image("c", "C", "image.b"), renamed}, Options{},
+			map[string]Action{"image.a": NoOp, "image.b": NoOp, "image.c": NoOp, "image.g2": Move}},
+		{"removed", []*spec.Asset{image("a", "A"), image("b", "B"), image("c", "C", "image.b")}, Options{},
+			map[string]Action{"image.a": NoOp, "image.b": NoOp, "image.c": NoOp, "image.gone": Delete}},
+		{"replace flag", base, Options{Replace: []string{"image.a"}}, map[string]Action{
+			"image.a": Replace, "image.b": NoOp, "image.c": NoOp, "image.gone": NoOp}},
+		{"target takes dependencies", []*spec.Asset{image("a", "A2"), image("b", "B2"), image("c", "C", "image.b"), image("gone", "G")},
+			Options{Targets: []string{"image.c"}}, map[string]Action{"image.b": Replace, "image.c": Replace}},
+		{"destroy", base, Options{Destroy: true}, map[string]Action{
+			"image.a": Delete, "image.b": Delete, "image.c": Delete, "image.gone": Delete}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := actions(mustPlan(t, config(dir, tt.assets...), tt.opts))
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("actions (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
+	dir := t.TempDir()
+	_, _ = run(t, config(dir, image("a", "A")), &fakeProvider{}, Options{})
+
+	changed := image("a", "A new")
+	changed.Size = "16x16"
+	changed.SpecHash = changed.HashInput().Hash()
+	p := mustPlan(t, config(dir, changed), Options{})
+	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy); d != "" {
+		t.Errorf("forced by (-want +got):\n%s", d)
+	}
+	changed.Lifecycle.IgnoreChanges = []string{"prompt", "size"}
+	p = mustPlan(t, config(dir, changed), Options{})
+	if p.Changes[0].Action != NoOp {
+		t.Errorf("with ignore_changes: %s, want no-op", p.Changes[0].Action)
+	}
+}
+
+func TestPlanDriftAndMissing(t *testing.T) {
+	dir := t.TempDir()
+	cfg := config(dir, image("a", "A"), image("b", "B"))
+	run(t, cfg, &fakeProvider{}, Options{})
+	if err := os.WriteFile(filepath.Join(dir, "out", "a.png"), []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "out", "b.png")); err != nil {
+		t.Fatal(err)
+	}
+	p := mustPlan(t, cfg, Options{})
+	if c := p.Change("image.a"); c.Action != NoOp || len(c.Drift) != 1 {
+		t.Errorf("edited output: %s drift %v, want no-op with drift", c.Action, c.Drift)
+	}
+	if c := p.Change("image.b"); c.Action != Create {
+		t.Errorf("missing output: %s, want create", c.Action)
+	}
+}
+
+func TestApplyFailureSkipsDependentsOnly(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{fail: map[string]error{"image.b": errors.New("boom")}}
+	cfg := config(dir, image("a", "A"), image("b", "B"), image("c", "C", "image.b"), image("d", "D", "image.c"))
+	_, res := run(t, cfg, prov, Options{})
+	got := map[string]string{}
+	for _, r := range res.Results {
+		switch {
+		case r.Err != nil:
+			got[r.Addr] = "failed"
+		case r.Skipped != "":
+			got[r.Addr] = "skipped"
+		default:
+			got[r.Addr] = "done"
+		}
+	}
+	want := map[string]string{"image.a": "done", "image.b": "failed", "image.c": "skipped", "image.d": "skipped"}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("results (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"image.a", "image.b"}, prov.Calls()); d != "" {
+		t.Errorf("calls (-want +got):\n%s", d)
+	}
+	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := lock.Assets["image.a"]; !ok || len(lock.Assets) != 1 {
+		t.Errorf("lock holds %v, want only image.a", keys(lock.Assets))
+	}
+	// A second apply only retries what did not complete.
+	prov.fail = nil
+	prov.calls = nil
+	_, res = run(t, cfg, prov, Options{})
+	if d := cmp.Diff([]string{"image.b", "image.c", "image.d"}, prov.Calls()); d != "" || res.Failed() != 0 {
+		t.Errorf("second apply calls (-want +got):\n%s", d)
+	}
+}
+
+// TestApplyStopStartsNothingNew checks the first interrupt: calls in
+// flight finish and are recorded; nothing new starts.
+func TestApplyStopStartsNothingNew(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{block: make(chan struct{})}
+	var assets []*spec.Asset
+	for i := range 6 {
+		assets = append(assets, image(fmt.Sprint("n", i), fmt.Sprint("N", i)))
+	}
+	cfg := config(dir, assets...)
+	cfg.Providers[0].Parallelism = 2
+	plan := mustPlan(t, cfg, Options{})
+	ws := mustOpen(t, cfg)
+	stop := make(chan struct{})
+	done := make(chan *ApplyResult)
+	go func() {
+		res, err := Apply(context.Background(), ws, plan, ApplyOptions{Parallelism: 10,
+			Providers: map[string]provider.Provider{"fake": prov}, Hook: nopHook{}, Stop: stop})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	for len(prov.Calls()) < 2 {
+		runtime.Gosched()
+	}
+	close(stop)
+	close(prov.block)
+	res := <-done
+	if !res.Stopped {
+		t.Error("not reported as stopped")
+	}
+	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(prov.Calls()) != 2 || len(lock.Assets) != 2 {
+		t.Errorf("calls %v, lock %v: want the 2 in flight finished and recorded, nothing else", prov.Calls(), keys(lock.Assets))
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,188 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"sort"
+	"strings"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/spec"
+)
+
+// Action is what apply will do to one asset.
+type Action string
+
+const (
+	NoOp    Action = "no-op"
+	Create  Action = "create"  // generate: no usable output yet
+	Replace Action = "replace" // regenerate: the spec changed, or -replace
+	Update  Action = "update"  // rewrite the manifest entry only (meta)
+	Move    Action = "move"    // rename files and/or the lock entry, no request
+	Delete  Action = "delete"  // remove files and the lock entry
+	Recover Action = "recover" // finish a paid answer kept in staging, no request
+	Accept  Action = "accept"  // record hand-edited outputs as they are (-refresh-only)
+)
+
+// Generates reports whether the action sends a request to a provider.
+func (a Action) Generates() bool { return a == Create || a == Replace }
+
+// Change is the planned action for one asset address.
+type Change struct {
+	Addr   string    `json:"address"`
+	Action Action    `json:"action"`
+	Kind   spec.Kind `json:"kind"`
+	// PrevAddr is the lock address the entry moves from (moved block or rename).
+	PrevAddr string `json:"previous_address,omitempty"`
+	// Reasons say why, in words.
+	Reasons []string `json:"reasons,omitempty"`
+	// ForcedBy names the attributes that force a replacement.
+	ForcedBy []string `json:"forced_by,omitempty"`
+	// Diffs are the changed attributes' values, as JSON.
+	Diffs []AttrDiff `json:"diffs,omitempty"`
+	// Moves are the file renames a move (or a path change) makes.
+	Moves []FileMove `json:"moves,omitempty"`
+	// Drift lists outputs edited by hand; they are left alone unless
+	// the asset is replaced (-replace) or accepted (-refresh-only).
+	Drift []string `json:"drift,omitempty"`
+	// Images is how many images a generating action may produce.
+	Images int `json:"images,omitempty"`
+	// SpecHash is the effective hash, "" when it depends on an upstream
+	// asset that is regenerated first (known after apply).
+	SpecHash        string `json:"spec_hash,omitempty"`
+	KnownAfterApply bool   `json:"known_after_apply,omitempty"`
+	Provider        string `json:"provider,omitempty"`
+	// MetaChanged is set when the manifest entry must be rewritten.
+	MetaChanged bool `json:"meta_changed,omitempty"`
+}
+
+// AttrDiff is one changed attribute: its recorded and configured values.
+type AttrDiff struct {
+	Name string `json:"name"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// FileMove is one output file renamed, paths relative to the output directory.
+type FileMove struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Plan is the set of changes apply will make, and what it was made from.
+type Plan struct {
+	FormatVersion int `json:"format_version"`
+	// ConfigDigest and LockDigest identify the config and lock the plan was
+	// made from; a saved plan is refused when either changed.
+	ConfigDigest string    `json:"config_digest"`
+	LockDigest   string    `json:"lock_digest"`
+	Changes      []*Change `json:"changes"`
+	// Options are the plan's flags, kept so that a saved plan is re-made
+	// exactly the same way at apply time.
+	Options Options `json:"options"`
+	// OrphanTemps are leftover temp files from an interrupted run; apply removes them.
+	OrphanTemps []string `json:"orphan_temps,omitempty"`
+}
+
+// Options are the flags that shape a plan.
+type Options struct {
+	Targets     []string `json:"targets,omitempty"`
+	Replace     []string `json:"replace,omitempty"`
+	RefreshOnly bool     `json:"refresh_only,omitempty"`
+	Destroy     bool     `json:"destroy,omitempty"`
+	Vars        []string `json:"vars,omitempty"`
+	VarFiles    []string `json:"var_files,omitempty"`
+}
+
+// PlanFormatVersion is the saved plan format this build reads and writes.
+const PlanFormatVersion = 1
+
+// Summary counts a plan's changes.
+type Summary struct {
+	Generate, GenerateImages int
+	Regenerate, RegenImages  int
+	Update, Move, Delete     int
+	Recover, Accept, Drift   int
+}
+
+// Summary counts the changes of p.
+func (p *Plan) Summary() Summary {
+	var s Summary
+	for _, c := range p.Changes {
+		switch c.Action {
+		case Create:
+			s.Generate++
+			s.GenerateImages += c.Images
+		case Replace:
+			s.Regenerate++
+			s.RegenImages += c.Images
+		case Update:
+			s.Update++
+		case Move:
+			s.Move++
+		case Delete:
+			s.Delete++
+		case Recover:
+			s.Recover++
+		case Accept:
+			s.Accept++
+		}
+		if len(c.Drift) > 0 && c.Action == NoOp {
+			s.Drift++
+		}
+	}
+	return s
+}
+
+// HasChanges reports whether applying p would change anything.
+func (p *Plan) HasChanges() bool {
+	for _, c := range p.Changes {
+		if c.Action != NoOp {
+			return true
+		}
+	}
+	return len(p.OrphanTemps) > 0
+}
+
+// Change returns the change for addr, or nil.
+func (p *Plan) Change(addr string) *Change {
+	i := sort.Search(len(p.Changes), func(i int) bool { return p.Changes[i].Addr >= addr })
+	if i < len(p.Changes) && p.Changes[i].Addr == addr {
+		return p.Changes[i]
+	}
+	return nil
+}
+
+// outputsDigest identifies an asset's output content: what a dependent's
+// hash folds in.
+func outputsDigest(outs []lockfile.Output) string {
+	if len(outs) == 1 {
+		return outs[0].SHA256
+	}
+	h := sha256.New()
+	for _, o := range outs {
+		h.Write([]byte(o.SHA256))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// effectiveHash folds the content of upstream assets into a spec hash, so
+// that a regenerated dependency makes its dependents' hashes change.
+func effectiveHash(specHash string, upstream map[string]string) string {
+	if len(upstream) == 0 {
+		return specHash
+	}
+	keys := make([]string, 0, len(upstream))
+	for k := range upstream {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(specHash)
+	for _, k := range keys {
+		b.WriteString("\n" + k + "=" + upstream[k])
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return "sha256:" + hex.EncodeToString(sum[:])
+}

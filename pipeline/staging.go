@@ -1,0 +1,194 @@
+package pipeline
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/seedform/seedform/lockfile"
+)
+
+// URLLifetime is how long the API keeps download URLs valid.
+const URLLifetime = 24 * time.Hour
+
+const answerFile = "answer.json"
+
+// Staging keeps what a provider returned until the asset is recorded in
+// the lock: one directory per in-flight asset holding the image files as
+// they arrive and answer.json, the journal of the paid answer (download
+// URLs, finished files). A crash between payment and recording leaves the
+// directory behind; the next plan offers to recover it with no new request.
+type Staging struct {
+	dir string
+
+	mu      sync.Mutex
+	answers map[string]*StagedAnswer // by address
+	orphans []string                 // leftover directories with nothing to recover
+}
+
+// StagedAnswer is the journal of one paid answer.
+type StagedAnswer struct {
+	Addr     string          `json:"address"`
+	SpecHash string          `json:"spec_hash"`
+	Provider string          `json:"provider"`
+	Model    string          `json:"model,omitempty"`
+	Created  time.Time       `json:"created"`
+	Items    []StagedItem    `json:"items"`
+	Usage    *lockfile.Usage `json:"usage,omitempty"`
+	// Complete is set when every image the answer holds is on disk.
+	Complete bool `json:"complete"`
+}
+
+// StagedItem is one slot of a staged answer.
+type StagedItem struct {
+	Index int `json:"index"`
+	// URL is where the image can still be downloaded (url answers).
+	URL string `json:"url,omitempty"`
+	// File is the finished image's name inside the staging directory.
+	File   string `json:"file,omitempty"`
+	SHA256 string `json:"sha256,omitempty"`
+	Bytes  int64  `json:"bytes,omitempty"`
+	Width  int    `json:"width,omitempty"`
+	Height int    `json:"height,omitempty"`
+	Format string `json:"format,omitempty"`
+	// ErrorCode and ErrorMessage are set for a slot that failed.
+	ErrorCode    string `json:"error_code,omitempty"`
+	ErrorMessage string `json:"error_message,omitempty"`
+}
+
+// OpenStaging reads the staging directory, sorting what it finds into
+// recoverable answers and orphans.
+func OpenStaging(dir string) (*Staging, error) {
+	s := &Staging{dir: dir, answers: map[string]*StagedAnswer{}}
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading staging: %w", err)
+	}
+	for _, ent := range ents {
+		sub := filepath.Join(dir, ent.Name())
+		ans, err := readAnswer(sub)
+		if err != nil || ans == nil || ent.Name() != stageName(ans.Addr) || ans.expired() {
+			s.orphans = append(s.orphans, sub)
+			continue
+		}
+		s.answers[ans.Addr] = ans
+	}
+	sort.Strings(s.orphans)
+	return s, nil
+}
+
+func readAnswer(sub string) (*StagedAnswer, error) {
+	b, err := os.ReadFile(filepath.Join(sub, answerFile))
+	if err != nil {
+		return nil, err
+	}
+	var ans StagedAnswer
+	if err := json.Unmarshal(b, &ans); err != nil {
+		return nil, err
+	}
+	return &ans, nil
+}
+
+// expired reports whether the answer still needs URLs that have lapsed.
+func (a *StagedAnswer) expired() bool {
+	if a.Complete {
+		return false
+	}
+	return time.Since(a.Created) > URLLifetime
+}
+
+// stageName is the directory name for an address: addresses hold quotes
+// and brackets, so the name is a hash.
+func stageName(addr string) string {
+	sum := sha256.Sum256([]byte(addr))
+	return hex.EncodeToString(sum[:12])
+}
+
+// Has reports whether a recoverable answer for addr made from hash exists.
+func (s *Staging) Has(addr, hash string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.answers[addr]
+	return a != nil && a.SpecHash == hash
+}
+
+// Answer returns the staged answer for addr, or nil.
+func (s *Staging) Answer(addr string) *StagedAnswer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.answers[addr]
+}
+
+// Orphans lists leftover staging directories with nothing to recover:
+// temp files of an interrupted run, or answers whose URLs have expired.
+func (s *Staging) Orphans() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.orphans...)
+}
+
+// Begin returns the staging directory for addr, creating it empty (any
+// previous content was not recoverable for this spec).
+func (s *Staging) Begin(addr string) (string, error) {
+	sub := filepath.Join(s.dir, stageName(addr))
+	s.mu.Lock()
+	delete(s.answers, addr)
+	s.mu.Unlock()
+	if err := os.RemoveAll(sub); err != nil {
+		return "", err
+	}
+	if err := ensureStateDir(filepath.Dir(s.dir)); err != nil {
+		return "", err
+	}
+	return sub, os.MkdirAll(sub, 0o755)
+}
+
+// Journal durably records ans in its staging directory.
+func (s *Staging) Journal(ans *StagedAnswer) error {
+	b, err := json.MarshalIndent(ans, "", "  ")
+	if err != nil {
+		return err
+	}
+	sub := filepath.Join(s.dir, stageName(ans.Addr))
+	if err := lockfile.WriteFile(filepath.Join(sub, answerFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("journaling the answer for %s: %w", ans.Addr, err)
+	}
+	return nil
+}
+
+// Path returns the path of a file inside addr's staging directory.
+func (s *Staging) Path(addr, name string) string {
+	return filepath.Join(s.dir, stageName(addr), name)
+}
+
+// Done removes addr's staging directory once the asset is recorded.
+func (s *Staging) Done(addr string) error {
+	s.mu.Lock()
+	delete(s.answers, addr)
+	s.mu.Unlock()
+	return os.RemoveAll(filepath.Join(s.dir, stageName(addr)))
+}
+
+// RemoveOrphans deletes the leftover directories found at open.
+func (s *Staging) RemoveOrphans() error {
+	s.mu.Lock()
+	orphans := s.orphans
+	s.orphans = nil
+	s.mu.Unlock()
+	var errs []error
+	for _, o := range orphans {
+		errs = append(errs, os.RemoveAll(o))
+	}
+	return errors.Join(errs...)
+}

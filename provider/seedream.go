@@ -1,0 +1,111 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/spec"
+)
+
+// maxReferenceBytes is the API's limit on one reference image.
+const maxReferenceBytes = 30 << 20
+
+// Seedream generates images with the Seedream API: it turns an asset spec
+// into a request with exactly the fields the asset's model takes.
+type Seedream struct {
+	client *seedream.Client
+}
+
+// NewSeedream wraps a client: one per provider instance, so that the
+// instance's parallelism and rate limit are shared by all its assets.
+func NewSeedream(c *seedream.Client) *Seedream { return &Seedream{client: c} }
+
+// Generate implements Provider.
+func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) {
+	sreq, err := seedreamRequest(req)
+	if err != nil {
+		return nil, err
+	}
+	opts := seedream.Options{
+		Dir: req.StageDir,
+		OnAnswer: func(ans seedream.Answer) error {
+			if req.Paid == nil {
+				return nil
+			}
+			items := make([]PaidItem, len(ans.Items))
+			for i, it := range ans.Items {
+				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				if it.Error != nil {
+					items[i].ErrorCode = it.Error.Code
+				}
+			}
+			return req.Paid(items)
+		},
+		OnImage: func(im seedream.Image) {
+			if req.Events != nil {
+				req.Events.ImageReady(im.Index, im.Width, im.Height)
+			}
+		},
+	}
+	res, err := s.client.Generate(ctx, sreq, opts)
+	if res == nil {
+		return nil, err
+	}
+	out := &Result{
+		Model:           res.Model,
+		GeneratedImages: res.Usage.GeneratedImages,
+		OutputTokens:    res.Usage.OutputTokens,
+		TotalTokens:     res.Usage.TotalTokens,
+	}
+	for _, im := range res.Images {
+		out.Images = append(out.Images, fromSeedream(im))
+	}
+	for _, f := range res.Failed {
+		out.Failed = append(out.Failed, SlotError{Index: f.Index, Code: f.Code, Message: f.Message})
+	}
+	return out, err
+}
+
+// Download implements Downloader: it finishes a journaled answer.
+func (s *Seedream) Download(ctx context.Context, url, dir string, index int) (Image, error) {
+	im, err := s.client.Download(ctx, url, dir, index)
+	if err != nil {
+		return Image{}, err
+	}
+	return fromSeedream(im), nil
+}
+
+func fromSeedream(im seedream.Image) Image {
+	return Image{Index: im.Index, TempPath: im.Path, Width: im.Width, Height: im.Height,
+		Format: im.Format, SHA256: im.SHA256, Bytes: im.Bytes}
+}
+
+// seedreamRequest builds the API request for an asset. The spec package
+// has checked the fields against the model; only fields the model takes
+// are set, and watermark is always sent (the API's default is true).
+func seedreamRequest(req *Request) (*seedream.Request, error) {
+	a := req.Asset
+	sreq := &seedream.Request{
+		Model: a.Model, Prompt: a.Prompt, Size: a.Size, Seed: a.Seed, GuidanceScale: a.GuidanceScale,
+		Watermark: a.Watermark, Stream: a.Stream, OptimizePrompt: a.OptimizePrompt,
+	}
+	if a.Kind == spec.KindImageSet {
+		sreq.MaxImages = a.MaxImages
+	}
+	if m, ok := seedream.ModelFor(a.Family); ok && len(m.OutputFormats) > 0 {
+		sreq.OutputFormat = a.OutputFormat
+	}
+	for _, r := range req.References {
+		if r.URL != "" {
+			sreq.Images = append(sreq.Images, r.URL)
+			continue
+		}
+		uri, err := seedream.ImageDataURI(r.File, maxReferenceBytes)
+		if err != nil {
+			return nil, fmt.Errorf("reference image: %w", err)
+		}
+		sreq.Images = append(sreq.Images, uri)
+	}
+	return sreq, nil
+}

@@ -1,0 +1,300 @@
+package spec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// ConfigSuffix is the file name suffix of configuration files.
+const ConfigSuffix = ".sf.hcl"
+
+// Options are the command-line inputs that change how a configuration evaluates.
+type Options struct {
+	// Vars are "-var name=value" options in command-line order.
+	Vars []string
+	// VarFiles are "-var-file" paths, relative to the config dir or absolute.
+	VarFiles []string
+	// Env is os.Environ()-style "K=V"; SEEDFORM_VAR_<name> is read from it.
+	Env []string
+}
+
+// Loader reads configuration directories. It keeps every file it parsed so
+// that diagnostics can be rendered with source snippets.
+type Loader struct {
+	parser *hclparse.Parser
+}
+
+// NewLoader returns a Loader with an empty file cache.
+func NewLoader() *Loader {
+	return &Loader{parser: hclparse.NewParser()}
+}
+
+// Files returns every file parsed so far, keyed by the file name used in
+// diagnostic ranges; pass it to hcl.NewDiagnosticTextWriter.
+func (l *Loader) Files() map[string]*hcl.File {
+	return l.parser.Files()
+}
+
+// Load reads, evaluates and validates the configuration in dir. It returns
+// a nil Config only when the diagnostics hold an error; warnings may
+// accompany a good Config.
+func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
+	s := newLoadState(l.parser, dir)
+	cfg := s.load(opts)
+	diags := s.redact(dedupe(s.diags))
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return cfg, diags
+}
+
+// dedupe drops repeated diagnostics: an attribute of a block with
+// for_each or count is evaluated once per instance, and the same mistake
+// should be reported once, not 10,000 times.
+func dedupe(diags hcl.Diagnostics) hcl.Diagnostics {
+	type key struct {
+		severity        hcl.DiagnosticSeverity
+		summary, detail string
+		subject         hcl.Range
+	}
+	seen := make(map[key]bool, len(diags))
+	out := diags[:0]
+	for _, d := range diags {
+		k := key{severity: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.subject = *d.Subject
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// loadState is everything one Load call accumulates.
+type loadState struct {
+	parser *hclparse.Parser
+	dir    string // as given
+	absDir string // for abspath and reference files
+	diags  hcl.Diagnostics
+	// unknowns counts evaluations that gave an unknown value: the trace
+	// of an error reported elsewhere, which makes the asset unusable.
+	unknowns int
+
+	funcs     map[string]function.Function
+	variables map[string]*variable
+	varOrder  []string
+	locals    map[string]*hcl.Attribute
+	// sensitiveStrings are renderings of sensitive values, removed from
+	// every diagnostic's text before it is returned.
+	sensitiveStrings []string
+
+	baseCtx   *hcl.EvalContext // var, local and functions
+	settings  *hcl.Block       // the seedform block, if any
+	providers []*Provider
+	provByAdr map[string]*Provider
+	defProv   *Provider
+	blocks    []*assetBlock
+	blockIdx  map[string]*assetBlock // "image.NAME" / "image_set.NAME"
+	movedBlks []*hcl.Block
+
+	outputDir, manifest string
+	// outputPaths maps each output path or set dir (relative to the config
+	// dir) to its asset address; outputOwner is the reverse.
+	outputPaths, outputOwner map[string]string
+	fileHashes               map[string]fileHash
+}
+
+type fileHash struct {
+	sum string
+	err error
+}
+
+func newLoadState(p *hclparse.Parser, dir string) *loadState {
+	s := &loadState{
+		parser:     p,
+		dir:        dir,
+		variables:  map[string]*variable{},
+		provByAdr:  map[string]*Provider{},
+		blockIdx:   map[string]*assetBlock{},
+		fileHashes: map[string]fileHash{},
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		abs = dir
+	}
+	s.absDir = abs
+	s.funcs = s.functions()
+	return s
+}
+
+func (s *loadState) add(diags hcl.Diagnostics) {
+	s.diags = append(s.diags, diags...)
+}
+
+func (s *loadState) errorf(subject *hcl.Range, summary, format string, args ...any) {
+	s.diags = append(s.diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  summary,
+		Detail:   fmt.Sprintf(format, args...),
+		Subject:  subject,
+	})
+}
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "seedform"},
+		{Type: "provider", LabelNames: []string{"type"}},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "image", LabelNames: []string{"name"}},
+		{Type: "image_set", LabelNames: []string{"name"}},
+		{Type: "moved"},
+	},
+}
+
+// load runs the phases in order; each phase skips what an earlier error
+// made meaningless, so that one mistake gives one diagnostic.
+func (s *loadState) load(opts Options) *Config {
+	files := s.parseConfigFiles()
+	if s.diags.HasErrors() {
+		return nil
+	}
+	var providerBlocks, variableBlocks, localsBlocks []*hcl.Block
+	for _, f := range files {
+		content, diags := f.Body.Content(rootSchema)
+		s.add(diags)
+		for _, b := range content.Blocks {
+			switch b.Type {
+			case "seedform":
+				if s.settings != nil {
+					s.errorf(b.DefRange.Ptr(), "Duplicate seedform block",
+						"Only one seedform block is allowed; another is at %s.", s.settings.DefRange)
+					continue
+				}
+				s.settings = b
+			case "provider":
+				providerBlocks = append(providerBlocks, b)
+			case "variable":
+				variableBlocks = append(variableBlocks, b)
+			case "locals":
+				localsBlocks = append(localsBlocks, b)
+			case "image", "image_set":
+				s.declareAssetBlock(b)
+			case "moved":
+				s.movedBlks = append(s.movedBlks, b)
+			}
+		}
+	}
+	s.decodeVariables(variableBlocks)
+	s.assignVariableValues(opts)
+	s.validateVariables()
+	s.baseCtx = &hcl.EvalContext{
+		Variables: map[string]cty.Value{"var": s.varsObject()},
+		Functions: s.funcs,
+	}
+	s.evalLocals(localsBlocks)
+	s.decodeSettings()
+	s.decodeProviders(providerBlocks)
+	assets := s.evalAssets()
+	moved := s.decodeMoved()
+	if s.diags.HasErrors() {
+		return nil
+	}
+	cfg := &Config{
+		Dir:       s.dir,
+		OutputDir: s.outputDir,
+		Manifest:  s.manifest,
+		Providers: s.providers,
+		Assets:    assets,
+		Moved:     moved,
+	}
+	cfg.index()
+	cfg.Digest = digest(cfg)
+	return cfg
+}
+
+// parseConfigFiles parses every *.sf.hcl file of the directory in name order.
+func (s *loadState) parseConfigFiles() []*hcl.File {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		s.errorf(nil, "Cannot read configuration directory", "%s", err)
+		return nil
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ConfigSuffix) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		s.errorf(nil, "No configuration files",
+			"The directory %s holds no *%s files.", s.dir, ConfigSuffix)
+		return nil
+	}
+	files := make([]*hcl.File, 0, len(names))
+	for _, name := range names {
+		f, diags := s.parser.ParseHCLFile(filepath.Join(s.dir, name))
+		s.add(diags)
+		if f != nil {
+			files = append(files, f)
+		}
+	}
+	return files
+}
+
+var settingsSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}},
+}
+
+// decodeSettings reads the seedform block: where outputs and the manifest go.
+func (s *loadState) decodeSettings() {
+	s.outputDir = "."
+	var manifestAttr *hcl.Attribute
+	if s.settings != nil {
+		content, diags := s.settings.Body.Content(settingsSchema)
+		s.add(diags)
+		if a := content.Attributes["output_dir"]; a != nil {
+			if v, ok := s.evalString(a, s.baseCtx); ok {
+				p, problem := cleanRelPath(v, true)
+				if problem != "" {
+					s.errorf(a.Expr.Range().Ptr(), "Invalid output_dir", "The output directory %q %s; it must stay inside the configuration directory.", v, problem)
+				} else if problem := newTreeChecker(s.absDir).checkDir(p); problem != "" {
+					s.errorf(a.Expr.Range().Ptr(), "Invalid output_dir", "The output directory %q %s.", v, problem)
+				} else {
+					s.outputDir = p
+				}
+			}
+		}
+		manifestAttr = content.Attributes["manifest"]
+	}
+	s.manifest = joinSlash(s.outputDir, "manifest.json")
+	if manifestAttr == nil {
+		return
+	}
+	v, ok := s.evalString(manifestAttr, s.baseCtx)
+	if !ok {
+		return
+	}
+	rng := manifestAttr.Expr.Range().Ptr()
+	p, problem := cleanRelPath(v, false)
+	if problem != "" {
+		s.errorf(rng, "Invalid manifest path", "The manifest path %q %s; it must stay inside the configuration directory.", v, problem)
+		return
+	}
+	if problem := newTreeChecker(s.absDir).check(p); problem != "" {
+		s.errorf(rng, "Invalid manifest path", "The manifest path %q %s.", v, problem)
+		return
+	}
+	s.manifest = p
+}

@@ -1,0 +1,131 @@
+package spec
+
+import (
+	"errors"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// refItem is one flattened element of a references list.
+type refItem struct {
+	value  string
+	assets []string // addresses of the asset marks it carries
+}
+
+// evalReferences evaluates references into Reference values: an element
+// carrying an asset mark is that asset's output, an http(s) URL is a URL,
+// anything else a local file relative to the config dir.
+func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference {
+	v, diags := at.Expr.Value(in.ctx)
+	s.add(diags)
+	if diags.HasErrors() {
+		return nil
+	}
+	if !v.IsWhollyKnown() {
+		s.unknowns++
+		return nil
+	}
+	rng := at.Expr.Range().Ptr()
+	var items []refItem
+	if problem := flattenRefs(v, nil, &items); problem != "" {
+		s.errorf(rng, "Invalid references", "references must be a list of strings: file paths, URLs or other assets' outputs; %s.", problem)
+		return nil
+	}
+	refs := make([]Reference, 0, len(items))
+	for _, it := range items {
+		if ref, ok := s.resolveRef(it, rng); ok {
+			refs = append(refs, ref)
+		}
+	}
+	return refs
+}
+
+// flattenRefs appends the strings of v, at any list depth, with the asset
+// marks they carry; marks on a collection apply to its elements, because
+// cty moves the marks of set elements to the set.
+func flattenRefs(v cty.Value, inherited []string, out *[]refItem) string {
+	v, marks := v.Unmark()
+	addrs := inherited
+	for m := range marks {
+		if am, ok := m.(assetMark); ok {
+			addrs = append(slices.Clip(addrs), am.addr)
+		}
+	}
+	ty := v.Type()
+	switch {
+	case v.IsNull():
+		return "it holds a null value"
+	case ty.IsListType() || ty.IsTupleType() || ty.IsSetType():
+		for it := v.ElementIterator(); it.Next(); {
+			_, e := it.Element()
+			if problem := flattenRefs(e, addrs, out); problem != "" {
+				return problem
+			}
+		}
+	case ty == cty.String:
+		*out = append(*out, refItem{value: v.AsString(), assets: addrs})
+	default:
+		return "it holds " + friendly(v)
+	}
+	return ""
+}
+
+func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
+	if len(it.assets) > 0 {
+		sort.Strings(it.assets)
+		for _, addr := range it.assets {
+			if s.outputOwner[addr] == it.value {
+				return Reference{Asset: addr}, true
+			}
+		}
+		s.errorf(rng, "Invalid asset reference", "The value %q is derived from the output of %s but is not an output path; use image.NAME.file or image_set.NAME.files as they are.", it.value, strings.Join(it.assets, ", "))
+		return Reference{}, false
+	}
+	lower := strings.ToLower(it.value)
+	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+		return Reference{URL: it.value}, true
+	}
+	p := it.value
+	if strings.ContainsRune(p, '\\') {
+		s.errorf(rng, "Invalid reference file", "The path %q contains a backslash; use forward slashes.", p)
+		return Reference{}, false
+	}
+	rel := path.Clean(p)
+	if filepath.IsAbs(p) {
+		if r, err := filepath.Rel(s.absDir, p); err == nil {
+			rel = filepath.ToSlash(r)
+		}
+	}
+	if owner := s.outputAt(rel); owner != "" {
+		s.errorf(rng, "Reference to an output by path", "%q is the output of %s; refer to it as an asset (image.NAME.file or image_set.NAME.files) so that it is generated first and tracked.", p, owner)
+		return Reference{}, false
+	}
+	sum, err := s.hashFile(s.configPath(p))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		s.errorf(rng, "Reference file not found", "The reference image %q does not exist (paths are relative to the configuration directory).", p)
+		return Reference{}, false
+	case err != nil:
+		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
+		return Reference{}, false
+	}
+	return Reference{File: rel, SHA256: sum}, true
+}
+
+// outputAt returns the asset whose output is rel (a slash path relative to
+// the config dir) or contains it, or "".
+func (s *loadState) outputAt(rel string) string {
+	for p := rel; p != "." && p != "/" && p != ".."; p = path.Dir(p) {
+		if owner := s.outputPaths[p]; owner != "" {
+			return owner
+		}
+	}
+	return ""
+}

@@ -1,0 +1,123 @@
+package spec
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// refScope says which roots an expression may refer to.
+type refScope struct {
+	locals bool // local.*
+	each   bool // each.key, each.value
+	count  bool // count.index
+	assets bool // image.*, image_set.*
+	// what names the expression in messages: "A validation condition".
+	what string
+}
+
+// checkRefs checks the static references of expr before it is evaluated,
+// so that a misspelt or misplaced name gets a precise message (with a
+// suggestion) instead of HCL's generic "Unsupported attribute". context is
+// the enclosing attribute's range, reported along with the reference.
+func (s *loadState) checkRefs(expr hcl.Expression, sc refScope, context hcl.Range) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, t := range expr.Variables() {
+		diag := s.checkRef(t, sc)
+		if diag != nil {
+			diag.Severity = hcl.DiagError
+			diag.Subject = t.SourceRange().Ptr()
+			diag.Context = hcl.RangeOver(context, t.SourceRange()).Ptr()
+			diags = append(diags, diag)
+		}
+	}
+	return diags
+}
+
+func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
+	root := t.RootName()
+	attr := ""
+	if len(t) > 1 {
+		if a, ok := t[1].(hcl.TraverseAttr); ok {
+			attr = a.Name
+		}
+	}
+	switch root {
+	case "var":
+		if attr != "" && s.variables[attr] == nil {
+			return &hcl.Diagnostic{
+				Summary: "Reference to undeclared input variable",
+				Detail:  fmt.Sprintf("No variable named %q is declared.%s", attr, didYouMean(attr, s.varOrder)),
+			}
+		}
+	case "local":
+		if !sc.locals {
+			return &hcl.Diagnostic{
+				Summary: "Invalid reference",
+				Detail:  fmt.Sprintf("%s cannot refer to local values.", sc.what),
+			}
+		}
+		if attr != "" && s.locals[attr] == nil {
+			return &hcl.Diagnostic{
+				Summary: "Reference to undeclared local value",
+				Detail:  fmt.Sprintf("No local value named %q is declared.%s", attr, didYouMean(attr, sortedKeys(s.locals))),
+			}
+		}
+	case "each":
+		if !sc.each {
+			return &hcl.Diagnostic{
+				Summary: `Reference to "each" in context without for_each`,
+				Detail:  fmt.Sprintf("%s is not in a block with for_each, so each.key and each.value do not exist here.", sc.what),
+			}
+		}
+		if attr != "" && attr != "key" && attr != "value" {
+			return &hcl.Diagnostic{
+				Summary: `Invalid "each" attribute`,
+				Detail:  fmt.Sprintf("each has only the attributes key and value, not %q.", attr),
+			}
+		}
+	case "count":
+		if !sc.count {
+			return &hcl.Diagnostic{
+				Summary: `Reference to "count" in non-counted context`,
+				Detail:  fmt.Sprintf("%s is not in a block with count, so count.index does not exist here.", sc.what),
+			}
+		}
+		if attr != "" && attr != "index" {
+			return &hcl.Diagnostic{
+				Summary: `Invalid "count" attribute`,
+				Detail:  fmt.Sprintf("count has only the attribute index, not %q.", attr),
+			}
+		}
+	case string(KindImage), string(KindImageSet):
+		if !sc.assets {
+			return &hcl.Diagnostic{
+				Summary: "Invalid reference",
+				Detail:  fmt.Sprintf("%s cannot refer to assets: it is needed before any asset's outputs are known.", sc.what),
+			}
+		}
+		if attr != "" && s.blockIdx[root+"."+attr] == nil {
+			var names []string
+			for _, b := range s.blocks {
+				if string(b.kind) == root {
+					names = append(names, b.name)
+				}
+			}
+			return &hcl.Diagnostic{
+				Summary: "Reference to undeclared asset",
+				Detail:  fmt.Sprintf("There is no %s block named %q.%s", root, attr, didYouMean(attr, names)),
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

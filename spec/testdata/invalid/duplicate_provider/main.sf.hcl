@@ -1,0 +1,6 @@
+provider "seedream" {
+  alias = "relay"
+}
+provider "seedream" { # ERROR: Duplicate provider configuration
+  alias = "relay"
+}

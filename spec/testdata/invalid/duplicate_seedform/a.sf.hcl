@@ -1,0 +1,2 @@
+seedform {}
+provider "placeholder" {}

@@ -1,0 +1,1 @@
+seedform {} # ERROR: Duplicate seedform block

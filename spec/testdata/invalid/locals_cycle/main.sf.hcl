@@ -1,0 +1,7 @@
+provider "placeholder" {}
+
+locals {
+  a = "${local.b}!" # ERROR: Cycle in local values
+  b = "${local.a}?"
+  c = local.c       # ERROR: Cycle in local values
+}

@@ -1,0 +1,8 @@
+provider "placeholder" {}
+
+locals {
+  hero = image.hero.file # ERROR: Invalid reference
+}
+image "hero" {
+  prompt = "x"
+}

@@ -1,0 +1,5 @@
+provider "placeholder" {}
+
+image "hero" { # ERROR: Missing required argument
+  size = "64x64"
+}

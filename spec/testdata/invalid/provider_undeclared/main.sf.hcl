@@ -1,0 +1,6 @@
+provider "placeholder" {}
+
+image "hero" {
+  provider = seedream.relay # ERROR: Reference to undeclared provider
+  prompt   = "x"
+}

@@ -1,0 +1,5 @@
+provider "placeholder" {}
+
+image "hero" {
+  prompt = "x" "y" # ERROR: Missing newline after argument
+}

@@ -1,0 +1,6 @@
+provider "placeholder" {}
+
+image "hero" {
+  prompt = "x"
+  szie   = "64x64" # ERROR: Unsupported argument
+}

@@ -1,0 +1,5 @@
+provider "placeholder" {}
+
+imgae "hero" { # ERROR: Unsupported block type
+  prompt = "x"
+}

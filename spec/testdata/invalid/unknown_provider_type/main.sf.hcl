@@ -1,0 +1,1 @@
+provider "seadream" {} # ERROR: Unknown provider type

@@ -1,0 +1,6 @@
+provider "placeholder" {}
+
+variable "n" {
+  type    = number
+  default = "many" # ERROR: Invalid default value for variable
+}

@@ -1,0 +1,5 @@
+provider "placeholder" {}
+
+variable "style" { # ERROR: No value for required variable
+  type = string
+}

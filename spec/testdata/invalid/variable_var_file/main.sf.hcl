@@ -1,0 +1,5 @@
+provider "placeholder" {}
+
+variable "n" {
+  type = number
+}

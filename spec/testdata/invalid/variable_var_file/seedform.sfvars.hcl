@@ -1,0 +1,2 @@
+n = "abc" # ERROR: Invalid value for variable
+stray = 1 # WARNING: Value for undeclared variable

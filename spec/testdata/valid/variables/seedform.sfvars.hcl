@@ -1,0 +1,5 @@
+from_sfvars = "sfvars"
+from_auto = "sfvars"
+from_var_file = "sfvars"
+from_env = "sfvars"
+from_var = "sfvars"

@@ -1,0 +1,4 @@
+from_auto = "auto"
+from_var_file = "auto"
+from_env = "auto"
+from_var = "auto"
