@@ -815,13 +815,17 @@ func (s *loadState) checkPlaceholderSize(in *instance) {
 }
 
 func (s *loadState) evalMeta(in *instance, at *hcl.Attribute) []byte {
-	v, diags := at.Expr.Value(in.ctx)
+	v, diags := s.attrValue(at, in.ctx)
 	s.add(diags)
 	if diags.HasErrors() {
 		return nil
 	}
 	v, _ = v.UnmarkDeep()
-	if v.IsNull() || !v.IsWhollyKnown() {
+	if !v.IsWhollyKnown() {
+		s.unknowns++
+		return nil
+	}
+	if v.IsNull() {
 		return nil
 	}
 	out, err := ctyjson.Marshal(v, v.Type())

@@ -112,6 +112,8 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
+	valueCache               map[*hcl.Attribute]cty.Value
+	perInstance              map[*hcl.Attribute]bool
 }
 
 type fileHash struct {
@@ -121,12 +123,14 @@ type fileHash struct {
 
 func newLoadState(p *hclparse.Parser, dir string) *loadState {
 	s := &loadState{
-		parser:     p,
-		dir:        dir,
-		variables:  map[string]*variable{},
-		provByAdr:  map[string]*Provider{},
-		blockIdx:   map[string]*assetBlock{},
-		fileHashes: map[string]fileHash{},
+		parser:      p,
+		dir:         dir,
+		variables:   map[string]*variable{},
+		provByAdr:   map[string]*Provider{},
+		blockIdx:    map[string]*assetBlock{},
+		fileHashes:  map[string]fileHash{},
+		valueCache:  map[*hcl.Attribute]cty.Value{},
+		perInstance: map[*hcl.Attribute]bool{},
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {

@@ -152,7 +152,7 @@ func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 // ok is false when the attribute is null or an error was reported; an
 // unknown value (the trace of an earlier error) is also not ok, silently.
 func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type) (cty.Value, bool) {
-	v, diags := a.Expr.Value(ctx)
+	v, diags := s.attrValue(a, ctx)
 	s.add(diags)
 	if diags.HasErrors() {
 		return cty.NilVal, false
@@ -171,6 +171,44 @@ func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Typ
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// attrValue evaluates an attribute once when its value cannot differ
+// between instances (it uses neither each nor count): a block with
+// for_each over 10,000 keys evaluates `size = "64x64"` once, not 10,000
+// times. Each attribute is evaluated in one phase only, so the context
+// around each/count is the same for every call. An error is reported by
+// the first call; later calls get an unknown value, which marks their
+// instance as failed without repeating the error.
+//
+// Only expanded blocks evaluate in a child of the base context; anything
+// evaluated in the base context itself runs once anyway.
+func (s *loadState) attrValue(a *hcl.Attribute, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	if ctx == s.baseCtx {
+		return a.Expr.Value(ctx)
+	}
+	if v, ok := s.valueCache[a]; ok {
+		return v, nil
+	}
+	v, diags := a.Expr.Value(ctx)
+	perInstance, known := s.perInstance[a]
+	if !known {
+		for _, t := range a.Expr.Variables() {
+			if root := t.RootName(); root == "each" || root == "count" {
+				perInstance = true
+				break
+			}
+		}
+		s.perInstance[a] = perInstance
+	}
+	if !perInstance {
+		if diags.HasErrors() {
+			s.valueCache[a] = cty.DynamicVal
+		} else {
+			s.valueCache[a] = v
+		}
+	}
+	return v, diags
 }
 
 func (s *loadState) evalString(a *hcl.Attribute, ctx *hcl.EvalContext) (string, bool) {

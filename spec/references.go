@@ -23,7 +23,7 @@ type refItem struct {
 // carrying an asset mark is that asset's output, an http(s) URL is a URL,
 // anything else a local file relative to the config dir.
 func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference {
-	v, diags := at.Expr.Value(in.ctx)
+	v, diags := s.attrValue(at, in.ctx)
 	s.add(diags)
 	if diags.HasErrors() {
 		return nil
