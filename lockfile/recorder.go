@@ -3,6 +3,8 @@ package lockfile
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 )
 
@@ -171,6 +173,10 @@ func (r *Recorder) encode() (lockData, manifestData []byte, err error) {
 func (r *Recorder) write(lockData, manifestData []byte) error {
 	r.writes++
 	if r.manifestPath != "" && !bytes.Equal(manifestData, r.lastManifest) {
+		// The manifest may live in an output folder no image has made yet.
+		if err := os.MkdirAll(filepath.Dir(r.manifestPath), 0o755); err != nil {
+			return err
+		}
 		if err := WriteFile(r.manifestPath, manifestData); err != nil {
 			return err
 		}

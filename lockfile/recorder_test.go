@@ -150,8 +150,11 @@ func TestRecorderWriteFailure(t *testing.T) {
 	lockPath, manPath := filepath.Join(dir, FileName), filepath.Join(manDir, "manifest.json")
 	r := NewRecorder(lockPath, manPath, nil, nil)
 
-	// The manifest's directory does not exist: the manifest, written first,
-	// fails, and the lock must not get ahead of it.
+	// A file stands where the manifest's directory should be: the
+	// manifest, written first, fails, and the lock must not get ahead of it.
+	if err := os.WriteFile(manDir, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	e, m := imageEntry("a")
 	if err := r.Record("image.a", e, m); err == nil {
 		t.Fatal("Record succeeded although the manifest cannot be written")
@@ -160,8 +163,8 @@ func TestRecorderWriteFailure(t *testing.T) {
 		t.Errorf("the lock was written although the manifest failed: %v", err)
 	}
 
-	// Once the directory exists, Close writes what memory still holds.
-	if err := os.Mkdir(manDir, 0o755); err != nil {
+	// Once the way is clear, Close writes what memory still holds.
+	if err := os.Remove(manDir); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Close(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
@@ -28,6 +29,10 @@ const racyWindow = 2 * time.Second
 // It is safe for concurrent use.
 type StatCache struct {
 	path string
+	// root is the directory holding the state directory: entries are
+	// keyed by paths relative to it, so that "-chdir=site" and "cd site"
+	// (or an absolute path) find the same entries.
+	root string
 	now  func() time.Time
 
 	mu      sync.Mutex
@@ -54,6 +59,7 @@ type statCacheFileV1 struct {
 func LoadStatCache(stateDir string) *StatCache {
 	c := &StatCache{
 		path:    filepath.Join(stateDir, statCacheFile),
+		root:    filepath.Dir(stateDir),
 		now:     time.Now,
 		entries: map[string]statEntry{},
 		used:    map[string]bool{},
@@ -77,6 +83,7 @@ func LoadStatCache(stateDir string) *StatCache {
 // SHA256 returns the cached hash of path if fi (a fresh stat of it) has
 // the size and modification time the hash was taken at.
 func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
+	path = c.key(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[path]
@@ -90,6 +97,7 @@ func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
 // Put records that path, as described by fi, hashes to sha (lowercase
 // hex). A file modified in the last moments is not cached (see racyWindow).
 func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
+	path = c.key(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.now().Sub(fi.ModTime()) < racyWindow {
@@ -105,6 +113,16 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 		c.dirty = true
 	}
 	c.used[path] = true
+}
+
+// key is path relative to the cache's root when it lies inside it, as a
+// slash path; other paths are kept as they are.
+func (c *StatCache) key(path string) string {
+	rel, err := filepath.Rel(c.root, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return filepath.ToSlash(rel)
 }
 
 // Save writes the cache atomically if Put changed it, keeping only the

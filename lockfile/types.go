@@ -17,6 +17,10 @@ const SchemaVersion = 1
 // Lock is seedform.lock.json: what was generated, from which spec.
 type Lock struct {
 	Version int `json:"version"`
+	// OutputDir is the output directory the outputs were written under,
+	// relative to the config directory: when the config moves it, the
+	// plan moves the files instead of regenerating them.
+	OutputDir string `json:"output_dir,omitempty"`
 	// Assets is keyed by asset address; encoding/json writes map keys sorted.
 	Assets map[string]*Entry `json:"assets"`
 }

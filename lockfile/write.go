@@ -61,3 +61,34 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// RemoveTemps deletes the temp files that WriteFile calls for path left
+// behind when the process was killed between creating and renaming them.
+// Only a caller holding the process lock may call it: another process's
+// write in progress would lose its temp file.
+func RemoveTemps(path string) error {
+	names, err := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".tmp-*"))
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, n := range names {
+		if err := os.Remove(n); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '*', '?', '[', '\\':
+			b = append(b, '\\')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}

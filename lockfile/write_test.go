@@ -3,6 +3,7 @@ package lockfile
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -82,5 +83,25 @@ func TestWriteFileErrorLeavesNoTemp(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "missing", "f"), []byte("data")); err == nil {
 		t.Fatal("writing into a missing directory succeeded")
+	}
+}
+
+func TestRemoveTempsOnlyRemovesThatFilesTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "seedform.lock.json")
+	keep := []string{"seedform.lock.json", "manifest.json", ".manifest.json.tmp-1", "seedform.lock.json.tmp-2", ".seedform.lock.json.bak"}
+	drop := []string{".seedform.lock.json.tmp-123", ".seedform.lock.json.tmp-9"}
+	for _, n := range append(append([]string(nil), keep...), drop...) {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := RemoveTemps(path); err != nil {
+		t.Fatal(err)
+	}
+	want := append([]string(nil), keep...)
+	sort.Strings(want)
+	if diff := cmp.Diff(want, dirNames(t, dir)); diff != "" {
+		t.Errorf("files after RemoveTemps (-want +got):\n%s", diff)
 	}
 }

@@ -93,9 +93,17 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		e.before[addr] = ent
 		e.outputs[addr] = ent.Outputs
 	}
+	if len(ws.Lock.Assets) == 0 {
+		// Nothing recorded, nothing to move: the first record writes it.
+		ws.Lock.OutputDir = ws.Config.OutputDir
+	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
-	if err := ws.Staging.RemoveOrphans(); err != nil {
+	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
+	}
+	// Temp files of lock and manifest writes that a killed run left.
+	if err := errors.Join(lockfile.RemoveTemps(ws.LockPath()), lockfile.RemoveTemps(ws.ManifestPath())); err != nil {
+		return nil, fmt.Errorf("removing leftover temp files: %w", err)
 	}
 	res := &ApplyResult{}
 	var gen []*Change
@@ -106,6 +114,13 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 			gen = append(gen, c)
 		default:
 			res.Results = append(res.Results, e.local(c))
+		}
+	}
+	if ws.Lock.OutputDir != ws.Config.OutputDir {
+		// After the moves: until this is durable, the next plan finds moved
+		// files at their new place.
+		if err := e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { l.OutputDir = ws.Config.OutputDir }); err != nil {
+			return nil, err
 		}
 	}
 	genResults, stopped := e.generate(ctx, gen)
@@ -151,7 +166,7 @@ func (e *engine) delete(c *Change) error {
 		return nil
 	}
 	for _, o := range ent.Outputs {
-		if err := e.removeOutput(o.Path); err != nil {
+		if err := e.removeRecorded(o.Path); err != nil {
 			return err
 		}
 	}
@@ -161,20 +176,30 @@ func (e *engine) delete(c *Change) error {
 	})
 }
 
-// removeOutput deletes one output file and the folders it leaves empty,
-// never going above the output directory.
-func (e *engine) removeOutput(rel string) error {
-	name := e.ws.OutputPath(rel)
+// removeRecorded deletes a recorded output file (under the output
+// directory the lock was written with) and the folders it leaves empty.
+func (e *engine) removeRecorded(rel string) error {
+	name := e.ws.RecordedPath(rel)
 	if err := os.Remove(name); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("deleting %s: %w", rel, err)
 	}
-	root := e.ws.OutputPath(".")
-	for dir := filepath.Dir(name); dir != root && strings.HasPrefix(dir, root); dir = filepath.Dir(dir) {
-		if os.Remove(dir) != nil {
-			break // not empty, or gone
-		}
-	}
+	e.pruneEmpty(filepath.Dir(name))
 	return nil
+}
+
+// pruneEmpty removes dir and its parents while they are empty, never
+// going above the config directory.
+func (e *engine) pruneEmpty(dir string) {
+	for {
+		rel, err := filepath.Rel(e.ws.Dir, dir)
+		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return // the config directory itself, or outside it
+		}
+		if os.Remove(dir) != nil {
+			return // not empty, or gone
+		}
+		dir = filepath.Dir(dir)
+	}
 }
 
 func (e *engine) moveOrUpdate(c *Change) error {
@@ -188,10 +213,16 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		return fmt.Errorf("%s: nothing recorded to move", c.Addr)
 	}
 	for _, mv := range c.Moves {
-		if err := moveFile(e.ws.OutputPath(mv.From), e.ws.OutputPath(mv.To)); err != nil {
+		from, to := e.ws.ConfigPath(mv.From), e.ws.ConfigPath(mv.To)
+		if _, err := os.Lstat(from); os.IsNotExist(err) {
+			if _, err := os.Stat(to); err == nil {
+				continue // moved by an apply that was interrupted before recording it
+			}
+		}
+		if err := moveFile(from, to); err != nil {
 			return fmt.Errorf("moving %s to %s: %w", mv.From, mv.To, err)
 		}
-		_ = e.removeOutput(mv.From) // prune emptied folders; the file is gone already
+		e.pruneEmpty(filepath.Dir(from))
 	}
 	ent := *old
 	ent.Outputs = append([]lockfile.Output(nil), old.Outputs...)
@@ -225,7 +256,7 @@ func (e *engine) accept(c *Change) error {
 	ent := *old
 	ent.Outputs = append([]lockfile.Output(nil), old.Outputs...)
 	for i, o := range ent.Outputs {
-		name := e.ws.OutputPath(o.Path)
+		name := e.ws.RecordedPath(o.Path)
 		sum, size, err := lockfile.HashFile(name)
 		if err != nil {
 			return err

@@ -71,19 +71,27 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
 				return
 			}
-			defer func() { <-sem }()
 			select {
 			case global <- struct{}{}:
 			case <-ctx.Done():
+				<-sem
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
 				return
 			}
-			defer func() { <-global }()
+			// The slots bound provider calls, not recording: they are
+			// handed back as soon as the call returns, so that assets
+			// finishing while the lock is written join the next group
+			// commit instead of waiting for a slot. Holding them would
+			// cap each commit at the parallelism and make an apply of n
+			// assets write the lock n/parallelism times (quadratic).
+			var once sync.Once
+			release := func() { once.Do(func() { <-global; <-sem }) }
+			defer release()
 			if isStopped() {
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started"}
 				return
 			}
-			done <- e.runOne(ctx, c)
+			done <- e.runOne(ctx, c, release)
 		}()
 	}
 	var results []*Result
@@ -131,18 +139,19 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 	return results, stopped
 }
 
-// runOne generates (or recovers) one asset and records it.
-func (e *engine) runOne(ctx context.Context, c *Change) *Result {
+// runOne generates (or recovers) one asset and records it. release frees
+// the asset's in-flight slots; it is called once the provider is done.
+func (e *engine) runOne(ctx context.Context, c *Change, release func()) *Result {
 	start := time.Now()
 	e.opts.Hook.Started(c)
 	r := &Result{Addr: c.Addr, Action: c.Action}
-	r.Outputs, r.Failed, r.Err = e.produce(ctx, c)
+	r.Outputs, r.Failed, r.Err = e.produce(ctx, c, release)
 	r.Elapsed = time.Since(start)
 	e.opts.Hook.Finished(c, r)
 	return r
 }
 
-func (e *engine) produce(ctx context.Context, c *Change) ([]lockfile.Output, []lockfile.FailedSlot, error) {
+func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lockfile.Output, []lockfile.FailedSlot, error) {
 	a := e.byAddr[c.Addr]
 	upstream := map[string]string{}
 	for _, d := range a.DependsOn {
@@ -161,6 +170,7 @@ func (e *engine) produce(ctx context.Context, c *Change) ([]lockfile.Output, []l
 	} else {
 		res, genErr = e.call(ctx, c, a, hash)
 	}
+	release()
 	if res == nil || len(res.Images) == 0 {
 		if genErr == nil {
 			genErr = errors.New("the provider returned no image")
@@ -226,7 +236,7 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		// crash before recording is recovered without downloading again.
 		ans.Complete = true
 		ans.Model = res.Model
-		ans.Items = stagedItems(dir, res)
+		ans.Items = stagedItems(dir, res, ans.Items)
 		ans.Usage = usageOf(res)
 		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
 			return res, errors.Join(err, jerr)
@@ -247,14 +257,20 @@ type imageEvents struct {
 
 func (ev imageEvents) ImageReady(index, w, h int) { ev.hook.ImageReady(ev.c, index, w, h) }
 
-func stagedItems(dir string, res *provider.Result) []StagedItem {
+// stagedItems journals the finished files, keeping each slot's download
+// URL from the first journal (paid) as a way back if a file is lost.
+func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedItem {
+	urls := map[int]string{}
+	for _, it := range paid {
+		urls[it.Index] = it.URL
+	}
 	var items []StagedItem
 	for _, im := range res.Images {
 		rel, err := filepath.Rel(dir, im.TempPath)
 		if err != nil {
 			rel = filepath.Base(im.TempPath)
 		}
-		items = append(items, StagedItem{Index: im.Index, File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
+		items = append(items, StagedItem{Index: im.Index, URL: urls[im.Index], File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
 			Width: im.Width, Height: im.Height, Format: im.Format})
 	}
 	for _, f := range res.Failed {
@@ -283,14 +299,30 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	if ans.Usage != nil {
 		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens
 	}
-	var errs []error
+	// Where each image goes: record places the k-th image (by index) at
+	// the k-th output path. An apply killed after moving an image there,
+	// before recording it, left it in place of the staged file.
+	images := 0
 	for _, it := range ans.Items {
+		if it.ErrorCode == "" {
+			images++
+		}
+	}
+	dests := outputFiles(a, images)
+	var errs []error
+	k := -1
+	for _, it := range ans.Items {
+		if it.ErrorCode == "" {
+			k++
+		}
+		staged := filepath.Join(dir, it.File)
 		switch {
 		case it.ErrorCode != "":
 			res.Failed = append(res.Failed, provider.SlotError{Index: it.Index, Code: it.ErrorCode, Message: it.ErrorMessage})
-		case it.File != "" && fileHasHash(filepath.Join(dir, it.File), it.SHA256):
-			res.Images = append(res.Images, provider.Image{Index: it.Index, TempPath: filepath.Join(dir, it.File),
-				Width: it.Width, Height: it.Height, Format: it.Format, SHA256: it.SHA256, Bytes: it.Bytes})
+		case it.File != "" && fileHasHash(staged, it.SHA256):
+			res.Images = append(res.Images, stagedImage(it, staged))
+		case it.File != "" && fileHasHash(e.ws.OutputPath(dests[k]), it.SHA256):
+			res.Images = append(res.Images, stagedImage(it, e.ws.OutputPath(dests[k])))
 		case it.URL != "":
 			dl, ok := e.opts.Providers[a.Provider].(provider.Downloader)
 			if !ok {
@@ -306,6 +338,11 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 		}
 	}
 	return res, errors.Join(errs...)
+}
+
+func stagedImage(it StagedItem, name string) provider.Image {
+	return provider.Image{Index: it.Index, TempPath: name,
+		Width: it.Width, Height: it.Height, Format: it.Format, SHA256: it.SHA256, Bytes: it.Bytes}
 }
 
 func fileHasHash(name, sha string) bool {
@@ -369,8 +406,8 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	}
 	if old := e.before[prevAddr]; old != nil {
 		for _, o := range old.Outputs {
-			if !keep[o.Path] {
-				_ = e.removeOutput(o.Path)
+			if !keep[o.Path] || e.ws.recordedOutputDir() != e.ws.Config.OutputDir {
+				_ = e.removeRecorded(o.Path) // best effort: the new files are in place
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path"
 	"reflect"
 	"runtime"
 	"slices"
@@ -77,6 +78,13 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 		p.checkPreventDestroy(c)
 	}
 	plan.OrphanTemps = p.ws.Staging.Orphans()
+	for _, c := range plan.Changes {
+		// A staged answer for an asset that is not being generated is
+		// left over (recorded already, or its spec changed since).
+		if c.Action != Recover && p.ws.Staging.Answer(c.Addr) != nil {
+			plan.OrphanTemps = append(plan.OrphanTemps, p.ws.Staging.Dir(c.Addr))
+		}
+	}
 	if p.diags.HasErrors() {
 		return nil, p.diags
 	}
@@ -211,7 +219,7 @@ func (p *planner) checkFiles() map[string]fileState {
 }
 
 func (p *planner) fileState(o lockfile.Output) fileState {
-	name := p.ws.OutputPath(o.Path)
+	name := p.ws.RecordedPath(o.Path)
 	fi, err := os.Lstat(name)
 	if err != nil || !fi.Mode().IsRegular() {
 		return fileMissing
@@ -234,6 +242,18 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 	return fileOK
 }
 
+// alreadyMoved reports whether a recorded output missing from its recorded
+// place is already where the config wants it (an apply that moved it was
+// interrupted before recording the move).
+func (p *planner) alreadyMoved(o lockfile.Output, want string) bool {
+	name := p.ws.OutputPath(want)
+	if name == p.ws.RecordedPath(o.Path) {
+		return false
+	}
+	sum, size, err := lockfile.HashFile(name)
+	return err == nil && sum == o.SHA256 && size == o.Bytes
+}
+
 // assetChange decides the action for one config asset. Assets come in
 // dependency order, so p.regen already knows about every upstream asset.
 func (p *planner) assetChange(a *spec.Asset) *Change {
@@ -254,12 +274,11 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		c.Action = act
 		c.Reasons = append(c.Reasons, reason)
 		p.regen[a.Addr] = true
-		return c
-	}
-	if p.ws.Staging.Has(a.Addr, c.SpecHash) && c.SpecHash != "" {
-		c.Action = Recover
-		c.Reasons = append(c.Reasons, "a paid answer from an interrupted apply is kept in staging")
-		p.regen[a.Addr] = true
+		if c.SpecHash != "" && p.ws.Staging.Has(a.Addr, c.SpecHash) {
+			// Paid for by an interrupted apply: finish it, no request.
+			c.Action = Recover
+			c.Reasons = append(c.Reasons, "a paid answer from an interrupted apply is kept in staging")
+		}
 		return c
 	}
 	if e == nil {
@@ -286,10 +305,13 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		c.ForcedBy = []string{"references"}
 		return generate(Replace, "an upstream asset's output changed")
 	}
-	for _, o := range e.Outputs {
+	want := outputFiles(a, len(e.Outputs))
+	for i, o := range e.Outputs {
 		switch p.files[o.Path] {
 		case fileMissing:
-			return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			if !p.alreadyMoved(o, want[i]) {
+				return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			}
 		case fileEdited:
 			c.Drift = append(c.Drift, o.Path)
 		}
@@ -299,10 +321,10 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		// Only ignored attributes differ: keep what the lock has.
 		c.SpecHash = e.SpecHash
 	}
-	want := outputFiles(a, len(e.Outputs))
+	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
 	for i, o := range e.Outputs {
-		if o.Path != want[i] {
-			c.Moves = append(c.Moves, FileMove{From: o.Path, To: want[i]})
+		if o.Path != want[i] || oldDir != newDir {
+			c.Moves = append(c.Moves, FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i])})
 		}
 	}
 	c.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
@@ -469,7 +491,10 @@ func imageCount(a *spec.Asset) int {
 func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
 	var out []AttrDiff
 	add := func(name string, was, is any) {
-		if slices.Contains(ignore, name) {
+		// Equal values encode equally: the cheap test first, so that an
+		// up-to-date asset costs no JSON encoding (10,000 assets x 11
+		// attributes were a quarter of a no-op plan).
+		if reflect.DeepEqual(was, is) || slices.Contains(ignore, name) {
 			return
 		}
 		a, b := jsonValue(was), jsonValue(is)

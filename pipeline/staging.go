@@ -141,7 +141,7 @@ func (s *Staging) Orphans() []string {
 // Begin returns the staging directory for addr, creating it empty (any
 // previous content was not recoverable for this spec).
 func (s *Staging) Begin(addr string) (string, error) {
-	sub := filepath.Join(s.dir, stageName(addr))
+	sub := s.Dir(addr)
 	s.mu.Lock()
 	delete(s.answers, addr)
 	s.mu.Unlock()
@@ -160,16 +160,18 @@ func (s *Staging) Journal(ans *StagedAnswer) error {
 	if err != nil {
 		return err
 	}
-	sub := filepath.Join(s.dir, stageName(ans.Addr))
-	if err := lockfile.WriteFile(filepath.Join(sub, answerFile), append(b, '\n')); err != nil {
+	if err := lockfile.WriteFile(filepath.Join(s.Dir(ans.Addr), answerFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("journaling the answer for %s: %w", ans.Addr, err)
 	}
 	return nil
 }
 
+// Dir is addr's staging directory.
+func (s *Staging) Dir(addr string) string { return filepath.Join(s.dir, stageName(addr)) }
+
 // Path returns the path of a file inside addr's staging directory.
 func (s *Staging) Path(addr, name string) string {
-	return filepath.Join(s.dir, stageName(addr), name)
+	return filepath.Join(s.Dir(addr), name)
 }
 
 // Done removes addr's staging directory once the asset is recorded.
@@ -177,18 +179,19 @@ func (s *Staging) Done(addr string) error {
 	s.mu.Lock()
 	delete(s.answers, addr)
 	s.mu.Unlock()
-	return os.RemoveAll(filepath.Join(s.dir, stageName(addr)))
+	return os.RemoveAll(s.Dir(addr))
 }
 
-// RemoveOrphans deletes the leftover directories found at open.
-func (s *Staging) RemoveOrphans() error {
-	s.mu.Lock()
-	orphans := s.orphans
-	s.orphans = nil
-	s.mu.Unlock()
+// Remove deletes leftover staging directories a plan listed; it refuses
+// any path that is not a directory directly inside staging.
+func (s *Staging) Remove(dirs []string) error {
 	var errs []error
-	for _, o := range orphans {
-		errs = append(errs, os.RemoveAll(o))
+	for _, d := range dirs {
+		if filepath.Dir(d) != s.dir {
+			errs = append(errs, fmt.Errorf("refusing to remove %s: not a staging directory", d))
+			continue
+		}
+		errs = append(errs, os.RemoveAll(d))
 	}
 	return errors.Join(errs...)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
+	"golang.org/x/sync/errgroup"
 )
 
 // StateDirName is the per-directory local state (process lock, staging,
@@ -27,32 +28,61 @@ type Workspace struct {
 	Manifest   *lockfile.Manifest
 	Stat       *lockfile.StatCache
 	Staging    *Staging
+
+	// recordedDir is the output directory the lock was written with, as
+	// read at open (apply changes ws.Lock as it goes).
+	recordedDir string
 }
 
 // OpenWorkspace reads the lock, manifest and local state of cfg's directory.
 func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 	ws := &Workspace{Dir: cfg.Dir, Config: cfg}
-	lockPath := ws.LockPath()
-	lock, err := lockfile.Read(lockPath)
+	// The lock, the manifest and the stat cache are JSON documents of
+	// megabytes each at 10,000 assets: decode them at once.
+	var g errgroup.Group
+	g.Go(func() error {
+		var err error
+		ws.Manifest, err = lockfile.ReadManifest(ws.ManifestPath())
+		return err
+	})
+	g.Go(func() error {
+		ws.Stat = lockfile.LoadStatCache(ws.StateDir())
+		return nil
+	})
+	lock, digest, err := readLock(ws.LockPath())
+	if werr := g.Wait(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return nil, err
 	}
-	ws.Lock = lock
-	if b, err := os.ReadFile(lockPath); err == nil {
-		ws.LockDigest = digestBytes(b)
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, err
+	ws.Lock, ws.LockDigest = lock, digest
+	ws.recordedDir = cfg.OutputDir
+	if lock.OutputDir != "" {
+		ws.recordedDir = lock.OutputDir
 	}
-	ws.Manifest, err = lockfile.ReadManifest(ws.ManifestPath())
-	if err != nil {
-		return nil, err
-	}
-	ws.Stat = lockfile.LoadStatCache(ws.StateDir())
 	ws.Staging, err = OpenStaging(filepath.Join(ws.StateDir(), "staging"))
 	if err != nil {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// readLock reads the lock file once for both its content and its digest
+// ("" when there is no lock yet).
+func readLock(path string) (*lockfile.Lock, string, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return lockfile.NewLock(), "", nil
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	lock, err := lockfile.ParseLock(path, b)
+	if err != nil {
+		return nil, "", err
+	}
+	return lock, digestBytes(b), nil
 }
 
 // LockPath is the lock file's path.
@@ -70,6 +100,14 @@ func (ws *Workspace) StateDir() string { return filepath.Join(ws.Dir, StateDirNa
 func (ws *Workspace) OutputPath(rel string) string {
 	return filepath.Join(ws.Dir, filepath.FromSlash(ws.Config.OutputDir), filepath.FromSlash(rel))
 }
+
+// RecordedPath is where a recorded output is now: under the output
+// directory the lock was written with, which the config may have moved.
+func (ws *Workspace) RecordedPath(rel string) string {
+	return filepath.Join(ws.Dir, filepath.FromSlash(ws.recordedOutputDir()), filepath.FromSlash(rel))
+}
+
+func (ws *Workspace) recordedOutputDir() string { return ws.recordedDir }
 
 // ConfigPath turns a path relative to the config directory into a file path.
 func (ws *Workspace) ConfigPath(rel string) string {
