@@ -241,8 +241,9 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
 			return res, errors.Join(err, jerr)
 		}
-	} else if !journaled {
-		// Nothing was paid for: there is nothing to recover.
+	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
+		// Nothing was paid for, or nothing of it can ever be fetched:
+		// there is nothing to recover.
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
 			return res, errors.Join(err, derr)
 		}
@@ -337,7 +338,13 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 			res.Images = append(res.Images, im)
 		}
 	}
-	return res, errors.Join(errs...)
+	err := errors.Join(errs...)
+	if len(res.Images) == 0 && errors.Is(err, provider.ErrAnswerLost) {
+		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
+			return res, errors.Join(err, derr)
+		}
+	}
+	return res, err
 }
 
 func stagedImage(it StagedItem, name string) provider.Image {

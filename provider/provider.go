@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 
 	"github.com/seedform/seedform/spec"
 )
@@ -86,3 +87,16 @@ type Result struct {
 	OutputTokens    int
 	TotalTokens     int
 }
+
+// ErrAnswerLost marks a failure after which a paid answer can never be
+// finished: its images could not be downloaded and never will be (an
+// expired URL, a body that is not an image or is too large). Staging
+// keeps answers to finish them later; this one it drops, so that the next
+// apply asks again instead of retrying a download that cannot succeed.
+var ErrAnswerLost = errors.New("the paid answer cannot be finished")
+
+// answerLost is err marked with ErrAnswerLost; its message is err's.
+type answerLost struct{ err error }
+
+func (e answerLost) Error() string   { return e.err.Error() }
+func (e answerLost) Unwrap() []error { return []error{e.err, ErrAnswerLost} }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/seedform/seedform/seedream"
@@ -49,6 +50,7 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		},
 	}
 	res, err := s.client.Generate(ctx, sreq, opts)
+	err = markLost(err)
 	if res == nil {
 		return nil, err
 	}
@@ -71,9 +73,44 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 func (s *Seedream) Download(ctx context.Context, url, dir string, index int) (Image, error) {
 	im, err := s.client.Download(ctx, url, dir, index)
 	if err != nil {
-		return Image{}, err
+		return Image{}, markLost(err)
 	}
 	return fromSeedream(im), nil
+}
+
+// markLost marks err with ErrAnswerLost when it holds download failures
+// and every one of them is for good. A download that may work later (a
+// time-out, a 5xx after every retry, an apply being cancelled) keeps the
+// answer recoverable: its URL stays valid for a day.
+func markLost(err error) error {
+	downloads, forGood := 0, true
+	var walk func(error)
+	walk = func(err error) {
+		if e, ok := err.(*seedream.Error); ok && e.Op == "download" {
+			downloads++
+			if e.Transient || errors.Is(e, context.Canceled) || errors.Is(e, context.DeadlineExceeded) {
+				forGood = false
+			}
+			return
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			if next := u.Unwrap(); next != nil {
+				walk(next)
+			}
+		case interface{ Unwrap() []error }:
+			for _, next := range u.Unwrap() {
+				walk(next)
+			}
+		}
+	}
+	if err != nil {
+		walk(err)
+	}
+	if downloads == 0 || !forGood {
+		return err
+	}
+	return answerLost{err}
 }
 
 func fromSeedream(im seedream.Image) Image {
