@@ -16,6 +16,7 @@ type file struct {
 	format  string
 	payload payloadKind
 	expired bool
+	padding int64
 }
 
 // download serves GET /files/<name>, like the vendor's object store: an
@@ -48,8 +49,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, id string) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(notAnImage)))
 		w.Write(notAnImage)
 	default:
-		w.Header().Set("Content-Length", strconv.Itoa(len(f.img.raw)))
-		w.Write(f.img.raw)
+		w.Header().Set("Content-Length", strconv.FormatInt(int64(len(f.img.raw))+f.padding, 10))
+		if _, err := w.Write(f.img.raw); err == nil {
+			writeRepeated(w, 0, f.padding) // an error means the client stopped reading
+		}
 	}
 }
 

@@ -38,6 +38,7 @@ type slot struct {
 	img           *encoded
 	payload       payloadKind
 	url           string
+	padding       int64 // zero bytes after the picture (SetImagePadding)
 }
 
 // reply is one answer being written.
@@ -182,10 +183,13 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 		}
 		sum := sha256.Sum256(append(req.digest[:], byte(i)))
 		sl.img = s.images.get(imageKey{w: req.width, h: req.height, format: req.format, colour: [3]byte(sum[:3])})
+		s.mu.Lock()
+		sl.padding = s.padding
+		s.mu.Unlock()
 		if !req.b64 {
 			name := fmt.Sprintf("%s_%d.%s", id, i, req.format)
 			s.mu.Lock()
-			s.files[name] = &file{img: sl.img, format: req.format, payload: payload, expired: expired}
+			s.files[name] = &file{img: sl.img, format: req.format, payload: payload, expired: expired, padding: sl.padding}
 			s.mu.Unlock()
 			// The vendor's links are signed object-store URLs with a query.
 			sl.url = s.URL() + filesPath + name + "?X-Tos-Expires=86400"
@@ -304,7 +308,14 @@ func (rp *reply) writeImage(bw *bufio.Writer, head any, sl slot) {
 	bw.WriteString(`,"b64_json":"`)
 	switch sl.payload {
 	case payloadImage:
-		bw.Write(sl.img.base64())
+		if sl.padding == 0 {
+			bw.Write(sl.img.base64())
+			break
+		}
+		enc := base64.NewEncoder(base64.StdEncoding, bw)
+		enc.Write(sl.img.raw)
+		writeRepeated(enc, 0, sl.padding) // errors surface at the next flush
+		enc.Close()
 	case payloadNotImage:
 		bw.WriteString(base64.StdEncoding.EncodeToString(notAnImage))
 	case payloadCorrupt:

@@ -28,6 +28,7 @@ type Server struct {
 	mu          sync.Mutex
 	apiKey      string
 	latency     time.Duration
+	padding     int64
 	maxInFlight int
 	inFlight    int
 	maxObserved int
@@ -108,6 +109,17 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// SetImagePadding makes every image n bytes longer: zero bytes after the
+// end of the picture, which decoders ignore. A flat 4096x4096 JPEG is a few
+// hundred kilobytes; padded by 11 MB its b64_json answer is the 15 MB of a
+// real 4K image, for measuring a client's memory. The padding is written as
+// it is sent, never held. 0, the default, adds nothing.
+func (s *Server) SetImagePadding(n int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.padding = max(n, 0)
 }
 
 // SetMaxInFlight makes generation requests beyond n in flight fail with
