@@ -22,7 +22,7 @@ func (l *Lock) Marshal() []byte {
 
 // encode is Marshal with the error returned, for writers that must not panic.
 func (l *Lock) encode() ([]byte, error) {
-	out := Lock{Version: l.Version, Assets: make(map[string]*Entry, len(l.Assets))}
+	out := Lock{Version: l.Version, OutputDir: l.OutputDir, Assets: make(map[string]*Entry, len(l.Assets))}
 	for addr, e := range l.Assets {
 		if e != nil && e.Outputs == nil {
 			// "outputs": [] rather than null: an empty set reads the same

@@ -48,11 +48,11 @@ func Read(path string) (*Lock, error) {
 
 // ParseLock decodes and validates a lock read from path (named in errors).
 func ParseLock(path string, data []byte) (*Lock, error) {
-	version, assets, err := decode[*Entry](path, data)
+	doc, err := decode[*Entry](path, data)
 	if err != nil {
 		return nil, err
 	}
-	l := Lock{Version: version, Assets: assets}
+	l := Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -77,11 +77,11 @@ func ReadManifest(path string) (*Manifest, error) {
 
 // ParseManifest decodes and validates a manifest read from path (named in errors).
 func ParseManifest(path string, data []byte) (*Manifest, error) {
-	version, assets, err := decode[*ManifestEntry](path, data)
+	doc, err := decode[*ManifestEntry](path, data)
 	if err != nil {
 		return nil, err
 	}
-	m := Manifest{Version: version, Assets: assets}
+	m := Manifest{Version: doc.Version, Assets: doc.Assets}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -95,12 +95,21 @@ func ParseManifest(path string, data []byte) (*Manifest, error) {
 	return &m, nil
 }
 
-// decode reads a lock or manifest document: a version and assets keyed
-// by address.
-func decode[E any](path string, data []byte) (version int, assets map[string]E, err error) {
+// document is what a lock and a manifest share: a version and assets
+// keyed by address (and the lock's output directory).
+type document[E any] struct {
+	Version   int
+	OutputDir string
+	Assets    map[string]E
+}
+
+// decode reads a lock or manifest document.
+func decode[E any](path string, data []byte) (document[E], error) {
+	var none document[E]
 	var doc struct {
-		Version *int         `json:"version"`
-		Assets  map[string]E `json:"assets"`
+		Version   *int         `json:"version"`
+		OutputDir string       `json:"output_dir"`
+		Assets    map[string]E `json:"assets"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		// A newer schema may no longer fit this build's types: report it
@@ -109,21 +118,21 @@ func decode[E any](path string, data []byte) (version int, assets map[string]E, 
 			Version int `json:"version"`
 		}
 		if json.Unmarshal(data, &head) == nil && head.Version > SchemaVersion {
-			return 0, nil, &VersionError{Path: path, Version: head.Version}
+			return none, &VersionError{Path: path, Version: head.Version}
 		}
-		return 0, nil, jsonError(path, data, err)
+		return none, jsonError(path, data, err)
 	}
 	switch {
 	case doc.Version == nil:
-		return 0, nil, fmt.Errorf("%s: not a seedform file: \"version\" is missing", path)
+		return none, fmt.Errorf("%s: not a seedform file: \"version\" is missing", path)
 	case *doc.Version > SchemaVersion:
-		return 0, nil, &VersionError{Path: path, Version: *doc.Version}
+		return none, &VersionError{Path: path, Version: *doc.Version}
 	case *doc.Version < 1:
-		return 0, nil, fmt.Errorf("%s: unknown schema version %d", path, *doc.Version)
+		return none, fmt.Errorf("%s: unknown schema version %d", path, *doc.Version)
 	case doc.Assets == nil:
-		return 0, nil, fmt.Errorf("%s: \"assets\" is missing", path)
+		return none, fmt.Errorf("%s: \"assets\" is missing", path)
 	}
-	return *doc.Version, doc.Assets, nil
+	return document[E]{Version: *doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}, nil
 }
 
 // jsonError names the file and, where encoding/json knows it, the line and

@@ -23,7 +23,7 @@ func sum(c byte) string { return strings.Repeat(string(c), 64) }
 func sampleLock() *Lock {
 	seed := int64(42)
 	created := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	return &Lock{Version: SchemaVersion, Assets: map[string]*Entry{
+	return &Lock{Version: SchemaVersion, OutputDir: "assets", Assets: map[string]*Entry{
 		`image.season["spring"]`: {
 			Kind: "image", SpecHash: "sha256:" + sum('b'),
 			Spec: spec.HashInput{
@@ -207,7 +207,7 @@ func TestReadInvalid(t *testing.T) {
 		name, data, want string
 	}{
 		{"empty", "", "L.json:1:1: file is truncated or empty: unexpected end of JSON input"},
-		{"truncated", string(sampleLock().Marshal())[:700], "L.json:27:8: file is truncated or empty: unexpected end of JSON input"},
+		{"truncated", string(sampleLock().Marshal())[:700], "L.json:26:1: file is truncated or empty: unexpected end of JSON input"},
 		{"syntax", "{\n  \"version\": 1,\n  \"assets\": {,}\n}\n", "L.json:3:14: invalid JSON: invalid character ',' looking for beginning of object key string"},
 		{"trailing data", "{\"version\": 1, \"assets\": {}} {}", "L.json:1:30: invalid JSON: invalid character '{' after top-level value"},
 		{"not an object", "[]", "L.json:1:2: the top level must be an object, not array"},
@@ -216,7 +216,7 @@ func TestReadInvalid(t *testing.T) {
 		{"version zero", `{"version": 0, "assets": {}}`, "L.json: unknown schema version 0"},
 		{"no assets", `{"version": 1}`, `L.json: "assets" is missing`},
 		{"null assets", `{"version": 1, "assets": null}`, `L.json: "assets" is missing`},
-		{"wrong type", edit(t, `"bytes": 99`, `"bytes": "99"`), "L.json:21:24: assets.outputs.bytes must be a number, not string"},
+		{"wrong type", edit(t, `"bytes": 99`, `"bytes": "99"`), "L.json:22:24: assets.outputs.bytes must be a number, not string"},
 		{"null entry", `{"version": 1, "assets": {"image.a": null}}`, "L.json: image.a: entry is null"},
 		{"bad address", edit(t, `"image.hero": {`, `"hero": {`), `L.json: "hero" is not an asset address (image.NAME or image_set.NAME)`},
 		{"address with spaces", edit(t, `"image.hero": {`, `"image.he ro": {`), `L.json: "image.he ro" is not an asset address`},
@@ -242,6 +242,8 @@ func TestReadInvalid(t *testing.T) {
 		{"bad upstream", edit(t, `"upstream": {
         "image.hero"`, `"upstream": {
         "hero"`), `image.season["spring"]: upstream: "hero" is not an asset address`},
+		{"escaping output_dir", edit(t, `"output_dir": "assets"`, `"output_dir": "../outside"`), `output_dir "../outside" must be a clean relative slash path`},
+		{"absolute output_dir", edit(t, `"output_dir": "assets"`, `"output_dir": "/etc"`), `output_dir "/etc" must be a clean relative slash path`},
 		{"failed slot without code", edit(t, `"code": "OutputImageSensitiveContentDetected",`, ``), `image_set.board: failed[0].code is missing`},
 	}
 	for _, tt := range tests {

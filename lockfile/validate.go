@@ -23,6 +23,13 @@ func (l *Lock) Validate() error {
 	if l.Version < 1 || l.Version > SchemaVersion {
 		return fmt.Errorf("unknown schema version %d", l.Version)
 	}
+	// Recorded files are moved and deleted under it: it must stay inside
+	// the config directory like every output path.
+	if l.OutputDir != "" && l.OutputDir != "." {
+		if err := checkPath("output_dir", l.OutputDir); err != nil {
+			return err
+		}
+	}
 	for _, addr := range sortedKeys(l.Assets) {
 		if err := l.Assets[addr].Validate(addr); err != nil {
 			return err

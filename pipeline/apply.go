@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -97,6 +98,12 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		// Nothing recorded, nothing to move: the first record writes it.
 		ws.Lock.OutputDir = ws.Config.OutputDir
 	}
+	e.renames = map[string]string{}
+	for _, c := range plan.Changes {
+		if c.PrevAddr != "" {
+			e.renames[c.PrevAddr] = c.Addr
+		}
+	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
@@ -106,15 +113,28 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		return nil, fmt.Errorf("removing leftover temp files: %w", err)
 	}
 	res := &ApplyResult{}
-	var gen []*Change
+	var gen, deletes, moves, others []*Change
 	for _, c := range plan.Changes {
 		switch c.Action {
 		case NoOp:
 		case Create, Replace, Recover:
 			gen = append(gen, c)
+		case Delete:
+			deletes = append(deletes, c)
+		case Move:
+			moves = append(moves, c)
 		default:
-			res.Results = append(res.Results, e.local(c))
+			others = append(others, c)
 		}
+	}
+	// Deletes first: they free paths that moves may land on. Then every
+	// file move, in an order where none lands on a file still to leave.
+	for _, c := range deletes {
+		res.Results = append(res.Results, e.local(c))
+	}
+	e.moveErrs = e.moveFiles(moves)
+	for _, c := range append(moves, others...) {
+		res.Results = append(res.Results, e.local(c))
 	}
 	if ws.Lock.OutputDir != ws.Config.OutputDir {
 		// After the moves: until this is durable, the next plan finds moved
@@ -137,6 +157,13 @@ type engine struct {
 	byAddr map[string]*spec.Asset
 	rec    *lockfile.Recorder
 	before map[string]*lockfile.Entry // the lock's entries before this apply
+	// renames maps lock addresses renamed by the plan to their new ones.
+	renames map[string]string
+
+	// moveErrs holds, by address, why a move change's files could not be
+	// moved; stuck are the paths those files still hold.
+	moveErrs map[string]error
+	stuck    map[string]string // config-relative path -> address
 
 	mu      sync.Mutex
 	outputs map[string][]lockfile.Output // current outputs by address
@@ -212,17 +239,8 @@ func (e *engine) moveOrUpdate(c *Change) error {
 	if a == nil || old == nil {
 		return fmt.Errorf("%s: nothing recorded to move", c.Addr)
 	}
-	for _, mv := range c.Moves {
-		from, to := e.ws.ConfigPath(mv.From), e.ws.ConfigPath(mv.To)
-		if _, err := os.Lstat(from); os.IsNotExist(err) {
-			if _, err := os.Stat(to); err == nil {
-				continue // moved by an apply that was interrupted before recording it
-			}
-		}
-		if err := moveFile(from, to); err != nil {
-			return fmt.Errorf("moving %s to %s: %w", mv.From, mv.To, err)
-		}
-		e.pruneEmpty(filepath.Dir(from))
+	if err := e.moveErrs[c.Addr]; err != nil {
+		return err // its files stay where the lock says
 	}
 	ent := *old
 	ent.Outputs = append([]lockfile.Output(nil), old.Outputs...)
@@ -232,6 +250,12 @@ func (e *engine) moveOrUpdate(c *Change) error {
 	}
 	ent.Path, ent.Dir = a.Path, a.Dir
 	ent.PreventDestroy = a.Lifecycle.PreventDestroy
+	if c.RefsRenamed {
+		// The same content under the new names; what was recorded (and
+		// ignore_changes kept) stays as it was.
+		ent.Spec, ent.Upstream, _ = renameRefs(old, e.renames)
+		ent.SpecHash = effectiveHash(ent.Spec.Hash(), ent.Upstream)
+	}
 	e.setOutputs(c.Addr, ent.Outputs)
 	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
 		delete(l.Assets, from)
@@ -239,6 +263,99 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		l.Assets[c.Addr] = &ent
 		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
 	})
+}
+
+// moveFiles moves the files of every move change so that no file lands
+// where another has yet to leave: a move waits for the file at its
+// destination to move away first, and a cycle (assets swapping paths) is
+// broken by parking one file under its sha256 in the state directory,
+// where a plan after an interrupted apply finds it. A destination held by
+// anything else is never overwritten: that move fails, naming the holder,
+// and its asset's files stay where the lock says. The errors are returned
+// by address.
+func (e *engine) moveFiles(changes []*Change) map[string]error {
+	type fileMove struct {
+		addr string
+		FileMove
+	}
+	var pending []*fileMove
+	leaving := map[string]int{} // path -> moves yet to take a file from it
+	for _, c := range changes {
+		for _, mv := range c.Moves {
+			if !mv.Done && mv.From != mv.To {
+				pending = append(pending, &fileMove{c.Addr, mv})
+				leaving[mv.From]++
+			}
+		}
+	}
+	errs := map[string]error{}
+	e.stuck = map[string]string{}
+	move := func(m *fileMove, to string) bool {
+		leaving[m.From]--
+		err := e.moveOne(m.From, to, m.SHA256)
+		if err != nil {
+			errs[m.addr] = errors.Join(errs[m.addr], fmt.Errorf("moving %s to %s: %w", m.From, m.To, err))
+			e.stuck[m.From] = m.addr
+		}
+		return err == nil
+	}
+	for len(pending) > 0 {
+		var waiting []*fileMove
+		for _, m := range pending {
+			if leaving[m.To] > 0 {
+				waiting = append(waiting, m)
+				continue
+			}
+			move(m, m.To)
+		}
+		if len(waiting) == len(pending) {
+			// Every move waits for another: park one to open the cycle.
+			m := waiting[0]
+			park := parkingPath(m.SHA256)
+			if move(m, park) {
+				m.From = park
+				leaving[park]++
+			} else {
+				waiting = waiting[1:]
+			}
+		}
+		pending = waiting
+	}
+	return errs
+}
+
+// moveOne moves the file at from, which must hold sha, to the free path
+// to (both relative to the config directory).
+func (e *engine) moveOne(from, to, sha string) error {
+	src, dst := e.ws.ConfigPath(from), e.ws.ConfigPath(to)
+	if _, err := os.Lstat(dst); err == nil {
+		if holder := e.holder(to); holder != "" {
+			return fmt.Errorf("%s still holds %s's output", to, holder)
+		}
+		return fmt.Errorf("%s exists and is not seedform's to overwrite", to)
+	}
+	if sum, _, err := lockfile.HashFile(src); err != nil || sum != sha {
+		return fmt.Errorf("%s no longer holds the recorded image (plan again)", from)
+	}
+	if err := moveFile(src, dst); err != nil {
+		return err
+	}
+	e.pruneEmpty(filepath.Dir(src))
+	return nil
+}
+
+// holder names the asset whose recorded output is at rel (relative to the
+// config directory) before this apply, or "".
+func (e *engine) holder(rel string) string {
+	dir := e.ws.recordedOutputDir()
+	for addr, ent := range e.before {
+		for _, o := range ent.Outputs {
+			if path.Join(dir, o.Path) == rel {
+				return addr
+			}
+		}
+	}
+	return ""
 }
 
 // moveFile renames from to to, creating to's folder.

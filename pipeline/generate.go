@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -162,6 +163,12 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 		upstream[d] = outputsDigest(outs)
 	}
 	hash := effectiveHash(a.SpecHash, upstream)
+	for _, out := range outputFiles(a, imageCount(a)) {
+		// Checked before paying: the image would have nowhere to go.
+		if holder := e.stuck[path.Join(e.ws.Config.OutputDir, out)]; holder != "" {
+			return nil, nil, fmt.Errorf("%s still holds %s's output, whose move failed", out, holder)
+		}
+	}
 
 	var res *provider.Result
 	var genErr error
@@ -413,7 +420,10 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	}
 	if old := e.before[prevAddr]; old != nil {
 		for _, o := range old.Outputs {
-			if !keep[o.Path] || e.ws.recordedOutputDir() != e.ws.Config.OutputDir {
+			moved := !keep[o.Path] || e.ws.recordedOutputDir() != e.ws.Config.OutputDir
+			// Only the superseded image itself: another asset's file may
+			// have moved onto the path since.
+			if moved && hasContent(e.ws.RecordedPath(o.Path), o) {
 				_ = e.removeRecorded(o.Path) // best effort: the new files are in place
 			}
 		}

@@ -309,3 +309,143 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestInterruptedSwapResumes: an apply swapping two assets' paths parks
+// one file, moves the other and is killed before recording anything. The
+// next plan finds both files by content: one already moved, one parked;
+// it moves rather than regenerates, and reports no drift.
+func TestInterruptedSwapResumes(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{}
+	a, b := image("a", "A"), image("b", "B")
+	run(t, config(dir, a, b), prov, Options{})
+	out := func(name string) string { return filepath.Join(dir, "out", name) }
+	shaA, _, err := lockfile.HashFile(out("a.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantA, _ := os.ReadFile(out("a.png"))
+	wantB, _ := os.ReadFile(out("b.png"))
+
+	// The swap, as the kill left it: a parked, b moved to a's old path.
+	park := filepath.Join(dir, filepath.FromSlash(parkingPath(shaA)))
+	if err := os.MkdirAll(filepath.Dir(park), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(out("a.png"), park); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(out("b.png"), out("a.png")); err != nil {
+		t.Fatal(err)
+	}
+
+	a2, b2 := image("a", "A"), image("b", "B")
+	a2.Path, b2.Path = "b.png", "a.png"
+	swapped := config(dir, a2, b2)
+	p := mustPlan(t, swapped, Options{})
+	want := map[string]*Change{
+		"image.a": {Action: Move, Moves: []FileMove{{From: parkingPath(shaA), To: "out/b.png", SHA256: shaA}}},
+		"image.b": {Action: Move, Moves: []FileMove{{From: "out/b.png", To: "out/a.png", SHA256: p.Change("image.b").Moves[0].SHA256, Done: true}}},
+	}
+	for addr, w := range want {
+		c := p.Change(addr)
+		if diff := cmp.Diff(w.Moves, c.Moves); c.Action != w.Action || diff != "" || len(c.Drift) > 0 {
+			t.Errorf("%s: %s drift %v, moves (-want +got):\n%s", addr, c.Action, c.Drift, diff)
+		}
+	}
+
+	calls := len(prov.Calls())
+	run(t, swapped, prov, Options{})
+	if got := len(prov.Calls()); got != calls {
+		t.Errorf("resuming the swap made %d provider calls", got-calls)
+	}
+	for name, want := range map[string][]byte{"b.png": wantA, "a.png": wantB} {
+		if got, _ := os.ReadFile(out(name)); string(got) != string(want) {
+			t.Errorf("out/%s = %q, want %q", name, got, want)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(park)); !os.IsNotExist(err) {
+		t.Errorf("the parking folder is left behind: %v", err)
+	}
+	if p := mustPlan(t, swapped, Options{}); p.HasChanges() {
+		t.Errorf("plan after resuming has changes: %v", actions(p))
+	}
+}
+
+// TestMoveRefusesToOverwrite: a move whose destination holds a file that
+// is not leaving fails and keeps both files; nothing is lost.
+func TestMoveRefusesToOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	run(t, config(dir, image("a", "A")), &fakeProvider{}, Options{})
+	stranger := filepath.Join(dir, "out", "taken.png")
+	if err := os.WriteFile(stranger, []byte("not seedform's"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := image("a", "A")
+	a.Path = "taken.png"
+	_, res := run(t, config(dir, a), &fakeProvider{}, Options{})
+	if len(res.Results) != 1 || res.Results[0].Err == nil {
+		t.Fatalf("results %+v, want the move to fail", res.Results)
+	}
+	if got, _ := os.ReadFile(stranger); string(got) != "not seedform's" {
+		t.Errorf("the file in the way was overwritten: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "a.png")); err != nil {
+		t.Errorf("the image that could not move is gone: %v", err)
+	}
+	if p := mustPlan(t, config(dir, image("a", "A")), Options{}); p.HasChanges() {
+		t.Errorf("the lock no longer matches a.png: %v", actions(p))
+	}
+}
+
+// TestRefreshOnlyOnlyAccepts: -refresh-only records hand edits and
+// changes nothing else, as Terraform's does.
+func TestRefreshOnlyOnlyAccepts(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{}
+	run(t, config(dir, image("a", "A"), image("b", "B")), prov, Options{})
+	if err := os.WriteFile(filepath.Join(dir, "out", "a.png"), []byte("edited by hand"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b := image("b", "B, changed")
+	cfg := config(dir, image("a", "A"), b, image("c", "C"))
+	p, _ := run(t, cfg, prov, Options{RefreshOnly: true})
+	want := map[string]Action{"image.a": Accept, "image.b": NoOp, "image.c": NoOp}
+	if diff := cmp.Diff(want, actions(p)); diff != "" {
+		t.Errorf("-refresh-only plan (-want +got):\n%s", diff)
+	}
+	if got := len(prov.Calls()); got != 2 {
+		t.Errorf("%d provider calls in all, want the first apply's 2", got)
+	}
+	after := actions(mustPlan(t, cfg, Options{}))
+	if after["image.a"] != NoOp || after["image.b"] != Replace || after["image.c"] != Create {
+		t.Errorf("plan after -refresh-only: %v; want a accepted, b and c still to do", after)
+	}
+}
+
+// TestPreventDestroyFollowsConfig: the lock keeps prevent_destroy so that
+// removing the block is refused; setting or clearing it in the config
+// updates the lock without regenerating.
+func TestPreventDestroyFollowsConfig(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{}
+	run(t, config(dir, image("a", "A")), prov, Options{})
+	protected := image("a", "A")
+	protected.Lifecycle.PreventDestroy = true
+	if p, _ := run(t, config(dir, protected), prov, Options{}); p.Change("image.a").Action != Update {
+		t.Errorf("setting prevent_destroy: %s, want update", p.Change("image.a").Action)
+	}
+	ws := mustOpen(t, config(dir))
+	if _, diags := MakePlan(ws, Options{}); !diags.HasErrors() {
+		t.Error("removing a protected block was not refused")
+	}
+	if p, _ := run(t, config(dir, image("a", "A")), prov, Options{}); p.Change("image.a").Action != Update {
+		t.Errorf("clearing prevent_destroy: %s, want update", p.Change("image.a").Action)
+	}
+	if p := mustPlan(t, config(dir), Options{}); p.Change("image.a").Action != Delete {
+		t.Errorf("removing the unprotected block: %s, want delete", p.Change("image.a").Action)
+	}
+	if got := len(prov.Calls()); got != 1 {
+		t.Errorf("%d provider calls, want 1", got)
+	}
+}

@@ -52,6 +52,9 @@ type Change struct {
 	SpecHash        string `json:"spec_hash,omitempty"`
 	KnownAfterApply bool   `json:"known_after_apply,omitempty"`
 	Provider        string `json:"provider,omitempty"`
+	// RefsRenamed is set when an asset this one references is renamed in
+	// the same plan: the lock records the reference under the new name.
+	RefsRenamed bool `json:"references_renamed,omitempty"`
 	// MetaChanged is set when the manifest entry must be rewritten.
 	MetaChanged bool `json:"meta_changed,omitempty"`
 }
@@ -67,6 +70,12 @@ type AttrDiff struct {
 type FileMove struct {
 	From string `json:"from"`
 	To   string `json:"to"`
+	// SHA256 is the file's recorded content: a move never takes or
+	// leaves anything else.
+	SHA256 string `json:"sha256"`
+	// Done is set when an interrupted apply already moved the file and
+	// only the lock is left to record it.
+	Done bool `json:"done,omitempty"`
 }
 
 // Plan is the set of changes apply will make, and what it was made from.
@@ -142,6 +151,18 @@ func (p *Plan) HasChanges() bool {
 		}
 	}
 	return len(p.OrphanTemps) > 0
+}
+
+// Drifted reports whether an output was edited by hand. Drift changes
+// nothing on its own, but the outputs no longer match the lock: the CI
+// check (plan -detailed-exitcode) must not pass over it.
+func (p *Plan) Drifted() bool {
+	for _, c := range p.Changes {
+		if len(c.Drift) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Change returns the change for addr, or nil.

@@ -37,6 +37,7 @@ type planner struct {
 	regen   map[string]bool   // addresses that will be (re)generated
 	claimed map[string]bool   // lock addresses matched to a config asset
 	prev    map[string]string // config address -> lock address it moves from
+	renames map[string]string // the reverse of prev, made on first use
 	files   map[string]fileState
 }
 
@@ -73,6 +74,14 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	sort.Slice(plan.Changes, func(i, j int) bool { return plan.Changes[i].Addr < plan.Changes[j].Addr })
 	if len(p.opts.Targets) > 0 {
 		plan.Changes = p.targeted(plan.Changes)
+	}
+	if p.opts.RefreshOnly {
+		// As Terraform's: record the outputs as they are, change nothing.
+		for _, c := range plan.Changes {
+			if c.Action != Accept {
+				c.Action, c.Reasons, c.Moves, c.ForcedBy, c.Diffs = NoOp, nil, nil, nil, nil
+			}
+		}
 	}
 	for _, c := range plan.Changes {
 		p.checkPreventDestroy(c)
@@ -242,14 +251,22 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 	return fileOK
 }
 
-// alreadyMoved reports whether a recorded output missing from its recorded
-// place is already where the config wants it (an apply that moved it was
-// interrupted before recording the move).
-func (p *planner) alreadyMoved(o lockfile.Output, want string) bool {
-	name := p.ws.OutputPath(want)
-	if name == p.ws.RecordedPath(o.Path) {
-		return false
+// movedFile finds a recorded output that is not at its recorded place
+// because an apply moving it was interrupted before recording the move:
+// it is either where the config wants it (done is true) or parked out of
+// the way of a cycle of moves (from is the parking place).
+func (p *planner) movedFile(o lockfile.Output, want string) (from string, done, ok bool) {
+	if name := p.ws.OutputPath(want); name != p.ws.RecordedPath(o.Path) && hasContent(name, o) {
+		return "", true, true
 	}
+	if park := parkingPath(o.SHA256); hasContent(p.ws.ConfigPath(park), o) {
+		return park, false, true
+	}
+	return "", false, false
+}
+
+// hasContent reports whether the file name holds exactly o's bytes.
+func hasContent(name string, o lockfile.Output) bool {
 	sum, size, err := lockfile.HashFile(name)
 	return err == nil && sum == o.SHA256 && size == o.Bytes
 }
@@ -287,7 +304,11 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if slices.Contains(p.opts.Replace, a.Addr) {
 		return generate(Replace, "replacement requested with -replace")
 	}
-	forced := changedAttrs(e.Spec, a.HashInput(), a.Lifecycle.IgnoreChanges)
+	// An upstream asset renamed in this plan is the same content under a
+	// new address: compare what the lock recorded under the new names.
+	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
+	c.RefsRenamed = renamed
+	forced := changedAttrs(recorded, a.HashInput(), a.Lifecycle.IgnoreChanges)
 	for _, dep := range a.DependsOn {
 		if p.regen[dep] {
 			c.ForcedBy = append(c.ForcedBy, "references")
@@ -301,19 +322,35 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		}
 		return generate(Replace, strings.Join(c.ForcedBy, ", ")+" changed")
 	}
-	if known && !sameUpstream(e.Upstream, upstream) {
+	if known && !sameUpstream(recordedUp, upstream) {
 		c.ForcedBy = []string{"references"}
 		return generate(Replace, "an upstream asset's output changed")
 	}
 	want := outputFiles(a, len(e.Outputs))
+	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
 	for i, o := range e.Outputs {
-		switch p.files[o.Path] {
-		case fileMissing:
-			if !p.alreadyMoved(o, want[i]) {
-				return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+		mv := FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i]), SHA256: o.SHA256}
+		st := p.files[o.Path]
+		if st != fileOK {
+			// Moved by an interrupted apply: finish or record the move,
+			// neither drift nor a reason to pay again.
+			if from, done, ok := p.movedFile(o, want[i]); ok {
+				mv.Done = done
+				if !done {
+					mv.From = from
+				}
+				c.Moves = append(c.Moves, mv)
+				continue
 			}
+		}
+		switch st {
+		case fileMissing:
+			return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
 		case fileEdited:
 			c.Drift = append(c.Drift, o.Path)
+		}
+		if mv.From != mv.To {
+			c.Moves = append(c.Moves, mv)
 		}
 	}
 	// Nothing forces a request: the remaining changes are local.
@@ -321,13 +358,13 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		// Only ignored attributes differ: keep what the lock has.
 		c.SpecHash = e.SpecHash
 	}
-	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
-	for i, o := range e.Outputs {
-		if o.Path != want[i] || oldDir != newDir {
-			c.Moves = append(c.Moves, FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i])})
-		}
-	}
 	c.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
+	if c.PrevAddr != "" || len(c.Moves) > 0 {
+		// A move rewrites the manifest entry anyway: say "meta" only when
+		// the meta itself changed.
+		c.MetaChanged = !p.metaCurrent(a, lockAddr)
+	}
+	lifecycleChanged := e.PreventDestroy != a.Lifecycle.PreventDestroy
 	switch {
 	case len(c.Drift) > 0 && p.opts.RefreshOnly:
 		c.Action = Accept
@@ -343,6 +380,14 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	case c.MetaChanged:
 		c.Action = Update
 		c.Reasons = append(c.Reasons, "manifest entry out of date (meta)")
+	case c.RefsRenamed:
+		c.Action = Update
+		c.Reasons = append(c.Reasons, "references a renamed asset")
+	case lifecycleChanged:
+		// The lock keeps prevent_destroy so that removing the block is
+		// still refused: it must follow the config.
+		c.Action = Update
+		c.Reasons = append(c.Reasons, fmt.Sprintf("lifecycle.prevent_destroy changes to %v", a.Lifecycle.PreventDestroy))
 	default:
 		c.Action = NoOp
 	}
@@ -360,13 +405,57 @@ func (p *planner) upstream(a *spec.Asset) (map[string]string, bool) {
 	}
 	up := make(map[string]string, len(a.DependsOn))
 	for _, dep := range a.DependsOn {
-		e := p.ws.Lock.Assets[dep]
+		lockAddr := dep
+		if prev := p.prev[dep]; prev != "" {
+			lockAddr = prev // renamed in this plan: recorded under its old address
+		}
+		e := p.ws.Lock.Assets[lockAddr]
 		if p.regen[dep] || e == nil {
 			return nil, false
 		}
 		up[dep] = outputsDigest(e.Outputs)
 	}
 	return up, true
+}
+
+// renamed maps each lock address that moves in this plan to its new one.
+func (p *planner) renamed() map[string]string {
+	if p.renames == nil {
+		p.renames = make(map[string]string, len(p.prev))
+		for to, from := range p.prev {
+			p.renames[from] = to
+		}
+	}
+	return p.renames
+}
+
+// renameRefs returns e's recorded spec and upstream digests with asset
+// addresses renamed as in renames, and whether any was.
+func renameRefs(e *lockfile.Entry, renames map[string]string) (spec.HashInput, map[string]string, bool) {
+	in, up, changed := e.Spec, e.Upstream, false
+	for i, r := range in.References {
+		if to, ok := renames[r.Asset]; ok && r.Asset != "" {
+			if !changed {
+				in.References = slices.Clone(in.References)
+				changed = true
+			}
+			in.References[i].Asset = to
+		}
+	}
+	for from := range e.Upstream {
+		if _, ok := renames[from]; ok {
+			up = make(map[string]string, len(e.Upstream))
+			for addr, digest := range e.Upstream {
+				if to, ok := renames[addr]; ok {
+					addr = to
+				}
+				up[addr] = digest
+			}
+			changed = true
+			break
+		}
+	}
+	return in, up, changed
 }
 
 func sameUpstream(recorded, now map[string]string) bool {
@@ -390,6 +479,12 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 		}
 	}
 	return jsonEqual(m.Meta, a.Meta)
+}
+
+// metaCurrent reports whether the manifest has a's meta under lockAddr.
+func (p *planner) metaCurrent(a *spec.Asset, lockAddr string) bool {
+	m := p.ws.Manifest.Assets[lockAddr]
+	return m != nil && jsonEqual(m.Meta, a.Meta)
 }
 
 func jsonEqual(a, b json.RawMessage) bool {

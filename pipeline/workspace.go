@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/seedform/seedform/lockfile"
@@ -108,6 +109,13 @@ func (ws *Workspace) RecordedPath(rel string) string {
 }
 
 func (ws *Workspace) recordedOutputDir() string { return ws.recordedDir }
+
+// parkingPath is where a file waits, relative to the config directory,
+// while a cycle of moves (two assets swapping paths) is carried out.
+// Named by content, so that a plan after an interrupted apply finds it.
+func parkingPath(sha string) string {
+	return path.Join(StateDirName, "moving", sha)
+}
 
 // ConfigPath turns a path relative to the config directory into a file path.
 func (ws *Workspace) ConfigPath(rel string) string {
