@@ -1,10 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -47,14 +49,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"calls":    cmdCalls,
-			"fake":     cmdFake,
-			"waitfor":  cmdWaitFor,
-			"lockok":   cmdLockOK,
-			"nosecret": cmdNoSecret,
-			"replace":  cmdReplace,
-			"sleep":    cmdSleep,
-			"mkimage":  cmdMkImage,
+			"calls":     cmdCalls,
+			"waitcalls": cmdWaitCalls,
+			"fake":      cmdFake,
+			"waitfor":   cmdWaitFor,
+			"lockok":    cmdLockOK,
+			"nosecret":  cmdNoSecret,
+			"replace":   cmdReplace,
+			"sleep":     cmdSleep,
+			"mkimage":   cmdMkImage,
 		},
 	})
 }
@@ -73,6 +76,31 @@ func cmdCalls(ts *testscript.TestScript, neg bool, args []string) {
 	*seen = srv.Count()
 	if (got == want) == neg {
 		ts.Fatalf("fake server got %d generation request(s), want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
+}
+
+// waitcalls N [TIMEOUT]: wait until the fake server has received at least
+// N generation requests since the previous `calls`, which still counts
+// them: a script waits for requests to be in flight before it interrupts.
+func cmdWaitCalls(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: waitcalls N [TIMEOUT]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	timeout := 30 * time.Second
+	if len(args) == 2 {
+		timeout, err = time.ParseDuration(args[1])
+		ts.Check(err)
+	}
+	srv := ts.Value("server").(*seedreamtest.Server)
+	seen := ts.Value("calls").(*int)
+	deadline := time.Now().Add(timeout)
+	for srv.Count()-*seen < want {
+		if time.Now().After(deadline) {
+			ts.Fatalf("waited %v for %d generation request(s), got %d", timeout, want, srv.Count()-*seen)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -120,8 +148,9 @@ func cmdWaitFor(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// lockok DIR: the lock in DIR parses, every entry's files exist with the
-// recorded sha256 and size, and no staging temp file is left behind.
+// lockok CONFIGDIR OUTPUTDIR: the lock in CONFIGDIR parses, every entry's
+// files exist under OUTPUTDIR with the recorded sha256 and size, and no
+// staging or temp file is left behind.
 func cmdLockOK(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: lockok CONFIGDIR OUTPUTDIR")
@@ -144,6 +173,26 @@ func cmdLockOK(ts *testscript.TestScript, neg bool, args []string) {
 	ents, _ := os.ReadDir(staging)
 	for _, ent := range ents {
 		ts.Fatalf("staging not cleaned: %s", ent.Name())
+	}
+	// An atomic write's temp file (lockfile.WriteFile: ".NAME.tmp-*")
+	// left next to the lock, or anywhere under the output directory
+	// where the manifest and images go, is a write that never finished.
+	temps, err := filepath.Glob(filepath.Join(dir, ".*.tmp-*"))
+	ts.Check(err)
+	ts.Check(filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if p == out && errors.Is(err, fs.ErrNotExist) {
+			return nil // nothing generated yet
+		}
+		if err != nil {
+			return err
+		}
+		if name := d.Name(); strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") {
+			temps = append(temps, p)
+		}
+		return nil
+	}))
+	for _, tmp := range temps {
+		ts.Fatalf("temp file left behind: %s", tmp)
 	}
 }
 

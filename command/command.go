@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 
@@ -32,6 +33,16 @@ type Meta struct {
 
 	// Dir is the configuration directory (-chdir).
 	Dir string
+}
+
+// path resolves a path the user gave on the command line. As with
+// Terraform's -chdir, the switch happens before anything else, so every
+// relative path (a plan file, -out, -var-file) is relative to Dir.
+func (m *Meta) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(m.Dir, p)
 }
 
 // Getenv reads one variable from m.Env.
@@ -128,6 +139,73 @@ func newFlags(m *Meta, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	return fs
+}
+
+// parseArgs parses a command's flags wherever they are on the line, so
+// that `apply p.plan -no-color` works as `apply -no-color p.plan` does,
+// and returns the positional arguments. Go's flag package stops at the
+// first positional argument; parsing resumes after each one. A "--" ends
+// the flags. It reports a usage error on stderr and returns false when a
+// flag is wrong or there are more positional arguments than maxArgs (0 or
+// 1); what names the one allowed in the message ("a plan file").
+func parseArgs(m *Meta, fs *flag.FlagSet, args []string, maxArgs int, what string) ([]string, bool) {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return nil, false // the flag package has printed the error and the flags
+	}
+	if len(pos) > maxArgs {
+		if maxArgs == 0 {
+			fmt.Fprintf(m.Stderr, "Error: %s takes no arguments, got %q\n", fs.Name(), pos)
+		} else {
+			fmt.Fprintf(m.Stderr, "Error: %s takes at most one argument, %s; got %q\n", fs.Name(), what, pos)
+		}
+		fmt.Fprintf(m.Stderr, "Run \"seedform %s -help\" for its flags.\n", fs.Name())
+		return nil, false
+	}
+	return pos, true
+}
+
+// parseInterspersed parses flags and positional arguments in any order.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if endedByDashes(fs, args, len(args)-len(rest)) {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// endedByDashes reports whether fs.Parse(args) stopped at a "--"
+// terminator after consuming n arguments, rather than at a positional
+// argument: the last one consumed is "--", and it is not the value of a
+// flag written as "-name --".
+func endedByDashes(fs *flag.FlagSet, args []string, n int) bool {
+	if n == 0 || args[n-1] != "--" {
+		return false
+	}
+	if n >= 2 {
+		prev := strings.TrimLeft(args[n-2], "-")
+		if strings.HasPrefix(args[n-2], "-") && !strings.Contains(prev, "=") {
+			if f := fs.Lookup(prev); f != nil && !isBoolFlag(f) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // multi is a repeatable string flag.

@@ -28,16 +28,16 @@ func runFmt(_ context.Context, m *Meta, args []string) int {
 	showDiff := flags.Bool("diff", false, "show the changes as a diff")
 	recursive := flags.Bool("recursive", false, "also format files in subdirectories")
 	noColor := flags.Bool("no-color", false, "no colours in the output")
-	if flags.Parse(args) != nil {
-		return 1
+	targets, err := parseInterspersed(flags, args)
+	if err != nil {
+		return 1 // the flag package has printed the error and the flags
 	}
-	targets := flags.Args()
 	if len(targets) == 0 {
 		targets = []string{"."}
 	}
 	var files []string
 	for _, t := range targets {
-		root := filepath.Join(m.Dir, t)
+		root := m.path(t)
 		fi, err := os.Stat(root)
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "Error: %v\n", err)

@@ -12,11 +12,14 @@ func runGraph(_ context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "graph")
 	var vf varFlags
 	vf.register(fs)
-	if fs.Parse(args) != nil || fs.NArg() > 0 {
+	// DOT has no colours; -no-color is taken so that a script can pass it
+	// to every command alike, and it keeps diagnostics plain.
+	noColor := fs.Bool("no-color", false, "no colours in diagnostics")
+	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
 	cfg, loader, diags := load(m, vf.vars, vf.files)
-	diagWriter{m: m, color: m.Terminal}.write(loader.Files(), diags)
+	diagWriter{m: m, color: m.Terminal && !*noColor}.write(loader.Files(), diags)
 	if diags.HasErrors() {
 		return 1
 	}

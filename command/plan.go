@@ -124,7 +124,7 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 	pf.register(fs, true)
 	out := fs.String("out", "", "save the plan to `FILE` for apply")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
-	if fs.Parse(args) != nil || fs.NArg() > 0 {
+	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
 	s := newSession(m, &pf)
@@ -141,15 +141,22 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
 	if *out != "" {
-		if err := pipeline.WritePlanFile(*out, plan); err != nil {
+		if err := pipeline.WritePlanFile(m.path(*out), plan); err != nil {
 			s.diag.errorf("saving the plan: %v", err)
 			return 1
 		}
 		if s.human != nil {
-			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: seedform apply %s\n", *out, *out)
+			// The path is relative to -chdir, so the command to copy has it too.
+			cmd := "seedform"
+			if m.Dir != "." {
+				cmd += " -chdir=" + m.Dir
+			}
+			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, *out)
 		}
 	}
-	if *detailed && plan.HasChanges() {
+	// Hand-edited outputs change nothing, but they no longer match the
+	// lock: the CI check must not pass over them.
+	if *detailed && (plan.HasChanges() || plan.Drifted()) {
 		return 2
 	}
 	return 0
@@ -173,10 +180,12 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	pf.register(fs, !destroy)
 	autoApprove := fs.Bool("auto-approve", false, "do not ask for confirmation")
 	parallelism := fs.Int("parallelism", 10, "bound on provider calls in flight")
-	if fs.Parse(args) != nil || fs.NArg() > 1 || (destroy && fs.NArg() > 0) {
-		if fs.NArg() > 1 {
-			fmt.Fprintf(m.Stderr, "Error: %s takes at most one plan file\n", name)
-		}
+	maxArgs := 1
+	if destroy {
+		maxArgs = 0
+	}
+	pos, ok := parseArgs(m, fs, args, maxArgs, "a plan file")
+	if !ok {
 		return 1
 	}
 	s := newSession(m, &pf)
@@ -184,13 +193,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 
 	opts := pf.options(destroy)
 	var saved *pipeline.Plan
-	if fs.NArg() == 1 {
-		planPath := fs.Arg(0)
-		if !filepath.IsAbs(planPath) {
-			planPath = filepath.Join(m.Dir, planPath)
-		}
+	if len(pos) == 1 {
 		var err error
-		if saved, err = pipeline.ReadPlanFile(planPath); err != nil {
+		if saved, err = pipeline.ReadPlanFile(m.path(pos[0])); err != nil {
 			s.diag.errorf("%v", err)
 			return 1
 		}
@@ -226,15 +231,35 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 		s.diag.errorf("%v", err)
 		return 1
 	}
-	var hook pipeline.Hook = s.human
+	var hook interface {
+		pipeline.Hook
+		StopProgress()
+	} = s.human
 	if s.json != nil {
 		hook = s.json
 	} else {
 		fmt.Fprintln(m.Stdout)
 	}
+	// The engine notices a stop request only when it next has something
+	// to start, which can be minutes away while every slot is busy; the
+	// user who pressed Ctrl-C is told at once. The views say it once.
+	applied, watched := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(watched)
+		select {
+		case <-m.Stop:
+			hook.Stopping()
+		case <-applied:
+		}
+	}()
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
 		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
 	})
+	close(applied)
+	<-watched // so that the interrupt line cannot follow the summary
+	// Nothing is in flight any more: no "Still generating" line may follow
+	// the summary, even for an asset the engine gave up on unreported.
+	hook.StopProgress()
 	if err != nil {
 		s.diag.errorf("%v", err)
 	}

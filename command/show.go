@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sort"
 
 	"github.com/seedform/seedform/lockfile"
@@ -16,15 +15,12 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "show")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	noColor := fs.Bool("no-color", false, "no colours in the output")
-	if fs.Parse(args) != nil || fs.NArg() > 1 {
+	pos, ok := parseArgs(m, fs, args, 1, "a plan file")
+	if !ok {
 		return 1
 	}
-	if fs.NArg() == 1 {
-		path := fs.Arg(0)
-		if !filepath.IsAbs(path) {
-			path = filepath.Join(m.Dir, path)
-		}
-		plan, err := pipeline.ReadPlanFile(path)
+	if len(pos) == 1 {
+		plan, err := pipeline.ReadPlanFile(m.path(pos[0]))
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 			return 1
@@ -35,7 +31,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
 		return 0
 	}
-	lock, err := lockfile.Read(filepath.Join(m.Dir, lockfile.FileName))
+	lock, err := lockfile.Read(m.path(lockfile.FileName))
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1

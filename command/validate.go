@@ -13,7 +13,7 @@ func runValidate(_ context.Context, m *Meta, args []string) int {
 	noColor := fs.Bool("no-color", false, "no colours in the output")
 	var vf varFlags
 	vf.register(fs)
-	if fs.Parse(args) != nil || fs.NArg() > 0 {
+	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
 	_, loader, diags := load(m, vf.vars, vf.files)

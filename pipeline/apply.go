@@ -37,9 +37,12 @@ type Result struct {
 	Action  Action
 	Err     error  // nil when the change is done
 	Skipped string // why it never started, "" when it ran
-	Outputs []lockfile.Output
-	Failed  []lockfile.FailedSlot
-	Elapsed time.Duration
+	// Interrupted is set on a skip that an interrupt caused, directly or
+	// through a dependency: not a failure, the next apply does it.
+	Interrupted bool
+	Outputs     []lockfile.Output
+	Failed      []lockfile.FailedSlot
+	Elapsed     time.Duration
 }
 
 // ApplyOptions configure one apply.

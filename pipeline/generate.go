@@ -61,6 +61,17 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			return false
 		}
 	}
+	// Say at once that an interrupt was heard: the next slot to free up,
+	// where isStopped is asked, may be minutes away.
+	watched := make(chan struct{})
+	defer close(watched)
+	go func() {
+		select {
+		case <-e.opts.Stop:
+			isStopped()
+		case <-watched:
+		}
+	}()
 	running := 0
 	launch := func(c *Change) {
 		running++
@@ -69,14 +80,14 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true}
 				return
 			}
 			select {
 			case global <- struct{}{}:
 			case <-ctx.Done():
 				<-sem
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted"}
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true}
 				return
 			}
 			// The slots bound provider calls, not recording: they are
@@ -89,22 +100,22 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			release := func() { once.Do(func() { <-global; <-sem }) }
 			defer release()
 			if isStopped() {
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started"}
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started", Interrupted: true}
 				return
 			}
 			done <- e.runOne(ctx, c, release)
 		}()
 	}
 	var results []*Result
-	var skip func(c *Change, why string)
-	skip = func(c *Change, why string) {
-		r := &Result{Addr: c.Addr, Action: c.Action, Skipped: why}
+	var skip func(c *Change, why string, interrupted bool)
+	skip = func(c *Change, why string, interrupted bool) {
+		r := &Result{Addr: c.Addr, Action: c.Action, Skipped: why, Interrupted: interrupted}
 		results = append(results, r)
 		e.opts.Hook.Finished(c, r)
 		for _, d := range dependents[c.Addr] {
 			if waitingOn[d.Addr] >= 0 {
 				waitingOn[d.Addr] = -1
-				skip(d, "dependency "+c.Addr+" did not complete")
+				skip(d, "dependency "+c.Addr+" did not complete", interrupted)
 			}
 		}
 	}
@@ -127,7 +138,7 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			}
 			if r.Err != nil || r.Skipped != "" {
 				waitingOn[d.Addr] = -1
-				skip(d, "dependency "+c.Addr+" did not complete")
+				skip(d, "dependency "+c.Addr+" did not complete", r.Interrupted || errors.Is(r.Err, context.Canceled))
 				continue
 			}
 			waitingOn[d.Addr]--

@@ -269,6 +269,9 @@ func TestApplyStopStartsNothingNew(t *testing.T) {
 	for i := range 6 {
 		assets = append(assets, image(fmt.Sprint("n", i), fmt.Sprint("N", i)))
 	}
+	// Waits on assets that are all in flight or not started: its skip is
+	// the interrupt's doing too.
+	assets = append(assets, image("after", "After", "image.n0", "image.n5"))
 	cfg := config(dir, assets...)
 	cfg.Providers[0].Parallelism = 2
 	plan := mustPlan(t, cfg, Options{})
@@ -298,6 +301,18 @@ func TestApplyStopStartsNothingNew(t *testing.T) {
 	}
 	if len(prov.Calls()) != 2 || len(lock.Assets) != 2 {
 		t.Errorf("calls %v, lock %v: want the 2 in flight finished and recorded, nothing else", prov.Calls(), keys(lock.Assets))
+	}
+	skipped := 0
+	for _, r := range res.Results {
+		if r.Skipped != "" {
+			skipped++
+			if !r.Interrupted {
+				t.Errorf("%s skipped (%s) is not marked as the interrupt's doing", r.Addr, r.Skipped)
+			}
+		}
+	}
+	if skipped != 5 {
+		t.Errorf("%d skipped, want the 4 not started and their dependent", skipped)
 	}
 }
 

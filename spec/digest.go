@@ -8,7 +8,7 @@ import (
 	"strconv"
 )
 
-// digest returns the sha256 hex of a canonical encoding of everything a
+// digest returns "sha256:" and the hex of a canonical encoding of everything a
 // plan depends on: output dir, manifest, providers, every asset's fields
 // (its spec hash covers the reference files' content) and the moved
 // blocks. Any effective change to the config, a variable value or a
@@ -47,7 +47,7 @@ func digest(cfg *Config) string {
 	if err := e.w.Flush(); err != nil {
 		panic(err) // a hash.Hash never fails to write
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 // digestWriter writes values unambiguously: each string with its length.

@@ -1,6 +1,8 @@
 package views
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -16,9 +18,17 @@ import (
 type Human struct {
 	W     io.Writer
 	Color bool
+	// StillEvery is how often each asset in flight gets a "Still
+	// generating..." line: 0 means DefaultStillEvery, negative never.
+	StillEvery time.Duration
 
-	mu    sync.Mutex
-	start time.Time
+	// clock is the real clock unless a test set one before the apply.
+	clock clock
+
+	mu       sync.Mutex
+	start    time.Time
+	progress *inFlight
+	stopping bool // the interrupt was reported
 }
 
 const (
@@ -175,10 +185,13 @@ func images(n int, set bool) string {
 	return fmt.Sprintf("%d images", n)
 }
 
-// SummaryLine is the plan's closing line.
+// SummaryLine is the plan's closing line, as DESIGN.md shows it:
+// "Plan: 3 to generate (up to 9 images), 1 to regenerate, 2 to update,
+// 0 to move, 1 to delete." An image count is given only where it says
+// something (a non-zero count).
 func SummaryLine(s pipeline.Summary) string {
-	line := fmt.Sprintf("Plan: %d to generate (up to %d images), %d to regenerate (up to %d images), %d to update, %d to move, %d to delete.",
-		s.Generate, s.GenerateImages, s.Regenerate, s.RegenImages, s.Update, s.Move, s.Delete)
+	line := fmt.Sprintf("Plan: %d to generate%s, %d to regenerate%s, %d to update, %d to move, %d to delete.",
+		s.Generate, upToImages(s.GenerateImages), s.Regenerate, upToImages(s.RegenImages), s.Update, s.Move, s.Delete)
 	var extra []string
 	if s.Recover > 0 {
 		extra = append(extra, fmt.Sprintf("%d to recover from staging", s.Recover))
@@ -192,15 +205,61 @@ func SummaryLine(s pipeline.Summary) string {
 	return line
 }
 
+// upToImages is the parenthesised image count of a summary, "" for none.
+func upToImages(n int) string {
+	switch n {
+	case 0:
+		return ""
+	case 1:
+		return " (up to 1 image)"
+	}
+	return fmt.Sprintf(" (up to %d images)", n)
+}
+
 // Started implements pipeline.Hook.
 func (h *Human) Started(c *pipeline.Change) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.init()
 	if h.start.IsZero() {
-		h.start = time.Now()
+		h.start = h.clock.now()
 	}
 	if c.Action.Generates() || c.Action == pipeline.Recover {
 		fmt.Fprintf(h.W, "%s: %s...\n", c.Addr, verbing(c.Action))
+		h.progress.start(c)
+	}
+}
+
+// init sets up the clock and the in-flight ticker on first use; h.mu is held.
+func (h *Human) init() {
+	if h.progress != nil {
+		return
+	}
+	if h.clock.now == nil {
+		h.clock = realClock()
+	}
+	every := h.StillEvery
+	if every == 0 {
+		every = DefaultStillEvery
+	}
+	h.progress = &inFlight{every: every, clock: h.clock, report: h.still}
+}
+
+// still prints that c is still in flight.
+func (h *Human) still(c *pipeline.Change, elapsed time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintf(h.W, "%s: Still %s... [%s elapsed]\n", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))
+}
+
+// StopProgress ends every "Still generating" ticker; the command calls it
+// when the apply returns.
+func (h *Human) StopProgress() {
+	h.mu.Lock()
+	p := h.progress
+	h.mu.Unlock()
+	if p != nil {
+		p.stopAll()
 	}
 }
 
@@ -215,15 +274,26 @@ func (h *Human) ImageReady(c *pipeline.Change, index, width, height int) {
 
 // Finished implements pipeline.Hook.
 func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
+	// Stopped before taking h.mu, which the ticker's report takes.
+	h.mu.Lock()
+	p := h.progress
+	h.mu.Unlock()
+	if p != nil {
+		p.finish(c.Addr)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	switch {
 	case r.Skipped != "":
 		fmt.Fprintf(h.W, "%s: %s (%s)\n", c.Addr, h.paint(yellow, "skipped"), r.Skipped)
 	case r.Err != nil && len(r.Outputs) > 0:
-		fmt.Fprintf(h.W, "%s: %s after %s: %v\n", c.Addr, h.paint(yellow, "partly done"), round(r.Elapsed), r.Err)
+		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(yellow, "partly done"), round(r.Elapsed), errText(c.Addr, r.Err))
+	case errors.Is(r.Err, context.Canceled):
+		// Only a second interrupt cancels the apply's context: the
+		// user's doing, not the asset's failure.
+		fmt.Fprintf(h.W, "%s: %s after %s (interrupted; nothing recorded)\n", c.Addr, h.paint(yellow, "cancelled"), round(r.Elapsed))
 	case r.Err != nil:
-		fmt.Fprintf(h.W, "%s: %s after %s: %v\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), r.Err)
+		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), errText(c.Addr, r.Err))
 	default:
 		msg := fmt.Sprintf("%s: %s after %s", c.Addr, done(c.Action), round(r.Elapsed))
 		if len(r.Outputs) > 0 && (c.Action.Generates() || c.Action == pipeline.Recover) {
@@ -236,10 +306,15 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	}
 }
 
-// Stopping implements pipeline.Hook.
+// Stopping implements pipeline.Hook. It says so once, however many
+// times it is told.
 func (h *Human) Stopping() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.stopping {
+		return
+	}
+	h.stopping = true
 	fmt.Fprintln(h.W, h.paint(yellow, "Interrupt received: starting nothing new; requests in flight finish and are recorded. Interrupt again to stop now."))
 }
 
@@ -247,7 +322,7 @@ func (h *Human) elapsed() string {
 	if h.start.IsZero() {
 		return "0s"
 	}
-	return round(time.Since(h.start)).String()
+	return round(h.clock.now().Sub(h.start)).String()
 }
 
 func round(d time.Duration) time.Duration {
@@ -289,39 +364,73 @@ func done(a pipeline.Action) string {
 	return "Done"
 }
 
-// ApplySummary prints the closing lines of an apply.
+// summaryListMax bounds each list in the apply summary: an interrupt of
+// a large apply leaves thousands not started, and the lock says the rest.
+const summaryListMax = 20
+
+// ApplySummary prints the closing lines of an apply. An interrupted apply
+// says so and lists what finished and what was left for the next apply,
+// apart from what failed: an interrupt is not an error of the assets.
 func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
-	counts := map[pipeline.Action]int{}
-	var failed []*pipeline.Result
-	for _, r := range res.Results {
-		if r.Err != nil || r.Skipped != "" {
-			failed = append(failed, r)
-			continue
-		}
-		counts[r.Action]++
-	}
+	o := outcomeOf(res)
 	fmt.Fprintln(h.W)
 	line := fmt.Sprintf("%d generated, %d regenerated, %d updated, %d moved, %d deleted",
-		counts[pipeline.Create], counts[pipeline.Replace], counts[pipeline.Update], counts[pipeline.Move], counts[pipeline.Delete])
-	if n := counts[pipeline.Recover]; n > 0 {
+		o.counts[pipeline.Create], o.counts[pipeline.Replace], o.counts[pipeline.Update], o.counts[pipeline.Move], o.counts[pipeline.Delete])
+	if n := o.counts[pipeline.Recover]; n > 0 {
 		line += fmt.Sprintf(", %d recovered", n)
 	}
-	if n := counts[pipeline.Accept]; n > 0 {
+	if n := o.counts[pipeline.Accept]; n > 0 {
 		line += fmt.Sprintf(", %d accepted", n)
 	}
 	switch {
-	case len(failed) > 0:
-		fmt.Fprintf(h.W, "%s %s; %d did not complete:\n", h.paint(bold+red, "Apply finished with errors."), line, len(failed))
-		for _, r := range failed {
-			if r.Err != nil {
-				fmt.Fprintf(h.W, "  - %s: %v\n", r.Addr, r.Err)
-			} else {
-				fmt.Fprintf(h.W, "  - %s: skipped (%s)\n", r.Addr, r.Skipped)
-			}
+	case o.interrupted:
+		var left []string
+		if n := len(o.notStarted); n > 0 {
+			left = append(left, fmt.Sprintf("%d not started", n))
 		}
-	case res.Stopped:
+		if n := len(o.cancelled); n > 0 {
+			left = append(left, fmt.Sprintf("%d cancelled in flight", n))
+		}
+		if n := len(o.failed); n > 0 {
+			left = append(left, fmt.Sprintf("%d failed", n))
+		}
+		if len(left) > 0 {
+			line += "; " + strings.Join(left, ", ")
+		}
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+yellow, "Apply interrupted."), line)
+		h.list("Finished and recorded:", o.done, func(r *pipeline.Result) string { return r.Addr })
+		h.list("Not started (the next apply does them):", o.notStarted, func(r *pipeline.Result) string { return r.Addr })
+		h.list("Cancelled in flight, not recorded (the next apply does them):", o.cancelled, func(r *pipeline.Result) string { return r.Addr })
+		h.list("Failed:", o.failed, h.failure)
+	case len(o.failed) > 0:
+		fmt.Fprintf(h.W, "%s %s; %d did not complete:\n", h.paint(bold+red, "Apply finished with errors."), line, len(o.failed))
+		for _, r := range o.failed {
+			fmt.Fprintf(h.W, "  - %s\n", h.failure(r))
+		}
 	default:
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Apply complete!"), line)
+	}
+}
+
+// failure is one failed asset's summary line.
+func (h *Human) failure(r *pipeline.Result) string {
+	if r.Err != nil {
+		return r.Addr + ": " + errText(r.Addr, r.Err)
+	}
+	return fmt.Sprintf("%s: skipped (%s)", r.Addr, r.Skipped)
+}
+
+// list prints a titled list of results, at most summaryListMax of them.
+func (h *Human) list(title string, rs []*pipeline.Result, text func(*pipeline.Result) string) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintln(h.W, title)
+	for i, r := range rs {
+		if i == summaryListMax {
+			fmt.Fprintf(h.W, "  ... and %d more\n", len(rs)-i)
+			break
+		}
+		fmt.Fprintf(h.W, "  - %s\n", text(r))
 	}
 }

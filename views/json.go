@@ -2,7 +2,9 @@ package views
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,14 +19,21 @@ const JSONUIVersion = "1.0"
 // JSON is the machine view: one JSON object per line, the first a version
 // line; every later one has a "type" and, where there is one, an "address".
 type JSON struct {
-	mu  sync.Mutex
-	enc *json.Encoder
-	now func() time.Time
+	// StillEvery is how often each asset in flight gets an apply_progress
+	// line with its elapsed_seconds: 0 means DefaultStillEvery, negative
+	// never. Set it before the apply starts.
+	StillEvery time.Duration
+
+	mu       sync.Mutex
+	enc      *json.Encoder
+	clock    clock
+	progress *inFlight
+	stopping bool // the interrupt was reported
 }
 
 // NewJSON starts a JSON-lines view and writes the version line.
 func NewJSON(w io.Writer, version string) *JSON {
-	j := &JSON{enc: json.NewEncoder(w), now: time.Now}
+	j := &JSON{enc: json.NewEncoder(w), clock: realClock()}
 	j.emit(map[string]any{"type": "version", "@message": "seedform " + version, "seedform": version, "ui": JSONUIVersion})
 	return j
 }
@@ -32,7 +41,7 @@ func NewJSON(w io.Writer, version string) *JSON {
 func (j *JSON) emit(m map[string]any) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	m["@timestamp"] = j.now().UTC().Format(time.RFC3339Nano)
+	m["@timestamp"] = j.clock.now().UTC().Format(time.RFC3339Nano)
 	if _, ok := m["@level"]; !ok {
 		m["@level"] = "info"
 	}
@@ -69,22 +78,54 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 // Started implements pipeline.Hook.
 func (j *JSON) Started(c *pipeline.Change) {
 	j.emit(map[string]any{"type": "apply_start", "address": c.Addr, "action": c.Action, "@message": c.Addr + ": " + verbing(c.Action)})
+	if c.Action.Generates() || c.Action == pipeline.Recover {
+		j.inFlight().start(c)
+	}
+}
+
+// inFlight returns the ticker of assets in flight, made on first use.
+func (j *JSON) inFlight() *inFlight {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.progress == nil {
+		every := j.StillEvery
+		if every == 0 {
+			every = DefaultStillEvery
+		}
+		j.progress = &inFlight{every: every, clock: j.clock, report: j.still}
+	}
+	return j.progress
+}
+
+// still reports that c is still in flight, as Terraform's apply_progress does.
+func (j *JSON) still(c *pipeline.Change, elapsed time.Duration) {
+	j.emit(map[string]any{"type": "apply_progress", "address": c.Addr, "action": c.Action,
+		"elapsed_seconds": int(elapsed.Seconds()),
+		"@message":        fmt.Sprintf("%s: Still %s... [%s elapsed]", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))})
+}
+
+// StopProgress ends every in-flight ticker; the command calls it when the
+// apply returns.
+func (j *JSON) StopProgress() {
+	j.inFlight().stopAll()
 }
 
 // ImageReady implements pipeline.Hook.
 func (j *JSON) ImageReady(c *pipeline.Change, index, width, height int) {
 	j.emit(map[string]any{"type": "apply_progress", "address": c.Addr, "image_index": index, "width": width, "height": height,
-		"@message": c.Addr + ": image ready"})
+		"@message": fmt.Sprintf("%s: image %d ready", c.Addr, index+1)})
 }
 
 // Finished implements pipeline.Hook.
 func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
+	j.inFlight().finish(c.Addr)
 	m := map[string]any{"address": c.Addr, "action": c.Action, "elapsed_seconds": r.Elapsed.Seconds()}
 	switch {
 	case r.Skipped != "":
 		m["type"], m["@level"], m["@message"], m["reason"] = "apply_skipped", "warn", c.Addr+": skipped", r.Skipped
 	case r.Err != nil:
-		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "error", r.Err.Error(), r.Err.Error()
+		msg := errText(c.Addr, r.Err)
+		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "error", c.Addr+": "+msg, msg
 		if len(r.Outputs) > 0 {
 			m["outputs"] = r.Outputs
 		}
@@ -100,26 +141,64 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	j.emit(m)
 }
 
-// Stopping implements pipeline.Hook.
+// Stopping implements pipeline.Hook. It writes its line once, however
+// many times it is told.
 func (j *JSON) Stopping() {
+	j.mu.Lock()
+	told := j.stopping
+	j.stopping = true
+	j.mu.Unlock()
+	if told {
+		return
+	}
 	j.emit(map[string]any{"type": "interrupt", "@level": "warn", "@message": "interrupt received: starting nothing new"})
 }
 
-// ApplySummary writes the closing summary line.
+// ApplySummary writes the closing summary line. Like the human view's,
+// it keeps what an interrupt left undone ("not_started", "cancelled")
+// apart from what failed ("failed", and "skipped" for their dependents).
 func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
+	o := outcomeOf(res)
 	counts := map[string]int{}
-	for _, r := range res.Results {
-		switch {
-		case r.Skipped != "":
-			counts["skipped"]++
-		case r.Err != nil:
+	for a, n := range o.counts {
+		counts[string(a)] = n
+	}
+	for _, r := range o.failed {
+		if r.Err != nil {
 			counts["failed"]++
-		default:
-			counts[string(r.Action)]++
+		} else {
+			counts["skipped"]++
 		}
 	}
-	j.emit(map[string]any{"type": "change_summary", "operation": "apply", "changes": counts, "interrupted": res.Stopped,
-		"@message": "apply finished"})
+	if n := len(o.notStarted); n > 0 {
+		counts["not_started"] = n
+	}
+	if n := len(o.cancelled); n > 0 {
+		counts["cancelled"] = n
+	}
+	msg := "apply complete"
+	switch {
+	case o.interrupted:
+		msg = "apply interrupted"
+	case len(o.failed) > 0:
+		msg = "apply finished with errors"
+	}
+	m := map[string]any{"type": "change_summary", "operation": "apply", "changes": counts, "interrupted": o.interrupted, "@message": msg}
+	if len(o.notStarted) > 0 {
+		m["not_started"] = addrs(o.notStarted)
+	}
+	if len(o.cancelled) > 0 {
+		m["cancelled"] = addrs(o.cancelled)
+	}
+	j.emit(m)
+}
+
+func addrs(rs []*pipeline.Result) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Addr
+	}
+	return out
 }
 
 // Message writes a free-form log line.

@@ -1,0 +1,126 @@
+package views
+
+import (
+	"sync"
+	"time"
+
+	"github.com/seedform/seedform/pipeline"
+)
+
+// DefaultStillEvery is how often an asset in flight is reported as still
+// running. A Seedream request takes tens of seconds to minutes; like
+// Terraform's "Still creating... [10s elapsed]", a line every 10 s shows
+// that apply is not stuck without flooding the log.
+const DefaultStillEvery = 10 * time.Second
+
+// clock is where the views read the time and get their tickers: the real
+// clock in use, a fake one in tests so that they never wait on time.
+type clock struct {
+	now    func() time.Time
+	ticker func(time.Duration) (<-chan time.Time, func())
+}
+
+func realClock() clock {
+	return clock{now: time.Now, ticker: func(d time.Duration) (<-chan time.Time, func()) {
+		t := time.NewTicker(d)
+		return t.C, t.Stop
+	}}
+}
+
+// inFlight runs one ticker per asset in flight and calls report at each
+// tick with the time since the asset started, until the asset finishes or
+// stopAll is called.
+type inFlight struct {
+	every  time.Duration
+	clock  clock
+	report func(c *pipeline.Change, elapsed time.Duration)
+
+	mu      sync.Mutex
+	flights map[string]*flight
+}
+
+type flight struct {
+	stop chan struct{} // closed to end the ticker
+	done chan struct{} // closed when the ticker's goroutine has returned
+}
+
+// start begins reporting c; every <= 0 reports nothing.
+func (f *inFlight) start(c *pipeline.Change) {
+	if f.every <= 0 {
+		return
+	}
+	fl := &flight{stop: make(chan struct{}), done: make(chan struct{})}
+	f.mu.Lock()
+	if f.flights == nil {
+		f.flights = map[string]*flight{}
+	}
+	if old := f.flights[c.Addr]; old != nil {
+		f.mu.Unlock()
+		f.end(old)
+		f.mu.Lock()
+	}
+	f.flights[c.Addr] = fl
+	f.mu.Unlock()
+
+	begun := f.clock.now()
+	ticks, stopTicker := f.clock.ticker(f.every)
+	go func() {
+		defer close(fl.done)
+		defer stopTicker()
+		for {
+			select {
+			case <-fl.stop:
+				return
+			case <-ticks:
+				// A tick and a stop may both be ready; select picks at
+				// random, and a finished asset must not be "still" running.
+				select {
+				case <-fl.stop:
+					return
+				default:
+				}
+				f.report(c, f.clock.now().Sub(begun))
+			}
+		}
+	}()
+}
+
+// finish stops reporting addr. When it returns, no further report for
+// addr is made, so the caller's "finished" line comes after the last
+// "still" line. It must not be called while holding a lock that report
+// takes.
+func (f *inFlight) finish(addr string) {
+	f.mu.Lock()
+	fl := f.flights[addr]
+	delete(f.flights, addr)
+	f.mu.Unlock()
+	if fl != nil {
+		f.end(fl)
+	}
+}
+
+// stopAll stops every ticker: the apply is over.
+func (f *inFlight) stopAll() {
+	f.mu.Lock()
+	fls := f.flights
+	f.flights = nil
+	f.mu.Unlock()
+	for _, fl := range fls {
+		f.end(fl)
+	}
+}
+
+func (f *inFlight) end(fl *flight) {
+	close(fl.stop)
+	<-fl.done
+}
+
+// stillElapsed formats the time an asset has been in flight: whole
+// seconds as Terraform shows them ("10s", "1m0s"); milliseconds below a
+// second, which only tests' short intervals produce.
+func stillElapsed(d time.Duration) string {
+	if d >= time.Second {
+		return d.Truncate(time.Second).String()
+	}
+	return d.Round(time.Millisecond).String()
+}
