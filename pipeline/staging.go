@@ -115,6 +115,12 @@ func stageName(addr string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// isStageName reports whether name is one stageName could return.
+func isStageName(name string) bool {
+	_, err := hex.DecodeString(name)
+	return err == nil && len(name) == 24
+}
+
 // Has reports whether a recoverable answer for addr made from hash exists.
 func (s *Staging) Has(addr, hash string) bool {
 	s.mu.Lock()
@@ -187,7 +193,9 @@ func (s *Staging) Done(addr string) error {
 func (s *Staging) Remove(dirs []string) error {
 	var errs []error
 	for _, d := range dirs {
-		if filepath.Dir(d) != s.dir {
+		// Exactly a staging directory's name: a saved plan is input, and
+		// "<staging>/.." also has staging as its Dir.
+		if filepath.Dir(d) != s.dir || !isStageName(filepath.Base(d)) {
 			errs = append(errs, fmt.Errorf("refusing to remove %s: not a staging directory", d))
 			continue
 		}
