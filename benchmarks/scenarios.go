@@ -224,14 +224,13 @@ func applyNoOpScenario(n int) scenario {
 }
 
 // upToDateDir writes a config of n assets and everything an apply of it
-// would have left behind. The provider's URL is never called by plan.
+// would have left behind, on the placeholder provider.
 func upToDateDir(e *env, name string, n int) (string, error) {
 	dir, err := e.dir(name)
 	if err != nil {
 		return "", err
 	}
-	p := fixture.Params{N: n, BaseURL: "http://127.0.0.1:9/api/v3", Parallelism: 16, ResponseFormat: "url", Model: fixture.SmallModel, Size: fixture.SmallSize}
-	if err := fixture.WriteConfig(dir, p); err != nil {
+	if err := fixture.WriteConfig(dir, fixture.UpToDate(n)); err != nil {
 		return "", err
 	}
 	return dir, fixture.WriteUpToDate(dir)

@@ -25,12 +25,11 @@ func scale(n, small int) int {
 	return n
 }
 
-// upToDate writes a config of n assets with its lock, manifest and files.
+// upToDate writes a config of n placeholder assets with its lock,
+// manifest and files.
 func upToDate(b *testing.B, n int) string {
 	dir := b.TempDir()
-	p := fixture.Params{N: n, BaseURL: "http://127.0.0.1:9/api/v3", Parallelism: 16, ResponseFormat: "url",
-		Model: fixture.SmallModel, Size: fixture.SmallSize}
-	if err := fixture.WriteConfig(dir, p); err != nil {
+	if err := fixture.WriteConfig(dir, fixture.UpToDate(n)); err != nil {
 		b.Fatal(err)
 	}
 	if err := fixture.WriteUpToDate(dir); err != nil {
