@@ -2,7 +2,6 @@ package command
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
@@ -33,11 +32,7 @@ func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]
 			if key == "" {
 				return nil, fmt.Errorf("provider %s: the environment variable %s is not set; seedform reads the API key from it at apply time", p.Addr, p.APIKeyEnv)
 			}
-			client, err := seedream.NewClient(seedream.Config{
-				BaseURL: p.BaseURL, APIKey: key, Parallelism: p.Parallelism, ImagesPerMinute: p.ImagesPerMinute,
-				MaxRetries: p.MaxRetries, ResponseFormat: p.ResponseFormat, MaxImageBytes: p.MaxImageBytes,
-				Timeout: time.Duration(p.TimeoutSeconds) * time.Second,
-			})
+			client, err := seedream.NewClient(provider.SeedreamConfig(p, key))
 			if err != nil {
 				return nil, fmt.Errorf("provider %s: %w", p.Addr, err)
 			}

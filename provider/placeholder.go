@@ -57,20 +57,20 @@ func (p *Placeholder) Generate(ctx context.Context, req *Request) (*Result, erro
 	}
 	w, h, err := placeholderSize(a, req.References)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", a.Addr, err)
+		return nil, err
 	}
 	format := a.OutputFormat
 	if format == "" {
 		format = "jpeg" // what Seedream returns when not asked
 	}
 	if format != "png" && format != "jpeg" {
-		return nil, fmt.Errorf("%s: output format must be png or jpeg, got %q", a.Addr, format)
+		return nil, fmt.Errorf("output format must be png or jpeg, got %q", format)
 	}
 	n := 1
 	if a.Kind == spec.KindImageSet {
 		n = a.MaxImages
 		if n < 1 || n > seedream.MaxSequentialImages {
-			return nil, fmt.Errorf("%s: max_images must be in [1, %d], got %d", a.Addr, seedream.MaxSequentialImages, n)
+			return nil, fmt.Errorf("max_images must be in [1, %d], got %d", seedream.MaxSequentialImages, n)
 		}
 	}
 
@@ -92,7 +92,7 @@ func (p *Placeholder) Generate(ctx context.Context, req *Request) (*Result, erro
 		card := renderCard(w, h, cardSeed(req.SpecHash, i), a.Prompt, label)
 		im, err := writeImage(ctx, req.StageDir, card, format)
 		if err != nil {
-			return fail(fmt.Errorf("%s: image %d: %w", a.Addr, i, err))
+			return fail(fmt.Errorf("image %d: %w", i+1, err))
 		}
 		im.Index = i
 		images = append(images, im)
@@ -412,6 +412,12 @@ func writeImage(ctx context.Context, dir string, img *image.Paletted, format str
 	}
 	if err == nil {
 		err = buf.Flush()
+	}
+	if err == nil {
+		// CreateTemp makes the file 0600, and the caller only renames it:
+		// the image lands in a design repository, where it is an
+		// ordinary file that others read.
+		err = f.Chmod(0o644)
 	}
 	if err == nil {
 		err = f.Sync()

@@ -243,13 +243,13 @@ func TestPlaceholderErrors(t *testing.T) {
 		refs  []Ref
 		want  string
 	}{
-		{"bad size", spec.Asset{Size: "big"}, nil, `image.x: size "big" is not WxH`},
-		{"too large", spec.Asset{Size: "20000x20000"}, nil, "image.x: size 20000x20000 is too large for the placeholder"},
+		{"bad size", spec.Asset{Size: "big"}, nil, `size "big" is not WxH`},
+		{"too large", spec.Asset{Size: "20000x20000"}, nil, "size 20000x20000 is too large for the placeholder"},
 		{"huge side", spec.Asset{Size: "99999999999x1"}, nil, "is too large for the placeholder"},
-		{"unknown family", spec.Asset{Family: "seedream-9", Size: "64x64"}, nil, `image.x: unknown model family "seedream-9"`},
-		{"bad format", spec.Asset{Size: "64x64", OutputFormat: "webp"}, nil, `image.x: output format must be png or jpeg, got "webp"`},
-		{"unreadable reference", spec.Asset{Family: seedream.SeedEdit30}, []Ref{{File: "/nonexistent/ref.png"}}, "image.x: adaptive size: open /nonexistent/ref.png"},
-		{"empty set", spec.Asset{Kind: spec.KindImageSet, Size: "64x64"}, nil, "image.x: max_images must be in [1, 15], got 0"},
+		{"unknown family", spec.Asset{Family: "seedream-9", Size: "64x64"}, nil, `unknown model family "seedream-9"`},
+		{"bad format", spec.Asset{Size: "64x64", OutputFormat: "webp"}, nil, `output format must be png or jpeg, got "webp"`},
+		{"unreadable reference", spec.Asset{Family: seedream.SeedEdit30}, []Ref{{File: "/nonexistent/ref.png"}}, "adaptive size: open /nonexistent/ref.png"},
+		{"empty set", spec.Asset{Kind: spec.KindImageSet, Size: "64x64"}, nil, "max_images must be in [1, 15], got 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/spec"
@@ -16,6 +17,22 @@ const maxReferenceBytes = 30 << 20
 // into a request with exactly the fields the asset's model takes.
 type Seedream struct {
 	client *seedream.Client
+}
+
+// SeedreamConfig is the client configuration of a seedream provider block.
+// The spec has filled in every default, so each number is what the user
+// meant: max_retries = 0 turns retries off, where seedream.Config takes 0
+// to mean its own default.
+func SeedreamConfig(p *spec.Provider, apiKey string) seedream.Config {
+	retries := p.MaxRetries
+	if retries == 0 {
+		retries = seedream.NoRetries
+	}
+	return seedream.Config{
+		BaseURL: p.BaseURL, APIKey: apiKey, Parallelism: p.Parallelism, ImagesPerMinute: p.ImagesPerMinute,
+		MaxRetries: retries, ResponseFormat: p.ResponseFormat, MaxImageBytes: p.MaxImageBytes,
+		Timeout: time.Duration(p.TimeoutSeconds) * time.Second,
+	}
 }
 
 // NewSeedream wraps a client: one per provider instance, so that the

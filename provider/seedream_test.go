@@ -1,11 +1,23 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/seedream/seedreamtest"
+	"github.com/seedform/seedform/spec"
 )
 
 // TestMarkLost: only an answer whose every download failed for good is
@@ -44,5 +56,217 @@ func TestMarkLost(t *testing.T) {
 				t.Errorf("the cause is no longer reachable with errors.Is")
 			}
 		})
+	}
+}
+
+const fakeKey = "sk-provider-test-key"
+
+// fakeSeedream starts the fake API and returns it with a provider of it.
+func fakeSeedream(t *testing.T, edit func(*seedream.Config)) (*seedreamtest.Server, *Seedream) {
+	t.Helper()
+	srv := seedreamtest.New()
+	t.Cleanup(srv.Close)
+	srv.SetAPIKey(fakeKey)
+	cfg := seedream.Config{BaseURL: srv.BaseURL(), APIKey: fakeKey, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := seedream.NewClient(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, NewSeedream(c)
+}
+
+// writeReference writes a w x h PNG of one grey level and returns its
+// path and the data URI the API must receive for it: the file's own
+// bytes, base64-encoded.
+func writeReference(t *testing.T, name string, w, h int, grey uint8) (path, dataURI string) {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	for i := range img.Pix {
+		img.Pix[i] = grey
+	}
+	img.SetGray(0, 0, color.Gray{Y: ^grey}) // no two references alike
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	path = filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, "data:image/png;base64," + base64.StdEncoding.EncodeToString(buf.Bytes())
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// TestSeedreamRequests generates assets of every model through the fake
+// and compares the request body it received with what the asset asks
+// for, field by field.
+func TestSeedreamRequests(t *testing.T) {
+	refA, uriA := writeReference(t, "a.png", 64, 48, 0x20)
+	refB, uriB := writeReference(t, "b.png", 40, 40, 0xc0)
+	const styleURL = "https://cdn.example.com/style.png?sig=1"
+	tests := []struct {
+		name  string
+		asset spec.Asset
+		refs  []Ref
+		// endpoint, if set, is registered with the fake for the asset's family.
+		endpoint   string
+		wantBody   map[string]any
+		wantImages []string // "WxH format" of each image, by slot
+	}{{
+		name: "3.0 with seed and guidance_scale",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
+			Prompt: "a cat", Size: "512x512", Seed: ptrTo[int64](42), GuidanceScale: ptrTo(7.5), Watermark: true, OutputFormat: "jpeg"},
+		wantBody: map[string]any{"model": "doubao-seedream-3-0-t2i-250415", "prompt": "a cat", "size": "512x512",
+			"seed": 42.0, "guidance_scale": 7.5, "watermark": true},
+		wantImages: []string{"512x512 jpeg"},
+	}, {
+		name: "seededit with one local reference",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Family: seedream.SeedEdit30,
+			Prompt: "make it blue", Size: "adaptive", Seed: ptrTo[int64](-1), GuidanceScale: ptrTo(5.5), OutputFormat: "jpeg"},
+		refs: []Ref{{File: refA}},
+		wantBody: map[string]any{"model": "doubao-seededit-3-0-i2i-250628", "prompt": "make it blue", "size": "adaptive",
+			"image": uriA, "seed": -1.0, "guidance_scale": 5.5, "watermark": false},
+		wantImages: []string{"64x48 jpeg"},
+	}, {
+		name: "4.0 with two local references and a URL, in order",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-4-0-250828", Family: seedream.Seedream40,
+			Prompt: "combine them", Size: "1K", OutputFormat: "jpeg", OptimizePrompt: "fast"},
+		refs: []Ref{{File: refA}, {URL: styleURL}, {File: refB}},
+		wantBody: map[string]any{"model": "doubao-seedream-4-0-250828", "prompt": "combine them", "size": "1K",
+			"image": []any{uriA, styleURL, uriB}, "watermark": false, "optimize_prompt_options": map[string]any{"mode": "fast"}},
+		wantImages: []string{"1024x1024 jpeg"},
+	}, {
+		name: "5.0 with output_format png",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-260128", Family: seedream.Seedream50,
+			Prompt: "an icon", Size: "1920x1920", OutputFormat: "png", Watermark: true},
+		wantBody: map[string]any{"model": "doubao-seedream-5-0-260128", "prompt": "an icon", "size": "1920x1920",
+			"output_format": "png", "watermark": true},
+		wantImages: []string{"1920x1920 png"},
+	}, {
+		name: "5.0 endpoint id takes output_format by its family",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "ep-20260101-icons", Family: seedream.Seedream50,
+			Prompt: "an icon", Size: "1920x1920", OutputFormat: "png"},
+		endpoint: "ep-20260101-icons",
+		wantBody: map[string]any{"model": "ep-20260101-icons", "prompt": "an icon", "size": "1920x1920",
+			"output_format": "png", "watermark": false},
+		wantImages: []string{"1920x1920 png"},
+	}, {
+		name: "watermark false is sent, not left to the API's default",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-4-5-251128", Family: seedream.Seedream45,
+			Prompt: "a hero", Size: "2K", OutputFormat: "jpeg", Stream: true},
+		wantBody: map[string]any{"model": "doubao-seedream-4-5-251128", "prompt": "a hero", "size": "2K",
+			"watermark": false, "stream": true},
+		wantImages: []string{"2048x2048 jpeg"},
+	}, {
+		name: "image_set asks for a sequential set of max_images",
+		asset: spec.Asset{Kind: spec.KindImageSet, Model: "doubao-seedream-4-0-250828", Family: seedream.Seedream40,
+			Prompt: "three panels", Size: "1K", OutputFormat: "jpeg", MaxImages: 3},
+		wantBody: map[string]any{"model": "doubao-seedream-4-0-250828", "prompt": "three panels", "size": "1K",
+			"watermark": false, "sequential_image_generation": "auto",
+			"sequential_image_generation_options": map[string]any{"max_images": 3.0}},
+		wantImages: []string{"1024x1024 jpeg", "1024x1024 jpeg", "1024x1024 jpeg"},
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, p := fakeSeedream(t, nil)
+			if tt.endpoint != "" {
+				srv.RegisterEndpoint(tt.endpoint, tt.asset.Family)
+			}
+			var paid []PaidItem
+			res, err := p.Generate(context.Background(), &Request{
+				Asset: &tt.asset, References: tt.refs, StageDir: t.TempDir(),
+				Paid: func(items []PaidItem) error { paid = append(paid, items...); return nil },
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			want := map[string]any{"response_format": "url"}
+			for k, v := range tt.wantBody {
+				want[k] = v
+			}
+			if diff := cmp.Diff(want, reqs[0].Body); diff != "" {
+				t.Errorf("request body (-want +got):\n%s", diff)
+			}
+			var got []string
+			for _, im := range res.Images {
+				// The file itself, not only what the result says of it.
+				w, h, format, err := ProbeFile(im.TempPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w != im.Width || h != im.Height || format != im.Format {
+					t.Errorf("image %d: the file is %dx%d %s, the result says %dx%d %s", im.Index, w, h, format, im.Width, im.Height, im.Format)
+				}
+				got = append(got, fmt.Sprintf("%dx%d %s", w, h, format))
+			}
+			if diff := cmp.Diff(tt.wantImages, got); diff != "" {
+				t.Errorf("images (-want +got):\n%s", diff)
+			}
+			if len(paid) != len(tt.wantImages) || res.GeneratedImages != len(tt.wantImages) {
+				t.Errorf("%d paid items and %d generated images, want %d", len(paid), res.GeneratedImages, len(tt.wantImages))
+			}
+		})
+	}
+}
+
+// TestSeedreamConfig checks the client configuration a provider block
+// makes, and that max_retries = 0 in HCL means no retries at all.
+func TestSeedreamConfig(t *testing.T) {
+	p := &spec.Provider{Type: spec.ProviderSeedream, BaseURL: "https://ark.example.com/api/v3", Parallelism: 6,
+		ImagesPerMinute: 300, MaxRetries: 2, ResponseFormat: "b64_json", MaxImageBytes: 1 << 20, TimeoutSeconds: 90}
+	want := seedream.Config{BaseURL: "https://ark.example.com/api/v3", APIKey: "k", Parallelism: 6, ImagesPerMinute: 300,
+		MaxRetries: 2, ResponseFormat: "b64_json", MaxImageBytes: 1 << 20, Timeout: 90 * time.Second}
+	if diff := cmp.Diff(want, SeedreamConfig(p, "k")); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+
+	for _, tt := range []struct {
+		maxRetries, wantCalls int
+	}{{0, 1}, {1, 2}, {3, 4}} {
+		srv := seedreamtest.New()
+		t.Cleanup(srv.Close)
+		srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 500, Times: 10})
+		cfg := SeedreamConfig(&spec.Provider{Type: spec.ProviderSeedream, BaseURL: srv.BaseURL(), Parallelism: 4,
+			MaxRetries: tt.maxRetries, ResponseFormat: "url", MaxImageBytes: 1 << 20, TimeoutSeconds: 30}, fakeKey)
+		cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
+		c, err := seedream.NewClient(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asset := &spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
+			Prompt: "x", Size: "512x512", OutputFormat: "jpeg"}
+		_, err = NewSeedream(c).Generate(context.Background(), &Request{Asset: asset, StageDir: t.TempDir()})
+		if !seedream.IsTransient(err) || srv.Count() != tt.wantCalls {
+			t.Errorf("max_retries = %d: got %v after %d calls, want a 500 after %d", tt.maxRetries, err, srv.Count(), tt.wantCalls)
+		}
+	}
+}
+
+// TestImageFileMode checks that both providers write images readable by
+// all: they are renamed as they are into a design repository.
+func TestImageFileMode(t *testing.T) {
+	asset := &spec.Asset{Kind: spec.KindImage, Addr: "image.x", Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
+		Prompt: "x", Size: "512x512", OutputFormat: "jpeg"}
+	_, sd := fakeSeedream(t, nil)
+	for name, p := range map[string]Provider{"seedream": sd, "placeholder": NewPlaceholder()} {
+		res, err := p.Generate(context.Background(), &Request{Asset: asset, SpecHash: "sha256:00", StageDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(res.Images[0].TempPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, want -rw-r--r--", name, st.Mode().Perm())
+		}
 	}
 }

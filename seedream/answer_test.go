@@ -92,10 +92,28 @@ func TestAnswerShapes(t *testing.T) {
 		want: &Result{RequestID: "req-1",
 			Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
 	}, {
+		name:        "a preview of an unknown event type is no result",
+		contentType: sse,
+		body: "event: image_generation.partial_image\ndata: {\"type\":\"image_generation.partial_image\",\"image_index\":0,\"b64_json\":\"{{IMG}}\"}\n\n" +
+			"event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"url\":\"{{URL}}\"}\n\n" +
+			"event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\"}\n\ndata: [DONE]\n\n",
+		want: &Result{RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
+	}, {
+		name:        "an event with neither name nor type still delivers its image",
+		contentType: sse,
+		body:        "data: {\"b64_json\":\"{{IMG}}\"}\n\ndata: {\"type\":\"image_generation.completed\"}\n\n",
+		want:        &Result{RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
+	}, {
+		name:        "a slot twice",
+		contentType: sse,
+		body: "data: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":1,\"b64_json\":\"{{IMG}}\"}\n\n" +
+			"data: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":1,\"b64_json\":\"{{IMG}}\"}\n\n",
+		wantErr: "image_index 1 came twice in the stream",
+	}, {
 		name:        "wrong stated size",
 		contentType: "application/json",
 		body:        `{"data":[{"b64_json":"{{IMG}}","size":"32x32"}]}`,
-		wantErr:     "image 0 is 16x16, the answer said 32x32",
+		wantErr:     "image 1 is 16x16, the answer said 32x32",
 	}, {
 		name:        "no images",
 		contentType: "application/json",

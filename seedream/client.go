@@ -36,7 +36,8 @@ type Config struct {
 	// set request counts as many images as it may return.
 	ImagesPerMinute int
 	// MaxRetries bounds retries of transient failures per request and per
-	// download; default 4, negative for none.
+	// download. 0 means the default of 4, so that a zero Config retries;
+	// NoRetries (or any negative number) turns retries off.
 	MaxRetries int
 	// MinBackoff and MaxBackoff bound the wait between retries, which
 	// doubles from MinBackoff; default 500ms and 8s.
@@ -59,6 +60,10 @@ const (
 	DefaultMaxImageBytes = 64 << 20
 )
 
+// NoRetries is the MaxRetries that turns retries off: 0 already means
+// the default.
+const NoRetries = -1
+
 // Response formats.
 const (
 	FormatURL     = "url"
@@ -73,6 +78,10 @@ type Client struct {
 	limit    *adaptiveLimit
 	rate     *rate.Limiter // nil when unlimited
 	rateMu   sync.Mutex
+	// jitter returns a random duration in [0, n); pause waits d or until
+	// ctx ends. Tests replace them to see the retry schedule.
+	jitter func(n time.Duration) time.Duration
+	pause  func(ctx context.Context, d time.Duration) error
 
 	requests, throttled, retries, downloads atomic.Int64
 }
@@ -126,6 +135,8 @@ func NewClient(cfg Config) (*Client, error) {
 		http:     cfg.HTTPClient,
 		endpoint: strings.TrimRight(cfg.BaseURL, "/") + "/images/generations",
 		limit:    newAdaptiveLimit(cfg.Parallelism),
+		jitter:   rand.N[time.Duration],
+		pause:    pause,
 	}
 	if c.http == nil {
 		c.http = defaultHTTPClient(cfg.Parallelism)
@@ -261,14 +272,16 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 // Download fetches one image URL of a journaled answer into dir, retrying
 // transient failures. Generate uses it for every url item.
 func (c *Client) Download(ctx context.Context, url, dir string, index int) (Image, error) {
-	return c.download(ctx, url, dir, index, "")
+	return c.download(ctx, url, dir, index, "", "")
 }
 
-func (c *Client) download(ctx context.Context, url, dir string, index int, size string) (Image, error) {
+// download fetches one image and checks it against the size its answer
+// stated and the format its request asked for ("" to check nothing).
+func (c *Client) download(ctx context.Context, url, dir string, index int, size, format string) (Image, error) {
 	for attempt := 1; ; attempt++ {
 		img, e, wait := c.downloadOnce(ctx, url, dir, index)
 		if e == nil {
-			if err := img.checkSize(size); err != nil {
+			if err := img.check(size, format); err != nil {
 				removeImages([]Image{img})
 				return Image{}, c.redact(&Error{Op: "download", Message: err.Error(), Attempts: attempt})
 			}
@@ -287,18 +300,29 @@ func (c *Client) download(ctx context.Context, url, dir string, index int, size 
 	}
 }
 
-// sleep waits before retry number attempt: exponential backoff with
-// jitter, or longer if the server asked for it with Retry-After.
+// sleep waits before retry number attempt.
 func (c *Client) sleep(ctx context.Context, attempt int, retryAfter time.Duration) error {
-	d := c.cfg.MinBackoff
-	for i := 1; i < attempt && d < c.cfg.MaxBackoff; i++ {
+	return c.pause(ctx, backoff(attempt, retryAfter, c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter))
+}
+
+// backoff is the wait before retry number attempt (1 for the first):
+// minWait doubled for each earlier retry, capped at maxWait, with equal
+// jitter, or retryAfter if the server asked for longer. jitter(n) returns
+// a random duration in [0, n).
+func backoff(attempt int, retryAfter, minWait, maxWait time.Duration, jitter func(time.Duration) time.Duration) time.Duration {
+	d := minWait
+	for i := 1; i < attempt && d < maxWait; i++ {
 		d *= 2
 	}
-	d = min(d, c.cfg.MaxBackoff)
+	d = min(d, maxWait)
 	// Equal jitter: at least half the backoff, so that retries of
 	// requests that failed together spread out but do not come early.
-	d = d/2 + rand.N(d/2+1)
-	d = max(d, retryAfter)
+	d = d/2 + jitter(d/2+1)
+	return max(d, retryAfter)
+}
+
+// pause waits d, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

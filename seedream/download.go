@@ -29,7 +29,7 @@ func (c *Client) downloadOnce(ctx context.Context, url, dir string, index int) (
 	}
 	if resp.ContentLength > c.cfg.MaxImageBytes {
 		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode,
-			Message: fmt.Sprintf("image %d: %d bytes, the limit is %d", index, resp.ContentLength, c.cfg.MaxImageBytes)}, 0
+			Message: fmt.Sprintf("image %d: %d bytes, the limit is %d", index+1, resp.ContentLength, c.cfg.MaxImageBytes)}, 0
 	}
 	body := &trackedReader{r: resp.Body}
 	img, err := spool(dir, index, body, c.cfg.MaxImageBytes)

@@ -74,7 +74,14 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 		release: func() { release(outcomeSuccess) },
 	}
 	defer a.release()
-	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	return a.read(ctx, resp.StatusCode, resp.Header.Get("Content-Type"))
+}
+
+// read reads a 2xx answer whose body is a.body: an event stream or JSON,
+// as its Content-Type says, since some relays ignore "stream".
+func (a *answer) read(ctx context.Context, status int, contentType string) (*Result, *Error, time.Duration) {
+	var err error
+	mt, _, _ := mime.ParseMediaType(contentType)
 	if mt == "text/event-stream" {
 		err = a.readStream()
 	} else {
@@ -84,7 +91,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 		err = a.finish()
 	}
 	if err != nil {
-		return a.fail(ctx, resp.StatusCode, err)
+		return a.fail(ctx, status, err)
 	}
 	return a.res, nil, 0
 }
@@ -341,7 +348,7 @@ func (a *answer) deliver(items []item) error {
 		case it.img != nil:
 			a.delivered = true
 			ai.URL = ""
-			if err := it.img.checkSize(it.size); err != nil {
+			if err := it.img.check(it.size, a.req.wantFormat()); err != nil {
 				a.drop(it.index)
 				a.bad = append(a.bad, err)
 				continue
@@ -385,7 +392,7 @@ func (a *answer) fetch(items []item) error {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			img, err := a.c.download(a.ctx, it.url, a.opts.Dir, it.index, it.size)
+			img, err := a.c.download(a.ctx, it.url, a.opts.Dir, it.index, it.size, a.req.wantFormat())
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -410,6 +417,12 @@ func (a *answer) fetch(items []item) error {
 
 func (a *answer) has(index int) bool {
 	return slices.ContainsFunc(a.res.Images, func(img Image) bool { return img.Index == index })
+}
+
+// discard removes one image from the result and the disk.
+func (a *answer) discard(img Image) {
+	a.res.Images = slices.DeleteFunc(a.res.Images, func(x Image) bool { return x.Path == img.Path })
+	removeImages([]Image{img})
 }
 
 // drop removes the image of a slot from the result and the disk.

@@ -43,6 +43,20 @@ func (r *Request) params() Params {
 	}
 }
 
+// wantFormat is the image format the answer must hold: what r asked
+// for, else jpeg, which every known model returns unless asked
+// otherwise; "" for an endpoint id that asked for nothing, whose model
+// the client does not know.
+func (r *Request) wantFormat() string {
+	if r.OutputFormat != "" {
+		return r.OutputFormat
+	}
+	if _, ok := LookupModel(r.Model); ok {
+		return "jpeg"
+	}
+	return ""
+}
+
 // imagesPerCall is how many images r may produce: what the rate limit counts.
 func (r *Request) imagesPerCall() int {
 	return max(r.MaxImages, 1)
@@ -105,7 +119,7 @@ func (r *Request) check() error {
 	}
 	for i, ref := range r.Images {
 		if !strings.HasPrefix(ref, "http://") && !strings.HasPrefix(ref, "https://") && !strings.HasPrefix(ref, "data:image/") {
-			return fmt.Errorf("seedream: reference image %d is neither an http(s) URL nor a data:image/ URI", i)
+			return fmt.Errorf("seedream: reference image %d is neither an http(s) URL nor a data:image/ URI", i+1)
 		}
 	}
 	m, ok := LookupModel(r.Model)

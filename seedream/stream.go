@@ -26,7 +26,10 @@ func (a *answer) readStream() error {
 	data := &sseData{r: conn}
 	j := newJSONReader(bufio.NewReaderSize(data, 32<<10))
 	completed := false
+	// slots counts slot events, for those without an image_index; seen
+	// holds the slots so far.
 	slots := 0
+	seen := map[int]bool{}
 	for {
 		name, err := nextEvent(conn)
 		if err == io.EOF {
@@ -54,6 +57,7 @@ func (a *answer) readStream() error {
 		}
 		ev, err := a.readEvent(j, name, slots)
 		if ev.it.img != nil {
+			// On disk whatever happens next: it must be returned or removed.
 			a.res.Images = append(a.res.Images, *ev.it.img)
 		}
 		if err == nil {
@@ -62,14 +66,33 @@ func (a *answer) readStream() error {
 		if err != nil {
 			return err
 		}
+		slot := ev.typ == eventPartialSucceeded || ev.typ == eventPartialFailed ||
+			// A relay that drops both the event name and "type" still
+			// sends images: the content says what the event is.
+			ev.typ == "" && ev.it.itemErr == nil && (ev.it.img != nil || ev.it.url != "")
+		if !slot && ev.it.img != nil {
+			// Image data outside a slot's event (a preview of an unknown
+			// event type, or data in the completed event) is no result,
+			// and must not be left on disk unreported.
+			a.discard(*ev.it.img)
+		}
 		switch {
-		case ev.typ == eventCompleted:
-			completed = true
-		case ev.typ == eventPartialSucceeded || ev.typ == eventPartialFailed:
+		case slot:
+			if seen[ev.it.index] {
+				// A second image for a slot would overwrite the first one's
+				// file downstream: the answer makes no sense.
+				if ev.it.img != nil {
+					a.discard(*ev.it.img)
+				}
+				return fmt.Errorf("image_index %d came twice in the stream", ev.it.index)
+			}
+			seen[ev.it.index] = true
 			slots++
 			if err := a.deliver([]item{ev.it}); err != nil {
 				return err
 			}
+		case ev.typ == eventCompleted:
+			completed = true
 		case ev.it.itemErr != nil:
 			// A fatal error frame in the middle of the stream.
 			a.apiErr = ev.it.itemErr

@@ -28,6 +28,12 @@ func TestParseDirectives(t *testing.T) {
 		{prompt: "[[fake: fault=partial_failed index=2]]", want: directive{fault: &Fault{Kind: KindPartialFailed, Index: 2}}},
 		{prompt: "[[fake: fault=huge_body]]", want: directive{fault: &Fault{Kind: KindHugeBody}}},
 		{
+			prompt: "[[fake: download_status=503 times=3 retry_after=1]]",
+			want:   directive{fault: &Fault{Kind: KindDownloadStatus, Status: 503, Times: 3, RetryAfter: "1"}},
+		},
+		{prompt: "[[fake: fault=download_truncate]]", want: directive{fault: &Fault{Kind: KindDownloadTruncate}}},
+		{prompt: "[[fake: download_status=600]]", wantErr: "directive download_status=600: want an integer in [100, 599]"},
+		{
 			prompt: "set [[fake: images=3]] and [[fake:item_error=2   code=InternalServiceError]] end",
 			want:   directive{images: 3, fault: &Fault{Kind: KindItemError, Index: 2, Code: "InternalServiceError"}},
 		},
@@ -39,10 +45,10 @@ func TestParseDirectives(t *testing.T) {
 		{prompt: "[[fake: latency=soon]]", wantErr: "directive latency=soon: want a Go duration such as 200ms"},
 		{prompt: "[[fake: latency=-1s]]", wantErr: "directive latency=-1s: want a Go duration such as 200ms"},
 		{prompt: "[[fake: status=5000]]", wantErr: "directive status=5000: want an integer in [100, 599]"},
-		{prompt: "[[fake: fault=explode]]", wantErr: "directive fault=explode: unknown fault; want one of status, reset, hang, truncate, invalid_json, corrupt_base64, not_an_image, huge_body, expired_url, item_error, partial_failed, stream_cut, top_level_error"},
-		{prompt: "[[fake: status=500 item_error=1]]", wantErr: "a prompt takes one fault; got 2 of fault, status, item_error, partial_failed"},
-		{prompt: "[[fake: times=2]]", wantErr: "directive times= needs a fault (fault=, status=, item_error= or partial_failed=)"},
-		{prompt: "[[fake: colour=red]]", wantErr: `unknown directive key "colour"; want images, latency, fault, status, item_error, partial_failed, index, times, code or retry_after`},
+		{prompt: "[[fake: fault=explode]]", wantErr: "directive fault=explode: unknown fault; want one of status, reset, hang, truncate, invalid_json, corrupt_base64, not_an_image, huge_body, expired_url, item_error, partial_failed, stream_cut, top_level_error, wrong_format, download_status, download_reset, download_truncate"},
+		{prompt: "[[fake: status=500 item_error=1]]", wantErr: "a prompt takes one fault; got 2 of fault, status, download_status, item_error, partial_failed"},
+		{prompt: "[[fake: times=2]]", wantErr: "directive times= needs a fault (fault=, status=, download_status=, item_error= or partial_failed=)"},
+		{prompt: "[[fake: colour=red]]", wantErr: `unknown directive key "colour"; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, code or retry_after`},
 	}
 	for _, tt := range tests {
 		got, err := parseDirectives(tt.prompt)
@@ -61,7 +67,7 @@ func TestParseDirectives(t *testing.T) {
 }
 
 func TestFaultKindString(t *testing.T) {
-	for k := KindStatus; k <= KindTopLevelError; k++ {
+	for k := KindStatus; k <= KindDownloadTruncate; k++ {
 		if got := kindByName(k.String()); got != k {
 			t.Errorf("kindByName(%q) = %v, want %v", k.String(), got, k)
 		}

@@ -43,21 +43,27 @@
 //	latency=D         each image takes D (a Go duration: 200ms, 2s),
 //	                  replacing SetLatency for this request
 //	status=NNN        answer with HTTP status NNN and an API error
+//	download_status=NNN  each image URL of the answer answers its first
+//	                  downloads with HTTP status NNN (see times), then
+//	                  serves the image
 //	item_error=I      slot I fails (an error item; partial_failed in a stream)
 //	partial_failed=I  the same, by its streaming name
 //	fault=KIND        any fault by name: status, reset, hang, truncate,
 //	                  invalid_json, corrupt_base64, not_an_image, huge_body,
 //	                  expired_url, item_error, partial_failed, stream_cut,
-//	                  top_level_error (see FaultKind)
+//	                  top_level_error, wrong_format, download_status,
+//	                  download_reset, download_truncate (see FaultKind)
 //	index=I           the slot of fault=item_error or fault=partial_failed
-//	code=CODE         the error code of status, item_error, partial_failed or
-//	                  top_level_error
-//	retry_after=V     the Retry-After header of status
+//	code=CODE         the error code of status, download_status, item_error,
+//	                  partial_failed or top_level_error
+//	retry_after=V     the Retry-After header of status or download_status
 //	times=N           the fault hits the first N requests with this exact
-//	                  prompt (default 1); later ones succeed
+//	                  prompt (default 1); later ones succeed. A download
+//	                  fault hits one request, and times is how many
+//	                  downloads of each of its URLs fail
 //
-// A prompt names at most one fault (status, item_error, partial_failed or
-// fault). For example "[[fake: status=503 times=2 retry_after=1]]" fails the
+// A prompt names at most one fault (status, download_status, item_error,
+// partial_failed or fault). For example "[[fake: status=503 times=2 retry_after=1]]" fails the
 // first two requests with 503 and Retry-After: 1, and "[[fake: images=2
 // item_error=1 code=InternalServiceError]]" returns a set whose second image
 // failed and stopped the set.

@@ -49,6 +49,24 @@ const (
 	// KindTopLevelError answers 200 with a top-level "error" object (in a
 	// stream, a data: {"error": ...} frame, then the end of the stream).
 	KindTopLevelError
+	// KindWrongFormat makes every image of the answer the other format than
+	// the request asked for (png instead of jpeg and the other way round),
+	// as a relay that ignores output_format does.
+	KindWrongFormat
+
+	// The download kinds act on the image URLs of one url answer. Each URL
+	// fails its first Fault.Times downloads (default 1) and then serves
+	// its image; the fault is used up by the one generation request whose
+	// answer it applies to.
+
+	// KindDownloadStatus answers a download with Fault.Status (default
+	// 500), Fault.RetryAfter and an object store's XML error.
+	KindDownloadStatus
+	// KindDownloadReset closes a download's connection without an answer.
+	KindDownloadReset
+	// KindDownloadTruncate sends a download's headers, with the full
+	// Content-Length, and half the image, then closes the connection.
+	KindDownloadTruncate
 )
 
 // HugeBodySize is how many bytes a KindHugeBody image is: far more than any
@@ -61,6 +79,8 @@ var kindNames = []string{
 	KindNotAnImage: "not_an_image", KindHugeBody: "huge_body", KindExpiredURL: "expired_url",
 	KindItemError: "item_error", KindPartialFailed: "partial_failed",
 	KindStreamCut: "stream_cut", KindTopLevelError: "top_level_error",
+	KindWrongFormat: "wrong_format", KindDownloadStatus: "download_status",
+	KindDownloadReset: "download_reset", KindDownloadTruncate: "download_truncate",
 }
 
 // String returns the kind's name as a prompt directive spells it ("huge_body").
@@ -76,14 +96,17 @@ func (k FaultKind) String() string {
 // limit, so a rejected request never uses one up.
 type Fault struct {
 	Kind FaultKind
-	// Status is KindStatus's HTTP status; 0 means 500.
+	// Status is KindStatus's and KindDownloadStatus's HTTP status; 0 means 500.
 	Status int
 	// Code and Message are the API error's, for KindStatus, KindTopLevelError,
-	// KindItemError and KindPartialFailed; "" picks a default for the status.
+	// KindItemError and KindPartialFailed, and the object store's for
+	// KindDownloadStatus; "" picks a default for the status.
 	Code, Message string
-	// RetryAfter is KindStatus's Retry-After header value, "" for none.
+	// RetryAfter is the Retry-After header value of KindStatus and
+	// KindDownloadStatus, "" for none.
 	RetryAfter string
 	// Times is how many matching requests the fault applies to; 0 means 1.
+	// For the download kinds it is how many downloads of each URL fail.
 	Times int
 	// PromptContains limits the fault to requests whose prompt contains it.
 	PromptContains string
@@ -101,7 +124,7 @@ func (f *Fault) appliesTo(req *genRequest) bool {
 	switch f.Kind {
 	case KindCorruptBase64:
 		return req.b64
-	case KindExpiredURL:
+	case KindExpiredURL, KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
 		return !req.b64
 	case KindStreamCut:
 		return req.stream
@@ -109,7 +132,26 @@ func (f *Fault) appliesTo(req *genRequest) bool {
 	return true
 }
 
-// status returns KindStatus's HTTP status with its default.
+// onDownload reports whether the fault acts on downloads rather than on
+// the generation request.
+func (f *Fault) onDownload() bool {
+	switch f.Kind {
+	case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
+		return true
+	}
+	return false
+}
+
+// requests is how many generation requests the fault applies to: a
+// download fault's Times counts downloads instead.
+func (f *Fault) requests() int {
+	if f.onDownload() {
+		return 1
+	}
+	return max(f.Times, 1)
+}
+
+// status returns the HTTP status of KindStatus or KindDownloadStatus with its default.
 func (f *Fault) status() int {
 	if f.Status == 0 {
 		return http.StatusInternalServerError
@@ -214,6 +256,9 @@ func parseDirectives(prompt string) (directive, error) {
 		case "status":
 			setKind(KindStatus)
 			f.Status, err = atoi(key, 100, 599)
+		case "download_status":
+			setKind(KindDownloadStatus)
+			f.Status, err = atoi(key, 100, 599)
 		case "item_error":
 			setKind(KindItemError)
 			f.Index, err = atoi(key, 0, 14)
@@ -229,7 +274,7 @@ func parseDirectives(prompt string) (directive, error) {
 		case "retry_after":
 			f.RetryAfter = v
 		default:
-			return d, fmt.Errorf("unknown directive key %q; want images, latency, fault, status, item_error, partial_failed, index, times, code or retry_after", key)
+			return d, fmt.Errorf("unknown directive key %q; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, code or retry_after", key)
 		}
 		if err != nil {
 			return d, err
@@ -237,13 +282,13 @@ func parseDirectives(prompt string) (directive, error) {
 	}
 	switch {
 	case kinds > 1:
-		return d, fmt.Errorf("a prompt takes one fault; got %d of fault, status, item_error, partial_failed", kinds)
+		return d, fmt.Errorf("a prompt takes one fault; got %d of fault, status, download_status, item_error, partial_failed", kinds)
 	case kinds == 1:
 		d.fault = &f
 	default:
 		for _, k := range []string{"index", "times", "code", "retry_after"} {
 			if _, ok := seen[k]; ok {
-				return d, fmt.Errorf("directive %s= needs a fault (fault=, status=, item_error= or partial_failed=)", k)
+				return d, fmt.Errorf("directive %s= needs a fault (fault=, status=, download_status=, item_error= or partial_failed=)", k)
 			}
 		}
 	}

@@ -303,6 +303,111 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
+			name:      "wrong format",
+			fault:     Fault{Kind: KindWrongFormat},
+			directive: "fault=wrong_format",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				five := map[string]any{"model": "doubao-seedream-5-0-260128", "size": "2K", "output_format": "png"}
+				im := imagesOf(t, send.answer(t, with(five, asURL)))
+				a := do(t, c, mustGet(t, im.Data[0].URL))
+				if got := pictureOf(t, a.Body); got != (picture{"jpeg", "2048x2048"}) {
+					t.Errorf("a png request got %+v, want a jpeg", got)
+				}
+				im = imagesOf(t, send.answer(t, five))
+				if got := pictureOf(t, unbase64(t, im.Data[0].B64JSON)); got != (picture{"png", "2048x2048"}) {
+					t.Errorf("the next request got %+v, want the png asked for", got)
+				}
+			},
+		},
+		{
+			name:      "wrong format of a jpeg-only model",
+			fault:     Fault{Kind: KindWrongFormat},
+			directive: "fault=wrong_format",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				im := imagesOf(t, send.answer(t, nil))
+				if got := pictureOf(t, unbase64(t, im.Data[0].B64JSON)); got != (picture{"png", "1024x1024"}) {
+					t.Errorf("got %+v, want a png", got)
+				}
+			},
+		},
+		{
+			name:      "download status, twice per URL",
+			fault:     Fault{Kind: KindDownloadStatus, Status: 503, RetryAfter: "2", Times: 2},
+			directive: "download_status=503 retry_after=2 times=2",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				// A b64_json answer has no URL: it leaves the fault queued.
+				imagesOf(t, send.answer(t, nil))
+				im := imagesOf(t, send.answer(t, with(asURL, setOf3)))
+				type got struct {
+					Status     int
+					RetryAfter string
+					Image      bool
+				}
+				var gots []got
+				for _, d := range im.Data {
+					for range 3 {
+						a := do(t, c, mustGet(t, d.URL))
+						gots = append(gots, got{a.Status, a.Header.Get("Retry-After"), isImage(a.Body)})
+						if a.Status == 503 && !strings.Contains(string(a.Body), "<Code>ServiceUnavailable</Code>") {
+							t.Errorf("error body %s", a.Body)
+						}
+					}
+				}
+				fail, ok := got{503, "2", false}, got{200, "", true}
+				want := []got{fail, fail, ok, fail, fail, ok, fail, fail, ok}
+				if diff := cmp.Diff(want, gots); diff != "" {
+					t.Errorf("downloads (-want +got):\n%s", diff)
+				}
+				// One answer used the fault up.
+				im = imagesOf(t, send.answer(t, asURL))
+				if a := do(t, c, mustGet(t, im.Data[0].URL)); a.Status != 200 {
+					t.Errorf("the next answer's download got %d", a.Status)
+				}
+			},
+		},
+		{
+			name:      "download reset",
+			fault:     Fault{Kind: KindDownloadReset},
+			directive: "fault=download_reset",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				im := imagesOf(t, send.answer(t, asURL))
+				// A fresh connection each time: net/http replays a GET
+				// whose reused connection was reset.
+				fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+				resp, err := fresh.Do(mustGet(t, im.Data[0].URL))
+				if err == nil {
+					resp.Body.Close()
+					t.Fatalf("the first download got %d, want a reset", resp.StatusCode)
+				}
+				if a := do(t, fresh, mustGet(t, im.Data[0].URL)); a.Status != 200 || !isImage(a.Body) {
+					t.Errorf("the second download got %d", a.Status)
+				}
+				if s.Downloads() != 2 {
+					t.Errorf("%d downloads counted, want 2", s.Downloads())
+				}
+			},
+		},
+		{
+			name:      "download truncated",
+			fault:     Fault{Kind: KindDownloadTruncate},
+			directive: "fault=download_truncate",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				im := imagesOf(t, send.answer(t, asURL))
+				resp, err := c.Do(mustGet(t, im.Data[0].URL))
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !errors.Is(err, io.ErrUnexpectedEOF) || int64(len(b)) >= resp.ContentLength {
+					t.Errorf("status %d, %d of %d bytes, error %v: want a body cut short", resp.StatusCode, len(b), resp.ContentLength, err)
+				}
+				if a := do(t, c, mustGet(t, im.Data[0].URL)); a.Status != 200 || int64(len(a.Body)) != resp.ContentLength || !isImage(a.Body) {
+					t.Errorf("the second download got %d with %d bytes", a.Status, len(a.Body))
+				}
+			},
+		},
+		{
 			name:      "item error",
 			fault:     Fault{Kind: KindItemError, Index: 1},
 			directive: "item_error=1",

@@ -17,6 +17,23 @@ type file struct {
 	payload payloadKind
 	expired bool
 	padding int64
+	// fails, when not nil, is a download fault still to play.
+	fails *downloadFailure
+}
+
+// downloadFailure is a download fault of one file: its next left
+// downloads fail as kind says, then the file is served.
+type downloadFailure struct {
+	kind                      FaultKind
+	status                    int
+	code, message, retryAfter string
+	left                      int
+}
+
+// storeCodes are an object store's error codes by status.
+var storeCodes = map[int]string{
+	http.StatusForbidden: "AccessDenied", http.StatusNotFound: "NoSuchKey",
+	http.StatusTooManyRequests: "SlowDown", http.StatusServiceUnavailable: "ServiceUnavailable",
 }
 
 // download serves GET /files/<name>, like the vendor's object store: an
@@ -26,6 +43,12 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, id string) {
 	s.mu.Lock()
 	s.downloads++
 	f := s.files[name]
+	var fail *downloadFailure
+	if f != nil && f.fails != nil && f.fails.left > 0 && r.Method == http.MethodGet {
+		f.fails.left--
+		copied := *f.fails
+		fail = &copied
+	}
 	s.mu.Unlock()
 
 	switch {
@@ -38,6 +61,10 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	case f.expired:
 		writeStoreError(w, id, http.StatusForbidden, "AccessDenied", "Request has expired")
+		return
+	}
+	if fail != nil {
+		s.failDownload(w, id, f, fail)
 		return
 	}
 	w.Header().Set("Content-Type", "image/"+f.format)
@@ -53,6 +80,36 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request, id string) {
 		if _, err := w.Write(f.img.raw); err == nil {
 			writeRepeated(w, 0, f.padding) // an error means the client stopped reading
 		}
+	}
+}
+
+// failDownload plays a download fault on one download of f.
+func (s *Server) failDownload(w http.ResponseWriter, id string, f *file, fail *downloadFailure) {
+	switch fail.kind {
+	case KindDownloadReset:
+		resetConn(w)
+	case KindDownloadTruncate:
+		body := f.img.raw
+		w.Header().Set("Content-Type", "image/"+f.format)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body[:len(body)/2])
+		http.NewResponseController(w).Flush() // an error means the client left
+		panic(http.ErrAbortHandler)           // close before the announced end
+	default:
+		code, message := fail.code, fail.message
+		if code == "" {
+			code = storeCodes[fail.status]
+		}
+		if code == "" {
+			code = "InternalError"
+		}
+		if message == "" {
+			message = fmt.Sprintf("%s (injected by seedreamtest).", http.StatusText(fail.status))
+		}
+		if fail.retryAfter != "" {
+			w.Header().Set("Retry-After", fail.retryAfter)
+		}
+		writeStoreError(w, id, fail.status, code, message)
 	}
 }
 

@@ -152,6 +152,8 @@ func resetConn(w http.ResponseWriter) {
 func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 	payload := payloadImage
 	expired := false
+	format := req.format
+	var fails *downloadFailure
 	if fault != nil {
 		switch fault.Kind {
 		case KindNotAnImage:
@@ -162,6 +164,14 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 			payload = payloadCorrupt
 		case KindExpiredURL:
 			expired = true
+		case KindWrongFormat:
+			format = "png"
+			if req.format == "png" {
+				format = "jpeg"
+			}
+		case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
+			fails = &downloadFailure{kind: fault.Kind, status: fault.status(), code: fault.Code,
+				message: fault.Message, retryAfter: fault.RetryAfter, left: max(fault.Times, 1)}
 		}
 	}
 	var slots []slot
@@ -182,14 +192,19 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 			continue
 		}
 		sum := sha256.Sum256(append(req.digest[:], byte(i)))
-		sl.img = s.images.get(imageKey{w: req.width, h: req.height, format: req.format, colour: [3]byte(sum[:3])})
+		sl.img = s.images.get(imageKey{w: req.width, h: req.height, format: format, colour: [3]byte(sum[:3])})
 		s.mu.Lock()
 		sl.padding = s.padding
 		s.mu.Unlock()
 		if !req.b64 {
-			name := fmt.Sprintf("%s_%d.%s", id, i, req.format)
+			name := fmt.Sprintf("%s_%d.%s", id, i, format)
+			f := &file{img: sl.img, format: format, payload: payload, expired: expired, padding: sl.padding}
+			if fails != nil {
+				copied := *fails // each URL fails its own first downloads
+				f.fails = &copied
+			}
 			s.mu.Lock()
-			s.files[name] = &file{img: sl.img, format: req.format, payload: payload, expired: expired, padding: sl.padding}
+			s.files[name] = f
 			s.mu.Unlock()
 			// The vendor's links are signed object-store URLs with a query.
 			sl.url = s.URL() + filesPath + name + "?X-Tos-Expires=86400"

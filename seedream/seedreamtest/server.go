@@ -144,7 +144,7 @@ func (s *Server) RegisterEndpoint(id string, f seedream.Family) {
 func (s *Server) Inject(f Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &queuedFault{Fault: f, left: max(f.Times, 1)})
+	s.faults = append(s.faults, &queuedFault{Fault: f, left: f.requests()})
 }
 
 // Requests returns every generation request so far, in arrival order,
@@ -307,7 +307,7 @@ func (s *Server) takeFault(req *genRequest) *Fault {
 		f := q.Fault
 		return &f
 	}
-	if f := req.directive.fault; f != nil && f.appliesTo(req) && s.firedByPrompt[req.prompt] < max(f.Times, 1) {
+	if f := req.directive.fault; f != nil && f.appliesTo(req) && s.firedByPrompt[req.prompt] < f.requests() {
 		s.firedByPrompt[req.prompt]++
 		return f
 	}
