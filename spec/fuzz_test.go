@@ -14,6 +14,7 @@ func FuzzLoad(f *testing.F) {
 		"testdata/valid/language/main.sf.hcl",
 		"testdata/invalid/asset_cycle/main.sf.hcl",
 		"testdata/invalid/model_rules/main.sf.hcl",
+		"testdata/invalid/asset_reference_unknown/main.sf.hcl",
 	} {
 		b, err := os.ReadFile(seed)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -21,14 +22,14 @@ func (s *loadState) resolveEdges(b *assetBlock) {
 		}
 		for _, t := range b.attrs[name].Expr.Variables() {
 			if root := t.RootName(); root == string(KindImage) || root == string(KindImageSet) {
-				b.edges = append(b.edges, s.traversalTargets(t, false)...)
+				b.edges = append(b.edges, s.traversalTargets(t, nil)...)
 			}
 		}
 	}
 	if a := b.attrs["depends_on"]; a != nil {
 		ts, _ := s.dependsOn(a, false)
 		for _, t := range ts {
-			b.edges = append(b.edges, s.traversalTargets(t, true)...)
+			b.edges = append(b.edges, s.traversalTargets(t, a)...)
 		}
 	}
 	seen := map[string]bool{}
@@ -52,17 +53,23 @@ func (s *loadState) dependsOn(a *hcl.Attribute, check bool) ([]hcl.Traversal, bo
 	var out []hcl.Traversal
 	for _, e := range exprs {
 		t, diags := hcl.AbsTraversalForExpr(e)
-		root := t.RootName()
-		if diags.HasErrors() || root != string(KindImage) && root != string(KindImageSet) || len(t) < 2 {
+		// A quoted address gives no traversal, and RootName would panic.
+		if diags.HasErrors() || len(t) < 2 || t.RootName() != string(KindImage) && t.RootName() != string(KindImageSet) {
 			if check {
-				s.errorf(e.Range().Ptr(), "Invalid depends_on reference", "depends_on takes asset addresses without quotes, such as image.hero or image_set.board.")
+				s.diags = append(s.diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid depends_on reference",
+					Detail:   "depends_on takes asset addresses without quotes, such as image.hero or image_set.board.",
+					Subject:  e.Range().Ptr(),
+					Context:  a.Range.Ptr(),
+				})
 			}
 			ok = false
 			continue
 		}
 		if check {
 			if diag := s.checkRef(t, refScope{assets: true}); diag != nil {
-				diag.Severity, diag.Subject = hcl.DiagError, t.SourceRange().Ptr()
+				diag.Severity, diag.Subject, diag.Context = hcl.DiagError, t.SourceRange().Ptr(), a.Range.Ptr()
 				s.diags = append(s.diags, diag)
 				ok = false
 				continue
@@ -74,20 +81,39 @@ func (s *loadState) dependsOn(a *hcl.Attribute, check bool) ([]hcl.Traversal, bo
 }
 
 // traversalTargets returns the instances a traversal such as image.hero,
-// image.season["spring"] or image_set.tile[2] stands for. Errors in
+// image.season["spring"] or image_set.tile[2] stands for; image or
+// image_set as a whole stands for every instance of its kind. Errors in
 // attributes were reported when they were checked or evaluated; report
-// only depends_on's, which are never evaluated.
-func (s *loadState) traversalTargets(t hcl.Traversal, report bool) []edge {
-	step, ok := t[1].(hcl.TraverseAttr)
-	if !ok {
-		return nil
-	}
+// only those of depends_on (given as dependsOn, else nil), which is never
+// evaluated, with the attribute as the diagnostic's context.
+func (s *loadState) traversalTargets(t hcl.Traversal, dependsOn *hcl.Attribute) []edge {
 	rng := t.SourceRange()
-	target := s.blockIdx[t.RootName()+"."+step.Name]
-	if target == nil {
-		if report {
-			s.errorf(rng.Ptr(), "Reference to undeclared asset", "There is no %s block named %q.", t.RootName(), step.Name)
+	report := func(summary, detail string, args ...any) {
+		if dependsOn != nil {
+			s.diags = append(s.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  summary,
+				Detail:   fmt.Sprintf(detail, args...),
+				Subject:  rng.Ptr(),
+				Context:  dependsOn.Range.Ptr(),
+			})
 		}
+	}
+	name, named := blockName(t)
+	if !named {
+		var edges []edge
+		for _, b := range s.blocks {
+			if string(b.kind) == t.RootName() && !b.bad {
+				for _, in := range b.instances {
+					edges = append(edges, edge{to: in, rng: rng})
+				}
+			}
+		}
+		return edges
+	}
+	target := s.blockIdx[t.RootName()+"."+name]
+	if target == nil {
+		report("Reference to undeclared asset", "There is no %s block named %q.", t.RootName(), name)
 		return nil
 	}
 	if target.bad {
@@ -95,12 +121,15 @@ func (s *loadState) traversalTargets(t hcl.Traversal, report bool) []edge {
 	}
 	if len(t) > 2 {
 		if idx, ok := t[2].(hcl.TraverseIndex); ok {
+			counted := target.attrs["for_each"] != nil || target.attrs["count"] != nil
 			key, ok := indexKey(idx.Key)
 			in := target.byKey[key]
-			if !ok || in == nil || target.attrs["for_each"] == nil && target.attrs["count"] == nil {
-				if report {
-					s.errorf(rng.Ptr(), "Reference to undeclared asset instance", "%s has no instance %s.", target.addr(), idx.Key.GoString())
+			if !ok || in == nil || !counted {
+				why := "."
+				if !counted {
+					why = ": it has neither count nor for_each."
 				}
+				report("Reference to undeclared asset instance", "%s has no instance [%s]%s", target.addr(), hclwrite.TokensForValue(idx.Key).Bytes(), why)
 				return nil
 			}
 			return []edge{{to: in, rng: rng}}
@@ -111,6 +140,24 @@ func (s *loadState) traversalTargets(t hcl.Traversal, report bool) []edge {
 		edges[i] = edge{to: in, rng: rng}
 	}
 	return edges
+}
+
+// blockName returns the block a traversal names, as image.hero or
+// image["hero"]; false for image as a whole or indexed by a computed key,
+// which the traversal then stops before.
+func blockName(t hcl.Traversal) (string, bool) {
+	if len(t) < 2 {
+		return "", false
+	}
+	switch step := t[1].(type) {
+	case hcl.TraverseAttr:
+		return step.Name, true
+	case hcl.TraverseIndex:
+		if step.Key.Type() == cty.String && step.Key.IsKnown() && !step.Key.IsNull() {
+			return step.Key.AsString(), true
+		}
+	}
+	return "", false
 }
 
 // indexKey renders a literal index as an instance key.
@@ -132,8 +179,8 @@ func indexKey(v cty.Value) (string, bool) {
 	return "", false
 }
 
-// checkCycles reports each dependency cycle once, naming its members and
-// where each reference is written.
+// checkCycles reports each dependency cycle once, at each of its
+// references.
 func (s *loadState) checkCycles() {
 	const (
 		unvisited = iota
@@ -170,7 +217,10 @@ func (s *loadState) checkCycles() {
 }
 
 // reportCycle reports the cycle that the last edge of path closes by
-// returning to start.
+// returning to start. A cycle has no single wrong reference: removing any
+// one breaks it. So each reference gets its own error, with the reference
+// as Subject and its attribute as Context, and every error names the whole
+// cycle and where each of its references is written.
 func (s *loadState) reportCycle(start *instance, path []edge) {
 	i := len(path) - 1
 	for i > 0 && path[i-1].to != start {
@@ -183,20 +233,42 @@ func (s *loadState) reportCycle(start *instance, path []edge) {
 	for _, e := range cycle {
 		e.to.blk.cycleSeen = true
 	}
+	// from[j] is the instance whose reference cycle[j] is: start, then the
+	// target of each edge before it.
+	from := make([]*instance, len(cycle))
 	names := []string{start.asset.Addr}
-	var where []string
+	where := make([]string, len(cycle))
 	prev := start
-	for _, e := range cycle {
+	for j, e := range cycle {
+		from[j] = prev
 		names = append(names, e.to.asset.Addr)
-		where = append(where, fmt.Sprintf("%s refers to %s at %s", prev.asset.Addr, e.to.asset.Addr, e.rng))
+		where[j] = fmt.Sprintf("%s refers to %s at %s", prev.asset.Addr, e.to.asset.Addr, position(e.rng))
 		prev = e.to
 	}
-	first := cycle[0]
-	s.diags = append(s.diags, &hcl.Diagnostic{
-		Severity: hcl.DiagError,
-		Summary:  "Dependency cycle",
-		Detail: fmt.Sprintf("Assets depend on each other in a cycle: %s.\n%s.",
-			strings.Join(names, " -> "), strings.Join(where, ";\n")),
-		Subject: first.rng.Ptr(),
-	})
+	detail := fmt.Sprintf("Assets depend on each other in a cycle: %s.\n%s.\nRemoving any one of these references breaks the cycle.",
+		strings.Join(names, " -> "), strings.Join(where, ";\n"))
+	for j, e := range cycle {
+		s.diags = append(s.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Dependency cycle",
+			Detail:   detail,
+			Subject:  e.rng.Ptr(),
+			Context:  attributeAround(from[j].blk, e.rng),
+		})
+	}
+}
+
+// attributeAround returns the range of b's attribute that holds rng.
+func attributeAround(b *assetBlock, rng hcl.Range) *hcl.Range {
+	for _, a := range b.attrs {
+		if a.Range.Filename == rng.Filename && a.Range.ContainsOffset(rng.Start.Byte) {
+			return a.Range.Ptr()
+		}
+	}
+	return nil
+}
+
+// position renders where a range starts as file:line:column.
+func position(rng hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", rng.Filename, rng.Start.Line, rng.Start.Column)
 }
