@@ -186,7 +186,7 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 	if c.Action == Recover {
 		res, genErr = e.recover(ctx, a, hash)
 	} else {
-		res, genErr = e.call(ctx, c, a, hash)
+		res, genErr = e.call(ctx, c, a, hash, release)
 	}
 	release()
 	if res == nil || len(res.Images) == 0 {
@@ -221,8 +221,11 @@ func slotErrors(fs []provider.SlotError) string {
 	return s
 }
 
-// call sends the request, journaling the paid answer in staging.
-func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string) (*provider.Result, error) {
+// call sends the request, journaling the paid answer in staging. Once
+// the answer is journaled, release frees the asset's slots: they bound
+// requests awaiting an answer, and the downloads, checks and fsyncs that
+// follow need none, so the next request need not wait for them.
+func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string, release func()) (*provider.Result, error) {
 	prov := e.opts.Providers[a.Provider]
 	if prov == nil {
 		return nil, fmt.Errorf("provider %s is not configured", a.Provider)
@@ -245,7 +248,9 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 				ans.Items = append(ans.Items, StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode})
 			}
 			journaled = true
-			return e.ws.Staging.Journal(ans)
+			err := e.ws.Staging.Journal(ans)
+			release()
+			return err
 		},
 	}
 	res, err := prov.Generate(ctx, req)

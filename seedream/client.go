@@ -144,11 +144,17 @@ func NewClient(cfg Config) (*Client, error) {
 	if cfg.ImagesPerMinute > 0 {
 		// A burst of a tenth of a second's worth keeps any one-second
 		// window within about 10% of the rate (600 IPM: 11 starts at most).
-		perSecond := float64(cfg.ImagesPerMinute) / 60
+		// The rate keeps 1% head-room: the vendor counts its own minute,
+		// and network jitter pushes a client that runs exactly at the
+		// limit over it in some windows (each excess image is a 429).
+		perSecond := float64(cfg.ImagesPerMinute) / 60 * ipmHeadroom
 		c.rate = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
 	}
 	return c, nil
 }
+
+// ipmHeadroom is the share of images_per_minute the client uses.
+const ipmHeadroom = 0.99
 
 func orDefault[T comparable](v, def T) T {
 	var zero T

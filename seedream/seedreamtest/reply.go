@@ -53,6 +53,7 @@ type reply struct {
 
 // answer writes the answer to a valid request, playing fault if not nil.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec int, id string, req *genRequest, fault *Fault) {
+	arrived := time.Now()
 	s.mu.Lock()
 	latency := s.latency
 	s.mu.Unlock()
@@ -95,7 +96,18 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec int, id stri
 
 	flusher := http.NewResponseController(w)
 	flush := func() { flusher.Flush() } // an error means the client left; the next write fails too
-	wait := func() bool { return s.sleep(r.Context(), latency) }
+	// The first image's latency counts from the request's arrival: drawing
+	// the pictures is part of it, as generating is on the real server.
+	// Added after, it made every request slower than configured.
+	first := true
+	wait := func() bool {
+		d := latency
+		if first {
+			first = false
+			d -= time.Since(arrived)
+		}
+		return s.sleep(r.Context(), max(d, 0))
+	}
 	if req.stream {
 		w.Header().Set("Content-Type", "text/event-stream")
 		w.Header().Set("Cache-Control", "no-cache")
