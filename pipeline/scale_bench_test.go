@@ -38,9 +38,9 @@ func upToDate(b *testing.B, n int) string {
 	return dir
 }
 
-// planOnce is what `seedform plan` does: load, open the workspace, plan,
-// save the stat cache.
-func planOnce(b *testing.B, dir string) *pipeline.Plan {
+// loadAndPlan loads dir, opens its workspace and plans it, as every
+// seedform command that plans does.
+func loadAndPlan(b *testing.B, dir string) (*pipeline.Workspace, *pipeline.Plan) {
 	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
 	if diags.HasErrors() {
 		b.Fatal(diags)
@@ -53,6 +53,13 @@ func planOnce(b *testing.B, dir string) *pipeline.Plan {
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}
+	return ws, plan
+}
+
+// planOnce is what `seedform plan` does: load, open the workspace, plan,
+// save the stat cache.
+func planOnce(b *testing.B, dir string) *pipeline.Plan {
+	ws, plan := loadAndPlan(b, dir)
 	if err := ws.Stat.Save(); err != nil {
 		b.Fatal(err)
 	}
@@ -118,18 +125,7 @@ func BenchmarkApplySmallImages(b *testing.B) {
 
 // applyAll plans and applies dir as `seedform apply -auto-approve` does.
 func applyAll(b *testing.B, dir string, srv *seedreamtest.Server, parallelism int) {
-	cfg, diags := spec.NewLoader().Load(dir, spec.Options{})
-	if diags.HasErrors() {
-		b.Fatal(diags)
-	}
-	ws, err := pipeline.OpenWorkspace(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	plan, diags := pipeline.MakePlan(ws, pipeline.Options{})
-	if diags.HasErrors() {
-		b.Fatal(diags)
-	}
+	ws, plan := loadAndPlan(b, dir)
 	client, err := seedream.NewClient(seedream.Config{BaseURL: srv.BaseURL(), APIKey: "bench", Parallelism: parallelism})
 	if err != nil {
 		b.Fatal(err)
