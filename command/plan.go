@@ -240,23 +240,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	} else {
 		fmt.Fprintln(m.Stdout)
 	}
-	// The engine notices a stop request only when it next has something
-	// to start, which can be minutes away while every slot is busy; the
-	// user who pressed Ctrl-C is told at once. The views say it once.
-	applied, watched := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(watched)
-		select {
-		case <-m.Stop:
-			hook.Stopping()
-		case <-applied:
-		}
-	}()
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
 		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
 	})
-	close(applied)
-	<-watched // so that the interrupt line cannot follow the summary
 	// Nothing is in flight any more: no "Still generating" line may follow
 	// the summary, even for an asset the engine gave up on unreported.
 	hook.StopProgress()

@@ -63,9 +63,11 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 	}
 	// Say at once that an interrupt was heard: the next slot to free up,
 	// where isStopped is asked, may be minutes away.
-	watched := make(chan struct{})
-	defer close(watched)
+	// The watcher is waited for before returning, so that Stopping never
+	// follows the end of the apply and stopped is read after it is set.
+	watched, watcherDone := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(watcherDone)
 		select {
 		case <-e.opts.Stop:
 			isStopped()
@@ -147,6 +149,8 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			}
 		}
 	}
+	close(watched)
+	<-watcherDone
 	isStopped()
 	return results, stopped
 }

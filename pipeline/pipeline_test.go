@@ -464,3 +464,51 @@ func TestPreventDestroyFollowsConfig(t *testing.T) {
 		t.Errorf("%d provider calls, want 1", got)
 	}
 }
+
+// stopHook counts Stopping calls and signals the first.
+type stopHook struct {
+	nopHook
+	mu    sync.Mutex
+	n     int
+	first chan struct{}
+}
+
+func (h *stopHook) Stopping() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.n++; h.n == 1 {
+		close(h.first)
+	}
+}
+
+// TestStoppingReportedAtOnce: the interrupt is reported while every slot
+// is still busy (the next one may free up minutes later), and only once.
+func TestStoppingReportedAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	prov := &fakeProvider{block: make(chan struct{})}
+	cfg := config(dir, image("a", "A"), image("b", "B"), image("c", "C"))
+	cfg.Providers[0].Parallelism = 1
+	plan := mustPlan(t, cfg, Options{})
+	ws := mustOpen(t, cfg)
+	hook := &stopHook{first: make(chan struct{})}
+	stop := make(chan struct{})
+	done := make(chan *ApplyResult)
+	go func() {
+		res, err := Apply(context.Background(), ws, plan, ApplyOptions{Parallelism: 10,
+			Providers: map[string]provider.Provider{"fake": prov}, Hook: hook, Stop: stop})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	for len(prov.Calls()) < 1 {
+		runtime.Gosched()
+	}
+	close(stop)
+	<-hook.first // with the only slot still busy: reported at once
+	close(prov.block)
+	res := <-done
+	if !res.Stopped || hook.n != 1 {
+		t.Errorf("stopped %v, Stopping called %d times; want true and once", res.Stopped, hook.n)
+	}
+}

@@ -28,7 +28,6 @@ type Human struct {
 	mu       sync.Mutex
 	start    time.Time
 	progress *inFlight
-	stopping bool // the interrupt was reported
 }
 
 const (
@@ -306,15 +305,11 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	}
 }
 
-// Stopping implements pipeline.Hook. It says so once, however many
-// times it is told.
+// Stopping implements pipeline.Hook; the engine calls it once, as soon as
+// the interrupt comes.
 func (h *Human) Stopping() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.stopping {
-		return
-	}
-	h.stopping = true
 	fmt.Fprintln(h.W, h.paint(yellow, "Interrupt received: starting nothing new; requests in flight finish and are recorded. Interrupt again to stop now."))
 }
 

@@ -317,22 +317,3 @@ func TestApplySummaryListIsBounded(t *testing.T) {
 		t.Errorf("no count of the rest:\n%s", buf.String())
 	}
 }
-
-// The command reports an interrupt at once and the engine again when it
-// notices it: the user reads it once.
-func TestStoppingSaidOnce(t *testing.T) {
-	var buf bytes.Buffer
-	h := &Human{W: &buf}
-	h.Stopping()
-	h.Stopping()
-	if n := strings.Count(buf.String(), "Interrupt received"); n != 1 {
-		t.Errorf("human view said it %d times", n)
-	}
-	buf.Reset()
-	j := NewJSON(&buf, "test")
-	j.Stopping()
-	j.Stopping()
-	if n := strings.Count(buf.String(), `"type":"interrupt"`); n != 1 {
-		t.Errorf("JSON view said it %d times", n)
-	}
-}

@@ -28,7 +28,6 @@ type JSON struct {
 	enc      *json.Encoder
 	clock    clock
 	progress *inFlight
-	stopping bool // the interrupt was reported
 }
 
 // NewJSON starts a JSON-lines view and writes the version line.
@@ -141,16 +140,9 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	j.emit(m)
 }
 
-// Stopping implements pipeline.Hook. It writes its line once, however
-// many times it is told.
+// Stopping implements pipeline.Hook; the engine calls it once, as soon as
+// the interrupt comes.
 func (j *JSON) Stopping() {
-	j.mu.Lock()
-	told := j.stopping
-	j.stopping = true
-	j.mu.Unlock()
-	if told {
-		return
-	}
 	j.emit(map[string]any{"type": "interrupt", "@level": "warn", "@message": "interrupt received: starting nothing new"})
 }
 
