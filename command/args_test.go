@@ -19,11 +19,10 @@ func TestParseInterspersed(t *testing.T) {
 		{[]string{"p.plan", "-no-color"}, []string{"p.plan"}, true, nil},
 		{[]string{"-no-color", "p.plan"}, []string{"p.plan"}, true, nil},
 		{[]string{"a", "-var", "x=1", "b", "-no-color"}, []string{"a", "b"}, true, []string{"x=1"}},
-		{[]string{"a", "--", "-no-color"}, []string{"a", "-no-color"}, false, nil},
 		{[]string{"--", "a"}, []string{"a"}, false, nil},
+		{[]string{"--", "-odd.plan", "-no-color"}, []string{"-odd.plan"}, true, nil},
 		// "--" as the value of -var is a value, not the end of the flags.
 		{[]string{"-var", "--", "-no-color", "a"}, []string{"a"}, true, []string{"--"}},
-		{[]string{"-no-color", "--", "a", "-var=y"}, []string{"a", "-var=y"}, true, nil},
 	}
 	for _, tt := range tests {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

@@ -144,8 +144,7 @@ func newFlags(m *Meta, name string) *flag.FlagSet {
 // parseArgs parses a command's flags wherever they are on the line, so
 // that `apply p.plan -no-color` works as `apply -no-color p.plan` does,
 // and returns the positional arguments. Go's flag package stops at the
-// first positional argument; parsing resumes after each one. A "--" ends
-// the flags. It reports a usage error on stderr and returns false when a
+// first positional argument; parsing resumes after each one. It reports a usage error on stderr and returns false when a
 // flag is wrong or there are more positional arguments than maxArgs (0 or
 // 1); what names the one allowed in the message ("a plan file").
 func parseArgs(m *Meta, fs *flag.FlagSet, args []string, maxArgs int, what string) ([]string, bool) {
@@ -166,6 +165,8 @@ func parseArgs(m *Meta, fs *flag.FlagSet, args []string, maxArgs int, what strin
 }
 
 // parseInterspersed parses flags and positional arguments in any order.
+// A "--" is the flag package's: it lets the next argument start with a
+// dash (`show -- -odd.plan`).
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -173,39 +174,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, err
 		}
 		rest := fs.Args()
-		if endedByDashes(fs, args, len(args)-len(rest)) {
-			return append(pos, rest...), nil
-		}
 		if len(rest) == 0 {
 			return pos, nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
-}
-
-// endedByDashes reports whether fs.Parse(args) stopped at a "--"
-// terminator after consuming n arguments, rather than at a positional
-// argument: the last one consumed is "--", and it is not the value of a
-// flag written as "-name --".
-func endedByDashes(fs *flag.FlagSet, args []string, n int) bool {
-	if n == 0 || args[n-1] != "--" {
-		return false
-	}
-	if n >= 2 {
-		prev := strings.TrimLeft(args[n-2], "-")
-		if strings.HasPrefix(args[n-2], "-") && !strings.Contains(prev, "=") {
-			if f := fs.Lookup(prev); f != nil && !isBoolFlag(f) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-func isBoolFlag(f *flag.Flag) bool {
-	b, ok := f.Value.(interface{ IsBoolFlag() bool })
-	return ok && b.IsBoolFlag()
 }
 
 // multi is a repeatable string flag.
