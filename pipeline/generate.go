@@ -226,8 +226,8 @@ func slotErrors(fs []provider.SlotError) string {
 }
 
 // call sends the request, journaling the paid answer in staging. Once
-// the answer is journaled, release frees the asset's slots: they bound
-// requests awaiting an answer, and the downloads, checks and fsyncs that
+// the answer is in, release frees the asset's slots: they bound requests
+// awaiting an answer, and the journal, downloads, checks and fsyncs that
 // follow need none, so the next request need not wait for them.
 func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string, release func()) (*provider.Result, error) {
 	prov := e.opts.Providers[a.Provider]
@@ -252,9 +252,8 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 				ans.Items = append(ans.Items, StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode})
 			}
 			journaled = true
-			err := e.ws.Staging.Journal(ans)
 			release()
-			return err
+			return e.ws.Staging.Journal(ans)
 		},
 	}
 	res, err := prov.Generate(ctx, req)
