@@ -266,6 +266,10 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 		if !e.Transient || attempt > c.cfg.MaxRetries || res != nil {
 			return res, c.redact(e)
 		}
+		if wait == retryPaced {
+			c.retries.Add(1)
+			continue
+		}
 		if err := c.sleep(ctx, attempt, wait); err != nil {
 			e.Err = errors.Join(e.Err, err)
 			e.Transient = false

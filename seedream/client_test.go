@@ -493,6 +493,45 @@ func TestAdaptiveParallelism(t *testing.T) {
 	}
 }
 
+// TestThrottledRetryPacing: a 429 answered while the server is full with
+// the client's earlier requests is retried as soon as one of them
+// finishes, with no timer on top; a 429 with nothing earlier in flight
+// waits out the backoff. The backoff is an hour, so a retry that slept
+// would miss the context's deadline.
+func TestThrottledRetryPacing(t *testing.T) {
+	s := newServer(t)
+	s.SetMaxInFlight(2)
+	s.SetLatency(50 * time.Millisecond)
+	c := newClient(t, s, func(cfg *seedream.Config) {
+		cfg.Parallelism = 3
+		cfg.ResponseFormat = seedream.FormatB64JSON
+		cfg.MinBackoff, cfg.MaxBackoff = time.Hour, time.Hour
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	for i := range 3 {
+		wg.Go(func() {
+			req := &seedream.Request{Model: "doubao-seedream-3-0-t2i-250415", Prompt: fmt.Sprint("paced ", i), Size: "512x512"}
+			if _, err := c.Generate(ctx, req, seedream.Options{Dir: t.TempDir()}); err != nil {
+				t.Errorf("request %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if st := c.Stats(); st.Throttled != 1 || st.Requests != 4 {
+		t.Errorf("stats %+v, want 4 requests of which 1 throttled", st)
+	}
+
+	s.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 429, Code: "ServerOverloaded"})
+	short, cancel2 := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel2()
+	_, err := c.Generate(short, &seedream.Request{Model: "doubao-seedream-3-0-t2i-250415", Prompt: "alone", Size: "512x512"}, seedream.Options{Dir: t.TempDir()})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a 429 with nothing else in flight was retried without its backoff: %v", err)
+	}
+}
+
 // TestImagesPerMinute checks that 600 IPM never starts more than about
 // 10 images in any one-second window, and that a set counts its images.
 func TestImagesPerMinute(t *testing.T) {

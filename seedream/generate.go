@@ -16,18 +16,24 @@ import (
 )
 
 // generateOnce makes one attempt. It returns the result, or an Error and
-// the Retry-After the server asked for. A non-nil result with an error
-// holds images that were written before the failure.
+// the Retry-After the server asked for, or retryPaced. A non-nil result
+// with an error holds images that were written before the failure.
+// retryPaced is the wait generateOnce returns for a 429 answered while
+// the server was full with this client's earlier requests: the retry
+// waits for a slot under the lowered limit, which frees up as one of them
+// finishes, and needs no timer on top.
+const retryPaced time.Duration = -1
+
 func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options) (*Result, *Error, time.Duration) {
-	epoch, err := c.limit.acquire(ctx)
+	s, err := c.limit.acquire(ctx)
 	if err != nil {
 		return nil, &Error{Op: "generate", Err: err}, 0
 	}
-	released := false
+	released, paced := false, false
 	release := func(o outcome) {
 		if !released {
 			released = true
-			c.limit.release(epoch, o)
+			paced = c.limit.release(s, o)
 		}
 	}
 	defer release(outcomeNeutral)
@@ -61,6 +67,9 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 			release(outcomeThrottled)
 		}
 		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if paced && wait == 0 {
+			wait = retryPaced
+		}
 		return nil, e, wait
 	}
 	// The server took the request: that is the signal the limit grows on,

@@ -6,57 +6,89 @@ import (
 )
 
 // adaptiveLimit bounds the requests in flight with a limit that follows
-// the server, as TCP's congestion window does: it starts small and grows
-// by one per success (slow start) until the first 429; a 429 cuts it to
-// three quarters (multiplicative decrease); then a run of successes as
-// long as the limit raises it by one (additive increase), up to the
-// configured ceiling. So parallelism 64 against a server that takes 16
-// settles between 12 and 16 instead of retrying storms of 429s.
+// the server, as TCP's congestion window does: it grows by one per
+// success (slow start, doubling each round of answers) until the first
+// 429; a 429 cuts it (decrease); then a run of successes as long as the
+// limit raises it by one (additive increase), up to the configured
+// ceiling. So parallelism 64 against a server that takes 16 settles at 16
+// to 17 instead of retrying storms of 429s.
+//
+// A 429 says the server was full with the requests sent before the
+// throttled one that are still in flight, so the limit is cut to their
+// number: by at least one and at most half. The cut is not TCP's fixed
+// half: a 429 costs nothing and comes back at once, and against a server
+// of fixed capacity a deep cut leaves it under-used for the many rounds
+// additive increase takes to climb back.
 type adaptiveLimit struct {
-	mu       sync.Mutex
-	ceiling  int
-	limit    int
-	inFlight int
+	mu      sync.Mutex
+	ceiling int
+	limit   int
+	// inFlight holds the sequence numbers of the requests in flight.
+	inFlight map[uint64]struct{}
+	next     uint64
+	// waiting counts callers blocked in acquire: demand above the limit.
+	waiting int
 	// slowStart is true until the first 429.
 	slowStart bool
 	// streak counts successes since the limit last changed.
 	streak int
+	// failedAt is the limit the last 429 cut. Climbing back to it takes
+	// plateauRounds rounds of successes instead of one: it was just
+	// found full, and probing it every round would draw a 429 a round.
+	failedAt int
 	// epoch counts decreases. A 429 from a request started before the
 	// last decrease says nothing about the new limit, so it is not
-	// allowed to halve it again.
+	// allowed to cut it again.
 	epoch uint64
 	// wake is closed and replaced whenever a slot may have freed up.
 	wake chan struct{}
 }
 
-// initialLimit is where slow start begins: low enough that a burst of
-// requests does not meet a wall of 429s, high enough to reach 64 within
-// three rounds of answers.
-const initialLimit = 8
+// initialLimit is where slow start begins: a parallelism up to it is used
+// from the first request, and a larger one is probed for, so that the
+// first burst against a server that takes less meets at most this many
+// 429s.
+const initialLimit = 16
+
+const plateauRounds = 4
 
 func newAdaptiveLimit(ceiling int) *adaptiveLimit {
 	return &adaptiveLimit{
 		ceiling: ceiling, limit: min(ceiling, initialLimit), slowStart: true,
-		wake: make(chan struct{}),
+		inFlight: map[uint64]struct{}{},
+		wake:     make(chan struct{}),
 	}
 }
 
-// acquire waits for a slot and returns the epoch to hand back to release.
-func (l *adaptiveLimit) acquire(ctx context.Context) (uint64, error) {
+// slot is a request's place under the limit, handed back to release.
+type slot struct {
+	seq   uint64 // order of acquisition
+	epoch uint64 // the decreases before it
+}
+
+// acquire waits for a slot.
+func (l *adaptiveLimit) acquire(ctx context.Context) (slot, error) {
 	for {
 		l.mu.Lock()
-		if l.inFlight < l.limit {
-			l.inFlight++
-			epoch := l.epoch
+		if len(l.inFlight) < l.limit {
+			s := slot{seq: l.next, epoch: l.epoch}
+			l.next++
+			l.inFlight[s.seq] = struct{}{}
 			l.mu.Unlock()
-			return epoch, nil
+			return s, nil
 		}
 		wake := l.wake
+		l.waiting++
 		l.mu.Unlock()
 		select {
 		case <-wake:
 		case <-ctx.Done():
-			return 0, ctx.Err()
+		}
+		l.mu.Lock()
+		l.waiting--
+		l.mu.Unlock()
+		if err := ctx.Err(); err != nil {
+			return slot{}, err
 		}
 	}
 }
@@ -70,26 +102,44 @@ const (
 	outcomeThrottled                // 429
 )
 
-// release frees the slot taken at epoch and adjusts the limit.
-func (l *adaptiveLimit) release(epoch uint64, o outcome) {
+// release frees s and adjusts the limit. For a 429 it reports whether
+// the requests sent before s still fill the limit: then the retry has to
+// wait for one of them to finish, the server's own pace, and needs no
+// timer on top.
+func (l *adaptiveLimit) release(s slot, o outcome) (paced bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	// Only a limit in full use has been tested: successes while fewer
-	// requests are in flight say nothing about a higher one, and growing
-	// on them would let the limit drift far above what the server takes.
-	saturated := l.inFlight >= l.limit
-	l.inFlight--
+	// Only a limit that holds requests back is worth raising: successes
+	// while there is no demand beyond it say nothing about a higher one,
+	// and growing on them would let the limit drift far above what the
+	// server takes. Demand is a full limit or a caller waiting; the
+	// waiters matter when a round of answers comes back together, since
+	// each release empties a slot before the waiters refill it.
+	saturated := len(l.inFlight) >= l.limit || l.waiting > 0
+	delete(l.inFlight, s.seq)
 	switch o {
 	case outcomeThrottled:
-		if epoch == l.epoch {
-			l.limit = max(l.limit*3/4, 1)
+		older := 0
+		for seq := range l.inFlight {
+			if seq < s.seq {
+				older++
+			}
+		}
+		if s.epoch == l.epoch {
+			l.failedAt = l.limit
+			l.limit = max(min(older, l.limit-1), l.limit/2, 1)
 			l.slowStart = false
 			l.streak = 0
 			l.epoch++
 		}
+		paced = older >= l.limit
 	case outcomeSuccess:
 		if saturated && l.limit < l.ceiling {
-			if l.streak++; l.slowStart || l.streak >= l.limit {
+			round := l.limit
+			if l.limit+1 >= l.failedAt {
+				round *= plateauRounds
+			}
+			if l.streak++; l.slowStart || l.streak >= round {
 				l.limit++
 				l.streak = 0
 			}
@@ -97,6 +147,7 @@ func (l *adaptiveLimit) release(epoch uint64, o outcome) {
 	}
 	close(l.wake)
 	l.wake = make(chan struct{})
+	return paced
 }
 
 func (l *adaptiveLimit) current() int {

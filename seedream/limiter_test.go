@@ -1,0 +1,155 @@
+package seedream
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// hold takes n slots of l, which must be free.
+func hold(t *testing.T, l *adaptiveLimit, n int) []slot {
+	t.Helper()
+	var s []slot
+	for range n {
+		sl, err := l.acquire(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s = append(s, sl)
+	}
+	return s
+}
+
+func releaseAll(l *adaptiveLimit, s []slot, o outcome) {
+	for _, sl := range s {
+		l.release(sl, o)
+	}
+}
+
+func TestAdaptiveLimitStart(t *testing.T) {
+	for _, tt := range []struct{ ceiling, want int }{{1, 1}, {4, 4}, {16, 16}, {64, 16}} {
+		if got := newAdaptiveLimit(tt.ceiling).current(); got != tt.want {
+			t.Errorf("ceiling %d: starts at %d, want %d", tt.ceiling, got, tt.want)
+		}
+	}
+}
+
+// TestAdaptiveLimitSlowStart: successes grow the limit by one each while
+// there is demand beyond it, whether the limit is full or callers wait;
+// successes with room to spare do not.
+func TestAdaptiveLimitSlowStart(t *testing.T) {
+	l := newAdaptiveLimit(64)
+	l.release(hold(t, l, 1)[0], outcomeSuccess)
+	if got := l.current(); got != 16 {
+		t.Fatalf("a success with 15 slots free grew the limit to %d", got)
+	}
+	full := hold(t, l, 16)
+	l.release(full[0], outcomeSuccess) // the limit was full
+	if got := l.current(); got != 17 {
+		t.Fatalf("a success at a full limit left it at %d, want 17", got)
+	}
+	// 15 of 17 in flight. When a round of answers comes back together,
+	// each release empties a slot before the woken waiters refill it, so
+	// the limit is not full; the callers still waiting show the demand.
+	// This is that moment: a caller woken by the last release, not yet
+	// back in acquire.
+	l.mu.Lock()
+	l.waiting++
+	l.mu.Unlock()
+	l.release(full[1], outcomeSuccess)
+	if c := l.current(); c != 18 {
+		t.Fatalf("a success with a caller waiting left the limit at %d, want 18", c)
+	}
+	l.mu.Lock()
+	l.waiting--
+	l.mu.Unlock()
+	l.release(full[2], outcomeSuccess) // 13 of 18 in flight, no one waiting
+	if c := l.current(); c != 18 {
+		t.Fatalf("a success with room to spare grew the limit to %d", c)
+	}
+	releaseAll(l, full[3:], outcomeNeutral)
+}
+
+// TestAdaptiveLimitCut: a 429 cuts the limit to the number of older
+// requests still in flight, by at least one and at most half; a 429 of a
+// request sent before the cut changes nothing.
+func TestAdaptiveLimitCut(t *testing.T) {
+	tests := []struct {
+		name      string
+		older     int // in flight, sent before the throttled one
+		wantLimit int
+		wantPaced bool
+	}{
+		{name: "server full with 12 older", older: 12, wantLimit: 12, wantPaced: true},
+		{name: "at most half", older: 2, wantLimit: 8, wantPaced: false},
+		{name: "at least one", older: 16 - 1, wantLimit: 15, wantPaced: true},
+		{name: "none older", older: 0, wantLimit: 8, wantPaced: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newAdaptiveLimit(16)
+			older := hold(t, l, tt.older)
+			throttled := hold(t, l, 1)[0]
+			younger := hold(t, l, 16-tt.older-1)
+			paced := l.release(throttled, outcomeThrottled)
+			if got := l.current(); got != tt.wantLimit || paced != tt.wantPaced {
+				t.Errorf("limit %d, paced %v; want %d, %v", got, paced, tt.wantLimit, tt.wantPaced)
+			}
+			// A 429 of a request sent before the cut, the youngest, finds
+			// the server as full as the first did: no second cut.
+			if len(younger) > 0 {
+				l.release(younger[len(younger)-1], outcomeThrottled)
+				if got := l.current(); got != tt.wantLimit {
+					t.Errorf("a stale 429 moved the limit to %d", got)
+				}
+				younger = younger[:len(younger)-1]
+			}
+			releaseAll(l, append(older, younger...), outcomeNeutral)
+		})
+	}
+}
+
+// TestAdaptiveLimitProbe: after a cut, a round of successes at a full
+// limit raises it by one, and the level just found full takes
+// four rounds (plateauRounds).
+func TestAdaptiveLimitProbe(t *testing.T) {
+	l := newAdaptiveLimit(16)
+	older := hold(t, l, 12)
+	l.release(hold(t, l, 1)[0], outcomeThrottled) // 16 -> 12, failed at 16
+	releaseAll(l, older, outcomeNeutral)
+	// succeed runs n requests, each with the limit full.
+	succeed := func(n int) {
+		for range n {
+			s := hold(t, l, l.current())
+			l.release(s[0], outcomeSuccess)
+			releaseAll(l, s[1:], outcomeNeutral)
+		}
+	}
+	var got []int
+	// 15 to 16, the level found full, takes 4 rounds of 15: 60 successes.
+	for _, n := range []int{11, 1, 13, 14, 59, 1} {
+		succeed(n)
+		got = append(got, l.current())
+	}
+	want := []int{12, 13, 14, 15, 15, 16}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("limits %v, want %v", got, want)
+		}
+	}
+}
+
+func TestAdaptiveLimitCancel(t *testing.T) {
+	l := newAdaptiveLimit(2)
+	s := hold(t, l, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := l.acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a third request got a slot under a limit of 2: %v", err)
+	}
+	if l.waiting != 0 {
+		t.Errorf("waiting = %d after the caller gave up", l.waiting)
+	}
+	releaseAll(l, s, outcomeNeutral)
+}
