@@ -69,6 +69,7 @@ func (e *env) dir(name string) (string, error) {
 
 // cliRun is one execution of the seedform binary.
 type cliRun struct {
+	start time.Time
 	wall  time.Duration
 	rssKB int64         // peak resident set of the child
 	cpu   time.Duration // user + system CPU time of the child
@@ -95,7 +96,7 @@ func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, 
 	}
 	peak := watchPeakRSS(cmd.Process.Pid)
 	err = cmd.Wait()
-	r := cliRun{wall: time.Since(start), code: cmd.ProcessState.ExitCode()}
+	r := cliRun{start: start, wall: time.Since(start), code: cmd.ProcessState.ExitCode()}
 	r.rssKB = peak()
 	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if r.rssKB == 0 {

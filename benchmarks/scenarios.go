@@ -291,6 +291,13 @@ func applyRun(e *env, name string, s applySetup) (runFunc, error) {
 			}
 			starts = append(starts, q.Time)
 		}
+		if len(starts) > 0 {
+			// Where a makespan goes beyond its requests: start-up and plan
+			// before the first, and what follows the last answer.
+			first, last := slices.MinFunc(starts, time.Time.Compare), slices.MaxFunc(starts, time.Time.Compare)
+			out.extra["first start s"] = first.Sub(r.start).Seconds()
+			out.extra["after last s"] = (r.wall - last.Sub(r.start) - s.latency).Seconds()
+		}
 		if len(starts) != s.n {
 			return out, fmt.Errorf("the server answered %d generation requests for %d assets", len(starts), s.n)
 		}
