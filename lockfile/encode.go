@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 )
 
 // Marshal encodes l deterministically: assets sorted by address, fields in
@@ -13,27 +14,27 @@ import (
 // (a prompt's "&" stays readable in a diff). It panics only if l holds a
 // value JSON cannot represent (invalid meta), which Validate rejects.
 func (l *Lock) Marshal() []byte {
-	b, err := l.encode()
+	b, err := l.encode(nil)
 	if err != nil {
 		panic(err)
 	}
 	return b
 }
 
-// encode is Marshal with the error returned, for writers that must not panic.
-func (l *Lock) encode() ([]byte, error) {
-	out := Lock{Version: l.Version, OutputDir: l.OutputDir, Assets: make(map[string]*Entry, len(l.Assets))}
-	for addr, e := range l.Assets {
-		if e != nil && e.Outputs == nil {
+// encode is Marshal with the error returned, for writers that must not
+// panic, reusing and refilling cache (nil for none).
+func (l *Lock) encode(cache *fragments[Entry]) ([]byte, error) {
+	head := Lock{Version: l.Version, OutputDir: l.OutputDir}
+	return encodeDoc(&head, l.Assets, cache, func(e *Entry) any {
+		if e.Outputs == nil {
 			// "outputs": [] rather than null: an empty set reads the same
 			// whether it was built in memory or decoded.
 			c := *e
 			c.Outputs = []Output{}
-			e = &c
+			return &c
 		}
-		out.Assets[addr] = e
-	}
-	return encodeJSON(&out)
+		return e
+	})
 }
 
 // Digest is "sha256:<hex>" of l's encoding: a saved plan records it to
@@ -45,17 +46,17 @@ func (l *Lock) Digest() string {
 
 // Marshal encodes m deterministically, like Lock.Marshal.
 func (m *Manifest) Marshal() []byte {
-	b, err := m.encode()
+	b, err := m.encode(nil)
 	if err != nil {
 		panic(err)
 	}
 	return b
 }
 
-func (m *Manifest) encode() ([]byte, error) {
-	out := Manifest{Version: m.Version, Assets: make(map[string]*ManifestEntry, len(m.Assets))}
-	for addr, e := range m.Assets {
-		if e != nil && (e.Files == nil || string(e.Meta) == "null") {
+func (m *Manifest) encode(cache *fragments[ManifestEntry]) ([]byte, error) {
+	head := Manifest{Version: m.Version}
+	return encodeDoc(&head, m.Assets, cache, func(e *ManifestEntry) any {
+		if e.Files == nil || string(e.Meta) == "null" {
 			c := *e
 			if c.Files == nil {
 				c.Files = []Output{}
@@ -63,11 +64,132 @@ func (m *Manifest) encode() ([]byte, error) {
 			if string(c.Meta) == "null" {
 				c.Meta = nil
 			}
-			e = &c
+			return &c
 		}
-		out.Assets[addr] = e
+		return e
+	})
+}
+
+// fragments caches the encoding of each asset's entry by the entry's
+// address in memory, so that rewriting a lock of n assets after one
+// changed encodes one entry, not n. It relies on what the Recorder
+// requires of its callers: an entry is replaced to change it, never
+// edited in place.
+type fragments[T any] struct {
+	by map[string]fragment[T]
+	// size is the length of the last document, to allocate the next.
+	size int
+}
+
+// fragment is an entry's line in the assets map: key, colon and value.
+type fragment[T any] struct {
+	entry *T
+	data  []byte
+}
+
+// assetIndent is the indent of an entry's fields: inside the document's
+// object and its "assets" object.
+const assetIndent = "    "
+
+// encodeDoc encodes head, a Lock or Manifest whose last field is its
+// "assets" map, with assets as that map, exactly as encodeJSON would
+// encode the whole: the head is encoded with no assets and each entry
+// (as shown by view) on its own, then they are joined.
+func encodeDoc[T any](head any, assets map[string]*T, cache *fragments[T], view func(*T) any) ([]byte, error) {
+	frame, err := encodeJSON(head)
+	if err != nil {
+		return nil, err
 	}
-	return encodeJSON(&out)
+	// The head ends `"assets": null` + "\n}\n": the map goes in its place.
+	const tail = "null\n}\n"
+	if !bytes.HasSuffix(frame, []byte(tail)) {
+		return nil, fmt.Errorf("encoding %T: unexpected layout", head)
+	}
+	frame = frame[:len(frame)-len(tail)]
+	if len(assets) == 0 {
+		return append(frame, "{}\n}\n"...), nil
+	}
+	keys := make([]string, 0, len(assets))
+	for k := range assets {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var next map[string]fragment[T]
+	var out bytes.Buffer
+	if cache != nil {
+		next = make(map[string]fragment[T], len(assets))
+		out.Grow(cache.size)
+	}
+	enc := newEntryEncoder()
+	out.Write(frame)
+	out.WriteString("{\n")
+	for i, k := range keys {
+		e := assets[k]
+		f, ok := fragment[T]{}, false
+		if cache != nil {
+			f, ok = cache.by[k]
+		}
+		if !ok || f.entry != e {
+			var v any = e
+			if e != nil {
+				v = view(e)
+			}
+			data, err := enc.encode(k, v)
+			if err != nil {
+				return nil, fmt.Errorf("encoding %s: %w", k, err)
+			}
+			f = fragment[T]{entry: e, data: data}
+		}
+		if next != nil {
+			next[k] = f
+		}
+		out.Write(f.data)
+		if i < len(keys)-1 {
+			out.WriteByte(',')
+		}
+		out.WriteByte('\n')
+	}
+	out.WriteString("  }\n}\n")
+	if cache != nil {
+		cache.by, cache.size = next, out.Len()
+	}
+	return out.Bytes(), nil
+}
+
+// entryEncoder encodes entries as they appear in the assets map of an
+// indented document, reusing its buffers from one entry to the next.
+type entryEncoder struct {
+	compact bytes.Buffer
+	enc     *json.Encoder
+}
+
+func newEntryEncoder() *entryEncoder {
+	e := &entryEncoder{}
+	e.enc = json.NewEncoder(&e.compact)
+	e.enc.SetEscapeHTML(false)
+	return e
+}
+
+// encode returns the line of key and v: indented key, colon, and v
+// indented under it. The result is the caller's to keep.
+func (e *entryEncoder) encode(key string, v any) ([]byte, error) {
+	e.compact.Reset()
+	if err := e.enc.Encode(key); err != nil {
+		return nil, err
+	}
+	k := len(e.compact.Bytes()) - 1 // Encode ends each value with "\n"
+	if err := e.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	c := e.compact.Bytes()
+	b := bytes.NewBuffer(make([]byte, 0, len(c)*2))
+	b.WriteString(assetIndent)
+	b.Write(c[:k])
+	b.WriteString(": ")
+	if err := json.Indent(b, c[k+1:len(c)-1], assetIndent, "  "); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 func encodeJSON(v any) ([]byte, error) {

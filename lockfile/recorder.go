@@ -39,6 +39,10 @@ type Recorder struct {
 	lastLock, lastManifest []byte
 	// writes counts the batches written, for tests and measurements.
 	writes int
+	// lockCache and manifestCache keep each entry's encoding between
+	// writes: callers replace entries, never edit them (see Update).
+	lockCache     fragments[Entry]
+	manifestCache fragments[ManifestEntry]
 }
 
 // batch is one group commit: its callers all get its outcome.
@@ -111,7 +115,10 @@ func (r *Recorder) Remove(addr string) error {
 // concurrent calls may share that write; if it fails, every one of them gets
 // the error (their changes stay in memory and go out with the next write).
 // fn runs with the Recorder locked: it must be quick and must not call the
-// Recorder. Update does not validate what fn does; Record does.
+// Recorder. To change an entry fn replaces it: an entry in the lock or
+// manifest is never edited in place, since the Recorder reuses each
+// entry's encoding until it is replaced. Update does not validate what fn
+// does; Record does.
 func (r *Recorder) Update(fn func(l *Lock, m *Manifest)) error {
 	r.mu.Lock()
 	if r.closed {
@@ -158,12 +165,12 @@ func (r *Recorder) writeBatches() {
 }
 
 func (r *Recorder) encode() (lockData, manifestData []byte, err error) {
-	lockData, err = r.lock.encode()
+	lockData, err = r.lock.encode(&r.lockCache)
 	if err != nil {
 		return nil, nil, err
 	}
 	if r.manifestPath != "" {
-		manifestData, err = r.manifest.encode()
+		manifestData, err = r.manifest.encode(&r.manifestCache)
 	}
 	return lockData, manifestData, err
 }
