@@ -27,6 +27,8 @@ type Recorder struct {
 	manifest *Manifest
 	// open collects the changes the next write will carry.
 	open *batch
+	// syncs are the directories the next write syncs first.
+	syncs map[string]bool
 	// writing is true while a caller is writing batches.
 	writing bool
 	// dirty is true when memory holds changes no successful write carried.
@@ -120,10 +122,25 @@ func (r *Recorder) Remove(addr string) error {
 // entry's encoding until it is replaced. Update does not validate what fn
 // does; Record does.
 func (r *Recorder) Update(fn func(l *Lock, m *Manifest)) error {
+	return r.UpdateAfterSync(nil, fn)
+}
+
+// UpdateAfterSync is Update for a change that names files just renamed
+// into dirs: the write that carries it syncs those directories first, so
+// that the lock never names a file whose directory entry a crash could
+// lose. A group commit syncs each directory once, however many of its
+// changes name it.
+func (r *Recorder) UpdateAfterSync(dirs []string, fn func(l *Lock, m *Manifest)) error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return ErrClosed
+	}
+	for _, d := range dirs {
+		if r.syncs == nil {
+			r.syncs = map[string]bool{}
+		}
+		r.syncs[d] = true
 	}
 	fn(r.lock, r.manifest)
 	r.dirty = true
@@ -147,17 +164,28 @@ func (r *Recorder) Update(fn func(l *Lock, m *Manifest)) error {
 // callers can apply their changes to the next batch.
 func (r *Recorder) writeBatches() {
 	for r.open.changes > 0 {
-		b := r.open
-		r.open = newBatch()
+		b, syncs := r.open, r.syncs
+		r.open, r.syncs = newBatch(), nil
 		lockData, manifestData, err := r.encode()
 		r.dirty = false
 		r.mu.Unlock()
+		if err == nil {
+			err = syncDirs(syncs)
+		}
 		if err == nil {
 			err = r.write(lockData, manifestData)
 		}
 		r.mu.Lock()
 		if err != nil {
 			r.dirty = true
+			// The changes stay in memory for the next write, which must
+			// sync their directories first all the same.
+			for d := range syncs {
+				if r.syncs == nil {
+					r.syncs = map[string]bool{}
+				}
+				r.syncs[d] = true
+			}
 		}
 		b.err = err
 		close(b.done)
@@ -216,7 +244,19 @@ func (r *Recorder) Close() error {
 	}
 	lockData, manifestData, err := r.encode()
 	if err == nil {
+		err = syncDirs(r.syncs)
+	}
+	if err == nil {
 		err = r.write(lockData, manifestData)
 	}
 	return err
+}
+
+func syncDirs(dirs map[string]bool) error {
+	for d := range dirs {
+		if err := SyncDir(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }

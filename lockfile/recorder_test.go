@@ -252,3 +252,47 @@ func BenchmarkRead10k(b *testing.B) {
 		}
 	}
 }
+
+// TestUpdateAfterSync: a change that names files in a directory is only
+// written once that directory is synced; when the sync fails, the lock on
+// disk does not name them, and the next write syncs the directory again.
+func TestUpdateAfterSync(t *testing.T) {
+	dir := t.TempDir()
+	lockPath := filepath.Join(dir, FileName)
+	r := NewRecorder(lockPath, "", nil, nil)
+	a, _ := imageEntry("a")
+	if err := r.Record("image.a", a, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := filepath.Join(dir, "tiles") // not made yet: its sync fails
+	b, _ := imageEntry("b")
+	err = r.UpdateAfterSync([]string{outputs}, func(l *Lock, _ *Manifest) { l.Assets["image.b"] = b })
+	if err == nil {
+		t.Fatal("the change was written although its directory could not be synced")
+	}
+	if after, _ := os.ReadFile(lockPath); string(after) != string(before) {
+		t.Errorf("the lock names image.b before its directory was synced:\n%s", after)
+	}
+	// The failed change stays in memory; its directory is synced by the
+	// next write, which fails as long as the directory cannot be.
+	if err := r.Remove("image.none"); err == nil {
+		t.Fatal("the next write skipped the failed change's directory")
+	}
+	if err := os.Mkdir(outputs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Assets["image.b"] == nil {
+		t.Error("image.b was not written once its directory could be synced")
+	}
+}

@@ -48,12 +48,12 @@ func WriteFile(path string, data []byte) (err error) {
 	if err := os.Rename(tmp, path); err != nil {
 		return err
 	}
-	return syncDir(dir)
+	return SyncDir(dir)
 }
 
-// syncDir makes a rename in dir durable: the new directory entry is only
-// on disk once the directory itself is synced.
-func syncDir(dir string) error {
+// SyncDir makes a rename or a new file in dir durable: the new directory
+// entry is only on disk once the directory itself is synced.
+func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

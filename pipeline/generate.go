@@ -415,14 +415,13 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	sort.Slice(images, func(i, j int) bool { return images[i].Index < images[j].Index })
 	paths := outputFiles(a, len(images))
 	outs := make([]lockfile.Output, len(images))
+	var dirs []string // to sync before the lock names the files
 	for i, im := range images {
 		dest := e.ws.OutputPath(paths[i])
 		if err := moveFile(im.TempPath, dest); err != nil {
 			return nil, nil, fmt.Errorf("writing %s: %w", paths[i], err)
 		}
-		if err := syncDir(filepath.Dir(dest)); err != nil {
-			return nil, nil, err
-		}
+		dirs = append(dirs, filepath.Dir(dest))
 		outs[i] = lockfile.Output{Path: paths[i], SHA256: im.SHA256, Bytes: im.Bytes, Width: im.Width, Height: im.Height, Format: im.Format}
 		if fi, err := os.Stat(dest); err == nil {
 			e.ws.Stat.Put(dest, fi, im.SHA256)
@@ -461,7 +460,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		ent.Upstream = upstream
 	}
 	e.setOutputs(a.Addr, outs)
-	err := e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
 		delete(l.Assets, prevAddr)
 		delete(m.Assets, prevAddr)
 		l.Assets[a.Addr] = ent
@@ -474,13 +473,4 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		return outs, failed, fmt.Errorf("cleaning staging: %w", err)
 	}
 	return outs, failed, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
