@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -352,16 +351,11 @@ func (c *crashRun) stagedAnswers() map[string]*pipeline.StagedAnswer {
 	out := map[string]*pipeline.StagedAnswer{}
 	dirs, _ := filepath.Glob(filepath.Join(c.dir, pipeline.StateDirName, "staging", "*", "answer.json"))
 	for _, name := range dirs {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		var ans pipeline.StagedAnswer
-		if err := json.Unmarshal(b, &ans); err != nil {
-			c.t.Fatalf("%s is not a complete journal (written atomically, it must be): %v", name, err)
-		}
-		if len(ans.Items) > 0 {
-			out[ans.Addr] = &ans
+		// A kill while the first record was being written leaves none:
+		// that answer was not saved.
+		ans, err := pipeline.ReadJournal(name)
+		if err == nil && len(ans.Items) > 0 {
+			out[ans.Addr] = ans
 		}
 	}
 	return out

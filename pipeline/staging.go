@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -32,6 +33,9 @@ type Staging struct {
 	mu      sync.Mutex
 	answers map[string]*StagedAnswer // by address
 	orphans []string                 // leftover directories with nothing to recover
+	// found are the directories there were at open: only those can hold
+	// anything a new answer must not mix with.
+	found map[string]bool
 }
 
 // StagedAnswer is the journal of one paid answer.
@@ -67,7 +71,7 @@ type StagedItem struct {
 // OpenStaging reads the staging directory, sorting what it finds into
 // recoverable answers and orphans.
 func OpenStaging(dir string) (*Staging, error) {
-	s := &Staging{dir: dir, answers: map[string]*StagedAnswer{}}
+	s := &Staging{dir: dir, answers: map[string]*StagedAnswer{}, found: map[string]bool{}}
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -77,7 +81,8 @@ func OpenStaging(dir string) (*Staging, error) {
 	}
 	for _, ent := range ents {
 		sub := filepath.Join(dir, ent.Name())
-		ans, err := readAnswer(sub)
+		s.found[sub] = true
+		ans, err := ReadJournal(filepath.Join(sub, answerFile))
 		if err != nil || ans == nil || ent.Name() != stageName(ans.Addr) || ans.expired() {
 			s.orphans = append(s.orphans, sub)
 			continue
@@ -88,16 +93,24 @@ func OpenStaging(dir string) (*Staging, error) {
 	return s, nil
 }
 
-func readAnswer(sub string) (*StagedAnswer, error) {
-	b, err := os.ReadFile(filepath.Join(sub, answerFile))
+// ReadJournal reads a journal Journal wrote: its last complete record.
+func ReadJournal(path string) (*StagedAnswer, error) {
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var ans StagedAnswer
-	if err := json.Unmarshal(b, &ans); err != nil {
-		return nil, err
+	lines := bytes.Split(bytes.TrimRight(b, "\n"), []byte("\n"))
+	// The whole file last: an earlier seedform wrote one indented record.
+	lines = append([][]byte{b}, lines...)
+	for i := len(lines) - 1; i >= 0; i-- {
+		// A line a crash cut short does not decode; the one before it,
+		// synced before it was begun, does.
+		var ans StagedAnswer
+		if json.Unmarshal(lines[i], &ans) == nil && ans.Addr != "" {
+			return &ans, nil
+		}
 	}
-	return &ans, nil
+	return nil, fmt.Errorf("%s holds no complete record", path)
 }
 
 // expired reports whether the answer still needs URLs that have lapsed.
@@ -150,9 +163,13 @@ func (s *Staging) Begin(addr string) (string, error) {
 	sub := s.Dir(addr)
 	s.mu.Lock()
 	delete(s.answers, addr)
+	found := s.found[sub]
+	delete(s.found, sub)
 	s.mu.Unlock()
-	if err := os.RemoveAll(sub); err != nil {
-		return "", err
+	if found {
+		if err := os.RemoveAll(sub); err != nil {
+			return "", err
+		}
 	}
 	if err := ensureStateDir(filepath.Dir(s.dir)); err != nil {
 		return "", err
@@ -160,16 +177,45 @@ func (s *Staging) Begin(addr string) (string, error) {
 	return sub, os.MkdirAll(sub, 0o755)
 }
 
-// Journal durably records ans in its staging directory.
+// Journal durably records ans in its staging directory. The journal is
+// append-only: each call appends the whole answer as one line and syncs
+// it, and ReadJournal takes the last complete line. An append a crash cuts
+// short leaves the lines before it whole, so a record needs no temp file,
+// rename and directory sync, as an atomic replace would: only the first,
+// which makes the file, syncs the directory.
 func (s *Staging) Journal(ans *StagedAnswer) error {
-	b, err := json.MarshalIndent(ans, "", "  ")
+	b, err := json.Marshal(ans)
 	if err != nil {
 		return err
 	}
-	if err := lockfile.WriteFile(filepath.Join(s.Dir(ans.Addr), answerFile), append(b, '\n')); err != nil {
+	if err := appendSynced(filepath.Join(s.Dir(ans.Addr), answerFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("journaling the answer for %s: %w", ans.Addr, err)
 	}
 	return nil
+}
+
+// appendSynced appends data to the file at path, creating it, and
+// returns once data and, for a new file, its directory entry are durable.
+func appendSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o644)
+	created := err == nil
+	if errors.Is(err, fs.ErrExist) {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && created {
+		err = lockfile.SyncDir(filepath.Dir(path))
+	}
+	return err
 }
 
 // Dir is addr's staging directory.
