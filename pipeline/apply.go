@@ -111,8 +111,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}
-	// Temp files of lock and manifest writes that a killed run left.
-	if err := errors.Join(lockfile.RemoveTemps(ws.LockPath()), lockfile.RemoveTemps(ws.ManifestPath())); err != nil {
+	// Temp files of lock, manifest and .gitignore writes that a killed
+	// run left.
+	if err := errors.Join(lockfile.RemoveTemps(ws.LockPath()), lockfile.RemoveTemps(ws.ManifestPath()),
+		lockfile.RemoveTemps(filepath.Join(ws.StateDir(), gitignore))); err != nil {
 		return nil, fmt.Errorf("removing leftover temp files: %w", err)
 	}
 	res := &ApplyResult{}

@@ -293,9 +293,11 @@ func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedIt
 	}
 	var items []StagedItem
 	for _, im := range res.Images {
+		// A recovered image may be at its destination already: then it
+		// is found there by its hash, and File stays empty.
 		rel, err := filepath.Rel(dir, im.TempPath)
-		if err != nil {
-			rel = filepath.Base(im.TempPath)
+		if err != nil || !filepath.IsLocal(rel) {
+			rel = ""
 		}
 		items = append(items, StagedItem{Index: im.Index, URL: urls[im.Index], File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
 			Width: im.Width, Height: im.Height, Format: im.Format})
@@ -337,6 +339,7 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	}
 	dests := outputFiles(a, images)
 	var errs []error
+	downloaded := false
 	k := -1
 	for _, it := range ans.Items {
 		if it.ErrorCode == "" {
@@ -348,7 +351,7 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 			res.Failed = append(res.Failed, provider.SlotError{Index: it.Index, Code: it.ErrorCode, Message: it.ErrorMessage})
 		case it.File != "" && fileHasHash(staged, it.SHA256):
 			res.Images = append(res.Images, stagedImage(it, staged))
-		case it.File != "" && fileHasHash(e.ws.OutputPath(dests[k]), it.SHA256):
+		case it.SHA256 != "" && fileHasHash(e.ws.OutputPath(dests[k]), it.SHA256):
 			res.Images = append(res.Images, stagedImage(it, e.ws.OutputPath(dests[k])))
 		case it.URL != "":
 			dl, ok := e.opts.Providers[a.Provider].(provider.Downloader)
@@ -362,6 +365,18 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 				continue
 			}
 			res.Images = append(res.Images, im)
+			downloaded = true
+		}
+	}
+	if downloaded {
+		// As after a call: a crash from here on, once the images start
+		// moving into place, must find them by their hashes.
+		done := *ans
+		done.Complete = true
+		done.Items = stagedItems(dir, res, ans.Items)
+		if err := e.ws.Staging.Journal(&done); err != nil {
+			errs = append(errs, err)
+			return res, errors.Join(errs...)
 		}
 	}
 	err := errors.Join(errs...)

@@ -36,6 +36,10 @@ type Staging struct {
 	// found are the directories there were at open: only those can hold
 	// anything a new answer must not mix with.
 	found map[string]bool
+	// prepared makes the state directory once: concurrent first answers
+	// must not each write its .gitignore.
+	prepared sync.Once
+	prepErr  error
 }
 
 // StagedAnswer is the journal of one paid answer.
@@ -171,8 +175,9 @@ func (s *Staging) Begin(addr string) (string, error) {
 			return "", err
 		}
 	}
-	if err := ensureStateDir(filepath.Dir(s.dir)); err != nil {
-		return "", err
+	s.prepared.Do(func() { s.prepErr = ensureStateDir(filepath.Dir(s.dir)) })
+	if s.prepErr != nil {
+		return "", s.prepErr
 	}
 	return sub, os.MkdirAll(sub, 0o755)
 }

@@ -122,13 +122,15 @@ func (ws *Workspace) ConfigPath(rel string) string {
 	return filepath.Join(ws.Dir, filepath.FromSlash(rel))
 }
 
+const gitignore = ".gitignore"
+
 // ensureStateDir creates the state directory with a .gitignore that keeps
 // it out of the user's repository.
 func ensureStateDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	ignore := filepath.Join(dir, ".gitignore")
+	ignore := filepath.Join(dir, gitignore)
 	if _, err := os.Stat(ignore); errors.Is(err, fs.ErrNotExist) {
 		return lockfile.WriteFile(ignore, []byte("# seedform's local state: never commit it\n*\n"))
 	}

@@ -1,0 +1,115 @@
+package pipeline_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/seedream/seedreamtest"
+)
+
+// TestRecoveryJournalsBeforePlacing: a recovery that downloads a journaled
+// URL journals the finished image before moving it into place, as a call
+// does, so that when recording then fails (here the manifest's folder is
+// blocked; in the crash test, a kill) the next apply finds the image at
+// its destination by its hash: no download, no request, nothing lost.
+func TestRecoveryJournalsBeforePlacing(t *testing.T) {
+	srv := seedreamtest.New()
+	defer srv.Close()
+	srv.SetAPIKey(faultAPIKey)
+	// The first apply's download fails every attempt: the paid answer
+	// stays journaled with its URL only.
+	srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindDownloadStatus, Status: 503, Times: 3, PromptContains: "The victim"})
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(`seedform {
+  output_dir = "out"
+  manifest   = "m/manifest.json"
+}
+provider "seedream" {
+  base_url = %q
+}
+image "victim" {
+  model  = "doubao-seedream-3-0-t2i-250415"
+  prompt = "The victim"
+  size   = "512x512"
+  path   = "victim.jpeg"
+}
+# Recorded by the first apply, so that the second has no reason to write
+# the lock before the victim's record.
+image "bystander" {
+  model  = "doubao-seedream-3-0-t2i-250415"
+  prompt = "An independent image"
+  size   = "512x512"
+  path   = "bystander.jpeg"
+}
+`, srv.BaseURL()))
+	client := faultClient(t, srv, "url")
+	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err == nil {
+		t.Fatal("the first apply succeeded; the download fault did not hold")
+	}
+
+	ws, err := pipeline.OpenWorkspace(loadConfig(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, diags := pipeline.MakePlan(ws, pipeline.Options{})
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if c := plan.Change("image.victim"); c == nil || c.Action != pipeline.Recover {
+		t.Fatalf("plan after the failed download: %+v, want recover", c)
+	}
+	blocker := filepath.Join(dir, "m")
+	os.RemoveAll(blocker)
+	writeFile(t, blocker, "not a folder")
+	res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{
+		Parallelism: 1, Providers: map[string]provider.Provider{"seedream": provider.NewSeedream(client)}, Hook: nopHook{},
+	})
+	// The record fails, and so does the Recorder's last try at Close.
+	if err == nil || res == nil {
+		t.Fatalf("apply: %v, want the lock's write to fail", err)
+	}
+	if r := resultsByAddr(res)["image.victim"]; r.Err == nil {
+		t.Fatal("recording succeeded although the manifest's folder is a file")
+	}
+	placed := filepath.Join(dir, "out", "victim.jpeg")
+	sum, _, err := lockfile.HashFile(placed)
+	if err != nil {
+		t.Fatalf("the recovered image is not in place: %v", err)
+	}
+	journals, _ := filepath.Glob(filepath.Join(dir, pipeline.StateDirName, "staging", "*", "answer.json"))
+	if len(journals) != 1 {
+		t.Fatalf("journals %v, want the victim's", journals)
+	}
+	ans, err := pipeline.ReadJournal(journals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Complete || len(ans.Items) != 1 || ans.Items[0].SHA256 != sum {
+		t.Fatalf("journal %+v does not hold the placed image %s", ans, sum)
+	}
+
+	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	requests, downloads := srv.Count(), srv.Downloads()
+	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err != nil || r.Action != pipeline.Recover {
+		t.Fatalf("last apply: %s %v, want a recovery", r.Action, r.Err)
+	}
+	if srv.Count() != requests || srv.Downloads() != downloads {
+		t.Errorf("the last recovery cost %d request(s) and %d download(s), want none",
+			srv.Count()-requests, srv.Downloads()-downloads)
+	}
+	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if outs := outputsOf(lock.Assets["image.victim"]); len(outs) != 1 || outs[0].SHA256 != sum {
+		t.Errorf("image.victim is recorded with %+v, want the placed image %s", outs, sum)
+	}
+}
