@@ -19,9 +19,8 @@ import (
 // the Retry-After the server asked for, or retryPaced. A non-nil result
 // with an error holds images that were written before the failure.
 // retryPaced is the wait generateOnce returns for a 429 answered while
-// the server was full with this client's earlier requests: the retry
-// waits for a slot under the lowered limit, which frees up as one of them
-// finishes, and needs no timer on top.
+// the server held other requests of this client: it has waited for one of
+// them to end, and the retry needs no timer on top.
 const retryPaced time.Duration = -1
 
 func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options) (*Result, *Error, time.Duration) {
@@ -29,11 +28,12 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 	if err != nil {
 		return nil, &Error{Op: "generate", Err: err}, 0
 	}
-	released, paced := false, false
+	released := false
+	var freed <-chan struct{}
 	release := func(o outcome) {
 		if !released {
 			released = true
-			paced = c.limit.release(s, o)
+			freed = c.limit.release(s, o)
 		}
 	}
 	defer release(outcomeNeutral)
@@ -67,7 +67,12 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 			release(outcomeThrottled)
 		}
 		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if paced && wait == 0 {
+		if freed != nil && wait == 0 {
+			resp.Body.Close() // the connection is not needed while waiting
+			select {
+			case <-freed:
+			case <-ctx.Done():
+			}
 			wait = retryPaced
 		}
 		return nil, e, wait

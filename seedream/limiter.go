@@ -15,7 +15,8 @@ import (
 //
 // A 429 says the server was full with the requests sent before the
 // throttled one that are still in flight, so the limit is cut to their
-// number: by at least one and at most half. The cut is not TCP's fixed
+// number: by at least one and at most half, and a failed probe no lower
+// than the level it probed from. The cut is not TCP's fixed
 // half: a 429 costs nothing and comes back at once, and against a server
 // of fixed capacity a deep cut leaves it under-used for the many rounds
 // additive increase takes to climb back.
@@ -36,12 +37,18 @@ type adaptiveLimit struct {
 	// plateauRounds rounds of successes instead of one: it was just
 	// found full, and probing it every round would draw a 429 a round.
 	failedAt int
+	// good is the limit a full round of successes last held at, before
+	// additive increase probed one above it; 0 when there is none.
+	good int
 	// epoch counts decreases. A 429 from a request started before the
 	// last decrease says nothing about the new limit, so it is not
 	// allowed to cut it again.
 	epoch uint64
 	// wake is closed and replaced whenever a slot may have freed up.
 	wake chan struct{}
+	// freed is closed and replaced when a request the server held ends
+	// (any answer but a 429), or when none is left in flight.
+	freed chan struct{}
 }
 
 // initialLimit is where slow start begins: a parallelism up to it is used
@@ -56,7 +63,7 @@ func newAdaptiveLimit(ceiling int) *adaptiveLimit {
 	return &adaptiveLimit{
 		ceiling: ceiling, limit: min(ceiling, initialLimit), slowStart: true,
 		inFlight: map[uint64]struct{}{},
-		wake:     make(chan struct{}),
+		wake:     make(chan struct{}), freed: make(chan struct{}),
 	}
 }
 
@@ -102,11 +109,11 @@ const (
 	outcomeThrottled                // 429
 )
 
-// release frees s and adjusts the limit. For a 429 it reports whether
-// the requests sent before s still fill the limit: then the retry has to
-// wait for one of them to finish, the server's own pace, and needs no
-// timer on top.
-func (l *adaptiveLimit) release(s slot, o outcome) (paced bool) {
+// release frees s and adjusts the limit. For a 429 while other requests
+// are in flight it returns a channel closed when one of them ends: the
+// server was full with them, so that is when the retry may find room,
+// and it needs no timer on top. With none in flight it returns nil.
+func (l *adaptiveLimit) release(s slot, o outcome) (retryAfter <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Only a limit that holds requests back is worth raising: successes
@@ -126,13 +133,24 @@ func (l *adaptiveLimit) release(s slot, o outcome) (paced bool) {
 			}
 		}
 		if s.epoch == l.epoch {
+			floor := l.limit / 2
+			if l.limit > l.good {
+				// A probe above the level a round held at failed: back to
+				// that level, even when the older requests still in flight
+				// are fewer (some finished just before the probe was sent).
+				// A 429 at or below it means the server has less room now,
+				// and the older requests decide.
+				floor = max(floor, l.good)
+			}
 			l.failedAt = l.limit
-			l.limit = max(min(older, l.limit-1), l.limit/2, 1)
+			l.limit = max(min(older, l.limit-1), floor, 1)
 			l.slowStart = false
 			l.streak = 0
 			l.epoch++
 		}
-		paced = older >= l.limit
+		if len(l.inFlight) > 0 {
+			retryAfter = l.freed
+		}
 	case outcomeSuccess:
 		if saturated && l.limit < l.ceiling {
 			round := l.limit
@@ -140,6 +158,9 @@ func (l *adaptiveLimit) release(s slot, o outcome) (paced bool) {
 				round *= plateauRounds
 			}
 			if l.streak++; l.slowStart || l.streak >= round {
+				if !l.slowStart {
+					l.good = l.limit
+				}
 				l.limit++
 				l.streak = 0
 			}
@@ -147,7 +168,13 @@ func (l *adaptiveLimit) release(s slot, o outcome) (paced bool) {
 	}
 	close(l.wake)
 	l.wake = make(chan struct{})
-	return paced
+	// A 429 does not free room at the server: it must not wake the
+	// retries of other 429s, or they would only meet it full again.
+	if o != outcomeThrottled || len(l.inFlight) == 0 {
+		close(l.freed)
+		l.freed = make(chan struct{})
+	}
+	return retryAfter
 }
 
 func (l *adaptiveLimit) current() int {

@@ -79,12 +79,11 @@ func TestAdaptiveLimitCut(t *testing.T) {
 		name      string
 		older     int // in flight, sent before the throttled one
 		wantLimit int
-		wantPaced bool
 	}{
-		{name: "server full with 12 older", older: 12, wantLimit: 12, wantPaced: true},
-		{name: "at most half", older: 2, wantLimit: 8, wantPaced: false},
-		{name: "at least one", older: 16 - 1, wantLimit: 15, wantPaced: true},
-		{name: "none older", older: 0, wantLimit: 8, wantPaced: false},
+		{name: "server full with 12 older", older: 12, wantLimit: 12},
+		{name: "at most half", older: 2, wantLimit: 8},
+		{name: "at least one", older: 16 - 1, wantLimit: 15},
+		{name: "none older", older: 0, wantLimit: 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,9 +91,9 @@ func TestAdaptiveLimitCut(t *testing.T) {
 			older := hold(t, l, tt.older)
 			throttled := hold(t, l, 1)[0]
 			younger := hold(t, l, 16-tt.older-1)
-			paced := l.release(throttled, outcomeThrottled)
-			if got := l.current(); got != tt.wantLimit || paced != tt.wantPaced {
-				t.Errorf("limit %d, paced %v; want %d, %v", got, paced, tt.wantLimit, tt.wantPaced)
+			l.release(throttled, outcomeThrottled)
+			if got := l.current(); got != tt.wantLimit {
+				t.Errorf("limit %d, want %d", got, tt.wantLimit)
 			}
 			// A 429 of a request sent before the cut, the youngest, finds
 			// the server as full as the first did: no second cut.
@@ -107,6 +106,46 @@ func TestAdaptiveLimitCut(t *testing.T) {
 			}
 			releaseAll(l, append(older, younger...), outcomeNeutral)
 		})
+	}
+}
+
+// TestAdaptiveLimitRetryAfter: a 429 while other requests are in flight
+// is retried when one of them ends, not when another 429 comes back; a
+// 429 with nothing else in flight gets no channel (the caller backs off
+// by the clock), and a waiter is let go when the last request leaves.
+func TestAdaptiveLimitRetryAfter(t *testing.T) {
+	closed := func(c <-chan struct{}) bool {
+		select {
+		case <-c:
+			return true
+		default:
+			return false
+		}
+	}
+	l := newAdaptiveLimit(16)
+	s := hold(t, l, 4)
+	first := l.release(s[0], outcomeThrottled)
+	if first == nil {
+		t.Fatal("no channel for a 429 with 3 requests in flight")
+	}
+	second := l.release(s[1], outcomeThrottled)
+	if closed(first) || second == nil {
+		t.Fatal("a 429 let another 429's retry go")
+	}
+	l.release(s[2], outcomeSuccess)
+	if !closed(first) || !closed(second) {
+		t.Fatal("a success did not let the retries go")
+	}
+	third := l.release(s[3], outcomeThrottled)
+	if third != nil {
+		t.Fatal("a channel for a 429 with nothing in flight: it would never close")
+	}
+
+	s = hold(t, l, 2)
+	waiting := l.release(s[0], outcomeThrottled)
+	l.release(s[1], outcomeThrottled) // the last one leaves, as a 429 too
+	if !closed(waiting) {
+		t.Fatal("a retry still waits with nothing left in flight")
 	}
 }
 
@@ -152,4 +191,41 @@ func TestAdaptiveLimitCancel(t *testing.T) {
 		t.Errorf("waiting = %d after the caller gave up", l.waiting)
 	}
 	releaseAll(l, s, outcomeNeutral)
+}
+
+// TestAdaptiveLimitFailedProbe: a 429 of a probe above the level a round
+// held at goes back to that level, even when fewer older requests are in
+// flight; a 429 at that level itself means the server has less room, and
+// the older requests decide.
+func TestAdaptiveLimitFailedProbe(t *testing.T) {
+	l := newAdaptiveLimit(32)
+	throttle := func(older int) int {
+		t.Helper()
+		o := hold(t, l, older)
+		l.release(hold(t, l, 1)[0], outcomeThrottled)
+		releaseAll(l, o, outcomeNeutral)
+		return l.current()
+	}
+	succeed := func(n int) int {
+		for range n {
+			s := hold(t, l, l.current())
+			l.release(s[0], outcomeSuccess)
+			releaseAll(l, s[1:], outcomeNeutral)
+		}
+		return l.current()
+	}
+	if got := throttle(12); got != 12 { // ends slow start at 16
+		t.Fatalf("first cut to %d, want 12", got)
+	}
+	// 12, 13 and 14 take a round each; 15 and 16 four, near the level
+	// found full.
+	if got := succeed(12 + 13 + 14 + 4*15 + 4*16); got != 17 {
+		t.Fatalf("climbed to %d, want 17", got)
+	}
+	if got := throttle(10); got != 16 {
+		t.Errorf("a failed probe at 17 with 10 older in flight went to %d, want 16", got)
+	}
+	if got := throttle(10); got != 10 {
+		t.Errorf("a 429 at 16, the level that held, went to %d, want 10", got)
+	}
 }
