@@ -217,17 +217,9 @@ func faultClient(t *testing.T, srv *seedreamtest.Server, format string) *seedrea
 
 func applyOnce(t *testing.T, dir string, client *seedream.Client) *pipeline.ApplyResult {
 	t.Helper()
-	cfg := loadConfig(t, dir)
-	ws, err := pipeline.OpenWorkspace(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, diags := pipeline.MakePlan(ws, pipeline.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
+	ws, plan := openAndPlan(t, dir)
 	providers := map[string]provider.Provider{}
-	for _, p := range cfg.Providers {
+	for _, p := range ws.Config.Providers {
 		providers[p.Addr] = provider.NewSeedream(client)
 	}
 	res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{
@@ -250,6 +242,13 @@ func loadConfig(t *testing.T, dir string) *spec.Config {
 
 func makePlan(t *testing.T, dir string) *pipeline.Plan {
 	t.Helper()
+	_, plan := openAndPlan(t, dir)
+	return plan
+}
+
+// openAndPlan opens dir's workspace and plans it, as apply does.
+func openAndPlan(t *testing.T, dir string) (*pipeline.Workspace, *pipeline.Plan) {
+	t.Helper()
 	ws, err := pipeline.OpenWorkspace(loadConfig(t, dir))
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +257,7 @@ func makePlan(t *testing.T, dir string) *pipeline.Plan {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	return plan
+	return ws, plan
 }
 
 func resultsByAddr(res *pipeline.ApplyResult) map[string]*pipeline.Result {

@@ -53,14 +53,7 @@ image "bystander" {
 		t.Fatal("the first apply succeeded; the download fault did not hold")
 	}
 
-	ws, err := pipeline.OpenWorkspace(loadConfig(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan, diags := pipeline.MakePlan(ws, pipeline.Options{})
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
+	ws, plan := openAndPlan(t, dir)
 	if c := plan.Change("image.victim"); c == nil || c.Action != pipeline.Recover {
 		t.Fatalf("plan after the failed download: %+v, want recover", c)
 	}
