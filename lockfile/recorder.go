@@ -3,8 +3,10 @@ package lockfile
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 )
 
@@ -136,12 +138,7 @@ func (r *Recorder) UpdateAfterSync(dirs []string, fn func(l *Lock, m *Manifest))
 		r.mu.Unlock()
 		return ErrClosed
 	}
-	for _, d := range dirs {
-		if r.syncs == nil {
-			r.syncs = map[string]bool{}
-		}
-		r.syncs[d] = true
-	}
+	r.needSync(dirs...)
 	fn(r.lock, r.manifest)
 	r.dirty = true
 	b := r.open
@@ -180,12 +177,7 @@ func (r *Recorder) writeBatches() {
 			r.dirty = true
 			// The changes stay in memory for the next write, which must
 			// sync their directories first all the same.
-			for d := range syncs {
-				if r.syncs == nil {
-					r.syncs = map[string]bool{}
-				}
-				r.syncs[d] = true
-			}
+			r.needSync(slices.Collect(maps.Keys(syncs))...)
 		}
 		b.err = err
 		close(b.done)
@@ -250,6 +242,16 @@ func (r *Recorder) Close() error {
 		err = r.write(lockData, manifestData)
 	}
 	return err
+}
+
+// needSync adds dirs to those the next write syncs first. r.mu is held.
+func (r *Recorder) needSync(dirs ...string) {
+	for _, d := range dirs {
+		if r.syncs == nil {
+			r.syncs = map[string]bool{}
+		}
+		r.syncs[d] = true
+	}
 }
 
 func syncDirs(dirs map[string]bool) error {

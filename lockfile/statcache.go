@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 )
@@ -119,7 +118,7 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 // slash path; other paths are kept as they are.
 func (c *StatCache) key(path string) string {
 	rel, err := filepath.Rel(c.root, path)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if err != nil || !filepath.IsLocal(rel) {
 		return path
 	}
 	return filepath.ToSlash(rel)

@@ -323,7 +323,7 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	if ans == nil || ans.SpecHash != hash {
 		return nil, errors.New("the staged answer is gone")
 	}
-	dir := filepath.Dir(e.ws.Staging.Path(a.Addr, answerFile))
+	dir := e.ws.Staging.Dir(a.Addr)
 	res := &provider.Result{Model: ans.Model}
 	if ans.Usage != nil {
 		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens

@@ -15,14 +15,14 @@ import (
 	"time"
 )
 
-// generateOnce makes one attempt. It returns the result, or an Error and
-// the Retry-After the server asked for, or retryPaced. A non-nil result
-// with an error holds images that were written before the failure.
 // retryPaced is the wait generateOnce returns for a 429 answered while
 // the server held other requests of this client: it has waited for one of
 // them to end, and the retry needs no timer on top.
 const retryPaced time.Duration = -1
 
+// generateOnce makes one attempt. It returns the result, or an Error and
+// the Retry-After the server asked for, or retryPaced. A non-nil result
+// with an error holds images that were written before the failure.
 func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options) (*Result, *Error, time.Duration) {
 	s, err := c.limit.acquire(ctx)
 	if err != nil {
