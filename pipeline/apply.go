@@ -85,7 +85,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	}
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
-		outputs: map[string][]lockfile.Output{},
+		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -134,23 +134,21 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	}
 	// Deletes first: they free paths that moves may land on. Then every
 	// file move, in an order where none lands on a file still to leave.
-	for _, c := range deletes {
-		res.Results = append(res.Results, e.local(c))
-	}
+	res.Results = append(res.Results, e.localAll(deletes)...)
 	e.moveErrs = e.moveFiles(moves)
-	for _, c := range append(moves, others...) {
-		res.Results = append(res.Results, e.local(c))
-	}
-	if ws.Lock.OutputDir != ws.Config.OutputDir {
-		// After the moves: until this is durable, the next plan finds moved
-		// files at their new place.
-		if err := e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { l.OutputDir = ws.Config.OutputDir }); err != nil {
-			return nil, err
-		}
-	}
+	res.Results = append(res.Results, e.localAll(append(moves, others...))...)
 	genResults, stopped := e.generate(ctx, gen)
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
+	if ws.Lock.OutputDir != ws.Config.OutputDir && (ws.recordedOutputDir() == ws.Config.OutputDir || e.allPlaced()) {
+		// Only once every recorded file is under the new folder: until
+		// then the lock names the old one, and the next plan finds what
+		// did move at its new place (a targeted or refresh-only apply, a
+		// failed move or an interrupt leave some behind).
+		if err := e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { l.OutputDir = ws.Config.OutputDir }); err != nil {
+			return res, errors.Join(err, e.rec.Close(), ws.Stat.Save())
+		}
+	}
 	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Addr < res.Results[j].Addr })
 	err := errors.Join(e.rec.Close(), ws.Stat.Save())
 	return res, err
@@ -172,7 +170,52 @@ type engine struct {
 
 	mu      sync.Mutex
 	outputs map[string][]lockfile.Output // current outputs by address
+	// inOutputDir are the assets this apply recorded with their files
+	// under the config's output directory.
+	inOutputDir map[string]bool
 }
+
+// placed notes that addr is recorded with its files under the config's
+// output directory.
+func (e *engine) placed(addr string) {
+	e.mu.Lock()
+	e.inOutputDir[addr] = true
+	e.mu.Unlock()
+}
+
+// allPlaced reports whether every recorded asset with files has them
+// under the config's output directory. Called once no change runs.
+func (e *engine) allPlaced() bool {
+	for addr, ent := range e.ws.Lock.Assets {
+		if len(ent.Outputs) > 0 && !e.inOutputDir[addr] {
+			return false
+		}
+	}
+	return true
+}
+
+// localAll carries out changes that send no request, many at a time so
+// that their records share group commits: one after another, n changes
+// would write the lock n times.
+func (e *engine) localAll(changes []*Change) []*Result {
+	results := make([]*Result, len(changes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, localParallelism)
+	for i, c := range changes {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			results[i] = e.local(c)
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// localParallelism bounds the local changes under way: enough that a
+// group commit carries hundreds of them, few enough to keep goroutines
+// cheap when a hundred thousand assets move.
+const localParallelism = 256
 
 // local carries out a change that sends no request.
 func (e *engine) local(c *Change) *Result {
@@ -262,12 +305,20 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		ent.SpecHash = effectiveHash(ent.Spec.Hash(), ent.Upstream)
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
-	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
+	var dirs []string // where files moved to: synced before the lock names them
+	for _, mv := range c.Moves {
+		dirs = append(dirs, filepath.Dir(e.ws.ConfigPath(mv.To)))
+	}
+	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
 		delete(l.Assets, from)
 		delete(m.Assets, from)
 		l.Assets[c.Addr] = &ent
 		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
 	})
+	if err == nil {
+		e.placed(c.Addr)
+	}
+	return err
 }
 
 // moveFiles moves the files of every move change so that no file lands
@@ -339,11 +390,14 @@ func (e *engine) moveOne(from, to, sha string) error {
 		}
 		return fmt.Errorf("%s exists and is not seedform's to overwrite", to)
 	}
-	if sum, _, err := lockfile.HashFile(src); err != nil || sum != sha {
+	if !e.ws.hasHash(src, sha) {
 		return fmt.Errorf("%s no longer holds the recorded image (plan again)", from)
 	}
 	if err := moveFile(src, dst); err != nil {
 		return err
+	}
+	if fi, err := os.Lstat(dst); err == nil {
+		e.ws.Stat.Put(dst, fi, sha) // a rename keeps size and time
 	}
 	e.pruneEmpty(filepath.Dir(src))
 	return nil

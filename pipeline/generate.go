@@ -349,9 +349,9 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 		switch {
 		case it.ErrorCode != "":
 			res.Failed = append(res.Failed, provider.SlotError{Index: it.Index, Code: it.ErrorCode, Message: it.ErrorMessage})
-		case it.File != "" && fileHasHash(staged, it.SHA256):
+		case it.File != "" && e.ws.hasHash(staged, it.SHA256):
 			res.Images = append(res.Images, stagedImage(it, staged))
-		case it.SHA256 != "" && fileHasHash(e.ws.OutputPath(dests[k]), it.SHA256):
+		case it.SHA256 != "" && e.ws.hasHash(e.ws.OutputPath(dests[k]), it.SHA256):
 			res.Images = append(res.Images, stagedImage(it, e.ws.OutputPath(dests[k])))
 		case it.URL != "":
 			dl, ok := e.opts.Providers[a.Provider].(provider.Downloader)
@@ -391,11 +391,6 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 func stagedImage(it StagedItem, name string) provider.Image {
 	return provider.Image{Index: it.Index, TempPath: name,
 		Width: it.Width, Height: it.Height, Format: it.Format, SHA256: it.SHA256, Bytes: it.Bytes}
-}
-
-func fileHasHash(name, sha string) bool {
-	sum, _, err := lockfile.HashFile(name)
-	return err == nil && sum == sha
 }
 
 // references resolves an asset's references to local files and URLs.
@@ -456,7 +451,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 			moved := !keep[o.Path] || e.ws.recordedOutputDir() != e.ws.Config.OutputDir
 			// Only the superseded image itself: another asset's file may
 			// have moved onto the path since.
-			if moved && hasContent(e.ws.RecordedPath(o.Path), o) {
+			if moved && e.ws.hasHash(e.ws.RecordedPath(o.Path), o.SHA256) {
 				_ = e.removeRecorded(o.Path) // best effort: the new files are in place
 			}
 		}
@@ -484,6 +479,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
 	}
+	e.placed(a.Addr)
 	if err := e.ws.Staging.Done(a.Addr); err != nil {
 		return outs, failed, fmt.Errorf("cleaning staging: %w", err)
 	}

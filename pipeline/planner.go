@@ -171,12 +171,14 @@ func (p *planner) matchMoves() {
 			orphans[h] = append(orphans[h], addr)
 		}
 	}
+	for _, cands := range orphans {
+		sort.Strings(cands)
+	}
 	for _, a := range cfg.Assets {
 		if lock.Assets[a.Addr] != nil || p.prev[a.Addr] != "" {
 			continue
 		}
 		cands := orphans[a.SpecHash]
-		sort.Strings(cands)
 		for i, from := range cands {
 			if !p.claimed[from] && lock.Assets[from].Kind == string(a.Kind) {
 				claim(a.Addr, from)
@@ -256,19 +258,27 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 // it is either where the config wants it (done is true) or parked out of
 // the way of a cycle of moves (from is the parking place).
 func (p *planner) movedFile(o lockfile.Output, want string) (from string, done, ok bool) {
-	if name := p.ws.OutputPath(want); name != p.ws.RecordedPath(o.Path) && hasContent(name, o) {
+	if name := p.ws.OutputPath(want); name != p.ws.RecordedPath(o.Path) && p.ws.hasHash(name, o.SHA256) {
 		return "", true, true
 	}
-	if park := parkingPath(o.SHA256); hasContent(p.ws.ConfigPath(park), o) {
+	if park := parkingPath(o.SHA256); p.ws.hasHash(p.ws.ConfigPath(park), o.SHA256) {
 		return park, false, true
 	}
 	return "", false, false
 }
 
-// hasContent reports whether the file name holds exactly o's bytes.
-func hasContent(name string, o lockfile.Output) bool {
-	sum, size, err := lockfile.HashFile(name)
-	return err == nil && sum == o.SHA256 && size == o.Bytes
+// hasHash reports whether the file name holds the bytes whose sha256 is
+// sha, asking the stat cache before hashing.
+func (ws *Workspace) hasHash(name, sha string) bool {
+	fi, err := os.Lstat(name)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	if sum, ok := ws.Stat.SHA256(name, fi); ok {
+		return sum == sha
+	}
+	sum, _, err := lockfile.HashFile(name)
+	return err == nil && sum == sha
 }
 
 // assetChange decides the action for one config asset. Assets come in

@@ -140,3 +140,29 @@ func applyAll(b *testing.B, dir string, srv *seedreamtest.Server, parallelism in
 		b.Fatal(fmt.Sprintf("%d assets failed", res.Failed()))
 	}
 }
+
+// BenchmarkMoveOutputDir moves every file of n up-to-date assets to a new
+// output directory: one local change per asset, whose records must share
+// group commits (one after another, n changes wrote the lock n times).
+func BenchmarkMoveOutputDir(b *testing.B) {
+	n := scale(4000, 200)
+	for b.Loop() {
+		b.StopTimer()
+		dir := upToDate(b, n)
+		f, err := os.OpenFile(filepath.Join(dir, "main.sf.hcl"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fmt.Fprintln(f, `seedform { output_dir = "moved" }`)
+		f.Close()
+		b.StartTimer()
+		ws, plan := loadAndPlan(b, dir)
+		res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{Hook: quietHook{}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Failed() > 0 || len(res.Results) != n {
+			b.Fatalf("%d results, %d failed, for %d moves: %v %s", len(res.Results), res.Failed(), n, res.Results[0].Err, res.Results[0].Skipped)
+		}
+	}
+}
