@@ -699,7 +699,9 @@ func (s *loadState) assetObjects() (images, sets cty.Value) {
 }
 
 // referencedBlocks returns the blocks some expression refers to, or nil
-// when an expression uses `image` or `image_set` as a whole.
+// when an expression uses `image` or `image_set` as a whole or indexes it
+// by a computed key. Which block a traversal names is blockName's to say,
+// as it is for the dependency graph.
 func (s *loadState) referencedBlocks() map[*assetBlock]bool {
 	refs := map[*assetBlock]bool{}
 	for _, b := range s.blocks {
@@ -712,13 +714,12 @@ func (s *loadState) referencedBlocks() map[*assetBlock]bool {
 				if root != string(KindImage) && root != string(KindImageSet) {
 					continue
 				}
-				if len(t) < 2 {
+				name, named := blockName(t)
+				if !named {
 					return nil
 				}
-				if attr, ok := t[1].(hcl.TraverseAttr); ok {
-					if target := s.blockIdx[root+"."+attr.Name]; target != nil {
-						refs[target] = true
-					}
+				if target := s.blockIdx[root+"."+name]; target != nil {
+					refs[target] = true
 				}
 			}
 		}

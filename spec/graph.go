@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -14,15 +15,34 @@ import (
 // resolveEdges turns a block's references to assets (in any attribute,
 // plus depends_on) into dependency edges shared by all its instances: a
 // reference with a literal instance key depends on that instance, one
-// without on every instance of the block.
+// without on every instance of the block. A block picked by a computed key
+// (image[var.pick]) may be any block of its kind but b: b refers to its
+// own output only if its references, evaluated by now, say so.
 func (s *loadState) resolveEdges(b *assetBlock) {
+	var refPick *hcl.Range // the first computed pick in references
 	for _, name := range sortedKeys(b.attrs) {
 		if staticAttrs[name] || name == "depends_on" {
 			continue
 		}
+		picks := computedPicks(b.attrs[name].Expr)
+		if name == "references" && len(picks) > 0 {
+			refPick = picks[0].Ptr()
+		}
 		for _, t := range b.attrs[name].Expr.Variables() {
 			if root := t.RootName(); root == string(KindImage) || root == string(KindImageSet) {
-				b.edges = append(b.edges, s.traversalTargets(t, nil)...)
+				edges := s.traversalTargets(t, nil)
+				if slices.Contains(picks, t.SourceRange()) {
+					edges = slices.DeleteFunc(edges, func(e edge) bool { return e.to.blk == b })
+				}
+				b.edges = append(b.edges, edges...)
+			}
+		}
+	}
+	if refPick != nil {
+		for _, in := range b.instances {
+			if slices.ContainsFunc(in.asset.References, func(r Reference) bool { return r.Asset == in.asset.Addr }) &&
+				!slices.ContainsFunc(b.edges, func(e edge) bool { return e.to == in }) {
+				b.edges = append(b.edges, edge{to: in, rng: *refPick}) // a cycle, reported as one
 			}
 		}
 	}
@@ -140,6 +160,28 @@ func (s *loadState) traversalTargets(t hcl.Traversal, dependsOn *hcl.Attribute) 
 		edges[i] = edge{to: in, rng: rng}
 	}
 	return edges
+}
+
+// computedPicks returns where expr indexes image or image_set by a
+// computed key, as in image[var.pick].file: Variables gives the kind as a
+// whole for it, but it stands for one block.
+func computedPicks(expr hcl.Expression) []hcl.Range {
+	e, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var picks []hcl.Range
+	_ = hclsyntax.VisitAll(e, func(n hclsyntax.Node) hcl.Diagnostics {
+		if ix, ok := n.(*hclsyntax.IndexExpr); ok {
+			if c, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr); ok && len(c.Traversal) == 1 {
+				if root := c.Traversal.RootName(); root == string(KindImage) || root == string(KindImageSet) {
+					picks = append(picks, c.Traversal.SourceRange())
+				}
+			}
+		}
+		return nil
+	})
+	return picks
 }
 
 // blockName returns the block a traversal names, as image.hero or
