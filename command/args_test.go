@@ -20,9 +20,14 @@ func TestParseInterspersed(t *testing.T) {
 		{[]string{"-no-color", "p.plan"}, []string{"p.plan"}, true, nil},
 		{[]string{"a", "-var", "x=1", "b", "-no-color"}, []string{"a", "b"}, true, []string{"x=1"}},
 		{[]string{"--", "a"}, []string{"a"}, false, nil},
-		{[]string{"--", "-odd.plan", "-no-color"}, []string{"-odd.plan"}, true, nil},
+		{[]string{"-no-color", "--", "-odd.plan"}, []string{"-odd.plan"}, true, nil},
 		// "--" as the value of -var is a value, not the end of the flags.
 		{[]string{"-var", "--", "-no-color", "a"}, []string{"a"}, true, []string{"--"}},
+		// After "--" every argument is positional, not only the first.
+		{[]string{"--", "-a.sf.hcl", "-b.sf.hcl"}, []string{"-a.sf.hcl", "-b.sf.hcl"}, false, nil},
+		{[]string{"a", "-no-color", "--", "-b", "--", "-no-color"}, []string{"a", "-b", "--", "-no-color"}, true, nil},
+		{[]string{"-var", "--", "--", "-x"}, []string{"-x"}, false, []string{"--"}},
+		{[]string{"-var=--", "--var", "-var", "-no-color=true", "--", "-x"}, []string{"-x"}, true, []string{"--", "-var"}},
 	}
 	for _, tt := range tests {
 		fs := flag.NewFlagSet("t", flag.ContinueOnError)

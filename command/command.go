@@ -165,8 +165,9 @@ func parseArgs(m *Meta, fs *flag.FlagSet, args []string, maxArgs int, what strin
 }
 
 // parseInterspersed parses flags and positional arguments in any order.
-// A "--" is the flag package's: it lets the next argument start with a
-// dash (`show -- -odd.plan`).
+// A "--" ends the flags, as in the flag package: every argument after it
+// is positional, even one that starts with a dash
+// (`fmt -- -a.sf.hcl -b.sf.hcl`).
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
@@ -174,12 +175,22 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			return nil, err
 		}
 		rest := fs.Args()
+		if endsFlags(args[:len(args)-len(rest)]) {
+			return append(pos, rest...), nil
+		}
 		if len(rest) == 0 {
 			return pos, nil
 		}
 		pos = append(pos, rest[0])
 		args = rest[1:]
 	}
+}
+
+// endsFlags reports whether the arguments fs.Parse consumed end with the
+// "--" that ends the flags. (A flag whose value is "--", as in -var --,
+// looks the same; such a value is not worth parsing flags again for.)
+func endsFlags(parsed []string) bool {
+	return len(parsed) > 0 && parsed[len(parsed)-1] == "--"
 }
 
 // multi is a repeatable string flag.
