@@ -1,8 +1,6 @@
 package views
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -218,14 +216,20 @@ func upToImages(n int) string {
 // Started implements pipeline.Hook.
 func (h *Human) Started(c *pipeline.Change) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	h.init()
 	if h.start.IsZero() {
 		h.start = h.clock.now()
 	}
-	if c.Action.Generates() || c.Action == pipeline.Recover {
+	p := h.progress
+	requests := c.Action.Generates() || c.Action == pipeline.Recover
+	if requests {
 		fmt.Fprintf(h.W, "%s: %s...\n", c.Addr, verbing(c.Action))
-		h.progress.start(c)
+	}
+	h.mu.Unlock()
+	// Started after h.mu is released: start may wait for an earlier
+	// ticker of c.Addr, whose report takes h.mu.
+	if requests {
+		p.start(c)
 	}
 }
 
@@ -237,18 +241,14 @@ func (h *Human) init() {
 	if h.clock.now == nil {
 		h.clock = realClock()
 	}
-	every := h.StillEvery
-	if every == 0 {
-		every = DefaultStillEvery
-	}
-	h.progress = &inFlight{every: every, clock: h.clock, report: h.still}
+	h.progress = newInFlight(h.StillEvery, h.clock, h.still)
 }
 
 // still prints that c is still in flight.
 func (h *Human) still(c *pipeline.Change, elapsed time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	fmt.Fprintf(h.W, "%s: Still %s... [%s elapsed]\n", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))
+	fmt.Fprintln(h.W, stillMessage(c, elapsed))
 }
 
 // StopProgress ends every "Still generating" ticker; the command calls it
@@ -287,9 +287,7 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 		fmt.Fprintf(h.W, "%s: %s (%s)\n", c.Addr, h.paint(yellow, "skipped"), r.Skipped)
 	case r.Err != nil && len(r.Outputs) > 0:
 		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(yellow, "partly done"), round(r.Elapsed), errText(c.Addr, r.Err))
-	case errors.Is(r.Err, context.Canceled):
-		// Only a second interrupt cancels the apply's context: the
-		// user's doing, not the asset's failure.
+	case cancelled(r):
 		fmt.Fprintf(h.W, "%s: %s after %s (interrupted; nothing recorded)\n", c.Addr, h.paint(yellow, "cancelled"), round(r.Elapsed))
 	case r.Err != nil:
 		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), errText(c.Addr, r.Err))

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -87,11 +86,7 @@ func (j *JSON) inFlight() *inFlight {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.progress == nil {
-		every := j.StillEvery
-		if every == 0 {
-			every = DefaultStillEvery
-		}
-		j.progress = &inFlight{every: every, clock: j.clock, report: j.still}
+		j.progress = newInFlight(j.StillEvery, j.clock, j.still)
 	}
 	return j.progress
 }
@@ -100,7 +95,7 @@ func (j *JSON) inFlight() *inFlight {
 func (j *JSON) still(c *pipeline.Change, elapsed time.Duration) {
 	j.emit(map[string]any{"type": "apply_progress", "address": c.Addr, "action": c.Action,
 		"elapsed_seconds": int(elapsed.Seconds()),
-		"@message":        fmt.Sprintf("%s: Still %s... [%s elapsed]", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))})
+		"@message":        stillMessage(c, elapsed)})
 }
 
 // StopProgress ends every in-flight ticker; the command calls it when the
@@ -115,13 +110,22 @@ func (j *JSON) ImageReady(c *pipeline.Change, index, width, height int) {
 		"@message": fmt.Sprintf("%s: image %d ready", c.Addr, index+1)})
 }
 
-// Finished implements pipeline.Hook.
+// Finished implements pipeline.Hook. A change cut off in flight by a
+// second interrupt is an apply_errored line like a failure, for readers
+// that know only that type, but at warn level and with "cancelled": true,
+// as the summary counts it: cancelled, not failed.
 func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	j.inFlight().finish(c.Addr)
 	m := map[string]any{"address": c.Addr, "action": c.Action, "elapsed_seconds": r.Elapsed.Seconds()}
 	switch {
 	case r.Skipped != "":
 		m["type"], m["@level"], m["@message"], m["reason"] = "apply_skipped", "warn", c.Addr+": skipped", r.Skipped
+	case cancelled(r):
+		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "warn", c.Addr+": cancelled (interrupted; nothing recorded)", errText(c.Addr, r.Err)
+		m["cancelled"] = true
+		if len(r.Outputs) > 0 {
+			m["outputs"] = r.Outputs
+		}
 	case r.Err != nil:
 		msg := errText(c.Addr, r.Err)
 		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "error", c.Addr+": "+msg, msg

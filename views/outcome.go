@@ -28,7 +28,7 @@ func outcomeOf(res *pipeline.ApplyResult) applyOutcome {
 		case r.Err == nil && r.Skipped == "":
 			o.done = append(o.done, r)
 			o.counts[r.Action]++
-		case !r.Interrupted && !errors.Is(r.Err, context.Canceled):
+		case !r.Interrupted && !cancelled(r):
 			o.failed = append(o.failed, r)
 		case r.Err != nil:
 			o.cancelled = append(o.cancelled, r)
@@ -39,6 +39,14 @@ func outcomeOf(res *pipeline.ApplyResult) applyOutcome {
 		}
 	}
 	return o
+}
+
+// cancelled reports whether r was cut off in flight: only a second
+// interrupt cancels the apply's context, so this is the user's doing, not
+// the asset's failure. Every view says so, and the summaries count it as
+// "cancelled", not "failed".
+func cancelled(r *pipeline.Result) bool {
+	return errors.Is(r.Err, context.Canceled)
 }
 
 // errText is the message of an asset's error without a leading address:

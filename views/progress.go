@@ -1,6 +1,8 @@
 package views
 
 import (
+	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +44,15 @@ type inFlight struct {
 type flight struct {
 	stop chan struct{} // closed to end the ticker
 	done chan struct{} // closed when the ticker's goroutine has returned
+}
+
+// newInFlight makes a view's ticker of assets in flight; every is the
+// view's StillEvery: 0 means DefaultStillEvery, negative never.
+func newInFlight(every time.Duration, c clock, report func(c *pipeline.Change, elapsed time.Duration)) *inFlight {
+	if every == 0 {
+		every = DefaultStillEvery
+	}
+	return &inFlight{every: every, clock: c, report: report}
 }
 
 // start begins reporting c; every <= 0 reports nothing.
@@ -113,6 +124,12 @@ func (f *inFlight) stopAll() {
 func (f *inFlight) end(fl *flight) {
 	close(fl.stop)
 	<-fl.done
+}
+
+// stillMessage says that c is still in flight, as both views word it:
+// "image.x: Still generating... [10s elapsed]".
+func stillMessage(c *pipeline.Change, elapsed time.Duration) string {
+	return fmt.Sprintf("%s: Still %s... [%s elapsed]", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))
 }
 
 // stillElapsed formats the time an asset has been in flight: whole

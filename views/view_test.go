@@ -1,0 +1,110 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/pipeline"
+)
+
+// A change that a second interrupt cut off in flight is cancelled, not
+// failed, in the JSON view as in the human view and both summaries: its
+// apply_errored line is at warn level and says "cancelled"; a real
+// failure stays at error level.
+func TestJSONCancelledIsNotAnError(t *testing.T) {
+	c := &pipeline.Change{Addr: "image.g", Action: pipeline.Replace, Kind: "image"}
+	tests := []struct {
+		name string
+		err  error
+		want map[string]any
+	}{
+		{"cancelled", fmt.Errorf("image.g: %w", context.Canceled), map[string]any{
+			"type": "apply_errored", "@level": "warn", "@message": "image.g: cancelled (interrupted; nothing recorded)",
+			"cancelled": true, "error": "context canceled",
+		}},
+		{"failed", errors.New("image.g: 400 InputTextSensitiveContentDetected"), map[string]any{
+			"type": "apply_errored", "@level": "error", "@message": "image.g: 400 InputTextSensitiveContentDetected",
+			"cancelled": nil, "error": "400 InputTextSensitiveContentDetected",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			j := NewJSON(&buf, "test")
+			buf.Reset()
+			j.Finished(c, &pipeline.Result{Addr: c.Addr, Action: c.Action, Err: tt.err, Elapsed: time.Second})
+			var line map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+				t.Fatalf("%v: %s", err, buf.String())
+			}
+			got := map[string]any{}
+			for k := range tt.want {
+				got[k] = line[k]
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Finished (-want +got):\n%s", diff)
+			}
+
+			var human bytes.Buffer
+			(&Human{W: &human, StillEvery: -1}).Finished(c, &pipeline.Result{Addr: c.Addr, Action: c.Action, Err: tt.err, Elapsed: time.Second})
+			if got, want := strings.Contains(human.String(), "cancelled"), tt.name == "cancelled"; got != want {
+				t.Errorf("human view says %q; JSON view cancelled = %v", human.String(), want)
+			}
+		})
+	}
+}
+
+// Started again for an asset whose earlier ticker is reporting must not
+// wait for that ticker while holding the lock its report takes.
+func TestStartedAgainWhileStillReporting(t *testing.T) {
+	fc := newFakeClock()
+	clk := fc.clock()
+	var ticked chan struct{} // closed by the ticker's reading of the time
+	now := clk.now
+	clk.now = func() time.Time {
+		if ticked != nil {
+			close(ticked)
+			ticked = nil
+		}
+		return now()
+	}
+	starts := 0
+	var w writerFunc
+	h := &Human{W: &w, clock: clk}
+	w = func(p []byte) {
+		if strings.HasSuffix(string(p), ": Generating...\n") {
+			if starts++; starts == 2 {
+				// The first ticker takes this tick and, once it reads the
+				// time, reports it: while Started holds the view's lock.
+				ch := make(chan struct{})
+				ticked = ch
+				fc.tick(10 * time.Second)
+				<-ch
+			}
+		}
+	}
+	c := &pipeline.Change{Addr: "image.x", Action: pipeline.Create, Kind: "image"}
+	h.Started(c)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		h.Started(c)
+		h.Finished(c, &pipeline.Result{Addr: c.Addr, Action: c.Action})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second): // a failure deadline, not a wait for success
+		t.Fatal("Started deadlocked with the ticker's report")
+	}
+}
+
+type writerFunc func(p []byte)
+
+func (f *writerFunc) Write(p []byte) (int, error) { (*f)(p); return len(p), nil }
