@@ -75,3 +75,18 @@ func TestMetaPathIsUnderChdir(t *testing.T) {
 		t.Errorf("path(%q) = %q, want it unchanged", abs, got)
 	}
 }
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"p.plan":              "p.plan",
+		"-chdir=site/a":       "-chdir=site/a",
+		"-chdir=my site":      "'-chdir=my site'",
+		"it's.plan":           `'it'\''s.plan'`,
+		"":                    "''",
+		"$HOME/plan;rm -rf /": `'$HOME/plan;rm -rf /'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -149,9 +149,9 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 			// The path is relative to -chdir, so the command to copy has it too.
 			cmd := "seedform"
 			if m.Dir != "." {
-				cmd += " -chdir=" + m.Dir
+				cmd += " " + shellQuote("-chdir="+m.Dir)
 			}
-			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, *out)
+			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, shellQuote(*out))
 		}
 	}
 	// Hand-edited outputs change nothing, but they no longer match the
@@ -275,4 +275,21 @@ func (s *session) confirm(name string) bool {
 		return false
 	}
 	return true
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// characters that need no quoting, so that a command shown to copy works
+// with a path that has spaces in it.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:@%+,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

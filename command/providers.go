@@ -15,7 +15,7 @@ import (
 func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]provider.Provider, error) {
 	used := map[string]bool{}
 	for _, c := range plan.Changes {
-		if c.Action.Generates() || c.Action == pipeline.Recover {
+		if c.Action.CallsProvider() {
 			used[c.Provider] = true
 		}
 	}

@@ -27,6 +27,10 @@ const (
 // Generates reports whether the action sends a request to a provider.
 func (a Action) Generates() bool { return a == Create || a == Replace }
 
+// CallsProvider reports whether the action needs its provider: to
+// generate, or to download what a recovered answer still lacks.
+func (a Action) CallsProvider() bool { return a.Generates() || a == Recover }
+
 // Change is the planned action for one asset address.
 type Change struct {
 	Addr   string    `json:"address"`

@@ -24,7 +24,7 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
-	// Digest is the sha256 hex of everything evaluated that a plan depends
+	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
 	// on (output dir, manifest, providers, every asset's fields, moved
 	// blocks), so that a change to the config, a variable value or a
 	// reference file changes it; a saved plan records it to detect a

@@ -221,7 +221,7 @@ func (h *Human) Started(c *pipeline.Change) {
 		h.start = h.clock.now()
 	}
 	p := h.progress
-	requests := c.Action.Generates() || c.Action == pipeline.Recover
+	requests := c.Action.CallsProvider()
 	if requests {
 		fmt.Fprintf(h.W, "%s: %s...\n", c.Addr, verbing(c.Action))
 	}
@@ -293,7 +293,7 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), errText(c.Addr, r.Err))
 	default:
 		msg := fmt.Sprintf("%s: %s after %s", c.Addr, done(c.Action), round(r.Elapsed))
-		if len(r.Outputs) > 0 && (c.Action.Generates() || c.Action == pipeline.Recover) {
+		if len(r.Outputs) > 0 && c.Action.CallsProvider() {
 			msg += fmt.Sprintf(" (%d file(s))", len(r.Outputs))
 		}
 		for _, f := range r.Failed {

@@ -76,7 +76,7 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 // Started implements pipeline.Hook.
 func (j *JSON) Started(c *pipeline.Change) {
 	j.emit(map[string]any{"type": "apply_start", "address": c.Addr, "action": c.Action, "@message": c.Addr + ": " + verbing(c.Action)})
-	if c.Action.Generates() || c.Action == pipeline.Recover {
+	if c.Action.CallsProvider() {
 		j.inFlight().start(c)
 	}
 }
