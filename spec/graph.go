@@ -76,13 +76,8 @@ func (s *loadState) dependsOn(a *hcl.Attribute, check bool) ([]hcl.Traversal, bo
 		// A quoted address gives no traversal, and RootName would panic.
 		if diags.HasErrors() || len(t) < 2 || t.RootName() != string(KindImage) && t.RootName() != string(KindImageSet) {
 			if check {
-				s.diags = append(s.diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid depends_on reference",
-					Detail:   "depends_on takes asset addresses without quotes, such as image.hero or image_set.board.",
-					Subject:  e.Range().Ptr(),
-					Context:  a.Range.Ptr(),
-				})
+				s.errorfIn(e.Range().Ptr(), a.Range.Ptr(), "Invalid depends_on reference",
+					"depends_on takes asset addresses without quotes, such as image.hero or image_set.board.")
 			}
 			ok = false
 			continue
@@ -110,13 +105,7 @@ func (s *loadState) traversalTargets(t hcl.Traversal, dependsOn *hcl.Attribute) 
 	rng := t.SourceRange()
 	report := func(summary, detail string, args ...any) {
 		if dependsOn != nil {
-			s.diags = append(s.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  summary,
-				Detail:   fmt.Sprintf(detail, args...),
-				Subject:  rng.Ptr(),
-				Context:  dependsOn.Range.Ptr(),
-			})
+			s.errorfIn(rng.Ptr(), dependsOn.Range.Ptr(), summary, detail, args...)
 		}
 	}
 	name, named := blockName(t)
@@ -290,13 +279,7 @@ func (s *loadState) reportCycle(start *instance, path []edge) {
 	detail := fmt.Sprintf("Assets depend on each other in a cycle: %s.\n%s.\nRemoving any one of these references breaks the cycle.",
 		strings.Join(names, " -> "), strings.Join(where, ";\n"))
 	for j, e := range cycle {
-		s.diags = append(s.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Dependency cycle",
-			Detail:   detail,
-			Subject:  e.rng.Ptr(),
-			Context:  attributeAround(from[j].blk, e.rng),
-		})
+		s.errorfIn(e.rng.Ptr(), attributeAround(from[j].blk, e.rng), "Dependency cycle", "%s", detail)
 	}
 }
 

@@ -146,11 +146,18 @@ func (s *loadState) add(diags hcl.Diagnostics) {
 }
 
 func (s *loadState) errorf(subject *hcl.Range, summary, format string, args ...any) {
+	s.errorfIn(subject, nil, summary, format, args...)
+}
+
+// errorfIn is errorf with the construct around subject (an attribute) as
+// the diagnostic's context.
+func (s *loadState) errorfIn(subject, context *hcl.Range, summary, format string, args ...any) {
 	s.diags = append(s.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  summary,
 		Detail:   fmt.Sprintf(format, args...),
 		Subject:  subject,
+		Context:  context,
 	})
 }
 
