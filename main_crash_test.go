@@ -330,7 +330,7 @@ func (c *crashRun) lock() *lockfile.Lock {
 func (c *crashRun) recorded() int {
 	n := 0
 	for addr, e := range c.lock().Assets {
-		if e.Spec.Prompt == crashPrompt(tileIndex(c.t, addr), c.epoch) {
+		if recordedPrompt(e) == crashPrompt(tileIndex(c.t, addr), c.epoch) {
 			n++
 		}
 	}
@@ -366,7 +366,7 @@ func (c *crashRun) stagedAnswers() map[string]*pipeline.StagedAnswer {
 func (c *crashRun) saved() map[string]bool {
 	out := map[string]bool{}
 	for addr, e := range c.lock().Assets {
-		if p := crashPrompt(tileIndex(c.t, addr), c.epoch); e.Spec.Prompt == p {
+		if p := crashPrompt(tileIndex(c.t, addr), c.epoch); recordedPrompt(e) == p {
 			out[p] = true
 		}
 	}
@@ -585,4 +585,10 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, err := w.Write(data[half:]); err == nil {
 		p.count(func(s *proxyStats) { s.finished++ })
 	}
+}
+
+// recordedPrompt is the prompt a lock entry's request holds.
+func recordedPrompt(e *lockfile.Entry) string {
+	prompt, _ := e.Spec.String("prompt")
+	return prompt
 }

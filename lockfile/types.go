@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/schema"
 )
 
 // FileName is the lock file's name in the configuration directory.
@@ -31,9 +31,14 @@ type Entry struct {
 	// SpecHash is the hash the asset was generated from, upstream content
 	// folded in (pipeline decides how).
 	SpecHash string `json:"spec_hash"`
-	// Spec is the resolved spec the hash was made from, kept so that a plan
-	// can say which attributes changed.
-	Spec spec.HashInput `json:"spec"`
+	// Spec is the request the hash was made from: the provider type's
+	// attribute map, "provider_type" first, kept so that a plan can say
+	// which attributes changed. Its hash is the hash of its JSON.
+	Spec schema.Values `json:"spec"`
+	// SpecVersion is the provider type's version of Spec's attributes;
+	// left out for version 1, which is what every lock written before
+	// versions held.
+	SpecVersion int `json:"spec_version,omitempty"`
 	// Upstream maps each upstream asset address to the sha256 of its
 	// outputs that went into SpecHash.
 	Upstream map[string]string `json:"upstream,omitempty"`

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -245,10 +246,13 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	ans := &StagedAnswer{Addr: a.Addr, SpecHash: hash, Provider: a.Provider, Created: time.Now().UTC()}
 	journaled := false
 	req := &provider.Request{
-		Asset: a, SpecHash: hash, References: refs, StageDir: dir,
+		Asset: a.ForProvider(), SpecHash: hash, References: refs, StageDir: dir,
 		Events: imageEvents{e.opts.Hook, c},
 		Paid: func(items []provider.PaidItem) error {
 			for _, it := range items {
+				if it.URL != "" && ans.URLsExpire.IsZero() {
+					ans.URLsExpire = ans.Created.Add(urlLifetime(a))
+				}
 				ans.Items = append(ans.Items, StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode})
 			}
 			journaled = true
@@ -461,7 +465,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		failed = append(failed, lockfile.FailedSlot{Index: f.Index, Code: f.Code, Message: f.Message})
 	}
 	ent := &lockfile.Entry{
-		Kind: string(a.Kind), SpecHash: hash, Spec: a.HashInput(), Path: a.Path, Dir: a.Dir,
+		Kind: string(a.Kind), SpecHash: hash, Spec: a.Request(), SpecVersion: specVersion(a), Path: a.Path, Dir: a.Dir,
 		Provider: a.Provider, Model: res.Model, Outputs: outs, Failed: failed,
 		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Usage: usageOf(res),
@@ -484,4 +488,21 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		return outs, failed, fmt.Errorf("cleaning staging: %w", err)
 	}
 	return outs, failed, nil
+}
+
+// specVersion is the lock's spec_version for a's request: its provider
+// type's, left out (0) when it is 1.
+func specVersion(a *spec.Asset) int {
+	if t, ok := schema.Lookup(a.ProviderType); ok && t.Schema().SpecVersion > 1 {
+		return t.Schema().SpecVersion
+	}
+	return 0
+}
+
+// urlLifetime is how long the URLs of a's provider's answers live.
+func urlLifetime(a *spec.Asset) time.Duration {
+	if t, ok := schema.Lookup(a.ProviderType); ok && t.Schema().URLLifetime > 0 {
+		return t.Schema().URLLifetime
+	}
+	return legacyURLLifetime
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -318,7 +319,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	// new address: compare what the lock recorded under the new names.
 	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
 	c.RefsRenamed = renamed
-	forced := changedAttrs(recorded, a.HashInput(), a.Lifecycle.IgnoreChanges)
+	forced := changedAttrs(recorded, a.Request(), a.Lifecycle.IgnoreChanges)
 	for _, dep := range a.DependsOn {
 		if p.regen[dep] {
 			c.ForcedBy = append(c.ForcedBy, "references")
@@ -441,15 +442,20 @@ func (p *planner) renamed() map[string]string {
 
 // renameRefs returns e's recorded spec and upstream digests with asset
 // addresses renamed as in renames, and whether any was.
-func renameRefs(e *lockfile.Entry, renames map[string]string) (spec.HashInput, map[string]string, bool) {
+func renameRefs(e *lockfile.Entry, renames map[string]string) (schema.Values, map[string]string, bool) {
 	in, up, changed := e.Spec, e.Upstream, false
-	for i, r := range in.References {
-		if to, ok := renames[r.Asset]; ok && r.Asset != "" {
-			if !changed {
-				in.References = slices.Clone(in.References)
+	var refs []spec.HashedRef
+	if _, err := in.Decode(schema.AttrReferences, &refs); err == nil {
+		for i, r := range refs {
+			if to, ok := renames[r.Asset]; ok && r.Asset != "" {
+				refs[i].Asset = to
 				changed = true
 			}
-			in.References[i].Asset = to
+		}
+	}
+	if changed {
+		if err := in.Set(schema.AttrReferences, refs); err != nil {
+			panic(err) // references always encode
 		}
 	}
 	for from := range e.Upstream {
@@ -591,44 +597,46 @@ func imageCount(a *spec.Asset) int {
 	return 1
 }
 
-// changedAttrs compares the spec recorded in the lock with the one
-// configured, less the ignored attributes.
-func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
+// changedAttrs compares the request recorded in the lock with the one
+// configured, attribute by attribute in the configured order (then any
+// attribute only the lock has), less the ignored attributes. An absent
+// attribute reads as null. Every attribute of a request forces a new
+// image; provider_type is shown as "provider".
+func changedAttrs(old, now schema.Values, ignore []string) []AttrDiff {
+	if old.Equal(now) || slices.Contains(ignore, "all") {
+		return nil
+	}
 	var out []AttrDiff
-	add := func(name string, was, is any) {
-		// Equal values encode equally: the cheap test first, so that an
-		// up-to-date asset costs no JSON encoding (10,000 assets x 11
-		// attributes were a quarter of a no-op plan).
-		if reflect.DeepEqual(was, is) || slices.Contains(ignore, name) {
+	add := func(name string) {
+		was, _ := old.Get(name)
+		is, _ := now.Get(name)
+		if bytes.Equal(was, is) || slices.Contains(ignore, name) {
 			return
 		}
-		a, b := jsonValue(was), jsonValue(is)
-		if a != b {
-			out = append(out, AttrDiff{Name: name, Old: a, New: b})
+		shown := name
+		if name == schema.AttrProviderType {
+			shown = "provider"
+		}
+		out = append(out, AttrDiff{Name: shown, Old: jsonText(was), New: jsonText(is)})
+	}
+	for _, name := range now.Names() {
+		add(name)
+	}
+	for _, name := range old.Names() {
+		if !now.Has(name) {
+			add(name)
 		}
 	}
-	add("provider", old.ProviderType, now.ProviderType)
-	add("model", old.Model, now.Model)
-	add("prompt", old.Prompt, now.Prompt)
-	add("size", old.Size, now.Size)
-	add("seed", old.Seed, now.Seed)
-	add("guidance_scale", old.GuidanceScale, now.GuidanceScale)
-	add("watermark", old.Watermark, now.Watermark)
-	add("output_format", old.OutputFormat, now.OutputFormat)
-	add("max_images", old.MaxImages, now.MaxImages)
-	add("optimize_prompt", old.OptimizePrompt, now.OptimizePrompt)
-	add("references", old.References, now.References)
 	return out
 }
 
-// jsonValue renders a value as HCL-ish text for the plan: strings quoted,
+// jsonText renders a value as HCL-ish text for the plan: strings quoted,
 // absent values as null.
-func jsonValue(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+func jsonText(raw []byte) string {
+	if raw == nil {
+		return "null"
 	}
-	return string(b)
+	return string(raw)
 }
 
 // topoOrder returns assets with every dependency before its dependents,

@@ -1,60 +1,29 @@
 package spec
 
 import (
-	"fmt"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/schema"
 )
 
 // checkModel checks an instance against its model's rules, so that a spec
 // the API would reject fails here instead of in a paid round trip.
 func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 	a := in.asset
-	p := seedream.Params{
-		Size:           a.Size,
-		Seed:           a.Seed,
-		Guidance:       a.GuidanceScale,
-		MaxImages:      a.MaxImages,
-		Stream:         a.Stream,
-		OptimizePrompt: a.OptimizePrompt,
-	}
-	if in.explicitFormat {
-		p.OutputFormat = a.OutputFormat
-	}
+	req := &schema.Check{Kind: a.Kind, Model: a.Model, MaxImages: a.MaxImages,
+		OutputFormat: a.OutputFormat, ExplicitFormat: in.explicitFormat, Attrs: &a.Attrs}
 	for _, r := range a.References {
 		// An upstream set contributes as many images as it may return.
 		if up := byAddr[r.Asset]; up != nil && up.asset.Kind == KindImageSet {
-			p.References += up.asset.MaxImages
+			req.References += up.asset.MaxImages
 		} else {
-			p.References++
+			req.References++
 		}
 	}
-	for _, pe := range in.model.Check(p) {
-		attr := paramAttribute(pe.Param)
-		subject := in.blk.block.DefRange
-		if at := in.blk.attrs[attr]; at != nil {
-			subject = at.Expr.Range()
-		}
-		s.errorf(&subject, fmt.Sprintf("Invalid %s for %s", attr, in.model.Family),
-			"The model %q (%s) rejects this request: %s.", a.Model, in.model.Family, pe.Message)
-	}
-}
-
-// paramAttribute maps an API request field to the attribute it comes from.
-func paramAttribute(param string) string {
-	switch {
-	case param == "image":
-		return "references"
-	case strings.HasPrefix(param, "sequential_image_generation"):
-		return "max_images"
-	case strings.HasPrefix(param, "optimize_prompt_options"):
-		return "optimize_prompt"
-	}
-	return param // size, seed, guidance_scale, stream, output_format
+	s.reportProblems(in, in.rules.Check(req))
 }
 
 // checkOutputs checks that no two assets write the same file, that no

@@ -21,7 +21,7 @@ import (
 func (s *loadState) resolveEdges(b *assetBlock) {
 	var refPick *hcl.Range // the first computed pick in references
 	for _, name := range sortedKeys(b.attrs) {
-		if staticAttrs[name] || name == "depends_on" {
+		if b.isStatic(name) || name == "depends_on" {
 			continue
 		}
 		picks := computedPicks(b.attrs[name].Expr)
