@@ -78,8 +78,11 @@ type FailedSlot struct {
 // Usage is what the API reported as used; every field is optional.
 type Usage struct {
 	GeneratedImages int `json:"generated_images,omitempty"`
-	OutputTokens    int `json:"output_tokens,omitempty"`
-	TotalTokens     int `json:"total_tokens,omitempty"`
+	// InputTokens are the prompt's and reference images' tokens, where
+	// the API counts them (OpenAI's GPT image models).
+	InputTokens  int `json:"input_tokens,omitempty"`
+	OutputTokens int `json:"output_tokens,omitempty"`
+	TotalTokens  int `json:"total_tokens,omitempty"`
 }
 
 // Manifest is what apps consume: every asset's files and metadata.

@@ -314,10 +314,10 @@ func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedIt
 }
 
 func usageOf(res *provider.Result) *lockfile.Usage {
-	if res.GeneratedImages == 0 && res.OutputTokens == 0 && res.TotalTokens == 0 {
+	if res.GeneratedImages == 0 && res.InputTokens == 0 && res.OutputTokens == 0 && res.TotalTokens == 0 {
 		return nil
 	}
-	return &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens}
+	return &lockfile.Usage{GeneratedImages: res.GeneratedImages, InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens}
 }
 
 // recover finishes a journaled answer: finished files are checked, URLs
@@ -330,7 +330,7 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	dir := e.ws.Staging.Dir(a.Addr)
 	res := &provider.Result{Model: ans.Model}
 	if ans.Usage != nil {
-		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens
+		res.GeneratedImages, res.InputTokens, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.InputTokens, ans.Usage.OutputTokens, ans.Usage.TotalTokens
 	}
 	// Where each image goes: record places the k-th image (by index) at
 	// the k-th output path. An apply killed after moving an image there,

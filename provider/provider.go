@@ -86,6 +86,7 @@ type Result struct {
 	// Model is the model id the API reported, if any.
 	Model           string
 	GeneratedImages int
+	InputTokens     int
 	OutputTokens    int
 	TotalTokens     int
 }

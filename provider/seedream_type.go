@@ -65,7 +65,7 @@ var seedreamSchema = &schema.Schema{
 }
 
 // ResolveModel implements schema.Type: Seedream needs a model.
-func (SeedreamType) ResolveModel(model string, static schema.Values) (schema.Rules, []schema.Problem) {
+func (SeedreamType) ResolveModel(model string, static, _ schema.Values) (schema.Rules, []schema.Problem) {
 	if model == "" {
 		if _, ok := static.String("model_family"); ok {
 			return nil, []schema.Problem{missingModelForFamily}
@@ -220,7 +220,7 @@ var placeholderSchema = &schema.Schema{
 func (PlaceholderType) Schema() *schema.Schema { return placeholderSchema }
 
 // ResolveModel implements schema.Type.
-func (PlaceholderType) ResolveModel(model string, static schema.Values) (schema.Rules, []schema.Problem) {
+func (PlaceholderType) ResolveModel(model string, static, _ schema.Values) (schema.Rules, []schema.Problem) {
 	if model == "" {
 		if _, ok := static.String("model_family"); ok {
 			return nil, []schema.Problem{missingModelForFamily}

@@ -36,10 +36,12 @@ const (
 type Type interface {
 	Schema() *Schema
 	// ResolveModel returns the rules for an asset's model, given the
-	// model id ("" when none is written) and the asset's static
-	// attributes (those marked Static). Problems are reported against
-	// the attribute they name. Rules is nil only with an error problem.
-	ResolveModel(model string, static Values) (Rules, []Problem)
+	// model id ("" when none is written), the asset's static attributes
+	// (those marked Static) and its provider block's settings (a model
+	// may be served by a relay but retired at the vendor). Problems are
+	// reported against the attribute they name. Rules is nil only with
+	// an error problem.
+	ResolveModel(model string, static, settings Values) (Rules, []Problem)
 }
 
 // Rules are one model's capabilities as its provider type knows them.
@@ -61,8 +63,9 @@ type Check struct {
 	// MaxImages is the set's ceiling; 0 for an image.
 	MaxImages int
 	// References counts the reference images the request will carry: an
-	// upstream set counts as many as it may return.
-	References int
+	// upstream set counts as many as it may return. RemoteReferences
+	// counts those of them given as URLs.
+	References, RemoteReferences int
 	// OutputFormat is the format written; ExplicitFormat says whether the
 	// user wrote output_format.
 	OutputFormat   string

@@ -592,7 +592,7 @@ func (s *loadState) evalStatic(in *instance) {
 	if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 		return
 	}
-	rules, problems := b.provider.typ.ResolveModel(a.Model, in.static)
+	rules, problems := b.provider.typ.ResolveModel(a.Model, in.static, b.provider.Settings)
 	s.reportProblems(in, problems)
 	if rules == nil {
 		return

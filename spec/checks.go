@@ -22,6 +22,9 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 		} else {
 			req.References++
 		}
+		if r.URL != "" {
+			req.RemoteReferences++
+		}
 	}
 	s.reportProblems(in, in.rules.Check(req))
 }

@@ -1,0 +1,132 @@
+package openaitest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+	"strconv"
+
+	"github.com/seedform/seedform/openai"
+)
+
+// answer writes the success answer, with the faults that corrupt it.
+func (s *Server) answer(w http.ResponseWriter, req *genRequest, f *Fault) {
+	n := req.imageCount()
+	width, height := resolveSize(req.str("size"))
+	if f != nil && f.Kind == KindWrongSize {
+		width, height = width/2, height/2
+	}
+	format := req.str("output_format")
+	if format == "" {
+		format = "png"
+	}
+	urls := req.str("response_format") == "url" || !req.model.GPTImage && req.str("response_format") == ""
+	var data []map[string]any
+	for i := range n {
+		img := renderImage(req.digest, i, width, height, format)
+		if f != nil && f.Kind == KindNotAnImage {
+			img = []byte("this is not an image")
+		}
+		item := map[string]any{}
+		if urls {
+			name := fmt.Sprintf("%s-%d.%s", req.digest[:16], i, format)
+			s.mu.Lock()
+			s.files[name] = img
+			if f != nil && f.Kind == KindDownloadStatus {
+				times := f.Times
+				s.downloadFaults[name] = &Fault{Kind: KindDownloadStatus, Status: f.Status, Times: times}
+			}
+			s.mu.Unlock()
+			item["url"] = s.hs.URL + "/files/" + name
+		} else {
+			b64 := base64.StdEncoding.EncodeToString(img)
+			if f != nil && f.Kind == KindCorruptBase64 && f.Index == i {
+				b64 = "!!not base64!!" + b64
+			}
+			item["b64_json"] = b64
+		}
+		if !req.model.GPTImage {
+			item["revised_prompt"] = "A revised " + req.str("prompt")
+		}
+		data = append(data, item)
+	}
+	doc := map[string]any{"created": answerCreated, "data": data}
+	if req.model.GPTImage {
+		quality := req.str("quality")
+		if quality == "" || quality == "auto" {
+			quality = "medium"
+		}
+		background := req.str("background")
+		if background == "" || background == "auto" {
+			background = "opaque"
+		}
+		textTokens := len(req.str("prompt"))/4 + 1
+		imageTokens := 0
+		for _, p := range req.images {
+			imageTokens += 65 + p.Bytes%129
+		}
+		out := n * (272 + width*height/4096)
+		doc["background"], doc["output_format"], doc["quality"] = background, format, quality
+		doc["size"] = strconv.Itoa(width) + "x" + strconv.Itoa(height)
+		doc["usage"] = map[string]any{
+			"input_tokens":         textTokens + imageTokens,
+			"input_tokens_details": map[string]any{"image_tokens": imageTokens, "text_tokens": textTokens},
+			"output_tokens":        out,
+			"total_tokens":         textTokens + imageTokens + out,
+		}
+	}
+	body, _ := json.Marshal(doc)
+	w.Header().Set("Content-Type", "application/json")
+	if f != nil && f.Kind == KindTruncate {
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		w.Write(body[:len(body)/2])
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+			}
+		}
+		return
+	}
+	w.Write(body)
+}
+
+// resolveSize is the pixel size an answer has: "auto" and no size are
+// square 1024.
+func resolveSize(size string) (int, int) {
+	if w, h, ok := openai.ParseSize(size); ok {
+		return w, h
+	}
+	return 1024, 1024
+}
+
+// renderImage is a flat-colour image whose colour comes from the request
+// digest and the slot.
+func renderImage(digest string, index, w, h int, format string) []byte {
+	sum := sha256.Sum256([]byte(digest + "/" + strconv.Itoa(index)))
+	c := color.RGBA{sum[0], sum[1], sum[2], 255}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(img.Pix); i += 4 {
+		img.Pix[i], img.Pix[i+1], img.Pix[i+2], img.Pix[i+3] = c.R, c.G, c.B, c.A
+	}
+	// A few pixels from the digest keep two images of one colour apart.
+	for i := 0; i < 8 && i < w*h; i++ {
+		v := binary.BigEndian.Uint32(sum[i*4 : i*4+4])
+		img.Pix[int(v%uint32(w*h))*4] ^= 0x40
+	}
+	var b bytes.Buffer
+	if format == "jpeg" {
+		jpeg.Encode(&b, img, &jpeg.Options{Quality: 80})
+	} else {
+		(&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
+	}
+	return b.Bytes()
+}
