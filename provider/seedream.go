@@ -76,6 +76,9 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		GeneratedImages: res.Usage.GeneratedImages,
 		OutputTokens:    res.Usage.OutputTokens,
 		TotalTokens:     res.Usage.TotalTokens,
+		InputImages:     res.Usage.InputImages,
+		ToolUsage:       res.Usage.ToolUsage,
+		RequestID:       res.RequestID,
 	}
 	for _, im := range res.Images {
 		out.Images = append(out.Images, fromSeedream(im))

@@ -210,6 +210,9 @@ func TestSeedreamRequests(t *testing.T) {
 			if diff := cmp.Diff(tt.wantImages, got); diff != "" {
 				t.Errorf("images (-want +got):\n%s", diff)
 			}
+			if reqs[0].ClientRequestID == "" || res.RequestID != reqs[0].RequestID {
+				t.Errorf("sent X-Client-Request-Id %q; result request id %q, the server's %q", reqs[0].ClientRequestID, res.RequestID, reqs[0].RequestID)
+			}
 			if len(paid) != len(tt.wantImages) || res.GeneratedImages != len(tt.wantImages) {
 				t.Errorf("%d paid items and %d generated images, want %d", len(paid), res.GeneratedImages, len(tt.wantImages))
 			}

@@ -249,8 +249,8 @@ func TestStream(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if resp.Header.Get("X-Client-Request-Id") == "" {
-		t.Error("no X-Client-Request-Id")
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no x-request-id")
 	}
 
 	// Each event must arrive on its own, one latency after the previous.
