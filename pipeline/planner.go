@@ -617,6 +617,8 @@ func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
 	add("output_format", old.OutputFormat, now.OutputFormat)
 	add("max_images", old.MaxImages, now.MaxImages)
 	add("optimize_prompt", old.OptimizePrompt, now.OptimizePrompt)
+	add("thinking", old.Thinking, now.Thinking)
+	add("web_search", old.WebSearch, now.WebSearch)
 	add("references", old.References, now.References)
 	return out
 }

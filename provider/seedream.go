@@ -146,6 +146,7 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 	sreq := &seedream.Request{
 		Model: a.Model, Prompt: a.Prompt, Size: a.Size, Seed: a.Seed, GuidanceScale: a.GuidanceScale,
 		Watermark: a.Watermark, Stream: a.Stream, OptimizePrompt: a.OptimizePrompt,
+		Thinking: a.Thinking, WebSearch: a.WebSearch,
 	}
 	if a.Kind == spec.KindImageSet {
 		sreq.MaxImages = a.MaxImages

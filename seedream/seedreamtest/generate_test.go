@@ -43,7 +43,10 @@ func TestGenerates(t *testing.T) {
 		Usage usage
 	}
 	jpeg := func(size string) item { return item{Picture: picture{"jpeg", size}, Size: size} }
-	usageOf := func(n, w, h int) usage { return usage{n, n * w * h / 256, n * w * h / 256} }
+	usageOf := func(n, w, h int) usage {
+		return usage{GeneratedImages: n, OutputTokens: n * w * h / 256, TotalTokens: n * w * h / 256}
+	}
+	plus := func(u usage, edit func(*usage)) usage { edit(&u); return u }
 	tests := []struct {
 		name string
 		path string // default "/api/v3/images/generations"
@@ -79,6 +82,29 @@ func TestGenerates(t *testing.T) {
 			name: "5.0 png",
 			over: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "1920x1920", "output_format": "png"},
 			want: want{"doubao-seedream-5-0-260128", []item{{Picture: picture{"png", "1920x1920"}, Size: "1920x1920"}}, usageOf(1, 1920, 1920)},
+		},
+		{
+			name: "5.0 Pro 1.5K reports its input images",
+			over: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "1.5K", "image": []string{png40x30, jpg20}, "output_format": "png"},
+			want: want{"doubao-seedream-5-0-pro-260628", []item{{Picture: picture{"png", "1536x1536"}, Size: "1536x1536"}},
+				plus(usageOf(1, 1536, 1536), func(u *usage) { u.InputImages = 2 })},
+		},
+		{
+			name: "5.0 Lite by its lite alias, with web search and thinking",
+			over: map[string]any{"model": "doubao-seedream-5-0-lite-260128", "size": "2K", "tools": []any{map[string]any{"type": "web_search"}},
+				"optimize_prompt_options": map[string]any{"mode": "standard", "thinking": "enabled"}},
+			want: want{"doubao-seedream-5-0-lite-260128", []item{jpeg("2048x2048")},
+				plus(usageOf(1, 2048, 2048), func(u *usage) { u.ToolUsage = map[string]int{"web_search": 1} })},
+		},
+		{
+			name: "BytePlus ids",
+			over: map[string]any{"model": "dola-seedream-5-0-pro-260628", "size": "1K"},
+			want: want{"dola-seedream-5-0-pro-260628", []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
+		},
+		{
+			name: "BytePlus 4.0 with an 8-digit version",
+			over: map[string]any{"model": "seedream-4-0-20260415"},
+			want: want{"seedream-4-0-20260415", []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
 		},
 		{
 			name: "3.0 with seed and guidance",

@@ -394,9 +394,11 @@ type itemError struct {
 }
 
 type usage struct {
-	GeneratedImages int `json:"generated_images"`
-	OutputTokens    int `json:"output_tokens"`
-	TotalTokens     int `json:"total_tokens"`
+	GeneratedImages int            `json:"generated_images"`
+	OutputTokens    int            `json:"output_tokens"`
+	TotalTokens     int            `json:"total_tokens"`
+	InputImages     int            `json:"input_images,omitempty"`
+	ToolUsage       map[string]int `json:"tool_usage,omitempty"`
 }
 
 // usage bills the pictures delivered: output_tokens = sum(w*h)/256.
@@ -411,6 +413,11 @@ func (rp *reply) usage() usage {
 	}
 	u.OutputTokens = pixels / 256
 	u.TotalTokens = u.OutputTokens
+	u.InputImages = rp.req.inputImages
+	if rp.req.webSearch {
+		// The fake's model always finds searching worth it, once.
+		u.ToolUsage = map[string]int{"web_search": 1}
+	}
 	return u
 }
 
