@@ -81,6 +81,13 @@ func TestAnswerShapes(t *testing.T) {
 			Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}, {Index: 1, Width: 16, Height: 16, Format: "png"}},
 			Usage:  Usage{GeneratedImages: 2, TotalTokens: 32}},
 	}, {
+		name:        "usage with input images and tool usage",
+		contentType: "application/json",
+		body: `{"model":"m","data":[{"b64_json":"{{IMG}}"}],"usage":{"generated_images":1,"input_images":3,
+			"tool_usage":{"web_search":2,"future_tool":{"calls":1},"other":"x"}}}`,
+		want: &Result{Model: "m", RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}},
+			Usage: Usage{GeneratedImages: 1, InputImages: 3, ToolUsage: map[string]int{"web_search": 2}}},
+	}, {
 		name:        "stream with CRLF, comments, split data lines and late image_index",
 		contentType: sse,
 		body: ": keep-alive\r\n\r\nevent: image_generation.partial_succeeded\r\ndata: {\"b64_json\":\"{{IMG}}\",\r\ndata: \"image_index\":1,\"size\":\"16x16\"}\r\n\r\n" +
@@ -125,10 +132,29 @@ func TestAnswerShapes(t *testing.T) {
 		body:        `{"data":[]}`,
 		wantErr:     "the answer holds no images",
 	}, {
-		name:        "[DONE] before completed",
+		name:        "[DONE] before anything",
 		contentType: sse,
 		body:        "data: [DONE]\n\n",
+		wantErr:     "answer cut short: stream ended with [DONE] before any image",
+	}, {
+		name:        "a single image and [DONE], no completed event",
+		contentType: sse,
+		body: "event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"model\":\"m\",\"image_index\":0,\"b64_json\":\"{{IMG}}\",\"size\":\"16x16\"}\n\n" +
+			"data: [DONE]\n\n",
+		want: &Result{Model: "m", RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
+	}, {
+		name:        "an image, then cut before [DONE]",
+		contentType: sse,
+		body:        "event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"b64_json\":\"{{IMG}}\"}\n\n",
 		wantErr:     "stream ended before image_generation.completed",
+	}, {
+		name:        "a corrupt preview does not abort the answer",
+		contentType: sse,
+		body: "event: image_generation.partial_image\ndata: {\"type\":\"image_generation.partial_image\",\"image_index\":0,\"b64_json\":\"%%% not base64 %%%\"}\n\n" +
+			"data: {\"b64_json\":\"aGVsbG8=\",\"type\":\"image_generation.partial_image\",\"image_index\":0}\n\n" +
+			"event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"url\":\"{{URL}}\"}\n\n" +
+			"event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\"}\n\ndata: [DONE]\n\n",
+		want: &Result{RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
 	}, {
 		name:        "error frame",
 		contentType: sse,

@@ -93,9 +93,15 @@ var transientCodes = []string{
 	"RateLimitExceeded.EndpointRPMExceeded",
 }
 
+// contentCheckFailed is the content filter failing to run, not its
+// verdict: trying again may pass, whatever status it came with.
+const contentCheckFailed = "ContentSecurityDetectionError"
+
 // transientStatus decides retries from the HTTP status and API code.
 func transientStatus(status int, code string) bool {
 	switch {
+	case code == contentCheckFailed:
+		return true
 	case status == http.StatusTooManyRequests:
 		return !slices.Contains(permanentCodes, code)
 	case status >= 500:

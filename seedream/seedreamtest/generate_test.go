@@ -418,3 +418,23 @@ func BenchmarkGenerate4K(b *testing.B) {
 		b.SetBytes(n)
 	}
 }
+
+// TestOmitCompletedEvent: a single image's stream ends with [DONE] alone;
+// a set's still ends with completed.
+func TestOmitCompletedEvent(t *testing.T) {
+	s, c := newServer(t)
+	s.OmitCompletedEvent(true)
+	for _, tt := range []struct {
+		over map[string]any
+		want []string
+	}{
+		{map[string]any{"stream": true}, []string{"image_generation.partial_succeeded[0]", "[DONE]"}},
+		{map[string]any{"stream": true, "sequential_image_generation": "auto", "sequential_image_generation_options": map[string]any{"max_images": 2}},
+			[]string{"image_generation.partial_succeeded[0]", "image_generation.partial_succeeded[1]", "image_generation.completed", "[DONE]"}},
+	} {
+		a := do(t, c, newRequest(t, s.BaseURL()+"/images/generations", body(tt.over)))
+		if diff := cmp.Diff(tt.want, eventNames(readEvents(t, bytes.NewReader(a.Body)))); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+	}
+}

@@ -25,9 +25,11 @@ type Server struct {
 	images    imageCache
 	nextID    atomic.Uint64
 
-	mu          sync.Mutex
-	apiKey      string
-	latency     time.Duration
+	mu      sync.Mutex
+	apiKey  string
+	latency time.Duration
+	// noCompleted ends single-image streams with [DONE] alone.
+	noCompleted bool
 	padding     int64
 	maxInFlight int
 	inFlight    int
@@ -112,6 +114,15 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// OmitCompletedEvent makes a stream of a single image end with
+// "data: [DONE]" and no image_generation.completed event (so no usage), as
+// the vendor's CLI docs warn the server may. Sets still end with completed.
+func (s *Server) OmitCompletedEvent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noCompleted = on
 }
 
 // SetImagePadding makes every image n bytes longer: zero bytes after the
