@@ -48,7 +48,8 @@
   function exportText() {
     var keys = Object.keys(given).sort();
     var lines = keys.map(function (h) {
-      return "    " + JSON.stringify(h) + ": " + JSON.stringify({ address: given[h].address, verdict: given[h].verdict });
+      return "    " + JSON.stringify(h) + ": {\"address\": " + JSON.stringify(given[h].address) +
+        ", \"verdict\": " + JSON.stringify(given[h].verdict) + "}";
     });
     return "{\n  \"version\": 1,\n  \"approvals\": {" + (lines.length ? "\n" + lines.join(",\n") + "\n  " : "") + "}\n}\n";
   }
