@@ -85,6 +85,9 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		GeneratedImages: res.Usage.GeneratedImages,
 		OutputTokens:    res.Usage.OutputTokens,
 		TotalTokens:     res.Usage.TotalTokens,
+		InputImages:     res.Usage.InputImages,
+		ToolUsage:       res.Usage.ToolUsage,
+		RequestID:       res.RequestID,
 	}
 	for _, im := range res.Images {
 		out.Images = append(out.Images, fromSeedream(im))
@@ -153,9 +156,11 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 	watermark, _ := a.Attrs.Bool("watermark")
 	stream, _ := a.Attrs.Bool("stream")
 	opt, _ := a.Attrs.String("optimize_prompt")
+	thinking, _ := a.Attrs.String("thinking")
+	webSearch, _ := a.Attrs.Bool("web_search")
 	sreq := &seedream.Request{
 		Model: a.Model, Prompt: a.Prompt, Size: size, Seed: a.Attrs.Int("seed"), GuidanceScale: a.Attrs.Float("guidance_scale"),
-		Watermark: watermark, Stream: stream, OptimizePrompt: opt,
+		Watermark: watermark, Stream: stream, OptimizePrompt: opt, Thinking: thinking, WebSearch: webSearch,
 	}
 	if a.Kind == schema.KindImageSet {
 		sreq.MaxImages = a.MaxImages

@@ -32,6 +32,8 @@ var seedreamAttributes = []schema.Attribute{
 	{Name: "watermark", Type: cty.Bool, Default: cty.True},
 	{Name: "stream", Type: cty.Bool},
 	{Name: "optimize_prompt", Type: cty.String},
+	{Name: "thinking", Type: cty.String},
+	{Name: "web_search", Type: cty.Bool},
 }
 
 // seedreamRequest lists what forces a new image, in the order the lock
@@ -39,7 +41,7 @@ var seedreamAttributes = []schema.Attribute{
 // themselves stay valid.
 var seedreamRequestAttrs = []string{
 	schema.AttrModel, schema.AttrPrompt, "size", "seed", "guidance_scale", "watermark",
-	schema.AttrOutputFormat, schema.AttrMaxImages, "optimize_prompt", schema.AttrReferences,
+	schema.AttrOutputFormat, schema.AttrMaxImages, "optimize_prompt", "thinking", "web_search", schema.AttrReferences,
 }
 
 // SeedreamType is the seedream provider type.
@@ -65,7 +67,7 @@ var seedreamSchema = &schema.Schema{
 }
 
 // ResolveModel implements schema.Type: Seedream needs a model.
-func (SeedreamType) ResolveModel(model string, static, _ schema.Values) (schema.Rules, []schema.Problem) {
+func (SeedreamType) ResolveModel(model string, static, settings schema.Values) (schema.Rules, []schema.Problem) {
 	if model == "" {
 		if _, ok := static.String("model_family"); ok {
 			return nil, []schema.Problem{missingModelForFamily}
@@ -74,7 +76,13 @@ func (SeedreamType) ResolveModel(model string, static, _ schema.Values) (schema.
 		return nil, []schema.Problem{{Summary: "Missing model",
 			Detail: fmt.Sprintf("Assets on the seedream provider need a model, such as model = %q.", m.ID)}}
 	}
-	return resolveSeedreamModel(model, static)
+	rules, problems := resolveSeedreamModel(model, static)
+	baseURL, _ := settings.String("base_url")
+	for _, w := range seedream.VendorWarnings(model, baseURL) {
+		problems = append(problems, schema.Problem{Attr: "model", Warning: true, Summary: "Model not served by the vendor",
+			Detail: fmt.Sprintf("%s (base_url %q.)", w, baseURL)})
+	}
+	return rules, problems
 }
 
 var missingModelForFamily = schema.Problem{Attr: "model_family", Summary: "Missing model",
@@ -152,9 +160,11 @@ func (r seedreamRules) Check(req *schema.Check) []schema.Problem {
 	stream, _ := req.Attrs.Bool("stream")
 	size, _ := req.Attrs.String("size")
 	opt, _ := req.Attrs.String("optimize_prompt")
+	thinking, _ := req.Attrs.String("thinking")
+	webSearch, _ := req.Attrs.Bool("web_search")
 	p := seedream.Params{
 		References: req.References, Size: size, Seed: req.Attrs.Int("seed"), Guidance: req.Attrs.Float("guidance_scale"),
-		MaxImages: req.MaxImages, Stream: stream, OptimizePrompt: opt,
+		MaxImages: req.MaxImages, Stream: stream, OptimizePrompt: opt, Thinking: thinking, WebSearch: webSearch,
 	}
 	if req.ExplicitFormat {
 		p.OutputFormat = req.OutputFormat
@@ -175,6 +185,10 @@ func seedreamParamAttribute(param string) string {
 		return schema.AttrReferences
 	case strings.HasPrefix(param, "sequential_image_generation"):
 		return schema.AttrMaxImages
+	case param == "optimize_prompt_options.thinking":
+		return "thinking"
+	case param == "tools":
+		return "web_search"
 	case strings.HasPrefix(param, "optimize_prompt_options"):
 		return "optimize_prompt"
 	}

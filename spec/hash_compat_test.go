@@ -25,6 +25,8 @@ type legacyHashInput struct {
 	OutputFormat   string      `json:"output_format"`
 	MaxImages      int         `json:"max_images,omitempty"`
 	OptimizePrompt string      `json:"optimize_prompt,omitempty"`
+	Thinking       string      `json:"thinking,omitempty"`
+	WebSearch      bool        `json:"web_search,omitempty"`
 	References     []HashedRef `json:"references,omitempty"`
 }
 
@@ -61,6 +63,14 @@ image "all_fields" {
 image "plain" {
   provider = placeholder
   prompt   = "A lighthouse"
+}
+
+image "searching" {
+  model      = "doubao-seedream-5-0-lite-260128"
+  prompt     = "today's weather in Paris"
+  size       = "2K"
+  web_search = true
+  thinking   = "auto"
 }
 
 image "seeded" {
@@ -112,6 +122,8 @@ image "sized" {
 			OutputFormat: "jpeg", OptimizePrompt: "standard",
 			References: []HashedRef{{SHA256: refA}, {URL: "https://example.com/r.png"}, {Asset: "image.plain"}}},
 		"image.plain": {ProviderType: "placeholder", Prompt: "A lighthouse", Size: "1024x1024", Watermark: true, OutputFormat: "jpeg"},
+		"image.searching": {ProviderType: "seedream", Model: "doubao-seedream-5-0-lite-260128", Prompt: "today's weather in Paris",
+			Size: "2K", Watermark: true, OutputFormat: "jpeg", Thinking: "auto", WebSearch: true},
 		"image.seeded": {ProviderType: "seedream", Model: "doubao-seedream-3-0-t2i-250415", Prompt: "seeded",
 			Seed: ptr(2147483647), GuidanceScale: fl(7.5), Watermark: true, OutputFormat: "jpeg"},
 		"image.zero_seed": {ProviderType: "seedream", Model: "doubao-seedream-3-0-t2i-250415", Prompt: "seed zero",
