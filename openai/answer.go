@@ -65,7 +65,7 @@ func (c *Client) readAnswer(ctx context.Context, resp *http.Response, req *Reque
 		if len(res.Images) > 0 {
 			return res, err // paid for and on disk: the caller keeps them
 		}
-		return fail(err)
+		return fail(&cutAnswer{err})
 	}
 	if len(items) == 0 {
 		return fail(errors.New("the answer holds no image"))

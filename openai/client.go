@@ -228,6 +228,12 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, ct
 	res, err := c.readAnswer(ctx, resp, req, opts)
 	if err != nil {
 		e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("x-request-id"), Paid: true, Err: err}
+		var cut *cutAnswer
+		if errors.As(err, &cut) && connectionCut(cut.err) {
+			// Nothing of the answer arrived whole: like any cut
+			// connection, it is asked again.
+			e.Paid, e.Transient = false, true
+		}
 		return res, e, 0
 	}
 	return res, nil, 0

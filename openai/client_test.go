@@ -104,7 +104,7 @@ func TestGenerateFaults(t *testing.T) {
 		{"400 is permanent", openaitest.Fault{Kind: openaitest.KindStatus, Status: 400, Code: "moderation_blocked"}, 0, 1, "moderation_blocked", false, 0},
 		{"reset is retried", openaitest.Fault{Kind: openaitest.KindReset}, 0, 2, "", false, 1},
 		{"retries run out", openaitest.Fault{Kind: openaitest.KindStatus, Status: 503, Times: 5}, 2, 3, "HTTP 503", true, 0},
-		{"truncated answer is paid, not retried", openaitest.Fault{Kind: openaitest.KindTruncate}, 0, 1, "reading the answer", false, 0},
+		{"truncated answer is asked again", openaitest.Fault{Kind: openaitest.KindTruncate}, 0, 2, "", false, 1},
 		{"invalid json is not retried", openaitest.Fault{Kind: openaitest.KindInvalidJSON}, 0, 1, "reading the answer", false, 0},
 		{"not an image", openaitest.Fault{Kind: openaitest.KindNotAnImage}, 0, 1, "", false, 0},
 		{"wrong size", openaitest.Fault{Kind: openaitest.KindWrongSize}, 0, 1, "", false, 0},

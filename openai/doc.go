@@ -11,7 +11,7 @@
 // complete, written to a temp file in a caller-given directory, checked to
 // decode as an image of the requested format and size, hashed and synced;
 // the caller renames the files into place. A 2xx answer is paid for: it is
-// never retried blindly.
+// not asked again, unless the connection cut it before any image arrived.
 //
 // The package knows nothing of HCL, the lock file or seedform's
 // configuration, and never lets the API key into an error or a result.

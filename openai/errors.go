@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -70,6 +72,21 @@ func (e *Error) Unwrap() error { return e.Err }
 func IsTransient(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Transient
+}
+
+// cutAnswer is a 2xx answer whose body the connection cut before any
+// image was read: nothing of it can be kept, and asking again is what a
+// client does after any other cut connection.
+type cutAnswer struct{ err error }
+
+func (c *cutAnswer) Error() string { return c.err.Error() }
+func (c *cutAnswer) Unwrap() error { return c.err }
+
+// connectionCut reports whether err is a body cut short by the network
+// rather than one the server sent malformed.
+func connectionCut(err error) bool {
+	var ne net.Error
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // maxErrorBody bounds how much of an error answer is read.

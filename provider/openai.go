@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/seedform/seedform/openai"
@@ -74,8 +75,15 @@ func (o *OpenAI) Generate(ctx context.Context, req *Request) (*Result, error) {
 	for _, im := range res.Images {
 		out.Images = append(out.Images, fromOpenAI(im))
 	}
+	var msgs []string
 	for _, f := range res.Failed {
 		out.Failed = append(out.Failed, SlotError{Index: f.Index, Code: "unusable_image", Message: f.Message})
+		msgs = append(msgs, f.Message)
+	}
+	if err == nil && len(out.Images) == 0 && len(out.Failed) > 0 {
+		// Paid for, but no slot held a usable image, and there is no URL
+		// to fetch again: nothing to recover, the next apply asks anew.
+		err = answerLost{fmt.Errorf("every image failed: %s", strings.Join(msgs, "; "))}
 	}
 	return out, err
 }

@@ -58,8 +58,9 @@ type Fault struct {
 	Times int
 	// Index is the slot of KindCorruptBase64.
 	Index int
-	// Prompt, when set, limits the fault to requests with this prompt.
-	Prompt string
+	// PromptContains, when set, limits the fault to requests whose prompt
+	// contains it.
+	PromptContains string
 }
 
 var directive = regexp.MustCompile(`\[\[fake:([^\]]*)\]\]`)
@@ -141,7 +142,7 @@ func (s *Server) takeFault(req *genRequest) (*Fault, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.faults {
-		if f.Prompt != "" && f.Prompt != prompt {
+		if f.PromptContains != "" && !strings.Contains(prompt, f.PromptContains) {
 			continue
 		}
 		if f.Times--; f.Times <= 0 {
