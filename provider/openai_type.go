@@ -71,6 +71,13 @@ type openaiRules struct{ m openai.Model }
 
 func (r openaiRules) Name() string { return r.m.ID }
 
+// PriceKey: OpenAI prices an image by model, quality and size.
+func (r openaiRules) PriceKey(req *schema.Check) string {
+	quality, _ := req.Attrs.String("quality")
+	size, _ := req.Attrs.String("size")
+	return openai.PriceKey(r.m.ID, quality, size)
+}
+
 // OutputFormats: GPT image models answer png unless asked; seedform writes
 // png and jpeg files. dall-e-3 answers png only.
 func (r openaiRules) OutputFormats() []string {
@@ -147,8 +154,9 @@ func openaiParamAttribute(param string) string {
 // shared limits are checked.
 type anyOpenAIModel struct{}
 
-func (anyOpenAIModel) Name() string            { return "an unknown model" }
-func (anyOpenAIModel) OutputFormats() []string { return []string{"png", "jpeg"} }
+func (anyOpenAIModel) Name() string                  { return "an unknown model" }
+func (anyOpenAIModel) PriceKey(*schema.Check) string { return "" }
+func (anyOpenAIModel) OutputFormats() []string       { return []string{"png", "jpeg"} }
 func (anyOpenAIModel) Check(req *schema.Check) []schema.Problem {
 	var out []schema.Problem
 	if req.MaxImages > openai.MaxGPTImages {

@@ -139,6 +139,9 @@ type seedreamRules struct{ m seedream.Model }
 
 func (r seedreamRules) Name() string { return string(r.m.Family) }
 
+// PriceKey: Seedream prices an image by the model's family.
+func (r seedreamRules) PriceKey(*schema.Check) string { return string(r.m.Family) }
+
 // OutputFormats lists jpeg first: what the API returns when not asked.
 func (r seedreamRules) OutputFormats() []string {
 	if len(r.m.OutputFormats) == 0 {
@@ -199,8 +202,9 @@ func seedreamParamAttribute(param string) string {
 // every model shares are checked.
 type anySeedreamModel struct{}
 
-func (anySeedreamModel) Name() string            { return "an unknown model" }
-func (anySeedreamModel) OutputFormats() []string { return []string{"jpeg", "png"} }
+func (anySeedreamModel) Name() string                  { return "an unknown model" }
+func (anySeedreamModel) PriceKey(*schema.Check) string { return "" }
+func (anySeedreamModel) OutputFormats() []string       { return []string{"jpeg", "png"} }
 func (anySeedreamModel) Check(req *schema.Check) []schema.Problem {
 	return checkMaxImages(req)
 }
@@ -248,8 +252,9 @@ func (PlaceholderType) ResolveModel(model string, static, _ schema.Values) (sche
 // PlaceholderMaxSide per side, PlaceholderDefaultSize when none is given.
 type anySize struct{}
 
-func (anySize) Name() string            { return "the placeholder" }
-func (anySize) OutputFormats() []string { return []string{"jpeg", "png"} }
+func (anySize) Name() string                  { return "the placeholder" }
+func (anySize) PriceKey(*schema.Check) string { return "" }
+func (anySize) OutputFormats() []string       { return []string{"jpeg", "png"} }
 func (anySize) Check(req *schema.Check) []schema.Problem {
 	out := checkMaxImages(req)
 	size, ok := req.Attrs.String("size")

@@ -54,6 +54,11 @@ type Rules interface {
 	// It may set attributes the request must hold that the user left out
 	// (a default size), in req.Attrs.
 	Check(req *Check) []Problem
+	// PriceKey names the rate on the provider type's price card that
+	// prices one image of the asset: the model's family for a price per
+	// model, more for a price that depends on quality and size. "" is an
+	// unknown price, never a free one.
+	PriceKey(req *Check) string
 }
 
 // Check is what Rules.Check judges.

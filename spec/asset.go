@@ -112,7 +112,10 @@ type Asset struct {
 	MaxImages    int // image_set only
 	// Attrs are the provider type's own attributes (size, seed, ...),
 	// defaults filled in, in the order its schema declares them.
-	Attrs      schema.Values
+	Attrs schema.Values
+	// PriceKey is the rate on the provider type's price card that prices
+	// one image of the asset (schema.Rules.PriceKey); "" when unknown.
+	PriceKey   string
 	References []Reference
 	// Path (image) is the output file; Dir (image_set) the output folder.
 	// Both are clean slash paths relative to Config.OutputDir.

@@ -36,6 +36,7 @@ func digest(cfg *Config) string {
 		// attributes (such as stream) are written as well.
 		e.str(a.Addr, string(a.Kind), a.Name, a.Key, a.Provider, a.ProviderType, a.SpecHash, a.Path, a.Dir, string(a.Meta))
 		e.values(a.Attrs)
+		e.str(a.PriceKey)
 		e.bool(a.Lifecycle.PreventDestroy)
 		e.list(a.Lifecycle.IgnoreChanges)
 		e.list(a.DependsOn)
