@@ -285,6 +285,7 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 // dependency order, so p.regen already knows about every upstream asset.
 func (p *planner) assetChange(a *spec.Asset) *Change {
 	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a), PrevAddr: p.prev[a.Addr]}
+	c.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
 	lockAddr := a.Addr
 	if c.PrevAddr != "" {
 		lockAddr = c.PrevAddr

@@ -54,6 +54,10 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 			items := make([]PaidItem, len(ans.Items))
 			for i, it := range ans.Items {
 				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				if it.Image != nil {
+					im := fromSeedream(*it.Image)
+					items[i].Image = &im
+				}
 				if it.Error != nil {
 					items[i].ErrorCode = it.Error.Code
 				}

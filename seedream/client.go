@@ -216,6 +216,9 @@ type AnswerItem struct {
 	Index     int
 	URL, Size string
 	Error     *ItemError
+	// Image is the slot's decoded b64_json image, already whole and synced
+	// in Options.Dir, so that a journal of the answer names its file.
+	Image *Image
 }
 
 // ItemError is one image of a set that failed while others succeeded.

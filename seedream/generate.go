@@ -354,7 +354,7 @@ func (a *answer) deliver(items []item) error {
 		switch {
 		case it.itemErr != nil:
 			if it.img != nil {
-				a.drop(it.index)
+				a.discard(*it.img)
 			}
 			ie := ItemError{Index: it.index, Code: it.itemErr.Code, Message: it.itemErr.Message}
 			ai.Error = &ie
@@ -363,10 +363,12 @@ func (a *answer) deliver(items []item) error {
 			a.delivered = true
 			ai.URL = ""
 			if err := it.img.check(it.size, a.req.wantFormat()); err != nil {
-				a.drop(it.index)
+				a.discard(*it.img)
 				a.bad = append(a.bad, err)
 				continue
 			}
+			img := *it.img
+			ai.Image = &img
 		case it.url != "":
 			a.delivered = true
 			fetch = append(fetch, it)
@@ -437,17 +439,6 @@ func (a *answer) has(index int) bool {
 func (a *answer) discard(img Image) {
 	a.res.Images = slices.DeleteFunc(a.res.Images, func(x Image) bool { return x.Path == img.Path })
 	removeImages([]Image{img})
-}
-
-// drop removes the image of a slot from the result and the disk.
-func (a *answer) drop(index int) {
-	a.res.Images = slices.DeleteFunc(a.res.Images, func(img Image) bool {
-		if img.Index == index {
-			removeImages([]Image{img})
-			return true
-		}
-		return false
-	})
 }
 
 // readUsage reads the usage object; relays reshape it, so every field is

@@ -141,6 +141,9 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 			m["failed_images"] = r.Failed
 		}
 	}
+	if len(r.Notes) > 0 {
+		m["notes"] = r.Notes
+	}
 	j.emit(m)
 }
 
