@@ -52,7 +52,10 @@
 //	                  invalid_json, corrupt_base64, not_an_image, huge_body,
 //	                  expired_url, item_error, partial_failed, stream_cut,
 //	                  top_level_error, wrong_format, download_status,
-//	                  download_reset, download_truncate (see FaultKind)
+//	                  download_reset, download_truncate,
+//	                  download_cut_no_length, extra_images,
+//	                  duplicate_images, truncated_b64, data_with_error,
+//	                  string_error (see FaultKind)
 //	index=I           the slot of fault=item_error or fault=partial_failed
 //	code=CODE         the error code of status, download_status, item_error,
 //	                  partial_failed or top_level_error
