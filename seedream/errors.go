@@ -107,10 +107,15 @@ type apiError struct {
 }
 
 // readAPIError reads the error object at j's position; unknown fields are
-// skipped and a non-object value leaves it empty.
+// skipped, a string is the message and any other value leaves it empty.
 func readAPIError(j *jsonReader) (apiError, error) {
 	var e apiError
 	c, err := j.Peek()
+	if err == nil && c == '"' {
+		// A relay's {"error":"some text"}: the text is the message.
+		e.Message, err = j.String()
+		return e, err
+	}
 	if err != nil || c != '{' {
 		if err == nil {
 			err = j.Skip()

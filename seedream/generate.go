@@ -189,7 +189,10 @@ func (a *answer) finish() error {
 		return a.topError()
 	}
 	if len(a.bad) > 0 {
-		return &Error{Op: "generate", Message: "unusable image in the answer", Err: errors.Join(a.bad...)}
+		// Images cut short (half a b64_json) are worth asking for again,
+		// as a cut connection is; other unusable images are not.
+		cut := !slices.ContainsFunc(a.bad, func(err error) bool { return !errors.Is(err, ErrCutShort) })
+		return &Error{Op: "generate", Message: "unusable image in the answer", Err: errors.Join(a.bad...), Transient: cut}
 	}
 	if len(a.res.Images) == 0 && len(a.res.Failed) == 0 {
 		return &Error{Op: "generate", Message: "the answer holds no images"}
@@ -218,6 +221,9 @@ type item struct {
 	size    string
 	img     *Image
 	itemErr *apiError
+	// rejected is set when the item's image arrived unusable (a.bad
+	// says why).
+	rejected bool
 }
 
 // readItem reads one data item or stream event object. b64_json data is
@@ -250,6 +256,7 @@ func (a *answer) readItem(j *jsonReader, index int, onKey func(key string) (bool
 			if err != nil {
 				return err
 			}
+			it.rejected = img == nil
 			if img != nil {
 				if it.img != nil {
 					removeImages([]Image{*it.img})
@@ -279,6 +286,9 @@ func (a *answer) decodeB64(j *jsonReader, index int) (*Image, error) {
 	}
 	if a.body.err != nil || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
+	}
+	if errors.As(err, new(*diskError)) {
+		return nil, &Error{Op: "generate", Message: "writing the image to disk failed", Err: err}
 	}
 	if errors.Is(err, errTooBig) || errors.Is(err, errJSONSyntax) {
 		return nil, &Error{Op: "generate", Message: "unusable image in the answer", Err: err}
@@ -336,12 +346,18 @@ func (a *answer) readJSON() error {
 		return err
 	}
 	a.release()
-	if a.apiErr != nil {
-		removeImages(a.res.Images)
-		a.res.Images = nil
-		return nil
+	if a.apiErr != nil && !slices.ContainsFunc(items, func(it item) bool { return it.img != nil || it.url != "" }) {
+		return nil // finish reports the error
 	}
-	return a.deliver(items)
+	// Images beside a top-level error are paid for: they are delivered
+	// and returned with the error, which is then not retried blindly.
+	if err := a.deliver(items); err != nil {
+		return err
+	}
+	if a.apiErr != nil {
+		return a.topError()
+	}
+	return nil
 }
 
 // deliver journals the items through OnAnswer, then downloads the URLs
@@ -372,6 +388,8 @@ func (a *answer) deliver(items []item) error {
 		case it.url != "":
 			a.delivered = true
 			fetch = append(fetch, it)
+		case it.rejected:
+			continue
 		default:
 			a.bad = append(a.bad, fmt.Errorf("item %d holds no image", it.index))
 			continue

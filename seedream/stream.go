@@ -222,6 +222,13 @@ func (d *sseData) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	if d.lineEnd {
+		// The blank line that ends an event is sent with it: look at one
+		// byte first, so that the event is done as soon as it arrived and
+		// not when the next one starts (the image is journaled meanwhile).
+		if first, _ := d.r.Peek(1); len(first) == 0 || first[0] != 'd' {
+			d.done = true
+			return 0, io.EOF
+		}
 		next, _ := d.r.Peek(5)
 		if string(next) != "data:" {
 			d.done = true
