@@ -337,10 +337,13 @@ func stagedItem(dir string, im provider.Image, url string) StagedItem {
 }
 
 func usageOf(res *provider.Result) *lockfile.Usage {
-	if res.GeneratedImages == 0 && res.OutputTokens == 0 && res.TotalTokens == 0 {
+	u := &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens,
+		InputImages: res.InputImages, ToolUsage: res.ToolUsage, RequestID: res.RequestID}
+	if u.GeneratedImages == 0 && u.OutputTokens == 0 && u.TotalTokens == 0 && u.InputImages == 0 &&
+		len(u.ToolUsage) == 0 && u.RequestID == "" {
 		return nil
 	}
-	return &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens}
+	return u
 }
 
 // references resolves an asset's references to local files and URLs.

@@ -28,8 +28,9 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	}
 	dir := e.ws.Staging.Dir(a.Addr)
 	res := &provider.Result{Model: ans.Model}
-	if ans.Usage != nil {
-		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens
+	if u := ans.Usage; u != nil {
+		res.GeneratedImages, res.OutputTokens, res.TotalTokens = u.GeneratedImages, u.OutputTokens, u.TotalTokens
+		res.InputImages, res.ToolUsage, res.RequestID = u.InputImages, u.ToolUsage, u.RequestID
 	}
 	var errs, gone []error
 	downloaded := false
