@@ -124,7 +124,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		dirs = append(dirs, filepath.Dir(dests[i]))
 		outs[i] = lockfile.Output{Path: paths[i], SHA256: im.SHA256, Bytes: im.Bytes, Width: im.Width, Height: im.Height, Format: im.Format}
 		if fi, err := os.Stat(dests[i]); err == nil {
-			e.ws.Stat.Put(dests[i], fi, im.SHA256)
+			e.ws.Stat.Written(dests[i], fi, im.SHA256)
 		}
 	}
 	if err := e.keepExtras(a, extra); err != nil {
