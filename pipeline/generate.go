@@ -219,13 +219,24 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 }
 
 // checkDestinations refuses, before anything is paid for, an asset whose
-// output paths are held by a file a failed move left behind.
+// output paths are held by a file a failed move left behind, or by a file
+// seedform did not write there unless the user asked to replace it.
 func (e *engine) checkDestinations(a *spec.Asset, c *Change) error {
 	for _, out := range outputFiles(a, imageCount(a)) {
 		rel := path.Join(e.ws.Config.OutputDir, out)
 		if holder := e.stuck[rel]; holder != "" {
 			return fmt.Errorf("%s still holds %s's output, whose move failed", out, holder)
 		}
+	}
+	if c.Overwrite {
+		return nil
+	}
+	prevAddr := c.Addr
+	if c.PrevAddr != "" {
+		prevAddr = c.PrevAddr
+	}
+	if in := e.ws.filesInTheWay(a, e.before[prevAddr], e.ws.Staging.Answer(a.Addr)); len(in) > 0 {
+		return inTheWayError(a.Addr, in)
 	}
 	return nil
 }

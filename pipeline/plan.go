@@ -65,6 +65,10 @@ type Change struct {
 	// (-replace): apply may then overwrite a file at its output paths
 	// that seedform did not write.
 	Overwrite bool `json:"overwrite,omitempty"`
+	// InTheWay names the files (relative to the config directory) at the
+	// output paths of a generating change that seedform did not write or
+	// that were edited by hand: apply overwrites them only with -replace.
+	InTheWay []string `json:"in_the_way,omitempty"`
 }
 
 // AttrDiff is one changed attribute: its recorded and configured values.

@@ -7,6 +7,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/seedform/seedform/lockfile"
@@ -163,6 +164,69 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	return outs, failed, nil
 }
 
+// filesInTheWay lists, relative to the config directory, the files at
+// a's output paths that a generation would overwrite and that are
+// neither the previous generation's recorded images (prev, the lock
+// entry it replaces; replaced, files a staged answer journaled as
+// replaced) nor images a staged answer already placed (staged, by
+// sha256): a user's own file, or an output edited by hand.
+func (ws *Workspace) filesInTheWay(a *spec.Asset, prev *lockfile.Entry, ans *StagedAnswer) []string {
+	ours := map[string]map[string]bool{} // config-relative path -> contents seedform wrote there
+	add := func(rel, sha string) {
+		if ours[rel] == nil {
+			ours[rel] = map[string]bool{}
+		}
+		ours[rel][sha] = true
+	}
+	if prev != nil {
+		for _, o := range prev.Outputs {
+			add(path.Join(ws.recordedOutputDir(), o.Path), o.SHA256)
+		}
+	}
+	staged := map[string]bool{}
+	if ans != nil {
+		for _, f := range ans.Replaces {
+			add(f.Path, f.SHA256)
+		}
+		for _, it := range ans.Items {
+			staged[it.SHA256] = it.SHA256 != ""
+		}
+	}
+	var in []string
+	for _, out := range outputFiles(a, maxImages(a)) {
+		rel := path.Join(ws.Config.OutputDir, out)
+		name := ws.ConfigPath(rel)
+		fi, err := os.Lstat(name)
+		if err != nil {
+			continue
+		}
+		if fi.Mode().IsRegular() {
+			if sum, ok := ws.currentHash(name, fi); ok && (ours[rel][sum] || staged[sum]) {
+				continue
+			}
+		}
+		in = append(in, rel)
+	}
+	return in
+}
+
+// currentHash is the sha256 of the regular file name (as fi describes
+// it), from the stat cache when it knows the file.
+func (ws *Workspace) currentHash(name string, fi os.FileInfo) (string, bool) {
+	if sum, ok := ws.Stat.SHA256(name, fi); ok {
+		return sum, true
+	}
+	sum, _, err := lockfile.HashFile(name)
+	return sum, err == nil
+}
+
+// inTheWayError is the refusal to overwrite files at an asset's output
+// paths, with the ways out.
+func inTheWayError(addr string, files []string) error {
+	return fmt.Errorf("%s: not written by seedform, or edited by hand since; nothing was overwritten (or paid for): move it away and apply again, or apply with -replace=%s to overwrite it",
+		strings.Join(files, ", "), addr)
+}
+
 // mayOverwrite refuses to replace a file at dest that is neither absent,
 // the new image itself, nor the image this asset's previous generation
 // left there, unless the user asked for the asset to be replaced.
@@ -180,7 +244,7 @@ func (e *engine) mayOverwrite(c *Change, rel, dest, newSHA, recordedSHA string) 
 	if e.ws.hasHash(dest, newSHA) || (recordedSHA != "" && e.ws.hasHash(dest, recordedSHA)) || c.Overwrite {
 		return nil
 	}
-	return fmt.Errorf("%s holds a file seedform did not write (or one edited since); the paid image is kept in staging: move the file away and apply again, or apply with -replace=%s to overwrite it", rel, c.Addr)
+	return fmt.Errorf("%s: not written by seedform, or edited by hand since; the paid image is kept in staging: move the file away and apply again, or apply with -replace=%s to overwrite it", rel, c.Addr)
 }
 
 // unrecordPrevious takes the previous entry out of the lock and manifest

@@ -436,3 +436,77 @@ func TestDeleteOnlyTheRecordedImage(t *testing.T) {
 		t.Errorf("the edited file was deleted")
 	}
 }
+
+// TestNoSilentOverwrite: a file seedform did not write at a new asset's
+// output path, or an output edited by hand whose spec changed, is named
+// in the plan and never overwritten (nor paid for) unless the user asks
+// with -replace; a path change of an edited output moves it, edit and
+// all, instead of failing on every apply.
+func TestNoSilentOverwrite(t *testing.T) {
+	t.Parallel()
+	write := func(t *testing.T, name, body string) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(name string) string { b, _ := os.ReadFile(name); return string(b) }
+	refuses := func(t *testing.T, cfg *spec.Config, name, body string) {
+		t.Helper()
+		p := mustPlan(t, cfg, Options{})
+		c := p.Change("image.a")
+		if len(c.InTheWay) != 1 || !strings.Contains(strings.Join(c.Reasons, " "), "-replace=image.a") {
+			t.Errorf("the plan does not name the file in the way: %v, reasons %q", c.InTheWay, c.Reasons)
+		}
+		prov := &fakeProvider{}
+		_, res := run(t, cfg, prov, Options{})
+		if r := res.Results[0]; r.Err == nil || !strings.Contains(r.Err.Error(), "-replace=image.a") {
+			t.Errorf("apply: %v, want a refusal saying the way out", r.Err)
+		}
+		if got := read(name); got != body {
+			t.Errorf("the file was overwritten: %q", got)
+		}
+		if len(prov.Calls()) != 0 {
+			t.Errorf("%d request(s) paid for an image with nowhere to go", len(prov.Calls()))
+		}
+		run(t, cfg, prov, Options{Replace: []string{"image.a"}})
+		if got := read(name); got == body || len(prov.Calls()) != 1 {
+			t.Errorf("-replace did not overwrite the file (%d call(s))", len(prov.Calls()))
+		}
+	}
+	t.Run("a user's file at a new asset's path", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		name := filepath.Join(dir, "out", "a.png")
+		write(t, name, "the user's own")
+		refuses(t, config(dir, image("a", "A")), name, "the user's own")
+	})
+	t.Run("an edited output whose spec changed", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		run(t, config(dir, image("a", "A")), &fakeProvider{}, Options{})
+		name := filepath.Join(dir, "out", "a.png")
+		write(t, name, "retouched by hand")
+		refuses(t, config(dir, image("a", "A changed")), name, "retouched by hand")
+	})
+	t.Run("a path move of an edited output", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		run(t, config(dir, image("a", "A")), &fakeProvider{}, Options{})
+		write(t, filepath.Join(dir, "out", "a.png"), "retouched by hand")
+		moved := image("a", "A")
+		moved.Path = "b.png"
+		_, res := run(t, config(dir, moved), &fakeProvider{}, Options{})
+		if r := res.Results[0]; r.Err != nil {
+			t.Fatalf("the move failed: %v", r.Err)
+		}
+		if got := read(filepath.Join(dir, "out", "b.png")); got != "retouched by hand" {
+			t.Errorf("out/b.png = %q, want the edit moved along", got)
+		}
+		p := mustPlan(t, config(dir, moved), Options{})
+		if c := p.Change("image.a"); c.Action != NoOp || len(c.Drift) != 1 {
+			t.Errorf("plan after the move: %s, drift %v; want only the drift reported", c.Action, c.Drift)
+		}
+	})
+}
