@@ -213,7 +213,8 @@ type Answer struct {
 }
 
 // AnswerItem is one slot of an answer: a URL, decoded data (URL ""), or
-// an error.
+// an error. A URL never holds the API key (a relay may sign its links
+// with it): it stands as a marker that Download replaces.
 type AnswerItem struct {
 	Index     int
 	URL, Size string
@@ -300,7 +301,17 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 // Download fetches one image URL of a journaled answer into dir, retrying
 // transient failures. Generate uses it for every url item.
 func (c *Client) Download(ctx context.Context, url, dir string, index int) (Image, error) {
-	return c.download(ctx, url, dir, index, "", "")
+	return c.download(ctx, strings.ReplaceAll(url, keyMarker, c.cfg.APIKey), dir, index, "", "")
+}
+
+// keyMarker stands for the API key in a URL handed to OnAnswer: a relay
+// may sign its image links with the caller's key, and the caller journals
+// them. Download puts the key back.
+const keyMarker = "{seedform:api_key}"
+
+// withoutKey is url with the API key replaced by keyMarker.
+func (c *Client) withoutKey(url string) string {
+	return strings.ReplaceAll(url, c.cfg.APIKey, keyMarker)
 }
 
 // download fetches one image and checks it against the size its answer

@@ -365,7 +365,7 @@ func (a *answer) deliver(items []item) error {
 	ans := Answer{Model: a.res.Model, Created: a.res.Created}
 	var fetch []item
 	for _, it := range items {
-		ai := AnswerItem{Index: it.index, URL: it.url, Size: it.size}
+		ai := AnswerItem{Index: it.index, URL: a.c.withoutKey(it.url), Size: it.size}
 		switch {
 		case it.itemErr != nil:
 			if it.img != nil {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -176,4 +179,54 @@ func TestStreamImagesJournaledAsTheyArrive(t *testing.T) {
 	if gap := seen[1].Sub(seen[0]); gap < latency/2 {
 		t.Errorf("the first image was journaled %v before the second: it waited for the next event", gap)
 	}
+}
+
+// TestKeyNeverInAJournaledURL: a relay that signs its image links with
+// the caller's key gets them journaled without it (OnAnswer), and
+// Download, finishing the journaled answer, still fetches them.
+func TestKeyNeverInAJournaledURL(t *testing.T) {
+	t.Parallel()
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/img.png" {
+			if r.URL.Query().Get("key") != testKey {
+				http.Error(w, "bad signature", http.StatusForbidden)
+				return
+			}
+			w.Write(pngBytes(t))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"data":[{"url":%q}]}`, srv.URL+"/img.png?key="+testKey)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := seedream.NewClient(seedream.Config{BaseURL: srv.URL + "/v1", APIKey: testKey, MaxRetries: seedream.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var journaled []string
+	_, err = c.Generate(context.Background(), &seedream.Request{Model: "ep-x", Prompt: "p"}, seedream.Options{Dir: t.TempDir(),
+		OnAnswer: func(a seedream.Answer) error {
+			for _, it := range a.Items {
+				journaled = append(journaled, it.URL)
+			}
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(journaled) != 1 || strings.Contains(journaled[0], testKey) {
+		t.Fatalf("journaled URLs %q hold the key", journaled)
+	}
+	if _, err := c.Download(context.Background(), journaled[0], t.TempDir(), 0); err != nil {
+		t.Errorf("the journaled URL cannot be finished: %v", err)
+	}
+}
+
+func pngBytes(t *testing.T) []byte {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

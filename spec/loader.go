@@ -294,6 +294,7 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 		f, diags := s.parser.ParseHCLFile(filepath.Join(s.dir, name))
 		s.add(diags)
 		if f != nil {
+			s.redactSecrets(f)
 			files = append(files, f)
 		}
 	}
