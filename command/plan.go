@@ -113,6 +113,7 @@ func (s *session) plan(opts pipeline.Options) *pipeline.Plan {
 
 func (s *session) showPlan(p *pipeline.Plan) {
 	if s.json != nil {
+		s.json.Files = currentFiles(s.ws, p)
 		s.json.Plan(p)
 	} else {
 		s.human.Plan(p)
