@@ -45,6 +45,7 @@ type sizes struct {
 	bigPadding                    int64
 	bigLatency                    time.Duration
 	localImages                   int
+	reportAssets                  int
 }
 
 var (
@@ -53,14 +54,16 @@ var (
 		makespanImages: 400, makespanLatency: 250 * time.Millisecond,
 		ipmImages: 300,
 		bigImages: 96, bigPadding: 11 << 20, bigLatency: time.Second,
-		localImages: 2000,
+		localImages:  2000,
+		reportAssets: 500,
 	}
 	shortSizes = sizes{
 		planSmall: 200, planMid: 1000, planLarge: 5000,
 		makespanImages: 64, makespanLatency: 100 * time.Millisecond,
 		ipmImages: 40,
 		bigImages: 8, bigPadding: 2 << 20, bigLatency: 100 * time.Millisecond,
-		localImages: 200,
+		localImages:  200,
+		reportAssets: 40,
 	}
 )
 
@@ -141,6 +144,7 @@ func scenarios(short bool) []scenario {
 			},
 			check: func(r row) string { return wallUnder(r, 5*time.Second) },
 		},
+		reportScenario(sz.reportAssets, 10*time.Second),
 	}
 }
 

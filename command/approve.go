@@ -119,6 +119,7 @@ func (s *session) checkApprovals(ctx context.Context, base string) bool {
 		s.diag.errorf("%v", err)
 		return false
 	}
+	defer rev.Close()
 	baseSide, err := report.RevSide(ctx, rev, report.WorkspaceSide(s.ws).OutputDir)
 	if err != nil {
 		s.diag.errorf("%v", err)

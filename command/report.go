@@ -127,6 +127,7 @@ func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*re
 			s.diag.errorf("%v", err)
 			return nil, nil, nil
 		}
+		defer rev.Close()
 		now := report.WorkspaceSide(s.ws)
 		base, err := report.RevSide(ctx, rev, now.OutputDir)
 		if err != nil {

@@ -64,6 +64,7 @@ func fixture12(t *testing.T) (dir string, rep *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
 		t.Fatal(err)

@@ -6,12 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,6 +152,7 @@ func TestFromBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	now := r.now()
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
@@ -249,6 +252,7 @@ func TestRevErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil || len(base.Lock.Assets) != 0 {
 		t.Fatalf("a revision without a lock: %v, %d assets", err, len(base.Lock.Assets))
@@ -266,6 +270,7 @@ func TestRevErrors(t *testing.T) {
 	r.git("add", "-A")
 	r.git("commit", "-q", "-m", "bad lock")
 	rev, _ = OpenRev(ctx, r.dir, "HEAD")
+	defer rev.Close()
 	if _, err := RevSide(ctx, rev, "assets"); err == nil || !strings.Contains(err.Error(), "at HEAD") {
 		t.Errorf("corrupt lock at the base: %v", err)
 	}
@@ -284,6 +289,7 @@ func TestNeedApproval(t *testing.T) {
 	r.remove("image.b")
 	r.put("image.c", "c.png", blue, 4, 4) // b's content, moved
 	rev, _ := OpenRev(ctx, r.dir, "HEAD")
+	defer rev.Close()
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
 		t.Fatal(err)
@@ -402,6 +408,45 @@ func TestThumbnailFits(t *testing.T) {
 		got := Thumbnail(image.NewRGBA(image.Rect(0, 0, tc.w, tc.h)), ThumbSize).Bounds()
 		if got.Dx() != tc.ww || got.Dy() != tc.wh {
 			t.Errorf("%dx%d: thumbnail %dx%d, want %dx%d", tc.w, tc.h, got.Dx(), got.Dy(), tc.ww, tc.wh)
+		}
+	}
+}
+
+// Files at a revision come through one git cat-file --batch: contents
+// exactly, a missing file as fs.ErrNotExist, a directory as an error,
+// and the reader still in step afterwards.
+func TestRevReadFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRepo(t)
+	os.MkdirAll(filepath.Join(r.dir, "a dir"), 0o755)
+	want := []byte("two\nlines, no newline at the end")
+	os.WriteFile(filepath.Join(r.dir, "a dir", "f i le.txt"), want, 0o644)
+	os.WriteFile(filepath.Join(r.dir, "empty"), nil, 0o644)
+	r.git("add", "-A")
+	r.git("commit", "-q", "-m", "files")
+	rev, err := OpenRev(ctx, r.dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rev.Close()
+	for range 2 {
+		if got, err := rev.ReadFile(ctx, "a dir/f i le.txt"); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("ReadFile: %q, %v", got, err)
+		}
+		if _, err := rev.ReadFile(ctx, "nope.png"); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("a missing file: %v, want fs.ErrNotExist", err)
+		}
+		if _, err := rev.ReadFile(ctx, "a dir"); err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("a directory: %v, want an error", err)
+		}
+		if got, err := rev.ReadFile(ctx, "empty"); err != nil || len(got) != 0 {
+			t.Fatalf("an empty file: %q, %v", got, err)
+		}
+		for _, bad := range []string{"../../outside", "x\nHEAD:other"} {
+			if _, err := rev.ReadFile(ctx, bad); err == nil {
+				t.Fatalf("ReadFile(%q) read something", bad)
+			}
 		}
 	}
 }

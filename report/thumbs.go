@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"runtime"
 
-	"github.com/seedform/seedform/lockfile"
 	"golang.org/x/image/draw"
 	"golang.org/x/sync/errgroup"
 )
@@ -107,9 +106,10 @@ func (r *Report) images() []*Image {
 
 // writeThumb reads img, scales it to fit ThumbSize with a Catmull-Rom
 // resampler, and writes it as JPEG at dst (kept when already there: named
-// by content, it cannot be stale).
+// by content, it cannot be stale; an empty one left by a crash is made
+// again).
 func writeThumb(ctx context.Context, img *Image, dst string) error {
-	if _, err := os.Stat(dst); err == nil {
+	if fi, err := os.Stat(dst); err == nil && fi.Size() > 0 {
 		return nil
 	}
 	data, err := img.read(ctx)
@@ -134,7 +134,31 @@ func writeThumb(ctx context.Context, img *Image, dst string) error {
 	if err := jpeg.Encode(&buf, Thumbnail(src, ThumbSize), &jpeg.Options{Quality: 82}); err != nil {
 		return err
 	}
-	return lockfile.WriteFile(dst, buf.Bytes())
+	return writeRenamed(dst, buf.Bytes())
+}
+
+// writeRenamed writes data to a temp file beside path and renames it into
+// place, so that a thumbnail is whole or absent. Unlike the lock's writes
+// it does not sync: a thumbnail is made again from its image at will.
+func writeRenamed(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".thumb-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // Thumbnail scales src to fit a square of the given side, keeping its
@@ -152,6 +176,10 @@ func Thumbnail(src image.Image, side int) image.Image {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	stddraw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, stddraw.Src)
+	if w == b.Dx() && h == b.Dy() {
+		stddraw.Draw(dst, dst.Bounds(), src, b.Min, stddraw.Over) // small enough already
+		return dst
+	}
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
 	return dst
 }
