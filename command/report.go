@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path"
@@ -152,6 +154,9 @@ func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*re
 // writeReportDir writes the thumbnails, index.html, report.json and,
 // with markdown, report.md (thumbnails by relative path) into dir.
 func writeReportDir(ctx context.Context, dir string, r *report.Report, markdown bool) error {
+	if err := checkReportDir(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -177,6 +182,26 @@ func writeReportDir(ctx context.Context, dir string, r *report.Report, markdown 
 	}
 	md := report.Markdown(r, report.MarkdownOptions{Limit: report.StepSummaryLimit, ImageURL: func(img *report.Image, _ bool) string { return img.Thumb }})
 	return lockfile.WriteFile(filepath.Join(dir, "report.md"), []byte(md))
+}
+
+// checkReportDir refuses a directory that holds anything but an earlier
+// report, so that a mistyped -out (the config directory, the images)
+// overwrites nothing of the user's.
+func checkReportDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var earlier struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "report.json")); err == nil && json.Unmarshal(b, &earlier) == nil && earlier.FormatVersion != nil {
+		return nil
+	}
+	return fmt.Errorf("%s is not empty and holds no earlier report (report.json): give -out a new or empty directory, so that nothing in it is overwritten", dir)
 }
 
 // imageURL is how the Markdown shows images: the published thumbnails

@@ -450,3 +450,33 @@ func TestRevReadFile(t *testing.T) {
 		}
 	}
 }
+
+// A report written again into the same directory removes the
+// thumbnails the new one does not show, and nothing else.
+func TestWriteThumbsPrunes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	img := func(c byte, col color.RGBA) Image {
+		data := pngOf(t, col, 8, 8)
+		return Image{Path: string(c) + ".png", SHA256: strings.Repeat(string(c), 64),
+			read: func(context.Context) ([]byte, error) { return data, nil }}
+	}
+	first := &Report{Items: []*Item{{Address: "image.a", After: []Image{img('a', red), img('b', blue)}}}}
+	if err := WriteThumbs(context.Background(), first, dir); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ThumbDir, "notes.txt"), []byte("mine"), 0o644)
+	second := &Report{Items: []*Item{{Address: "image.a", After: []Image{img('b', blue), img('c', green)}}}}
+	if err := WriteThumbs(context.Background(), second, dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, ThumbDir))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{strings.Repeat("b", 32) + ".jpeg", strings.Repeat("c", 32) + ".jpeg", "notes.txt"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Fatalf("thumbnails (-want +got):\n%s", diff)
+	}
+}

@@ -10,7 +10,9 @@ import (
 	"image/jpeg"
 	_ "image/png" // outputs and references are PNG or JPEG
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 
 	"golang.org/x/image/draw"
@@ -66,12 +68,34 @@ func WriteThumbs(ctx context.Context, r *Report, dir string) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	keep := map[string]bool{}
 	for i, name := range names {
+		keep[path.Base(name)] = !failed[i]
 		for _, img := range byName[name] {
 			if failed[i] {
 				img.Missing = true
 			} else {
 				img.Thumb = name
+			}
+		}
+	}
+	return pruneThumbs(filepath.Join(dir, ThumbDir), keep)
+}
+
+// thumbFile matches the names WriteThumbs gives.
+var thumbFile = regexp.MustCompile(`^(?:[0-9a-f]{32}|f[0-9a-f]+)\.jpeg$`)
+
+// pruneThumbs removes the thumbnails of an earlier report written into
+// the same directory that this one does not show, and nothing else.
+func pruneThumbs(dir string, keep map[string]bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && thumbFile.MatchString(e.Name()) && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
 			}
 		}
 	}
