@@ -131,6 +131,10 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
+	if !*requireApproval && flagGiven(fs, "base") {
+		fmt.Fprintln(m.Stderr, "Error: -base is the revision -require-approval compares with: add -require-approval (or, to see what changed, run seedform report -base=REF)")
+		return 1
+	}
 	s := newSession(m, &pf)
 	opts := pf.options(false)
 	if !s.open(opts, false, 0, "plan") {

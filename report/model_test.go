@@ -480,3 +480,22 @@ func TestWriteThumbsPrunes(t *testing.T) {
 		t.Fatalf("thumbnails (-want +got):\n%s", diff)
 	}
 }
+
+// A thumbs directory that is a symbolic link would take the thumbnails
+// elsewhere: refused, nothing written.
+func TestWriteThumbsRefusesSymlink(t *testing.T) {
+	t.Parallel()
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	if err := os.Symlink(elsewhere, filepath.Join(dir, ThumbDir)); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	data := pngOf(t, red, 4, 4)
+	rep := &Report{Items: []*Item{{Address: "image.a", After: []Image{{Path: "a.png", SHA256: strings.Repeat("a", 64),
+		read: func(context.Context) ([]byte, error) { return data, nil }}}}}}
+	if err := WriteThumbs(context.Background(), rep, dir); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("WriteThumbs through a symlink: %v", err)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+		t.Fatalf("wrote %d file(s) through the link", len(entries))
+	}
+}

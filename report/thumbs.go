@@ -36,7 +36,11 @@ const maxPixels = 64 << 20
 // the images' Thumb. An image that cannot be read or decoded keeps no
 // thumbnail and is marked Missing; that is not an error.
 func WriteThumbs(ctx context.Context, r *Report, dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, ThumbDir), 0o755); err != nil {
+	thumbs := filepath.Join(dir, ThumbDir)
+	if fi, err := os.Lstat(thumbs); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link: thumbnails are written only into the report directory itself", thumbs)
+	}
+	if err := os.MkdirAll(thumbs, 0o755); err != nil {
 		return err
 	}
 	byName := map[string][]*Image{}
