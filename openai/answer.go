@@ -121,8 +121,10 @@ func (c *Client) readItem(dec *json.Decoder, i int, req *Request, opts Options, 
 				// The other images of the answer are paid for and good:
 				// this slot alone failed.
 				res.Failed = append(res.Failed, SlotError{Index: i, Message: err.Error()})
+				it.Error = err.Error()
 			} else {
 				res.Images = append(res.Images, img)
+				it.Image = &img
 			}
 			has = true
 		case key == "url":

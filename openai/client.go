@@ -116,10 +116,13 @@ type Answer struct {
 	Items []AnswerItem
 }
 
-// AnswerItem is one slot: a URL to download, or data already on disk.
+// AnswerItem is one slot: a URL to download, an image already on disk
+// (b64_json), or a slot whose data was not a usable image (Error).
 type AnswerItem struct {
 	Index int
 	URL   string
+	Image *Image
+	Error string
 }
 
 // Usage is the token usage the API reported.

@@ -56,6 +56,13 @@ func (o *OpenAI) Generate(ctx context.Context, req *Request) (*Result, error) {
 			items := make([]PaidItem, len(ans.Items))
 			for i, it := range ans.Items {
 				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				if it.Image != nil {
+					im := fromOpenAI(*it.Image)
+					items[i].Image = &im
+				}
+				if it.Error != "" {
+					items[i].ErrorCode = "unusable_image"
+				}
 			}
 			return req.Paid(items)
 		},

@@ -109,7 +109,7 @@ func (r openaiRules) Check(req *schema.Check) []schema.Problem {
 // checkRemoteReferences refuses URL references: /images/edits takes
 // uploaded files.
 func checkRemoteReferences(req *schema.Check) []schema.Problem {
-	if req.RemoteReferences == 0 {
+	if len(req.URLs) == 0 {
 		return nil
 	}
 	return []schema.Problem{{Attr: schema.AttrReferences, Summary: "Reference URLs on the openai provider",

@@ -172,13 +172,50 @@ func (r seedreamRules) Check(req *schema.Check) []schema.Problem {
 	if req.ExplicitFormat {
 		p.OutputFormat = req.OutputFormat
 	}
-	var out []schema.Problem
+	out := r.checkReferenceFiles(req)
 	for _, pe := range r.m.Check(p) {
 		attr := seedreamParamAttribute(pe.Param)
 		out = append(out, schema.Problem{Attr: attr, Summary: fmt.Sprintf("Invalid %s for %s", attr, r.m.Family),
 			Detail: fmt.Sprintf("The model %q (%s) rejects this request: %s.", req.Model, r.m.Family, pe.Message)})
 	}
 	return out
+}
+
+// checkReferenceFiles checks the local reference files against the
+// model's own limits, and the request they make against the size a
+// request may have: each is sent inline as a data URI. Upstream assets'
+// outputs do not exist yet; the adapter checks them before sending.
+func (r seedreamRules) checkReferenceFiles(req *schema.Check) []schema.Problem {
+	var out []schema.Problem
+	size := int64(len(req.Prompt))
+	for _, u := range req.URLs {
+		size += int64(len(u))
+	}
+	for _, f := range req.Files {
+		img := seedream.ReferenceImage{Format: f.Format, Width: f.Width, Height: f.Height, Bytes: f.Bytes}
+		size += img.DataURIBytes()
+		if err := r.m.CheckReference(img); err != nil {
+			out = append(out, schema.Problem{Attr: schema.AttrReferences, Summary: fmt.Sprintf("Invalid references for %s", r.m.Family),
+				Detail: fmt.Sprintf("The model %q (%s) rejects the reference image %q: %s.", req.Model, r.m.Family, f.Path, err)})
+		}
+	}
+	if size > seedream.MaxRequestBytes {
+		out = append(out, schema.Problem{Attr: schema.AttrReferences, Summary: "Request too large",
+			Detail: fmt.Sprintf("The reference files of %s, sent inline, make a request of %.1f MiB; a request may take %d MiB. Give some references as http(s) URLs, or make them smaller.",
+				req.Addr, float64(size)/(1<<20), seedream.MaxRequestBytes>>20)})
+	}
+	return out
+}
+
+// ProbeReference implements schema.ReferenceProber: a file Seedream is
+// sent must be an image of a format and size every model takes.
+func (SeedreamType) ProbeReference(path string) (schema.ReferenceFile, error) {
+	img, err := seedream.ProbeReference(path, seedream.MaxReferenceBytes)
+	if err != nil {
+		return schema.ReferenceFile{}, fmt.Errorf("%w. It must be a jpeg, png, webp, bmp, tiff, gif, heic or heif image of at most %d MB, each side over %d px, at most 6000x6000 pixels, with an aspect ratio within 1/16 to 16",
+			err, seedream.MaxReferenceBytes>>20, seedream.MinReferenceSide)
+	}
+	return schema.ReferenceFile{Format: img.Format, Width: img.Width, Height: img.Height, Bytes: img.Bytes}, nil
 }
 
 // seedreamParamAttribute maps an API request field to the attribute it comes from.

@@ -63,20 +63,47 @@ type Rules interface {
 
 // Check is what Rules.Check judges.
 type Check struct {
+	// Addr is the asset's address, for messages.
+	Addr  string
 	Kind  Kind
 	Model string
 	// MaxImages is the set's ceiling; 0 for an image.
 	MaxImages int
 	// References counts the reference images the request will carry: an
-	// upstream set counts as many as it may return. RemoteReferences
-	// counts those of them given as URLs.
-	References, RemoteReferences int
+	// upstream set counts as many as it may return.
+	References int
+	// URLs are the references given as URLs; Files the local reference
+	// files, as the type's ReferenceProber read them (none when it reads
+	// none). Upstream assets' outputs do not exist yet.
+	URLs  []string
+	Files []ReferenceFile
+	// Prompt is the asset's prompt, for limits on a request's size.
+	Prompt string
 	// OutputFormat is the format written; ExplicitFormat says whether the
 	// user wrote output_format.
 	OutputFormat   string
 	ExplicitFormat bool
 	// Attrs are the type's own attributes, evaluated.
 	Attrs *Values
+}
+
+// ReferenceProber is implemented by a type that sends local reference
+// files to an API with limits of its own: each file is read once, before
+// any request, and what it is goes to Rules.Check in Check.Files. An
+// error refuses the file; it says why and what the API takes.
+type ReferenceProber interface {
+	ProbeReference(path string) (ReferenceFile, error)
+}
+
+// ReferenceFile is what a type learned of a local reference file.
+type ReferenceFile struct {
+	// Path is the file's slash path relative to the config directory.
+	Path string
+	// Format is the image format ("png", "jpeg", ...); Width and Height
+	// are 0 when the file does not state them where the prober reads.
+	Format        string
+	Width, Height int
+	Bytes         int64
 }
 
 // Problem is one finding about an asset's attributes.

@@ -13,8 +13,9 @@ import (
 // the API would reject fails here instead of in a paid round trip.
 func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 	a := in.asset
-	req := &schema.Check{Kind: a.Kind, Model: a.Model, MaxImages: a.MaxImages,
-		OutputFormat: a.OutputFormat, ExplicitFormat: in.explicitFormat, Attrs: &a.Attrs}
+	req := &schema.Check{Addr: a.Addr, Kind: a.Kind, Model: a.Model, MaxImages: a.MaxImages, Prompt: a.Prompt,
+		OutputFormat: a.OutputFormat, ExplicitFormat: in.explicitFormat, Attrs: &a.Attrs,
+		Files: s.referenceFiles(in)}
 	for _, r := range a.References {
 		// An upstream set contributes as many images as it may return.
 		if up := byAddr[r.Asset]; up != nil && up.asset.Kind == KindImageSet {
@@ -23,7 +24,7 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 			req.References++
 		}
 		if r.URL != "" {
-			req.RemoteReferences++
+			req.URLs = append(req.URLs, r.URL)
 		}
 	}
 	s.reportProblems(in, in.rules.Check(req))

@@ -5,6 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"image"
+	"image/png"
+	"io"
 	"testing"
 
 	"github.com/seedform/seedform/schema"
@@ -111,11 +114,16 @@ image "sized" {
   path     = "sized.png"
 }
 `
-	dir := writeConfig(t, map[string]string{"main.sf.hcl": config, "refs/a.png": "A"})
+	var png bytes.Buffer
+	if err := pngEncode(&png, 32, 32); err != nil {
+		t.Fatal(err)
+	}
+	dir := writeConfig(t, map[string]string{"main.sf.hcl": config, "refs/a.png": png.String()})
 	cfg := mustLoad(t, dir, Options{})
 	ptr := func(n int64) *int64 { return &n }
 	fl := func(f float64) *float64 { return &f }
-	refA := "559aead08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd"
+	sumA := sha256.Sum256(png.Bytes())
+	refA := hex.EncodeToString(sumA[:])
 	want := map[string]legacyHashInput{
 		"image.all_fields": {ProviderType: "seedream", Model: "doubao-seedream-5-0-260128",
 			Prompt: "Fish & chips <b>bold</b> \u2028 \"quoted\"", Size: "2048x2048",
@@ -170,4 +178,13 @@ image "sized" {
 			t.Errorf("%s: the lock's spec differs from the request", a.Addr)
 		}
 	}
+}
+
+// pngEncode writes a w x h grey PNG: a reference image the API takes.
+func pngEncode(w io.Writer, width, height int) error {
+	img := image.NewGray(image.Rect(0, 0, width, height))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	return png.Encode(w, img)
 }

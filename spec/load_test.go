@@ -34,7 +34,7 @@ func mustLoad(t *testing.T, dir string, opts Options) *Config {
 	t.Helper()
 	cfg, diags := NewLoader().Load(dir, opts)
 	if diags.HasErrors() {
-		t.Fatalf("Load: %s", diags)
+		t.Fatalf("Load: %s", diags.Errs())
 	}
 	return cfg
 }

@@ -137,8 +137,11 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
-	valueCache               map[*hcl.Attribute]cty.Value
-	perInstance              map[*hcl.Attribute]bool
+	// refImages holds what each reference file sent to an API is, by
+	// provider type and path relative to the config dir.
+	refImages   map[refImageKey]refImage
+	valueCache  map[*hcl.Attribute]cty.Value
+	perInstance map[*hcl.Attribute]bool
 }
 
 type fileHash struct {
@@ -154,6 +157,7 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		provByAdr:   map[string]*Provider{},
 		blockIdx:    map[string]*assetBlock{},
 		fileHashes:  map[string]fileHash{},
+		refImages:   map[refImageKey]refImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
 	}
@@ -294,6 +298,7 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 		f, diags := s.parser.ParseHCLFile(filepath.Join(s.dir, name))
 		s.add(diags)
 		if f != nil {
+			s.redactSecrets(f)
 			files = append(files, f)
 		}
 	}

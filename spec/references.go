@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -38,9 +39,12 @@ func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference 
 		s.errorf(rng, "Invalid references", "references must be a list of strings: file paths, URLs or other assets' outputs; %s.", problem)
 		return nil
 	}
+	// Files sent to an API are read as images by the provider type, when
+	// it says how (a type that reads none only hashes them).
+	prober, _ := in.blk.provider.typ.(schema.ReferenceProber)
 	refs := make([]Reference, 0, len(items))
 	for _, it := range items {
-		if ref, ok := s.resolveRef(it, rng); ok {
+		if ref, ok := s.resolveRef(it, rng, prober, in.blk.provider.Type); ok {
 			refs = append(refs, ref)
 		}
 	}
@@ -77,7 +81,7 @@ func flattenRefs(v cty.Value, inherited []string, out *[]refItem) string {
 	return ""
 }
 
-func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
+func (s *loadState) resolveRef(it refItem, rng *hcl.Range, prober schema.ReferenceProber, typ string) (Reference, bool) {
 	if len(it.assets) > 0 {
 		sort.Strings(it.assets)
 		for _, addr := range it.assets {
@@ -116,7 +120,47 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
 		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
 		return Reference{}, false
 	}
+	if prober != nil && !s.probeReference(prober, typ, p, rel, rng) {
+		return Reference{}, false
+	}
 	return Reference{File: rel, SHA256: sum}, true
+}
+
+// refImageKey names a reference file as one provider type read it.
+type refImageKey struct{ typ, rel string }
+
+// refImage is a probed reference file: what it is, or why it was refused.
+type refImage struct {
+	file schema.ReferenceFile
+	err  error
+}
+
+// probeReference has the provider type read the file p (rel from the
+// config dir) once, and keeps what it is for the model's own checks.
+func (s *loadState) probeReference(prober schema.ReferenceProber, typ, p, rel string, rng *hcl.Range) bool {
+	key := refImageKey{typ, rel}
+	img, ok := s.refImages[key]
+	if !ok {
+		img.file, img.err = prober.ProbeReference(s.configPath(p))
+		img.file.Path = rel
+		s.refImages[key] = img
+	}
+	if img.err != nil {
+		s.errorf(rng, "Invalid reference image", "The reference image %q cannot be sent to the %s API: %s.", p, typ, img.err)
+		return false
+	}
+	return true
+}
+
+// referenceFiles are the probed local reference files of an instance.
+func (s *loadState) referenceFiles(in *instance) []schema.ReferenceFile {
+	var out []schema.ReferenceFile
+	for _, r := range in.asset.References {
+		if img, ok := s.refImages[refImageKey{in.blk.provider.Type, r.File}]; ok && r.File != "" && img.err == nil {
+			out = append(out, img.file)
+		}
+	}
+	return out
 }
 
 // outputAt returns the asset whose output is rel (a slash path relative to
