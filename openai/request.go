@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"image"
 	"io"
 	"mime/multipart"
 	"net/textproto"
@@ -181,6 +182,30 @@ func readImage(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than the API's %d MB limit for an image", path, MaxReferenceBytes>>20)
 	}
 	return data, nil
+}
+
+// Reference is what a local image to edit is.
+type Reference struct {
+	Format        string
+	Width, Height int
+	Bytes         int64
+}
+
+// ProbeReference reads a local image to edit and checks it against what
+// the API takes: a PNG, JPEG or WebP file of at most MaxReferenceBytes.
+func ProbeReference(path string) (Reference, error) {
+	data, err := readImage(path)
+	if err != nil {
+		return Reference{}, err
+	}
+	if _, err := ImageContentType(data); err != nil {
+		return Reference{}, err
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return Reference{}, fmt.Errorf("not a readable image: %w", err)
+	}
+	return Reference{Format: format, Width: cfg.Width, Height: cfg.Height, Bytes: int64(len(data))}, nil
 }
 
 // ImageContentType is the content type of PNG, JPEG or WebP data, the

@@ -66,6 +66,16 @@ func (OpenAIType) ResolveModel(model string, _, settings schema.Values) (schema.
 	return openaiRules{m}, problems
 }
 
+// ProbeReference implements schema.ReferenceProber: /images/edits takes
+// PNG, JPEG and WebP files up to the API's size limit.
+func (OpenAIType) ProbeReference(path string) (schema.ReferenceFile, error) {
+	ref, err := openai.ProbeReference(path)
+	if err != nil {
+		return schema.ReferenceFile{}, err
+	}
+	return schema.ReferenceFile{Format: ref.Format, Width: ref.Width, Height: ref.Height, Bytes: ref.Bytes}, nil
+}
+
 // openaiRules are one model's rules from openai/models.go.
 type openaiRules struct{ m openai.Model }
 

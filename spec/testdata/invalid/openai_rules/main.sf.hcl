@@ -120,3 +120,11 @@ image "bad_quality_value" {
   quality  = "ultra" # ERROR: Invalid quality
   path     = "n.png"
 }
+
+image "not_an_image" {
+  provider   = openai
+  model      = "gpt-image-1"
+  prompt     = "x"
+  references = ["notes.txt"] # ERROR: Invalid reference image
+  path       = "o.png"
+}
