@@ -474,12 +474,11 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		ent.Upstream = upstream
 	}
 	e.setOutputs(a.Addr, outs)
-	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, prevAddr)
-		delete(m.Assets, prevAddr)
-		l.Assets[a.Addr] = ent
-		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-	})
+	var drop []string
+	if prevAddr != a.Addr {
+		drop = append(drop, prevAddr)
+	}
+	err := e.rec.Set(dirs, a.Addr, ent, &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}, drop...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
 	}
