@@ -33,6 +33,7 @@ type Server struct {
 	// downloadFaults maps a file name to the downloads it still fails.
 	downloadFaults map[string]*Fault
 	hang           chan struct{}
+	latency        time.Duration
 }
 
 // Recorded is one request the server received.
@@ -64,6 +65,16 @@ func New() *Server {
 		downloadFaults: map[string]*Fault{}, hang: make(chan struct{})}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
+}
+
+// URL is the server's root, without the API path.
+func (s *Server) URL() string { return s.hs.URL }
+
+// SetLatency makes each answer take d, as image generation does.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.latency = d
 }
 
 // BaseURL is the API root a client is configured with.
@@ -174,6 +185,16 @@ func (s *Server) serveImages(w http.ResponseWriter, r *http.Request) {
 		setStatus(http.StatusBadRequest)
 		writeError(w, http.StatusBadRequest, *ferr)
 		return
+	}
+	s.mu.Lock()
+	latency := s.latency
+	s.mu.Unlock()
+	if latency > 0 {
+		select {
+		case <-time.After(latency):
+		case <-r.Context().Done():
+		case <-s.hang:
+		}
 	}
 	setStatus(http.StatusOK)
 	if f != nil && f.playBefore(s, w, r) {
