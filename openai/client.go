@@ -25,6 +25,10 @@ type Config struct {
 	APIKey string
 	// Organization, when set, is sent as the OpenAI-Organization header.
 	Organization string
+	// KeyHeader is how the key is sent: AuthBearer ("Authorization:
+	// Bearer KEY", OpenAI and most relays; the default) or AuthAPIKey
+	// ("api-key: KEY", Azure's key authentication).
+	KeyHeader string
 	// Parallelism bounds the requests in flight (default 4); the client
 	// lowers it while the server answers 429.
 	Parallelism int
@@ -43,6 +47,12 @@ type Config struct {
 	// HTTPClient, when set, sends the requests.
 	HTTPClient *http.Client
 }
+
+// The ways Config.KeyHeader sends the key.
+const (
+	AuthBearer = "bearer"
+	AuthAPIKey = "api-key"
+)
 
 // NoRetries as Config.MaxRetries turns retries off.
 const NoRetries = -1
@@ -65,6 +75,13 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, errors.New("no API key")
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	switch cfg.KeyHeader {
+	case "":
+		cfg.KeyHeader = AuthBearer
+	case AuthBearer, AuthAPIKey:
+	default:
+		return nil, fmt.Errorf("key header %q is neither %q nor %q", cfg.KeyHeader, AuthBearer, AuthAPIKey)
+	}
 	if cfg.Parallelism <= 0 {
 		cfg.Parallelism = 4
 	}
@@ -207,7 +224,11 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, ct
 		return nil, &Error{Op: op, Err: err}, 0
 	}
 	hreq.Header.Set("Content-Type", ctype)
-	hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	if c.cfg.KeyHeader == AuthAPIKey {
+		hreq.Header.Set("api-key", c.cfg.APIKey)
+	} else {
+		hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
 	hreq.Header.Set("Accept", "application/json")
 	if c.cfg.Organization != "" {
 		hreq.Header.Set("OpenAI-Organization", c.cfg.Organization)

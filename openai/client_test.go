@@ -186,3 +186,19 @@ func TestRequestFailsOnBadReference(t *testing.T) {
 		t.Errorf("err %v after %d requests, want a local refusal", err, srv.Count())
 	}
 }
+
+func TestKeyHeaders(t *testing.T) {
+	t.Parallel()
+	for header, want := range map[string]string{"": "bearer", openai.AuthBearer: "bearer", openai.AuthAPIKey: "api-key"} {
+		srv, c := newClient(t, func(cfg *openai.Config) { cfg.KeyHeader = header })
+		if _, err := c.Generate(context.Background(), &openai.Request{Model: "gpt-image-1", Prompt: "x", OutputFormat: "png"}, openai.Options{Dir: t.TempDir()}); err != nil {
+			t.Errorf("key header %q: %v", header, err)
+		}
+		if got := srv.Requests()[0].Auth; got != want {
+			t.Errorf("key header %q: the server saw the key as %q, want %q", header, got, want)
+		}
+	}
+	if _, err := openai.NewClient(openai.Config{BaseURL: "http://127.0.0.1:1/v1", APIKey: key, KeyHeader: "basic"}); err == nil {
+		t.Error("an unknown key header was taken")
+	}
+}

@@ -36,7 +36,8 @@ func OpenAIConfig(inst Instance, apiKey string) openai.Config {
 	}
 	base, _ := st.String("base_url")
 	org, _ := st.String("organization")
-	return openai.Config{BaseURL: base, APIKey: apiKey, Organization: org, Parallelism: inst.Parallelism,
+	auth, _ := st.String("auth")
+	return openai.Config{BaseURL: base, APIKey: apiKey, Organization: org, KeyHeader: auth, Parallelism: inst.Parallelism,
 		ImagesPerMinute: int(num("images_per_minute")), MaxRetries: retries, MaxImageBytes: num("max_image_bytes"),
 		Timeout: time.Duration(num("timeout")) * time.Second}
 }

@@ -20,6 +20,7 @@ var openaiSchema = &schema.Schema{
 		{Name: "base_url", Type: cty.String, Default: cty.StringVal(openai.VendorBaseURL)},
 		{Name: "api_key_env", Type: cty.String, Default: cty.StringVal(openai.DefaultKeyEnv)},
 		{Name: "organization", Type: cty.String},
+		{Name: "auth", Type: cty.String, OneOf: []string{openai.AuthBearer, openai.AuthAPIKey}, Default: cty.StringVal(openai.AuthBearer)},
 		{Name: "images_per_minute", Type: cty.Number, Integer: true, Min: 0, Default: cty.NumberIntVal(0)},
 		{Name: "max_retries", Type: cty.Number, Integer: true, Min: 0, Default: cty.NumberIntVal(defaultMaxRetries)},
 		{Name: "max_image_bytes", Type: cty.Number, Integer: true, Min: 1, Default: cty.NumberIntVal(defaultMaxImageBytes)},

@@ -48,6 +48,9 @@ type Recorded struct {
 	Parts []Part
 	// Status is the HTTP status the server answered.
 	Status int
+	// Auth is how the key came: "bearer" (Authorization) or "api-key"
+	// (Azure's header); "" when it did not match.
+	Auth string
 }
 
 // Part is one part of a multipart edit.
@@ -215,7 +218,13 @@ func (s *Server) admit(r *http.Request, rec *Recorded) (int, *apiError, *genRequ
 	s.mu.Lock()
 	key := s.key
 	s.mu.Unlock()
-	if r.Header.Get("Authorization") != "Bearer "+key {
+	switch {
+	case r.Header.Get("Authorization") == "Bearer "+key:
+		rec.Auth = "bearer"
+	case r.Header.Get("api-key") == key:
+		rec.Auth = "api-key"
+	}
+	if rec.Auth == "" {
 		return http.StatusUnauthorized, &apiError{Message: "Incorrect API key provided.", Type: "invalid_request_error", Code: "invalid_api_key"}, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 200<<20))
