@@ -270,10 +270,14 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	if err != nil {
 		return nil, err
 	}
+	files, err := e.attrFiles(a)
+	if err != nil {
+		return nil, err
+	}
 	ans := &StagedAnswer{Addr: a.Addr, SpecHash: hash, Provider: a.Provider, Created: time.Now().UTC()}
 	journaled := false
 	req := &provider.Request{
-		Asset: a.ForProvider(), SpecHash: hash, References: refs, StageDir: dir,
+		Asset: a.ForProvider(), SpecHash: hash, References: refs, Files: files, StageDir: dir,
 		Events: imageEvents{e.opts.Hook, c},
 		Paid: func(items []provider.PaidItem) error {
 			for _, it := range items {
@@ -385,6 +389,30 @@ func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
 		}
 	}
 	return refs, nil
+}
+
+// attrFiles resolves a's File attributes to absolute paths.
+func (e *engine) attrFiles(a *spec.Asset) (map[string]string, error) {
+	t, ok := schema.Lookup(a.ProviderType)
+	if !ok {
+		return nil, nil
+	}
+	var out map[string]string
+	for _, attr := range t.Schema().Attributes {
+		f, ok := a.Attrs.File(attr.Name)
+		if !attr.File || !ok {
+			continue
+		}
+		abs, err := filepath.Abs(e.ws.ConfigPath(f.File))
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[attr.Name] = abs
+	}
+	return out, nil
 }
 
 // specVersion is the lock's spec_version for a's request: its provider

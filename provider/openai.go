@@ -155,5 +155,6 @@ func openaiRequest(req *Request) (*openai.Request, error) {
 		}
 		oreq.Images = append(oreq.Images, r.File)
 	}
+	oreq.Mask = req.Files["mask"]
 	return oreq, nil
 }

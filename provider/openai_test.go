@@ -49,6 +49,7 @@ func TestProviderRequests(t *testing.T) {
 		name       string
 		asset      schema.Asset
 		refs       []Ref
+		files      map[string]string
 		wantPath   string
 		wantBody   map[string]any
 		wantParts  []openaitest.Part
@@ -110,12 +111,25 @@ func TestProviderRequests(t *testing.T) {
 			{Name: "image", FileName: "b.png", ContentType: "image/png", SHA256: sumB, Bytes: lenB},
 		},
 		wantImages: []string{"1024x1536 jpeg", "1024x1536 jpeg"},
+	}, {
+		name:     "an edit with a mask",
+		asset:    schema.Asset{Kind: schema.KindImage, Model: "gpt-image-1", Prompt: "fill the hole", OutputFormat: "png", Attrs: attrs("mask", schema.FileValue{File: "mask.png", SHA256: sumB})},
+		refs:     []Ref{{File: refA}},
+		files:    map[string]string{"mask": refB},
+		wantPath: "/v1/images/edits",
+		wantBody: map[string]any{"model": "gpt-image-1", "prompt": "fill the hole", "output_format": "png"},
+		wantParts: []openaitest.Part{
+			{Name: "model", Value: "gpt-image-1"}, {Name: "prompt", Value: "fill the hole"}, {Name: "output_format", Value: "png"},
+			{Name: "image", FileName: "a.png", ContentType: "image/png", SHA256: sumA, Bytes: lenA},
+			{Name: "mask", FileName: "b.png", ContentType: "image/png", SHA256: sumB, Bytes: lenB},
+		},
+		wantImages: []string{"1024x1024 png"},
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, p := fakeOpenAI(t)
 			var paid []PaidItem
-			res, err := p.Generate(context.Background(), &Request{Asset: &tt.asset, References: tt.refs, StageDir: t.TempDir(),
+			res, err := p.Generate(context.Background(), &Request{Asset: &tt.asset, References: tt.refs, Files: tt.files, StageDir: t.TempDir(),
 				Paid: func(items []PaidItem) error { paid = append(paid, items...); return nil }})
 			if err != nil {
 				t.Fatal(err)

@@ -35,10 +35,13 @@ var openaiSchema = &schema.Schema{
 		{Name: "style", Type: cty.String, OneOf: []string{"vivid", "natural"}},
 		// How the answer travels, not what it holds: no new image.
 		{Name: "response_format", Type: cty.String},
+		// A PNG whose transparent pixels mark where the first reference
+		// is edited.
+		{Name: "mask", Type: cty.String, File: true},
 	},
 	Request: []string{
 		schema.AttrModel, schema.AttrPrompt, "size", "quality", "background", schema.AttrOutputFormat,
-		"output_compression", "moderation", "style", schema.AttrMaxImages, schema.AttrReferences,
+		"output_compression", "moderation", "style", schema.AttrMaxImages, schema.AttrReferences, "mask",
 	},
 	// dall-e-3's image URLs are valid for an hour.
 	URLLifetime: time.Hour,
@@ -136,6 +139,7 @@ func openaiParams(attrs *schema.Values, kind schema.Kind, maxImages int) openai.
 	p.Moderation, _ = attrs.String("moderation")
 	p.Style, _ = attrs.String("style")
 	p.ResponseFormat, _ = attrs.String("response_format")
+	p.Mask = attrs.Has("mask")
 	if kind == schema.KindImageSet {
 		p.N = maxImages
 	}
@@ -155,7 +159,7 @@ func openaiParamAttribute(param string) string {
 	switch param {
 	case "n":
 		return schema.AttrMaxImages
-	case "image", "mask":
+	case "image":
 		return schema.AttrReferences
 	}
 	return param

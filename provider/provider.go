@@ -24,6 +24,9 @@ type Request struct {
 	// References are the asset's reference images, resolved to local
 	// files (absolute paths) or URLs, in the order the config lists them.
 	References []Ref
+	// Files are the type's File attributes (schema.Attribute.File)
+	// resolved to absolute paths, by attribute name.
+	Files map[string]string
 	// StageDir is a directory on the same file system as the outputs where
 	// the provider writes its files (and anything it must keep to recover
 	// a paid response after a crash).

@@ -129,6 +129,18 @@ type Attribute struct {
 	Static bool
 	// OneOf lists the only values a string takes, when not empty.
 	OneOf []string
+	// File makes a string a path, relative to the configuration
+	// directory, of a file the request sends (a mask). Its value is a
+	// FileValue: the file's content, by its sha256, is what the request
+	// hashes, so that editing the file forces a new image.
+	File bool
+}
+
+// FileValue is the value of a File attribute.
+type FileValue struct {
+	// File is the slash path relative to the configuration directory.
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
 }
 
 // Setting is one attribute of the provider block beyond alias and

@@ -141,6 +141,13 @@ func (v Values) Bool(name string) (b, ok bool) {
 	return b, true
 }
 
+// File returns a File attribute's value.
+func (v Values) File(name string) (FileValue, bool) {
+	var f FileValue
+	found, err := v.Decode(name, &f)
+	return f, found && err == nil && f.File != ""
+}
+
 // Decode unmarshals an attribute into dst; it reports whether it was set.
 func (v Values) Decode(name string, dst any) (bool, error) {
 	raw, found := v.Get(name)

@@ -69,10 +69,7 @@ func (b *assetBlock) isStatic(name string) bool {
 // IgnorableAttributes are the names lifecycle.ignore_changes takes on a
 // provider type: the attributes its request covers, plus "all".
 func IgnorableAttributes(sc *schema.Schema) []string {
-	out := []string{"all"}
-	for _, n := range sc.Request {
-		out = append(out, n)
-	}
+	out := append([]string{"all"}, sc.Request...)
 	slices.Sort(out)
 	return out
 }
@@ -691,6 +688,15 @@ func (s *loadState) reportProblems(in *instance, problems []schema.Problem) {
 func (s *loadState) evalOwn(in *instance, attr schema.Attribute, at *hcl.Attribute, vals *schema.Values) {
 	v, ok := s.evalTyped(at, in.ctx, attr.Type, attr.Integer, math.MinInt64, attr.OneOf)
 	if !ok || v.Type() == cty.String && v.AsString() == "" {
+		return
+	}
+	if attr.File {
+		rel, sum, ok := s.localFile(v.AsString(), attr.Name, at.Expr.Range().Ptr())
+		if ok {
+			if err := vals.Set(attr.Name, schema.FileValue{File: rel, SHA256: sum}); err != nil {
+				panic(err) // two strings always encode
+			}
+		}
 		return
 	}
 	vals.SetRaw(attr.Name, ctyCanonical(v))

@@ -97,11 +97,24 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range, prober schema.Referen
 		return Reference{URL: it.value}, true
 	}
 	p := it.value
-	if strings.ContainsRune(p, '\\') {
-		s.errorf(rng, "Invalid reference file", "The path %q contains a backslash; use forward slashes.", p)
+	rel, sum, ok := s.localFile(p, "reference image", rng)
+	if !ok {
 		return Reference{}, false
 	}
-	rel := path.Clean(p)
+	if prober != nil && !s.probeReference(prober, typ, p, rel, rng) {
+		return Reference{}, false
+	}
+	return Reference{File: rel, SHA256: sum}, true
+}
+
+// localFile resolves p, a file the request sends (what names it), to its
+// slash path relative to the config dir and its content's sha256.
+func (s *loadState) localFile(p, what string, rng *hcl.Range) (rel, sum string, ok bool) {
+	if strings.ContainsRune(p, '\\') {
+		s.errorf(rng, "Invalid reference file", "The path %q contains a backslash; use forward slashes.", p)
+		return "", "", false
+	}
+	rel = path.Clean(p)
 	if filepath.IsAbs(p) {
 		if r, err := filepath.Rel(s.absDir, p); err == nil {
 			rel = filepath.ToSlash(r)
@@ -109,21 +122,18 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range, prober schema.Referen
 	}
 	if owner := s.outputAt(rel); owner != "" {
 		s.errorf(rng, "Reference to an output by path", "%q is the output of %s; refer to it as an asset (image.NAME.file or image_set.NAME.files) so that it is generated first and tracked.", p, owner)
-		return Reference{}, false
+		return "", "", false
 	}
 	sum, err := s.hashFile(s.configPath(p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		s.errorf(rng, "Reference file not found", "The reference image %q does not exist (paths are relative to the configuration directory).", p)
-		return Reference{}, false
+		s.errorf(rng, "Reference file not found", "The %s %q does not exist (paths are relative to the configuration directory).", what, p)
+		return "", "", false
 	case err != nil:
-		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
-		return Reference{}, false
+		s.errorf(rng, "Invalid reference file", "The %s %q cannot be read: %s.", what, p, err)
+		return "", "", false
 	}
-	if prober != nil && !s.probeReference(prober, typ, p, rel, rng) {
-		return Reference{}, false
-	}
-	return Reference{File: rel, SHA256: sum}, true
+	return rel, sum, true
 }
 
 // refImageKey names a reference file as one provider type read it.

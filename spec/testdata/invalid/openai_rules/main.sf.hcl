@@ -128,3 +128,20 @@ image "not_an_image" {
   references = ["notes.txt"] # ERROR: Invalid reference image
   path       = "o.png"
 }
+
+image "mask_missing" {
+  provider   = openai
+  model      = "gpt-image-1"
+  prompt     = "x"
+  references = ["ok.png"]
+  mask       = "nowhere.png" # ERROR: Reference file not found
+  path       = "p.png"
+}
+
+image "mask_without_image" {
+  provider = openai
+  model    = "gpt-image-1"
+  prompt   = "x"
+  mask     = "ok.png" # ERROR: Invalid mask for gpt-image-1
+  path     = "q.png"
+}
