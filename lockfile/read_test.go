@@ -242,7 +242,7 @@ func TestReadInvalid(t *testing.T) {
 		{"duplicate output", edit(t, `"path": "board/2.jpeg"`, `"path": "board/1.jpeg"`), `image_set.board: outputs[1].path "board/1.jpeg" appears twice`},
 		{"image output elsewhere", edit(t, `"path": "hero.png",`, `"path": "hero2.png",`), `image.hero: an image has exactly one output, at its path "hero2.png"`},
 		{"no size", edit(t, `"width": 64`, `"width": 0`), `image.hero: outputs[0] has no size (width 0, height 64)`},
-		{"bad format", edit(t, `"format": "png"`, `"format": "gif"`), `image.hero: outputs[0].format must be "png" or "jpeg", got "gif"`},
+		{"bad format", edit(t, `"format": "png"`, `"format": "gif"`), `image.hero: outputs[0].format must be "png", "jpeg" or "webp", got "gif"`},
 		{"negative bytes", edit(t, `"bytes": 99`, `"bytes": -1`), `image.hero: outputs[0].bytes is negative`},
 		{"no provider", edit(t, `"provider": "placeholder",`, `"provider": "",`), `image.hero: provider is missing`},
 		{"no created_at", edit(t, `,

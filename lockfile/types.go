@@ -65,7 +65,7 @@ type Output struct {
 	Bytes  int64  `json:"bytes"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	Format string `json:"format"` // "png" or "jpeg"
+	Format string `json:"format"` // "png", "jpeg" or "webp"
 }
 
 // FailedSlot is one image of a set that the API reported as failed.

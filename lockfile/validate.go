@@ -180,8 +180,8 @@ func checkOutputs(field string, outs []Output) error {
 		if o.Width <= 0 || o.Height <= 0 {
 			return fmt.Errorf("%s[%d] has no size (width %d, height %d)", field, i, o.Width, o.Height)
 		}
-		if o.Format != "png" && o.Format != "jpeg" {
-			return fmt.Errorf("%s[%d].format must be \"png\" or \"jpeg\", got %q", field, i, o.Format)
+		if o.Format != "png" && o.Format != "jpeg" && o.Format != "webp" {
+			return fmt.Errorf("%s[%d].format must be \"png\", \"jpeg\" or \"webp\", got %q", field, i, o.Format)
 		}
 	}
 	return nil

@@ -54,6 +54,7 @@ func TestGenerateWritesCheckedImages(t *testing.T) {
 	}{
 		{"one png", openai.Request{Model: "gpt-image-1", Prompt: "a cat", Size: "1024x1024", OutputFormat: "png"}, 1, [2]int{1024, 1024}, "png"},
 		{"a set of jpegs", openai.Request{Model: "gpt-image-1-mini", Prompt: "cats", N: 3, Size: "1536x1024", OutputFormat: "jpeg", OutputCompression: ptr(70)}, 3, [2]int{1536, 1024}, "jpeg"},
+		{"webp", openai.Request{Model: "gpt-image-1", Prompt: "a cat", Size: "1024x1536", OutputFormat: "webp", OutputCompression: ptr(60)}, 1, [2]int{1024, 1536}, "webp"},
 		{"flexible size", openai.Request{Model: "gpt-image-2", Prompt: "wide", Size: "1280x720", OutputFormat: "png"}, 1, [2]int{1280, 720}, "png"},
 		{"an edit", openai.Request{Model: "gpt-image-1.5", Prompt: "edit", Images: []string{ref, ref}, OutputFormat: "png"}, 1, [2]int{1024, 1024}, "png"},
 		{"dall-e-3 b64", openai.Request{Model: "dall-e-3", Prompt: "retro", Size: "1792x1024", Quality: "hd", Style: "vivid", ResponseFormat: "b64_json"}, 1, [2]int{1792, 1024}, "png"},

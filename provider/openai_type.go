@@ -92,11 +92,11 @@ func (r openaiRules) PriceKey(req *schema.Check) string {
 	return openai.PriceKey(r.m.ID, quality, size)
 }
 
-// OutputFormats: GPT image models answer png unless asked; seedform writes
-// png and jpeg files. dall-e-3 answers png only.
+// OutputFormats: GPT image models answer png unless asked, or jpeg or
+// webp; dall-e-3 answers png only.
 func (r openaiRules) OutputFormats() []string {
 	if r.m.GPTImage {
-		return []string{"png", "jpeg"}
+		return []string{"png", "jpeg", "webp"}
 	}
 	return []string{"png"}
 }
@@ -171,7 +171,7 @@ type anyOpenAIModel struct{}
 
 func (anyOpenAIModel) Name() string                  { return "an unknown model" }
 func (anyOpenAIModel) PriceKey(*schema.Check) string { return "" }
-func (anyOpenAIModel) OutputFormats() []string       { return []string{"png", "jpeg"} }
+func (anyOpenAIModel) OutputFormats() []string       { return []string{"png", "jpeg", "webp"} }
 func (anyOpenAIModel) Check(req *schema.Check) []schema.Problem {
 	var out []schema.Problem
 	if req.MaxImages > openai.MaxGPTImages {

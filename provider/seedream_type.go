@@ -242,8 +242,17 @@ type anySeedreamModel struct{}
 func (anySeedreamModel) Name() string                  { return "an unknown model" }
 func (anySeedreamModel) PriceKey(*schema.Check) string { return "" }
 func (anySeedreamModel) OutputFormats() []string       { return []string{"jpeg", "png"} }
-func (anySeedreamModel) Check(req *schema.Check) []schema.Problem {
-	return checkMaxImages(req)
+func (m anySeedreamModel) Check(req *schema.Check) []schema.Problem {
+	return append(checkMaxImages(req), checkFormat(m, req)...)
+}
+
+// checkFormat refuses an output_format the rules do not produce.
+func checkFormat(r schema.Rules, req *schema.Check) []schema.Problem {
+	if !req.ExplicitFormat || slices.Contains(r.OutputFormats(), req.OutputFormat) {
+		return nil
+	}
+	return []schema.Problem{{Attr: schema.AttrOutputFormat, Summary: "Invalid output_format",
+		Detail: fmt.Sprintf("%s writes only %s, not %s.", r.Name(), strings.Join(r.OutputFormats(), " or "), req.OutputFormat)}}
 }
 
 func checkMaxImages(req *schema.Check) []schema.Problem {
@@ -292,8 +301,8 @@ type anySize struct{}
 func (anySize) Name() string                  { return "the placeholder" }
 func (anySize) PriceKey(*schema.Check) string { return "" }
 func (anySize) OutputFormats() []string       { return []string{"jpeg", "png"} }
-func (anySize) Check(req *schema.Check) []schema.Problem {
-	out := checkMaxImages(req)
+func (r anySize) Check(req *schema.Check) []schema.Problem {
+	out := append(checkMaxImages(req), checkFormat(r, req)...)
 	size, ok := req.Attrs.String("size")
 	if !ok {
 		if err := req.Attrs.Set("size", PlaceholderDefaultSize); err != nil {

@@ -45,6 +45,9 @@ var lifecycleSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "prevent_destroy"}, {Name: "ignore_changes"}},
 }
 
+// fileFormats are the image files seedform writes and records.
+var fileFormats = []string{"png", "jpeg", "webp"}
+
 // staticAttrs decide an asset's provider, format and output location. They
 // are evaluated before any asset's outputs are known, so they may not
 // refer to assets; everything else may, but for the provider type's own
@@ -599,8 +602,8 @@ func (s *loadState) evalStatic(in *instance) {
 	format := ""
 	if at := b.attrs["output_format"]; at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
-			if v != "png" && v != "jpeg" {
-				s.errorf(at.Expr.Range().Ptr(), "Invalid output_format", "output_format must be \"png\" or \"jpeg\", got %q.%s", v, didYouMean(v, []string{"png", "jpeg"}))
+			if !slices.Contains(fileFormats, v) {
+				s.errorf(at.Expr.Range().Ptr(), "Invalid output_format", "output_format must be \"png\", \"jpeg\" or \"webp\", got %q.%s", v, didYouMean(v, fileFormats))
 				return
 			}
 			format, in.explicitFormat = v, true
@@ -626,10 +629,10 @@ func (s *loadState) evalStatic(in *instance) {
 
 	if b.kind == KindImage && written != "" {
 		ext := strings.ToLower(path.Ext(written))
-		extFormat := map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}[ext]
+		extFormat := map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}[ext]
 		switch {
 		case extFormat == "":
-			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The path %q must end in .png, .jpg or .jpeg: the extension tells apps the file's format.", written)
+			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The path %q must end in .png, .jpg, .jpeg or .webp: the extension tells apps the file's format.", written)
 			return
 		case format != "" && extFormat != format:
 			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but output_format is %q.", written, ext, format)

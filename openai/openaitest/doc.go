@@ -22,7 +22,8 @@
 // for dall-e-3, whose urls point back at the server (/files/<name>). The
 // images are real PNG or JPEG files of the resolved size ("auto" is
 // 1024x1024) whose flat colour comes from a hash of the request and the
-// slot, so the same request yields the same bytes.
+// slot, so the same request yields the same bytes. A webp is a lossless
+// (VP8L) image of that one colour.
 //
 // Failures are played two ways: Go tests queue a Fault with Inject, and
 // end-to-end scripts steer the fake from the prompt with a block

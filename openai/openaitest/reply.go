@@ -122,6 +122,9 @@ func renderImage(digest string, index, w, h int, format string) []byte {
 		v := binary.BigEndian.Uint32(sum[i*4 : i*4+4])
 		img.Pix[int(v%uint32(w*h))*4] ^= 0x40
 	}
+	if format == "webp" {
+		return flatWebP(w, h, c)
+	}
 	var b bytes.Buffer
 	if format == "jpeg" {
 		jpeg.Encode(&b, img, &jpeg.Options{Quality: 80})
@@ -129,4 +132,61 @@ func renderImage(digest string, index, w, h int, format string) []byte {
 		(&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&b, img)
 	}
 	return b.Bytes()
+}
+
+// flatWebP is a lossless WebP of one colour: a VP8L stream whose five
+// prefix codes each hold a single symbol, so that every pixel takes no
+// bits at all. Go has no WebP encoder; this is the smallest valid one.
+func flatWebP(w, h int, c color.RGBA) []byte {
+	var bw bitWriter
+	bw.put(0x2f, 8) // VP8L signature
+	bw.put(uint64(w-1), 14)
+	bw.put(uint64(h-1), 14)
+	bw.put(0, 1)                                         // alpha hint
+	bw.put(0, 3)                                         // version
+	bw.put(0, 1)                                         // no transform
+	bw.put(0, 1)                                         // no colour cache
+	bw.put(0, 1)                                         // no meta prefix codes
+	for _, sym := range []uint8{c.G, c.R, c.B, c.A, 0} { // green, red, blue, alpha, distance
+		bw.put(1, 1) // a simple code
+		bw.put(0, 1) // of one symbol
+		bw.put(1, 1) // written in 8 bits
+		bw.put(uint64(sym), 8)
+	}
+	data := bw.bytes()
+	pad := len(data) % 2
+	var out bytes.Buffer
+	out.WriteString("RIFF")
+	binary.Write(&out, binary.LittleEndian, uint32(4+8+len(data)+pad))
+	out.WriteString("WEBPVP8L")
+	binary.Write(&out, binary.LittleEndian, uint32(len(data)))
+	out.Write(data)
+	if pad == 1 {
+		out.WriteByte(0)
+	}
+	return out.Bytes()
+}
+
+// bitWriter writes a VP8L bit stream: least significant bit first.
+type bitWriter struct {
+	buf  []byte
+	acc  uint64
+	nacc uint
+}
+
+func (w *bitWriter) put(v uint64, n uint) {
+	w.acc |= v << w.nacc
+	w.nacc += n
+	for w.nacc >= 8 {
+		w.buf = append(w.buf, byte(w.acc))
+		w.acc >>= 8
+		w.nacc -= 8
+	}
+}
+
+func (w *bitWriter) bytes() []byte {
+	if w.nacc > 0 {
+		return append(w.buf, byte(w.acc))
+	}
+	return w.buf
 }

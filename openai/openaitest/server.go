@@ -466,9 +466,6 @@ func (g *genRequest) check() *apiError {
 	if errs := m.Check(p); len(errs) > 0 {
 		return invalid(errs[0].Param, "%s", errs[0].Message)
 	}
-	if g.str("output_format") == "webp" {
-		return &apiError{Message: "openaitest cannot encode webp; use png or jpeg in tests.", Type: "server_error", Param: "output_format"}
-	}
 	return nil
 }
 
