@@ -139,9 +139,15 @@ type Asset struct {
 	// Meta is the user's metadata as canonical JSON (null when absent).
 	Meta      json.RawMessage
 	Lifecycle Lifecycle
-	// DependsOn lists the asset addresses this one needs first, from
-	// references and depends_on, sorted and unique.
+	// DependsOn lists the asset instances this one needs first, sorted and
+	// unique: those its own evaluated values use (image.base[each.key].file
+	// in the instance "a" is image.base["a"] only), and every instance
+	// depends_on names.
 	DependsOn []string
+	// Sensitive names the attributes whose values derive from a sensitive
+	// variable, sorted: plans show them as (sensitive value), and the lock
+	// keeps only their hash.
+	Sensitive []string
 	DeclRange hcl.Range
 	// SpecHash is "sha256:<hex>" over the fields that change the generated
 	// image (see HashInput), upstream assets' content excluded: the plan

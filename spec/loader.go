@@ -114,6 +114,9 @@ type loadState struct {
 	fileHashes               map[string]fileHash
 	valueCache               map[*hcl.Attribute]cty.Value
 	perInstance              map[*hcl.Attribute]bool
+	// evaluating is the instance whose dynamic attributes are being
+	// evaluated: attrValue notes their marks on it.
+	evaluating *instance
 }
 
 type fileHash struct {
