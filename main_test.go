@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"replace":   cmdReplace,
 			"sleep":     cmdSleep,
 			"mkimage":   cmdMkImage,
+			"tfui":      cmdTFUI,
 		},
 	})
 }

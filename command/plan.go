@@ -14,6 +14,7 @@ import (
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
 // planFlags are the flags plan, apply and destroy share.
@@ -93,6 +94,15 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 	}
 	s.ws = ws
 	return true
+}
+
+// setDestroy makes the views speak of a destroy.
+func (s *session) setDestroy() {
+	if s.json != nil {
+		s.json.Operation = jsonui.OperationDestroy
+	} else {
+		s.human.Destroy = true
+	}
 }
 
 func (s *session) close() {
@@ -190,6 +200,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	s := newSession(m, &pf)
 	defer s.close()
+	if destroy {
+		s.setDestroy()
+	}
 
 	opts := pf.options(destroy)
 	var saved *pipeline.Plan
@@ -234,12 +247,20 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	var hook interface {
 		pipeline.Hook
 		StopProgress()
+		SetTotal(int)
 	} = s.human
 	if s.json != nil {
 		hook = s.json
 	} else {
 		fmt.Fprintln(m.Stdout)
 	}
+	total := 0
+	for _, c := range plan.Changes {
+		if c.Action != pipeline.NoOp {
+			total++
+		}
+	}
+	hook.SetTotal(total)
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
 		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
 	})

@@ -192,7 +192,7 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	changed.Size = "16x16"
 	changed.SpecHash = changed.HashInput().Hash()
 	p := mustPlan(t, config(dir, changed), Options{})
-	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy); d != "" {
+	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy()); d != "" {
 		t.Errorf("forced by (-want +got):\n%s", d)
 	}
 	changed.Lifecycle.IgnoreChanges = []string{"prompt", "size"}

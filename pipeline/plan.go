@@ -40,10 +40,15 @@ type Change struct {
 	PrevAddr string `json:"previous_address,omitempty"`
 	// Reasons say why, in words.
 	Reasons []string `json:"reasons,omitempty"`
-	// ForcedBy names the attributes that force a replacement.
-	ForcedBy []string `json:"forced_by,omitempty"`
-	// Diffs are the changed attributes' values, as JSON.
-	Diffs []AttrDiff `json:"diffs,omitempty"`
+	// Cause is why a replace or a delete is planned, for readers that
+	// know Terraform's reasons.
+	Cause Cause `json:"cause,omitempty"`
+	// Attrs are every attribute of a new asset, and the changed ones of
+	// any other, in the order a plan shows them.
+	Attrs []AttrChange `json:"attributes,omitempty"`
+	// Files are the files the change writes or removes, and the outputs
+	// edited by hand it leaves alone.
+	Files []PlannedFile `json:"files,omitempty"`
 	// Moves are the file renames a move (or a path change) makes.
 	Moves []FileMove `json:"moves,omitempty"`
 	// Drift lists outputs edited by hand; they are left alone unless
@@ -63,11 +68,44 @@ type Change struct {
 	MetaChanged bool `json:"meta_changed,omitempty"`
 }
 
-// AttrDiff is one changed attribute: its recorded and configured values.
-type AttrDiff struct {
-	Name string `json:"name"`
-	Old  string `json:"old"`
-	New  string `json:"new"`
+// Cause is why a replace or a delete is planned.
+type Cause string
+
+const (
+	CauseRequested    Cause = "requested"     // -replace
+	CauseCannotUpdate Cause = "cannot_update" // an attribute or an upstream output changed
+	CauseNoConfig     Cause = "no_config"     // its block is gone
+	CauseNoKey        Cause = "no_key"        // its block no longer has its for_each key
+	CauseNoIndex      Cause = "no_index"      // its block's count no longer reaches its index
+	CauseRepetition   Cause = "repetition"    // its block gained or lost count/for_each
+)
+
+// ForcedBy names the changed attributes that force a replacement.
+func (c *Change) ForcedBy() []string {
+	var out []string
+	for _, a := range c.Attrs {
+		if a.ForcesReplacement && a.Before != nil || a.ForcesReplacement && a.Sensitive {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// FileAction is what a change does to one file.
+type FileAction string
+
+const (
+	FileWrite  FileAction = "write"  // generated, or recovered from staging
+	FileRemove FileAction = "remove" // deleted with its asset
+	FileKeep   FileAction = "keep"   // edited by hand, left alone
+)
+
+// PlannedFile is one file a change touches, relative to the config
+// directory. An image set's files are listed up to max_images: the model
+// decides how many come back.
+type PlannedFile struct {
+	Action FileAction `json:"action"`
+	Path   string     `json:"path"`
 }
 
 // FileMove is one output file renamed, paths relative to the output directory.

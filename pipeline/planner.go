@@ -79,12 +79,13 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 		// As Terraform's: record the outputs as they are, change nothing.
 		for _, c := range plan.Changes {
 			if c.Action != Accept {
-				c.Action, c.Reasons, c.Moves, c.ForcedBy, c.Diffs = NoOp, nil, nil, nil, nil
+				c.Action, c.Reasons, c.Moves, c.Attrs, c.Cause = NoOp, nil, nil, nil, ""
 			}
 		}
 	}
 	for _, c := range plan.Changes {
 		p.checkPreventDestroy(c)
+		c.Files = p.plannedFiles(c)
 	}
 	plan.OrphanTemps = p.ws.Staging.Orphans()
 	for _, c := range plan.Changes {
@@ -98,6 +99,29 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 		return nil, p.diags
 	}
 	return plan, p.diags
+}
+
+// plannedFiles lists the files c writes or removes, and those edited by
+// hand that it leaves alone.
+func (p *planner) plannedFiles(c *Change) []PlannedFile {
+	var out []PlannedFile
+	switch {
+	case c.Action.Generates() || c.Action == Recover:
+		a := p.assets[c.Addr]
+		for _, f := range outputFiles(a, a.MaxImages) {
+			out = append(out, PlannedFile{Action: FileWrite, Path: path.Join(p.ws.Config.OutputDir, f)})
+		}
+	case c.Action == Delete:
+		for _, o := range p.ws.Lock.Assets[c.Addr].Outputs {
+			out = append(out, PlannedFile{Action: FileRemove, Path: path.Join(p.ws.recordedOutputDir(), o.Path)})
+		}
+	}
+	if !c.Action.Generates() && c.Action != Accept {
+		for _, d := range c.Drift {
+			out = append(out, PlannedFile{Action: FileKeep, Path: path.Join(p.ws.recordedOutputDir(), d)})
+		}
+	}
+	return out
 }
 
 // checkAddrs makes sure every -target/-replace address names something.
@@ -309,32 +333,38 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		return c
 	}
 	if e == nil {
+		c.Attrs = newAttrs(configAttrs(a), a.Sensitive)
 		return generate(Create, "not yet generated")
-	}
-	if slices.Contains(p.opts.Replace, a.Addr) {
-		return generate(Replace, "replacement requested with -replace")
 	}
 	// An upstream asset renamed in this plan is the same content under a
 	// new address: compare what the lock recorded under the new names.
 	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
 	c.RefsRenamed = renamed
-	forced := changedAttrs(recorded, a.HashInput(), a.Lifecycle.IgnoreChanges)
-	for _, dep := range a.DependsOn {
-		if p.regen[dep] {
-			c.ForcedBy = append(c.ForcedBy, "references")
-			return generate(Replace, fmt.Sprintf("%s will be regenerated first (known after apply)", dep))
-		}
+	c.Attrs = diffAttrs(recordedAttrs(e, recorded, a.References, p.recordedMeta(lockAddr)), configAttrs(a),
+		a.Lifecycle.IgnoreChanges, a.Sensitive)
+	forced := c.ForcedBy()
+	var why []string
+	if slices.Contains(p.opts.Replace, a.Addr) {
+		why = append(why, "replacement requested with -replace")
+		c.Cause = CauseRequested
 	}
 	if len(forced) > 0 {
-		c.Diffs = forced
-		for _, d := range forced {
-			c.ForcedBy = append(c.ForcedBy, d.Name)
-		}
-		return generate(Replace, strings.Join(c.ForcedBy, ", ")+" changed")
+		why = append(why, strings.Join(forced, ", ")+" changed")
 	}
-	if known && !sameUpstream(recordedUp, upstream) {
-		c.ForcedBy = []string{"references"}
-		return generate(Replace, "an upstream asset's output changed")
+	for _, dep := range a.DependsOn {
+		if p.regen[dep] {
+			why = append(why, fmt.Sprintf("%s will be regenerated first (known after apply)", dep))
+		}
+	}
+	if len(why) == 0 && known && !sameUpstream(recordedUp, upstream) {
+		why = append(why, "an upstream asset's output changed")
+	}
+	if len(why) > 0 {
+		if c.Cause == "" {
+			c.Cause = CauseCannotUpdate
+		}
+		c.Reasons = why[:len(why)-1]
+		return generate(Replace, why[len(why)-1])
 	}
 	want := outputFiles(a, len(e.Outputs))
 	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
@@ -389,7 +419,11 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		}
 	case c.MetaChanged:
 		c.Action = Update
-		c.Reasons = append(c.Reasons, "manifest entry out of date (meta)")
+		if slices.ContainsFunc(c.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
+			c.Reasons = append(c.Reasons, "meta changed: the manifest entry is rewritten")
+		} else {
+			c.Reasons = append(c.Reasons, "the manifest entry is missing or out of date: it is rewritten")
+		}
 	case c.RefsRenamed:
 		c.Action = Update
 		c.Reasons = append(c.Reasons, "references a renamed asset")
@@ -491,6 +525,14 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 	return jsonEqual(m.Meta, a.Meta)
 }
 
+// recordedMeta is the meta the manifest holds for addr.
+func (p *planner) recordedMeta(addr string) json.RawMessage {
+	if m := p.ws.Manifest.Assets[addr]; m != nil {
+		return m.Meta
+	}
+	return nil
+}
+
 // metaCurrent reports whether the manifest has a's meta under lockAddr.
 func (p *planner) metaCurrent(a *spec.Asset, lockAddr string) bool {
 	m := p.ws.Manifest.Assets[lockAddr]
@@ -513,10 +555,39 @@ func (p *planner) deleteChange(addr string, e *lockfile.Entry) *Change {
 	c := &Change{Addr: addr, Action: Delete, Kind: spec.Kind(e.Kind), Provider: e.Provider}
 	if p.opts.Destroy {
 		c.Reasons = []string{"destroy"}
-	} else {
-		c.Reasons = []string{"no longer in the configuration"}
+		return c
 	}
+	c.Cause = p.deleteCause(addr)
+	c.Reasons = []string{map[Cause]string{
+		CauseNoConfig:   "no longer in the configuration",
+		CauseNoKey:      "its for_each no longer has this key",
+		CauseNoIndex:    "its count no longer reaches this index",
+		CauseRepetition: "its block's count or for_each changed",
+	}[c.Cause]}
 	return c
+}
+
+// deleteCause says why addr, in the lock only, is to be deleted: its
+// block is gone, or it no longer has this instance.
+func (p *planner) deleteCause(addr string) Cause {
+	block, key, keyed := strings.Cut(addr, "[")
+	var sibling string
+	for _, a := range p.ws.Config.Assets {
+		if inBlock(a.Addr, block) {
+			sibling = a.Addr
+			break
+		}
+	}
+	_, sibKey, sibKeyed := strings.Cut(sibling, "[")
+	switch {
+	case sibling == "" || !keyed && !sibKeyed:
+		return CauseNoConfig
+	case keyed != sibKeyed || keyed && key[0] == '"' != (sibKey[0] == '"'):
+		return CauseRepetition
+	case key[0] == '"':
+		return CauseNoKey
+	}
+	return CauseNoIndex
 }
 
 // targeted keeps the changes of the -target addresses and of everything
@@ -589,46 +660,6 @@ func imageCount(a *spec.Asset) int {
 		return a.MaxImages
 	}
 	return 1
-}
-
-// changedAttrs compares the spec recorded in the lock with the one
-// configured, less the ignored attributes.
-func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
-	var out []AttrDiff
-	add := func(name string, was, is any) {
-		// Equal values encode equally: the cheap test first, so that an
-		// up-to-date asset costs no JSON encoding (10,000 assets x 11
-		// attributes were a quarter of a no-op plan).
-		if reflect.DeepEqual(was, is) || slices.Contains(ignore, name) {
-			return
-		}
-		a, b := jsonValue(was), jsonValue(is)
-		if a != b {
-			out = append(out, AttrDiff{Name: name, Old: a, New: b})
-		}
-	}
-	add("provider", old.ProviderType, now.ProviderType)
-	add("model", old.Model, now.Model)
-	add("prompt", old.Prompt, now.Prompt)
-	add("size", old.Size, now.Size)
-	add("seed", old.Seed, now.Seed)
-	add("guidance_scale", old.GuidanceScale, now.GuidanceScale)
-	add("watermark", old.Watermark, now.Watermark)
-	add("output_format", old.OutputFormat, now.OutputFormat)
-	add("max_images", old.MaxImages, now.MaxImages)
-	add("optimize_prompt", old.OptimizePrompt, now.OptimizePrompt)
-	add("references", old.References, now.References)
-	return out
-}
-
-// jsonValue renders a value as HCL-ish text for the plan: strings quoted,
-// absent values as null.
-func jsonValue(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
 }
 
 // topoOrder returns assets with every dependency before its dependents,

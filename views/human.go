@@ -20,8 +20,12 @@ type Human struct {
 	// generating..." line: 0 means DefaultStillEvery, negative never.
 	StillEvery time.Duration
 
+	// Destroy is set for destroy: its summary says "Destroy complete!".
+	Destroy bool
+
 	// clock is the real clock unless a test set one before the apply.
 	clock clock
+	count progressCount
 
 	mu       sync.Mutex
 	start    time.Time
@@ -126,20 +130,14 @@ func (h *Human) Plan(p *pipeline.Plan) {
 			line += fmt.Sprintf("  (%s, %s)", images(c.Images, c.Kind == "image_set"), c.Provider)
 		}
 		fmt.Fprintln(w, line)
-		for _, d := range c.Diffs {
-			fmt.Fprintf(w, "      %s %s = %s -> %s %s\n", h.paint(yellow, "~"), d.Name, short(d.Old), short(d.New),
-				h.paint(red, "# forces replacement"))
+		for _, l := range h.attrLines(c) {
+			fmt.Fprintf(w, "      %s\n", l)
 		}
-		for _, f := range c.ForcedBy {
-			if f == "references" && !hasDiff(c, f) {
-				fmt.Fprintf(w, "      %s references %s\n", h.paint(yellow, "~"), h.paint(red, "# forces replacement"))
-			}
+		if c.MetaChanged && !hasAttr(c, "meta") && c.Action != pipeline.Create && c.Action != pipeline.Replace {
+			fmt.Fprintf(w, "      %s meta (manifest entry rewritten)\n", h.paint(yellow, "~"))
 		}
-		for _, mv := range c.Moves {
-			fmt.Fprintf(w, "      %s -> %s\n", mv.From, mv.To)
-		}
-		if c.MetaChanged && c.Action != pipeline.Create && c.Action != pipeline.Replace {
-			fmt.Fprintf(w, "      %s meta (manifest only)\n", h.paint(yellow, "~"))
+		for _, l := range fileLines(c) {
+			fmt.Fprintf(w, "      %s\n", l)
 		}
 		if c.KnownAfterApply {
 			fmt.Fprintln(w, "      spec_hash = (known after apply)")
@@ -155,21 +153,13 @@ func (h *Human) Plan(p *pipeline.Plan) {
 	fmt.Fprintln(w, h.paint(bold, SummaryLine(p.Summary())))
 }
 
-func hasDiff(c *pipeline.Change, name string) bool {
-	for _, d := range c.Diffs {
-		if d.Name == name {
+func hasAttr(c *pipeline.Change, name string) bool {
+	for _, a := range c.Attrs {
+		if a.Name == name {
 			return true
 		}
 	}
 	return false
-}
-
-// short keeps long prompts readable on one line.
-func short(s string) string {
-	if len(s) > 72 {
-		return s[:60] + "…" + s[len(s)-10:]
-	}
-	return s
 }
 
 func images(n int, set bool) string {
@@ -292,14 +282,8 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	case r.Err != nil:
 		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), errText(c.Addr, r.Err))
 	default:
-		msg := fmt.Sprintf("%s: %s after %s", c.Addr, done(c.Action), round(r.Elapsed))
-		if len(r.Outputs) > 0 && c.Action.CallsProvider() {
-			msg += fmt.Sprintf(" (%d file(s))", len(r.Outputs))
-		}
-		for _, f := range r.Failed {
-			msg += fmt.Sprintf("; image %d failed: %s", f.Index+1, f.Code)
-		}
-		fmt.Fprintf(h.W, "%s [%s elapsed]\n", msg, h.elapsed())
+		d, t := h.count.finished()
+		fmt.Fprintf(h.W, "%s [%s elapsed]\n", completeMessage(c, r, d, t), h.elapsed())
 	}
 }
 
@@ -337,7 +321,7 @@ func verbing(a pipeline.Action) string {
 	return "Working"
 }
 
-func done(a pipeline.Action) string {
+func doneVerb(a pipeline.Action) string {
 	switch a {
 	case pipeline.Create:
 		return "Generated"
@@ -367,14 +351,7 @@ const summaryListMax = 20
 func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 	o := outcomeOf(res)
 	fmt.Fprintln(h.W)
-	line := fmt.Sprintf("%d generated, %d regenerated, %d updated, %d moved, %d deleted",
-		o.counts[pipeline.Create], o.counts[pipeline.Replace], o.counts[pipeline.Update], o.counts[pipeline.Move], o.counts[pipeline.Delete])
-	if n := o.counts[pipeline.Recover]; n > 0 {
-		line += fmt.Sprintf(", %d recovered", n)
-	}
-	if n := o.counts[pipeline.Accept]; n > 0 {
-		line += fmt.Sprintf(", %d accepted", n)
-	}
+	line := applyCounts(o)
 	switch {
 	case o.interrupted:
 		var left []string
@@ -400,9 +377,28 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 		for _, r := range o.failed {
 			fmt.Fprintf(h.W, "  - %s\n", h.failure(r))
 		}
+	case h.Destroy:
+		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Destroy complete!"), line)
 	default:
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Apply complete!"), line)
 	}
+}
+
+// SetTotal tells the view how many changes the apply carries out, so that
+// each finished line says where the apply is ("[3 of 26]").
+func (h *Human) SetTotal(n int) { h.count.setTotal(n) }
+
+// applyCounts is the count of what an apply did, in words.
+func applyCounts(o applyOutcome) string {
+	line := fmt.Sprintf("%d generated, %d regenerated, %d updated, %d moved, %d deleted",
+		o.counts[pipeline.Create], o.counts[pipeline.Replace], o.counts[pipeline.Update], o.counts[pipeline.Move], o.counts[pipeline.Delete])
+	if n := o.counts[pipeline.Recover]; n > 0 {
+		line += fmt.Sprintf(", %d recovered", n)
+	}
+	if n := o.counts[pipeline.Accept]; n > 0 {
+		line += fmt.Sprintf(", %d accepted", n)
+	}
+	return line
 }
 
 // failure is one failed asset's summary line.

@@ -44,9 +44,13 @@ func TestJSONCancelledIsNotAnError(t *testing.T) {
 			if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
 				t.Fatalf("%v: %s", err, buf.String())
 			}
+			hook, _ := line["hook"].(map[string]any)
 			got := map[string]any{}
 			for k := range tt.want {
 				got[k] = line[k]
+				if k == "cancelled" || k == "error" {
+					got[k] = hook[k]
+				}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Finished (-want +got):\n%s", diff)
