@@ -303,6 +303,11 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		// ignore_changes kept) stays as it was.
 		ent.Spec, ent.Upstream, _ = renameRefs(old, e.renames)
 		ent.SpecHash = effectiveHash(ent.Spec.Hash(), ent.Upstream)
+		if len(a.Sensitive) > 0 {
+			// A redacted spec hashes to something else: the hash is the
+			// configured spec's, which the renamed one equals.
+			ent.SpecHash = effectiveHash(a.SpecHash, ent.Upstream)
+		}
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
 	var dirs []string // where files moved to: synced before the lock names them

@@ -159,6 +159,11 @@ func diffAttrs(old, now []attr, ignore, sensitive []string) []AttrChange {
 			continue
 		}
 		was, is := old[i].identity(), a.identity()
+		if w, ok := was.(string); ok && spec.IsRedacted(w) {
+			if s, ok := is.(string); ok {
+				is = spec.Redact(s) // recorded by hash only: compared by hash
+			}
+		}
 		// Equal values encode equally: the cheap test first, so that an
 		// up-to-date asset costs no JSON encoding.
 		if reflect.DeepEqual(was, is) {

@@ -202,11 +202,15 @@ func (p *planner) matchMoves() {
 		if lock.Assets[a.Addr] != nil || p.prev[a.Addr] != "" {
 			continue
 		}
-		cands := orphans[a.SpecHash]
+		h := a.SpecHash
+		if len(a.Sensitive) > 0 {
+			h = a.HashInput().Redacted(a.Sensitive).Hash() // as the lock keeps it
+		}
+		cands := orphans[h]
 		for i, from := range cands {
 			if !p.claimed[from] && lock.Assets[from].Kind == string(a.Kind) {
 				claim(a.Addr, from)
-				orphans[a.SpecHash] = slices.Delete(cands, i, i+1)
+				orphans[h] = slices.Delete(cands, i, i+1)
 				break
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/seedream"
@@ -225,4 +226,36 @@ func (in HashInput) Hash() string {
 	}
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// redactedPrefix starts a sensitive value as the lock records it.
+const redactedPrefix = "(sensitive value) "
+
+// Redact is how the lock records a sensitive value: its sha256 and no
+// more, so that a change is still seen and the value never committed.
+func Redact(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return redactedPrefix + "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// IsRedacted reports whether s is a value Redact made.
+func IsRedacted(s string) bool { return strings.HasPrefix(s, redactedPrefix) }
+
+// Redacted returns in with the string attributes named in sensitive
+// redacted: what the lock keeps. Its Hash differs from in's; the spec
+// hash recorded beside it is in's.
+func (in HashInput) Redacted(sensitive []string) HashInput {
+	for _, name := range sensitive {
+		switch name {
+		case "model":
+			in.Model = Redact(in.Model)
+		case "prompt":
+			in.Prompt = Redact(in.Prompt)
+		case "size":
+			in.Size = Redact(in.Size)
+		case "optimize_prompt":
+			in.OptimizePrompt = Redact(in.OptimizePrompt)
+		}
+	}
+	return in
 }
