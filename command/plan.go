@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
 	"github.com/seedform/seedform/views/jsonui"
@@ -151,7 +152,7 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
 	if *out != "" {
-		if err := pipeline.WritePlanFile(m.path(*out), plan); err != nil {
+		if err := planfile.Write(m.path(*out), planfile.FromPlan(plan)); err != nil {
 			s.diag.errorf("saving the plan: %v", err)
 			return 1
 		}
@@ -207,11 +208,12 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	opts := pf.options(destroy)
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
-		var err error
-		if saved, err = pipeline.ReadPlanFile(m.path(pos[0])); err != nil {
+		f, err := planfile.Read(m.path(pos[0]))
+		if err != nil {
 			s.diag.errorf("%v", err)
 			return 1
 		}
+		saved = f.Pipeline()
 		if len(pf.vars)+len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
 			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
 			return 1

@@ -7,7 +7,7 @@ import (
 	"sort"
 
 	"github.com/seedform/seedform/lockfile"
-	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/views"
 )
 
@@ -20,15 +20,15 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		return 1
 	}
 	if len(pos) == 1 {
-		plan, err := pipeline.ReadPlanFile(m.path(pos[0]))
+		f, err := planfile.Read(m.path(pos[0]))
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 			return 1
 		}
 		if *jsonOut {
-			return writeJSON(m, plan)
+			return writeJSON(m, f)
 		}
-		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
+		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(f.Pipeline())
 		return 0
 	}
 	lock, err := lockfile.Read(m.path(lockfile.FileName))

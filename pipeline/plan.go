@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -122,7 +126,6 @@ type FileMove struct {
 
 // Plan is the set of changes apply will make, and what it was made from.
 type Plan struct {
-	FormatVersion int `json:"format_version"`
 	// ConfigDigest and LockDigest identify the config and lock the plan was
 	// made from; a saved plan is refused when either changed.
 	ConfigDigest string    `json:"config_digest"`
@@ -144,9 +147,6 @@ type Options struct {
 	Vars        []string `json:"vars,omitempty"`
 	VarFiles    []string `json:"var_files,omitempty"`
 }
-
-// PlanFormatVersion is the saved plan format this build reads and writes.
-const PlanFormatVersion = 1
 
 // Summary counts a plan's changes.
 type Summary struct {
@@ -248,4 +248,25 @@ func effectiveHash(specHash string, upstream map[string]string) string {
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// ErrStalePlan is returned when a saved plan no longer matches the config,
+// the lock or the outputs it was made from.
+var ErrStalePlan = errors.New("saved plan is stale")
+
+// CheckSaved compares a saved plan with one made now from the same
+// options: the config, the lock and the outputs must be as they were.
+func CheckSaved(saved, now *Plan) error {
+	switch {
+	case saved.ConfigDigest != now.ConfigDigest:
+		return fmt.Errorf("%w: the configuration (or a variable, or a reference file) changed since the plan was made; make a new plan", ErrStalePlan)
+	case saved.LockDigest != now.LockDigest:
+		return fmt.Errorf("%w: %s changed since the plan was made (another apply ran?); make a new plan", ErrStalePlan, lockfile.FileName)
+	}
+	a, _ := json.Marshal(saved.Changes)
+	b, _ := json.Marshal(now.Changes)
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("%w: the outputs on disk changed since the plan was made; make a new plan", ErrStalePlan)
+	}
+	return nil
 }

@@ -44,10 +44,9 @@ type planner struct {
 func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	cfg, lock := p.ws.Config, p.ws.Lock
 	plan := &Plan{
-		FormatVersion: PlanFormatVersion,
-		ConfigDigest:  cfg.Digest,
-		LockDigest:    p.ws.LockDigest,
-		Options:       p.opts,
+		ConfigDigest: cfg.Digest,
+		LockDigest:   p.ws.LockDigest,
+		Options:      p.opts,
 	}
 	p.checkAddrs(p.opts.Targets, "-target", true)
 	p.checkAddrs(p.opts.Replace, "-replace", false)
