@@ -3,8 +3,10 @@ package command
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -97,6 +99,27 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 	return true
 }
 
+// otherRun names the seedform process holding dir's process lock, "" when
+// none does. Plan does not take the lock; it only asks.
+func otherRun(dir string) string {
+	stateDir := filepath.Join(dir, pipeline.StateDirName)
+	if _, err := os.Stat(stateDir); err != nil {
+		return ""
+	}
+	pl, err := lockfile.Acquire(stateDir, 0, "plan")
+	var locked *lockfile.LockedError
+	switch {
+	case err == nil:
+		_ = pl.Release()
+		return ""
+	case !errors.As(err, &locked):
+		return ""
+	case locked.Holder == nil:
+		return "Another seedform process"
+	}
+	return fmt.Sprintf("seedform %s (pid %d, since %s)", locked.Holder.Command, locked.Holder.PID, locked.Holder.Since.Format(time.RFC3339))
+}
+
 // setDestroy makes the views speak of a destroy.
 func (s *session) setDestroy() {
 	if s.json != nil {
@@ -135,17 +158,31 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 	pf.register(fs, true)
 	out := fs.String("out", "", "save the plan to `FILE` for apply")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	destroy := fs.Bool("destroy", false, "plan to delete every recorded asset's files and lock entry (or the -target ones)")
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
 	s := newSession(m, &pf)
-	opts := pf.options(false)
+	if *destroy && (len(pf.replace) > 0 || pf.refreshOnly) {
+		s.diag.errorf("plan -destroy deletes assets: -replace and -refresh-only do not go with it")
+		return 1
+	}
+	if *destroy {
+		s.setDestroy()
+	}
+	opts := pf.options(*destroy)
 	if !s.open(opts, false, 0, "plan") {
 		return 1
 	}
 	plan := s.plan(opts)
 	if plan == nil {
 		return 1
+	}
+	if who := otherRun(s.cfg.Dir); who != "" {
+		// Its staging is in use, not left over from an interrupted run.
+		plan.OrphanTemps = nil
+		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Another seedform process is running here",
+			Detail: who + " holds this directory's lock: its staging is in use, and this plan shows the outputs as they are before it finishes. Plan again once it has."}})
 	}
 	s.showPlan(plan)
 	if err := s.ws.Stat.Save(); err != nil {
@@ -214,6 +251,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 			return 1
 		}
 		saved = f.Pipeline()
+		if saved.Options.Destroy {
+			s.setDestroy()
+		}
 		if len(pf.vars)+len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
 			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
 			return 1
@@ -291,7 +331,11 @@ func (s *session) confirm(name string) bool {
 		s.diag.errorf("%s needs confirmation: run it in a terminal, or pass -auto-approve (or apply a saved plan)", name)
 		return false
 	}
-	fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	if name == "destroy" {
+		fmt.Fprintf(s.m.Stdout, "\nDo you really want to destroy these assets?\n  seedform will delete the files and lock entries shown above. Generated images\n  cannot be made again identically: a new apply pays for new, different images.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
+	} else {
+		fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	}
 	line, _ := bufio.NewReader(s.m.Stdin).ReadString('\n') // EOF reads as "no"
 	if strings.TrimSpace(line) != "yes" {
 		fmt.Fprintf(s.m.Stdout, "\n%s cancelled.\n", strings.ToUpper(name[:1])+name[1:])

@@ -136,6 +136,8 @@ type Plan struct {
 	Options Options `json:"options"`
 	// OrphanTemps are leftover temp files from an interrupted run; apply removes them.
 	OrphanTemps []string `json:"orphan_temps,omitempty"`
+	// Deferred are the addresses whose changes -refresh-only leaves out.
+	Deferred []string `json:"deferred,omitempty"`
 }
 
 // Options are the flags that shape a plan.

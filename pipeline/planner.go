@@ -77,6 +77,9 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	if p.opts.RefreshOnly {
 		// As Terraform's: record the outputs as they are, change nothing.
 		for _, c := range plan.Changes {
+			if c.Action != Accept && c.Action != NoOp {
+				plan.Deferred = append(plan.Deferred, c.Addr)
+			}
 			if c.Action != Accept {
 				c.Action, c.Reasons, c.Moves, c.Attrs, c.Cause = NoOp, nil, nil, nil, ""
 			}
@@ -424,12 +427,14 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		c.Action = Update
 		if slices.ContainsFunc(c.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
 			c.Reasons = append(c.Reasons, "meta changed: the manifest entry is rewritten")
+		} else if p.ws.Manifest.Assets[a.Addr] == nil {
+			c.Reasons = append(c.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
 		} else {
-			c.Reasons = append(c.Reasons, "the manifest entry is missing or out of date: it is rewritten")
+			c.Reasons = append(c.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
 		}
 	case c.RefsRenamed:
 		c.Action = Update
-		c.Reasons = append(c.Reasons, "references a renamed asset")
+		c.Reasons = append(c.Reasons, "an asset it references is renamed in this plan: only its lock entry changes, to the new name; its files stay as they are")
 	case lifecycleChanged:
 		// The lock keeps prevent_destroy so that removing the block is
 		// still refused: it must follow the config.
@@ -649,12 +654,19 @@ func (p *planner) checkPreventDestroy(c *Change) {
 	if c.Action == Replace {
 		verb = "regenerate"
 	}
+	detail := fmt.Sprintf("%s has lifecycle.prevent_destroy set, and this plan would %s it (%s). "+
+		"Set prevent_destroy = false (or remove it) and apply first if this is what you want.", c.Addr, verb, strings.Join(c.Reasons, "; "))
+	if rng == nil {
+		// The block is gone: the protection lives on in the lock.
+		detail = fmt.Sprintf("%s was generated with lifecycle.prevent_destroy set, which %s keeps after its block is removed, "+
+			"and this plan would %s it (%s). To delete it, put its block back with prevent_destroy = false, apply, "+
+			"then remove the block.", c.Addr, lockfile.FileName, verb, strings.Join(c.Reasons, "; "))
+	}
 	p.diags = append(p.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
 		Summary:  "Asset cannot be " + map[string]string{"delete": "deleted", "regenerate": "regenerated"}[verb],
-		Detail: fmt.Sprintf("%s has lifecycle.prevent_destroy set, and this plan would %s it (%s). "+
-			"Remove prevent_destroy first if this is what you want.", c.Addr, verb, strings.Join(c.Reasons, "; ")),
-		Subject: rng,
+		Detail:   detail,
+		Subject:  rng,
 	})
 }
 

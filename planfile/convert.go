@@ -9,7 +9,7 @@ import (
 func FromPlan(p *pipeline.Plan) *Plan {
 	o := p.Options
 	out := &Plan{FormatVersion: FormatVersion, ConfigDigest: p.ConfigDigest, LockDigest: p.LockDigest,
-		Changes: make([]Change, 0, len(p.Changes)), OrphanTemps: p.OrphanTemps,
+		Changes: make([]Change, 0, len(p.Changes)), OrphanTemps: p.OrphanTemps, Deferred: p.Deferred,
 		Options: Options{Targets: o.Targets, Replace: o.Replace, RefreshOnly: o.RefreshOnly, Destroy: o.Destroy, Vars: o.Vars, VarFiles: o.VarFiles}}
 	for _, c := range p.Changes {
 		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: c.PrevAddr,
@@ -33,7 +33,7 @@ func FromPlan(p *pipeline.Plan) *Plan {
 // Pipeline converts a saved plan back to the in-memory plan.
 func (p *Plan) Pipeline() *pipeline.Plan {
 	o := p.Options
-	out := &pipeline.Plan{ConfigDigest: p.ConfigDigest, LockDigest: p.LockDigest, OrphanTemps: p.OrphanTemps,
+	out := &pipeline.Plan{ConfigDigest: p.ConfigDigest, LockDigest: p.LockDigest, OrphanTemps: p.OrphanTemps, Deferred: p.Deferred,
 		Options: pipeline.Options{Targets: o.Targets, Replace: o.Replace, RefreshOnly: o.RefreshOnly, Destroy: o.Destroy, Vars: o.Vars, VarFiles: o.VarFiles}}
 	for _, fc := range p.Changes {
 		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,

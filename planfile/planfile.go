@@ -34,6 +34,8 @@ type Plan struct {
 	Changes      []Change `json:"changes"`
 	Options      Options  `json:"options"`
 	OrphanTemps  []string `json:"orphan_temps,omitempty"`
+	// Deferred are the addresses whose changes -refresh-only left out.
+	Deferred []string `json:"deferred,omitempty"`
 }
 
 // Options are the flags the plan was made with, so that apply makes it again.

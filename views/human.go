@@ -117,7 +117,16 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		if len(p.OrphanTemps) > 0 {
 			fmt.Fprintf(w, "%d leftover staging folder(s) from an interrupted run will be removed.\n\n", len(p.OrphanTemps))
 		}
-		fmt.Fprintln(w, h.paint(bold+green, "No changes.")+" The outputs match the configuration.")
+		switch {
+		case len(p.Deferred) > 0:
+			fmt.Fprintf(w, "%s -refresh-only looks only at outputs edited by hand; %d change(s) to the configuration are pending (%s): run plan without -refresh-only to see them.\n",
+				h.paint(bold, "No changes to record."), len(p.Deferred), listSome(p.Deferred))
+		case len(drifted) > 0:
+			fmt.Fprintf(w, "%s %d asset(s) have outputs edited by hand, left alone (above): the outputs do not match the lock until -replace=ADDR regenerates them or -refresh-only accepts the edit.\n",
+				h.paint(bold+yellow, "No changes to make."), len(drifted))
+		default:
+			fmt.Fprintln(w, h.paint(bold+green, "No changes.")+" The outputs match the configuration.")
+		}
 		return
 	}
 	fmt.Fprintln(w, "seedform will perform the following actions:")
@@ -132,9 +141,6 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		fmt.Fprintln(w, line)
 		for _, l := range h.attrLines(c) {
 			fmt.Fprintf(w, "      %s\n", l)
-		}
-		if c.MetaChanged && !hasAttr(c, "meta") && c.Action != pipeline.Create && c.Action != pipeline.Replace {
-			fmt.Fprintf(w, "      %s meta (manifest entry rewritten)\n", h.paint(yellow, "~"))
 		}
 		for _, l := range fileLines(c) {
 			fmt.Fprintf(w, "      %s\n", l)
@@ -153,13 +159,12 @@ func (h *Human) Plan(p *pipeline.Plan) {
 	fmt.Fprintln(w, h.paint(bold, SummaryLine(p.Summary())))
 }
 
-func hasAttr(c *pipeline.Change, name string) bool {
-	for _, a := range c.Attrs {
-		if a.Name == name {
-			return true
-		}
+// listSome joins up to three addresses, and says how many more there are.
+func listSome(addrs []string) string {
+	if len(addrs) <= 3 {
+		return strings.Join(addrs, ", ")
 	}
-	return false
+	return fmt.Sprintf("%s and %d more", strings.Join(addrs[:3], ", "), len(addrs)-3)
 }
 
 func images(n int, set bool) string {
