@@ -72,6 +72,8 @@ func init() {
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
 		"version":  {"print the version", runVersion},
+		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
+		"approve":  {"record that outputs' content is approved", runApprove},
 	}
 }
 

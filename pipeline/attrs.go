@@ -57,6 +57,8 @@ func configAttrs(a *spec.Asset) []attr {
 		{name: "output_format", show: a.OutputFormat, forces: true},
 		{name: "max_images", show: zeroNil(a.MaxImages), forces: true},
 		{name: "optimize_prompt", show: a.OptimizePrompt, forces: true},
+		{name: "thinking", show: a.Thinking, forces: true},
+		{name: "web_search", show: zeroFalse(a.WebSearch), forces: true},
 		{name: "references", show: refNames(a.References, nil), same: in.References, forces: true},
 	}
 	if a.Kind == spec.KindImageSet {
@@ -82,6 +84,8 @@ func recordedAttrs(e *lockfile.Entry, in spec.HashInput, now []spec.Reference, m
 		{name: "output_format", show: in.OutputFormat, forces: true},
 		{name: "max_images", show: zeroNil(in.MaxImages), forces: true},
 		{name: "optimize_prompt", show: in.OptimizePrompt, forces: true},
+		{name: "thinking", show: in.Thinking, forces: true},
+		{name: "web_search", show: zeroFalse(in.WebSearch), forces: true},
 		{name: "references", show: refNames(now, in.References), same: in.References, forces: true},
 	}
 	if e.Kind == string(spec.KindImageSet) {
@@ -90,6 +94,21 @@ func recordedAttrs(e *lockfile.Entry, in spec.HashInput, now []spec.Reference, m
 		out = append(out, attr{name: "path", show: e.Path})
 	}
 	return append(out, attr{name: "meta", show: meta})
+}
+
+// SpecDiff compares two recorded specs: the attributes that differ, as a
+// plan shows them.
+func SpecDiff(old, now spec.HashInput) []AttrChange {
+	e := &lockfile.Entry{}
+	return diffAttrs(recordedAttrs(e, old, nil, nil), recordedAttrs(e, now, nil, nil), nil, nil)
+}
+
+// zeroFalse leaves false out, as an unset option.
+func zeroFalse(b bool) any {
+	if !b {
+		return nil
+	}
+	return b
 }
 
 func zeroNil(n int) any {
