@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -98,6 +99,19 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 	}
 	s.ws = ws
 	return true
+}
+
+// sensitiveVarFlags names the sensitive variables set with -var.
+func sensitiveVarFlags(cfg *spec.Config, vars []string) []string {
+	var names []string
+	for _, v := range vars {
+		name, _, _ := strings.Cut(v, "=")
+		name = strings.TrimSpace(name)
+		if slices.Contains(cfg.SensitiveVars, name) && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // otherRun names the seedform process holding dir's process lock, "" when
@@ -195,6 +209,12 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		if err := planfile.Write(m.path(*out), planfile.FromPlan(plan)); err != nil {
 			s.diag.errorf("saving the plan: %v", err)
 			return 1
+		}
+		if names := sensitiveVarFlags(s.cfg, pf.vars); len(names) > 0 {
+			s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "The saved plan holds sensitive values",
+				Detail: fmt.Sprintf("%s keeps the -var flags it was made with, so that apply makes the same plan, and %s declared sensitive: "+
+					"its value is in the file in clear. Keep the file private, or give the value as SEEDFORM_VAR_<name> when you plan and apply.",
+					*out, strings.Join(names, ", ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])}})
 		}
 		if s.human != nil {
 			// The path is relative to -chdir, so the command to copy has it too.

@@ -25,6 +25,8 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
+	// SensitiveVars names the variables declared sensitive.
+	SensitiveVars []string
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
 	// on (output dir, manifest, providers, every asset's fields, moved
 	// blocks), so that a change to the config, a variable value or a

@@ -232,6 +232,11 @@ func (s *loadState) load(opts Options) *Config {
 		Assets:    assets,
 		Moved:     moved,
 	}
+	for _, name := range s.varOrder {
+		if s.variables[name].sensitive {
+			cfg.SensitiveVars = append(cfg.SensitiveVars, name)
+		}
+	}
 	cfg.index()
 	cfg.Digest = digest(cfg)
 	return cfg
