@@ -46,7 +46,7 @@ func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
 func (pf *planFlags) options(destroy bool) pipeline.Options {
 	return pipeline.Options{
 		Targets: pf.targets, Replace: pf.replace, RefreshOnly: pf.refreshOnly, Destroy: destroy,
-		Vars: pf.vars, VarFiles: pf.files,
+		Vars: pf.vars, VarFiles: pf.files, VarArgs: pf.args,
 	}
 }
 
@@ -77,7 +77,7 @@ func newSession(m *Meta, pf *planFlags) *session {
 // open loads the config and the workspace; with lock set it first takes
 // the process lock, held until close.
 func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Duration, holder string) bool {
-	cfg, loader, diags := load(s.m, opts.Vars, opts.VarFiles)
+	cfg, loader, diags := load(s.m, opts.VarArgs, opts.Vars, opts.VarFiles)
 	s.files = loader.Files()
 	s.diag.write(s.files, diags)
 	if diags.HasErrors() {

@@ -148,6 +148,9 @@ type Options struct {
 	Destroy     bool     `json:"destroy,omitempty"`
 	Vars        []string `json:"vars,omitempty"`
 	VarFiles    []string `json:"var_files,omitempty"`
+	// VarArgs are Vars and VarFiles in command-line order, in which they
+	// apply; a plan saved without them applies VarFiles, then Vars.
+	VarArgs []spec.VarArg `json:"var_args,omitempty"`
 }
 
 // Summary counts a plan's changes.
