@@ -68,7 +68,7 @@ func newSession(m *Meta, pf *planFlags) *session {
 	if pf.json {
 		s.json = views.NewJSON(m.Stdout, Version)
 	} else {
-		s.human = &views.Human{W: m.Stdout, Color: color}
+		s.human = &views.Human{W: m.Stdout, Color: color, Width: m.Width}
 	}
 	s.diag = diagWriter{m: m, json: s.json, color: color}
 	return s

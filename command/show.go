@@ -28,7 +28,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		if *jsonOut {
 			return writeJSON(m, f)
 		}
-		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(f.Pipeline())
+		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor, Width: m.Width}).Plan(f.Pipeline())
 		return 0
 	}
 	lock, err := lockfile.Read(m.path(lockfile.FileName))

@@ -357,6 +357,9 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if len(forced) > 0 {
 		why = append(why, strings.Join(forced, ", ")+" changed")
 	}
+	for _, f := range changedRefFiles(recorded.References, a.References) {
+		why = append(why, "the content of reference "+f+" changed")
+	}
 	for _, dep := range a.DependsOn {
 		if p.regen[dep] {
 			why = append(why, fmt.Sprintf("%s will be regenerated first (known after apply)", dep))
@@ -531,6 +534,18 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 		}
 	}
 	return jsonEqual(m.Meta, a.Meta)
+}
+
+// changedRefFiles names the reference files whose content differs from
+// what the recorded reference at the same place had.
+func changedRefFiles(recorded []spec.HashedRef, now []spec.Reference) []string {
+	var out []string
+	for i, r := range now {
+		if i < len(recorded) && r.File != "" && recorded[i].SHA256 != "" && recorded[i].SHA256 != r.SHA256 {
+			out = append(out, r.File)
+		}
+	}
+	return out
 }
 
 // recordedMeta is the meta the manifest holds for addr.

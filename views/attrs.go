@@ -41,11 +41,66 @@ func (h *Human) attrLines(c *pipeline.Change) []string {
 	return lines
 }
 
+// wrap breaks line at spaces so that, indented by indent, no piece is
+// wider than h.Width; continuation lines line up after the first " = ".
+// With no width (not a terminal: a CI log) the line is kept whole.
+func (h *Human) wrap(line string, indent int) []string {
+	if h.Width <= 0 || visibleLen(line)+indent <= h.Width {
+		return []string{line}
+	}
+	hang := strings.Index(line, " = ") + 3
+	if hang < 3 || hang > h.Width/2 {
+		hang = 4
+	}
+	var out []string
+	cur := ""
+	for _, w := range strings.Split(line, " ") {
+		width := h.Width - indent
+		if len(out) > 0 {
+			width -= hang
+		}
+		if cur != "" && visibleLen(cur)+1+visibleLen(w) > width {
+			out = append(out, cur)
+			cur = w
+			continue
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	out = append(out, cur)
+	for i := 1; i < len(out); i++ {
+		out[i] = strings.Repeat(" ", hang) + out[i]
+	}
+	return out
+}
+
+// visibleLen is the width of s on a terminal: colour codes take none.
+func visibleLen(s string) int {
+	n, esc := 0, false
+	for _, r := range s {
+		switch {
+		case r == '\x1b':
+			esc = true
+		case esc:
+			esc = r != 'm'
+		default:
+			n++
+		}
+	}
+	return n
+}
+
 // change renders before -> after; two long strings as one text with the
 // words that changed marked, so that the change is always in sight.
 func (h *Human) change(a pipeline.AttrChange) string {
 	if a.Sensitive {
 		return sensitiveText
+	}
+	if bytes.Equal(a.Before, a.After) {
+		// The same names, other content: a reference file that changed.
+		return h.value(a.After, false, false) + " (content changed)"
 	}
 	var was, is string
 	if json.Unmarshal(a.Before, &was) == nil && json.Unmarshal(a.After, &is) == nil && len(was)+len(is) > 80 {
@@ -137,8 +192,8 @@ func (h *Human) objectDiff(name string, before, after json.RawMessage) []string 
 }
 
 // wordDiff shows two texts as one, the words only in the first marked
-// [-removed-] and those only in the second {+added+}; on a terminal in
-// red and green instead.
+// [-removed-] and those only in the second {+added+}, removed first; on a
+// terminal in red and green instead.
 func (h *Human) wordDiff(was, is string) string {
 	a, b := strings.Fields(was), strings.Fields(is)
 	if len(a)*len(b) > 1<<20 {
@@ -177,12 +232,12 @@ func (h *Human) wordDiff(was, is string) string {
 		case i < len(a) && j < len(b) && a[i] == b[j]:
 			out = append(out, a[i])
 			i, j = i+1, j+1
-		case j < len(b) && (i == len(a) || lcs[i][j+1] >= lcs[i+1][j]):
-			out = append(out, add(b[j]))
-			j++
-		default:
+		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
 			out = append(out, del(a[i]))
 			i++
+		default:
+			out = append(out, add(b[j]))
+			j++
 		}
 	}
 	return `"` + strings.Join(out, " ") + `"`

@@ -16,6 +16,9 @@ import (
 type Human struct {
 	W     io.Writer
 	Color bool
+	// Width is the terminal's width, to which long attribute lines are
+	// wrapped; 0 (not a terminal) keeps each line whole.
+	Width int
 	// StillEvery is how often each asset in flight gets a "Still
 	// generating..." line: 0 means DefaultStillEvery, negative never.
 	StillEvery time.Duration
@@ -140,13 +143,15 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		}
 		fmt.Fprintln(w, line)
 		for _, l := range h.attrLines(c) {
-			fmt.Fprintf(w, "      %s\n", l)
+			for _, part := range h.wrap(l, 6) {
+				fmt.Fprintf(w, "      %s\n", part)
+			}
 		}
 		for _, l := range fileLines(c) {
 			fmt.Fprintf(w, "      %s\n", l)
 		}
 		if c.KnownAfterApply {
-			fmt.Fprintln(w, "      spec_hash = (known after apply)")
+			fmt.Fprintln(w, "      # spec_hash = (known after apply)")
 		}
 		for _, r := range c.Reasons {
 			fmt.Fprintf(w, "      # %s\n", r)
