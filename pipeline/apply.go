@@ -27,6 +27,9 @@ type Hook interface {
 	ImageReady(c *Change, index, width, height int)
 	// Finished is called once per change that was started or skipped.
 	Finished(c *Change, r *Result)
+	// Retrying is called before a provider retries a transient failure
+	// of c: the attempt to come, the wait before it and the failure.
+	Retrying(c *Change, attempt int, wait time.Duration, reason string)
 	// Stopping is called once when a stop request is first seen.
 	Stopping()
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/lockfile"
@@ -70,10 +71,11 @@ func (f *fakeProvider) Calls() []string {
 
 type nopHook struct{}
 
-func (nopHook) Started(*Change)                   {}
-func (nopHook) ImageReady(*Change, int, int, int) {}
-func (nopHook) Finished(*Change, *Result)         {}
-func (nopHook) Stopping()                         {}
+func (nopHook) Started(*Change)                              {}
+func (nopHook) ImageReady(*Change, int, int, int)            {}
+func (nopHook) Finished(*Change, *Result)                    {}
+func (nopHook) Stopping()                                    {}
+func (nopHook) Retrying(*Change, int, time.Duration, string) {}
 
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{

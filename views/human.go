@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -269,6 +270,13 @@ func (h *Human) ImageReady(c *pipeline.Change, index, width, height int) {
 	if c.Kind == "image_set" {
 		fmt.Fprintf(h.W, "%s: image %d ready (%dx%d) [%s elapsed]\n", c.Addr, index+1, width, height, h.elapsed())
 	}
+}
+
+// Retrying implements pipeline.Hook.
+func (h *Human) Retrying(c *pipeline.Change, attempt int, wait time.Duration, reason string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintln(h.W, h.paint(yellow, retryMessage(c, attempt, wait, errText(c.Addr, errors.New(reason)))))
 }
 
 // Finished implements pipeline.Hook.

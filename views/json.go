@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -127,6 +128,18 @@ func (j *JSON) ImageReady(c *pipeline.Change, index, width, height int) {
 	h.ImageIndex, h.Width, h.Height = &index, width, height
 	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Hook: h,
 		Message: fmt.Sprintf("%s: image %d ready (%dx%d)", c.Addr, index+1, width, height)})
+}
+
+// Retrying implements pipeline.Hook: an apply_progress line with the retry.
+func (j *JSON) Retrying(c *pipeline.Change, attempt int, wait time.Duration, reason string) {
+	h := hook(c)
+	j.mu.Lock()
+	h.ElapsedSeconds = seconds(j.clock.now().Sub(j.started[c.Addr]))
+	j.mu.Unlock()
+	reason = errText(c.Addr, errors.New(reason))
+	h.Retry = &jsonui.Retry{Attempt: attempt, WaitSeconds: wait.Seconds(), Reason: reason}
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Level: jsonui.LevelWarn, Hook: h,
+		Message: retryMessage(c, attempt, wait, reason)})
 }
 
 // Finished implements pipeline.Hook. A failure, a skip and a change cut

@@ -223,10 +223,21 @@ type Hook struct {
 	// when part of a set came back).
 	Outputs      []Output      `json:"outputs,omitempty"`
 	FailedImages []FailedImage `json:"failed_images,omitempty"`
+	// apply_progress of a retry: the provider waits, then tries again.
+	Retry *Retry `json:"retry,omitempty"`
 	// apply_errored: the error, or why the asset was skipped or cancelled.
 	Error     string `json:"error,omitempty"`
 	Skipped   string `json:"skipped,omitempty"`
 	Cancelled bool   `json:"cancelled,omitempty"`
+}
+
+// Retry is a transient failure a provider retries.
+type Retry struct {
+	Attempt int `json:"attempt"` // the attempt to come: 2 for the first retry
+	// WaitSeconds is the wait before it; 0 when it waited already for a
+	// request in flight to end (a 429).
+	WaitSeconds float64 `json:"wait_seconds"`
+	Reason      string  `json:"reason"`
 }
 
 // Output is one recorded file.
