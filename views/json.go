@@ -152,6 +152,7 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	h.ElapsedSeconds = seconds(r.Elapsed)
 	h.Outputs = outputs(r)
 	m := jsonui.Message{Type: jsonui.TypeApplyErrored, Address: c.Addr, Hook: h}
+	var diag *jsonui.Diagnostic
 	switch {
 	case r.Skipped != "":
 		m.Level, m.Message, h.Skipped = jsonui.LevelWarn, c.Addr+": skipped ("+r.Skipped+")", r.Skipped
@@ -161,6 +162,8 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	case r.Err != nil:
 		h.Error = errText(c.Addr, r.Err)
 		m.Level, m.Message = jsonui.LevelError, c.Addr+": "+h.Error
+		// As Terraform's: the error itself is a diagnostic of its own.
+		diag = &jsonui.Diagnostic{Severity: "error", Summary: h.Error, Address: c.Addr}
 	default:
 		h.Done, h.Total = j.count.finished()
 		m.Type, m.Message = jsonui.TypeApplyComplete, completeMessage(c, r, h.Done, h.Total)
@@ -169,6 +172,9 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 		}
 	}
 	j.emit(m)
+	if diag != nil {
+		j.emit(jsonui.Message{Type: jsonui.TypeDiagnostic, Level: jsonui.LevelError, Address: c.Addr, Message: diag.Summary, Diagnostic: diag})
+	}
 }
 
 // Stopping implements pipeline.Hook; the engine calls it once, as soon as
