@@ -24,6 +24,10 @@ type JSON struct {
 	// plan -destroy and destroy; apply's summary says apply or destroy.
 	Operation jsonui.Operation
 
+	// Files are each planned change's current output files, by address,
+	// for readers that render their own review; set before Plan.
+	Files map[string][]jsonui.CurrentFile
+
 	mu       sync.Mutex
 	enc      *json.Encoder
 	clock    clock
@@ -73,7 +77,8 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 		if c.Action == pipeline.NoOp {
 			continue
 		}
-		j.emit(jsonui.Message{Type: jsonui.TypePlannedChange, Address: c.Addr, Message: headline(c), Change: jsonChange(c)})
+		j.emit(jsonui.Message{Type: jsonui.TypePlannedChange, Address: c.Addr, Message: headline(c), Change: jsonChange(c),
+			CurrentFiles: j.Files[c.Addr]})
 	}
 	j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: SummaryLine(p.Summary()), Changes: planSummary(p, j.Operation)})
 }
@@ -171,6 +176,7 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 			h.FailedImages = append(h.FailedImages, jsonui.FailedImage{Index: f.Index, Code: f.Code, Message: f.Message})
 		}
 	}
+	h.Notes = r.Notes
 	j.emit(m)
 	if diag != nil {
 		j.emit(jsonui.Message{Type: jsonui.TypeDiagnostic, Level: jsonui.LevelError, Address: c.Addr, Message: diag.Summary, Diagnostic: diag})

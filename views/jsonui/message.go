@@ -57,10 +57,24 @@ type Message struct {
 	Seedform string `json:"seedform,omitempty"`
 	UI       string `json:"ui,omitempty"`
 
-	Change     *Change        `json:"change,omitempty"`  // planned_change, resource_drift
-	Hook       *Hook          `json:"hook,omitempty"`    // apply_*
-	Changes    *ChangeSummary `json:"changes,omitempty"` // change_summary
-	Diagnostic *Diagnostic    `json:"diagnostic,omitempty"`
+	Change *Change `json:"change,omitempty"` // planned_change, resource_drift
+	// CurrentFiles are the files a planned change's asset has now, for
+	// readers that render their own review (plan -json with a report).
+	CurrentFiles []CurrentFile  `json:"current_files,omitempty"`
+	Hook         *Hook          `json:"hook,omitempty"`    // apply_*
+	Changes      *ChangeSummary `json:"changes,omitempty"` // change_summary
+	Diagnostic   *Diagnostic    `json:"diagnostic,omitempty"`
+}
+
+// CurrentFile is one file an asset has before a planned change: its path
+// relative to the configuration directory, its content, and the path of
+// its thumbnail when a review report was written.
+type CurrentFile struct {
+	Path      string `json:"path"`
+	SHA256    string `json:"sha256"`
+	Width     int    `json:"width,omitempty"`
+	Height    int    `json:"height,omitempty"`
+	Thumbnail string `json:"thumbnail,omitempty"`
 }
 
 // Resource identifies an asset as Terraform's resource object does. A
@@ -225,6 +239,9 @@ type Hook struct {
 	FailedImages []FailedImage `json:"failed_images,omitempty"`
 	// apply_progress of a retry: the provider waits, then tries again.
 	Retry *Retry `json:"retry,omitempty"`
+	// Notes say what the change did that its action does not (extra
+	// images paid for, an answer dropped).
+	Notes []string `json:"notes,omitempty"`
 	// apply_errored: the error, or why the asset was skipped or cancelled.
 	Error     string `json:"error,omitempty"`
 	Skipped   string `json:"skipped,omitempty"`
