@@ -345,8 +345,12 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	// new address: compare what the lock recorded under the new names.
 	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
 	c.RefsRenamed = renamed
-	c.Attrs = diffAttrs(recordedAttrs(e, recorded, a.References, p.recordedMeta(lockAddr)), configAttrs(a),
-		a.Lifecycle.IgnoreChanges, a.Sensitive)
+	meta := p.recordedMeta(lockAddr)
+	// Most assets of a large config are up to date: compare what the
+	// lock holds first, and list attributes only when something differs.
+	if !unchanged(e, recorded, a, meta) {
+		c.Attrs = diffAttrs(recordedAttrs(e, recorded, a.References, meta), configAttrs(a), a.Lifecycle.IgnoreChanges, a.Sensitive)
+	}
 	forced := c.ForcedBy()
 	var why []string
 	if slices.Contains(p.opts.Replace, a.Addr) {
@@ -538,6 +542,13 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 		}
 	}
 	return jsonEqual(m.Meta, a.Meta)
+}
+
+// unchanged reports whether the lock records a exactly as configured:
+// the same spec, path or dir, provider instance and meta.
+func unchanged(e *lockfile.Entry, recorded spec.HashInput, a *spec.Asset, meta json.RawMessage) bool {
+	return e.Provider == a.Provider && e.Path == a.Path && e.Dir == a.Dir && jsonEqual(meta, a.Meta) &&
+		reflect.DeepEqual(recorded, a.HashInput().Redacted(a.Sensitive))
 }
 
 // changedRefFiles names the reference files whose content differs from
