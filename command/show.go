@@ -8,6 +8,7 @@ import (
 	"sort"
 
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
