@@ -71,6 +71,7 @@ func init() {
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
+		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
 	}
 }

@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 
@@ -479,5 +480,42 @@ var transposeFunc = function.New(&function.Spec{
 			out[k] = cty.ListVal(vals)
 		}
 		return cty.MapVal(out), nil
+	},
+})
+
+// containsFunc is go-cty's contains with Terraform 1.11's rule that the
+// value searched for is not null: go-cty since v1.17 takes a null and, for
+// an untyped one, answers unknown, which would silently make an asset's
+// attribute unknown.
+var containsFunc = function.New(&function.Spec{
+	Description: stdlib.ContainsFunc.Description(),
+	Params: []function.Parameter{
+		{Name: "list", Type: cty.DynamicPseudoType},
+		{Name: "value", Type: cty.DynamicPseudoType},
+	},
+	Type:         function.StaticReturnType(cty.Bool),
+	RefineResult: refineNotNull,
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return stdlib.ContainsFunc.Call(args)
+	},
+})
+
+// logFunc is log with a clean error where go-cty's panics: a result that
+// is not a number (log(0, 0)) is reported as Terraform's own log does.
+var logFunc = function.New(&function.Spec{
+	Description: stdlib.LogFunc.Description(),
+	Params: []function.Parameter{
+		{Name: "num", Type: cty.Number},
+		{Name: "base", Type: cty.Number},
+	},
+	Type:         function.StaticReturnType(cty.Number),
+	RefineResult: refineNotNull,
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		num, _ := args[0].AsBigFloat().Float64()
+		base, _ := args[1].AsBigFloat().Float64()
+		if r := math.Log(num) / math.Log(base); math.IsNaN(r) {
+			return cty.NilVal, errors.New("result is not a number")
+		}
+		return stdlib.LogFunc.Call(args)
 	},
 })

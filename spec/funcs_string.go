@@ -124,11 +124,12 @@ func renderTemplate(expr hcl.Expression, vars cty.Value, funcs map[string]functi
 		}
 	}
 	for name, fn := range funcs {
+		plain := strings.TrimPrefix(name, corePrefix)
 		switch {
-		case templateFuncs[name]:
-			fn = unavailableFuncMsg(fmt.Sprintf("cannot recursively call %s from inside another template function", name))
-		case !allowFiles && fileFuncs[name]:
-			fn = unavailableFuncMsg(fmt.Sprintf("cannot use filesystem access functions like %s in templatestring templates; consider passing the function result as a template variable instead", name))
+		case templateFuncs[plain]:
+			fn = unavailableFuncMsg(fmt.Sprintf("cannot recursively call %s from inside another template function", plain))
+		case !allowFiles && fileFuncs[plain]:
+			fn = unavailableFuncMsg(fmt.Sprintf("cannot use filesystem access functions like %s in templatestring templates; consider passing the function result as a template variable instead", plain))
 		}
 		ctx.Functions[name] = fn
 	}

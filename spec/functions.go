@@ -35,7 +35,7 @@ func (s *loadState) functions() map[string]function.Function {
 		"coalescelist":     stdlib.CoalesceListFunc,
 		"compact":          stdlib.CompactFunc,
 		"concat":           stdlib.ConcatFunc,
-		"contains":         stdlib.ContainsFunc,
+		"contains":         containsFunc,
 		"csvdecode":        stdlib.CSVDecodeFunc,
 		"dirname":          dirnameFunc,
 		"distinct":         stdlib.DistinctFunc,
@@ -56,7 +56,7 @@ func (s *loadState) functions() map[string]function.Function {
 		"keys":             stdlib.KeysFunc,
 		"length":           lengthFunc,
 		"list":             removedFunc("list", "tolist([ ... ]) syntax to write a literal list"),
-		"log":              stdlib.LogFunc,
+		"log":              logFunc,
 		"lookup":           lookupFunc,
 		"lower":            stdlib.LowerFunc,
 		"map":              removedFunc("map", "tomap({ ... }) syntax to write a literal map"),
@@ -136,8 +136,15 @@ func (s *loadState) functions() map[string]function.Function {
 	// they find in funcs once it is complete.
 	funcs["templatefile"] = s.templateFileFunc(funcs)
 	funcs["templatestring"] = templateStringFunc(funcs)
+	// Every function is also in Terraform's core:: namespace.
+	for _, name := range sortedKeys(funcs) {
+		funcs[corePrefix+name] = funcs[name]
+	}
 	return funcs
 }
+
+// corePrefix is the namespace of built-in functions: core::upper is upper.
+const corePrefix = "core::"
 
 // leftOutFunctions are Terraform's functions that seedform does not offer,
 // with the reason a call gives. The README lists them too.

@@ -74,7 +74,7 @@ func (l *Loader) Files() map[string]*hcl.File {
 func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	s := newLoadState(l.parser, dir)
 	cfg := s.load(opts)
-	diags := s.redact(dedupe(s.diags))
+	diags := terraformWording(s.redact(dedupe(s.diags)))
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -137,8 +137,11 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
-	valueCache               map[*hcl.Attribute]cty.Value
-	perInstance              map[*hcl.Attribute]bool
+	// everyAsset builds the value of every asset, referenced or not, for
+	// the console.
+	everyAsset  bool
+	valueCache  map[*hcl.Attribute]cty.Value
+	perInstance map[*hcl.Attribute]bool
 }
 
 type fileHash struct {
