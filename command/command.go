@@ -73,6 +73,8 @@ func init() {
 		"graph":    {"the dependency graph in DOT", runGraph},
 		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
+		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
+		"approve":  {"record that outputs' content is approved", runApprove},
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
 )
@@ -118,12 +119,14 @@ func (s *session) showPlan(p *pipeline.Plan) {
 	}
 }
 
-func runPlan(_ context.Context, m *Meta, args []string) int {
+func runPlan(ctx context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "plan")
 	var pf planFlags
 	pf.register(fs, true)
 	out := fs.String("out", "", "save the plan to `FILE` for apply")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	requireApproval := fs.Bool("require-approval", false, "fail while an output whose content is new since -base lacks an approval ("+review.FileName+")")
+	base := fs.String("base", "HEAD", "the git `REF` -require-approval compares with")
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
@@ -153,6 +156,9 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 			}
 			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, shellQuote(*out))
 		}
+	}
+	if *requireApproval && !s.checkApprovals(ctx, *base) {
+		return 1
 	}
 	// Hand-edited outputs change nothing, but they no longer match the
 	// lock: the CI check must not pass over them.
