@@ -302,11 +302,13 @@ func (s *loadState) setRawVar(v *variable, raw, from string) {
 		}
 	}
 	v.value = cty.DynamicVal
+	// The parser's detail does not quote the value; a sensitive one's
+	// detail is left out all the same.
 	why := diags[0].Summary
 	if !v.sensitive {
 		why += ": " + strings.TrimSuffix(diags[0].Detail, ".")
 	}
-	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: the value of a %s variable is written as an HCL expression (a string in quotes): %s.", v.name, from, v.typ.FriendlyNameForConstraint(), why)
+	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: %s. For a variable of type %s the value is an HCL expression, written as in a configuration file.", v.name, from, why, v.typ.FriendlyNameForConstraint())
 }
 
 // validateVariables converts each value to its type, runs the validation
