@@ -519,3 +519,43 @@ var logFunc = function.New(&function.Spec{
 		return stdlib.LogFunc.Call(args)
 	},
 })
+
+// makeToFunc is go-cty's conversion function (tostring, tolist, ...)
+// taking marked values as Terraform's does: marks are kept through the
+// conversion, and a sensitive value it cannot convert is not quoted.
+func makeToFunc(want cty.Type) function.Function {
+	f := stdlib.MakeToFunc(want)
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params: []function.Parameter{{
+			Name: "v", Type: cty.DynamicPseudoType,
+			AllowNull: true, AllowDynamicType: true, AllowMarked: true,
+		}},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			plain, _ := args[0].UnmarkDeep()
+			return f.ReturnTypeForValues([]cty.Value{plain})
+		},
+		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+			if v, err := convert.Convert(args[0], retType); err == nil {
+				return v, nil
+			}
+			plain, _ := args[0].UnmarkDeep()
+			if hasMarkDeep(args[0], sensitiveMark) {
+				return cty.NilVal, function.NewArgErrorf(0, "cannot convert this sensitive %s to %s", plain.Type().FriendlyName(), want.FriendlyNameForConstraint())
+			}
+			// go-cty's messages for an explicit conversion.
+			return f.Call([]cty.Value{plain})
+		},
+	})
+}
+
+// hasMarkDeep reports whether v or any value inside it has mark.
+func hasMarkDeep(v cty.Value, mark any) bool {
+	_, marks := v.UnmarkDeepWithPaths()
+	for _, pm := range marks {
+		if _, ok := pm.Marks[mark]; ok {
+			return true
+		}
+	}
+	return false
+}

@@ -286,3 +286,21 @@ var ephemeralAsNullFunc = function.New(&function.Spec{
 		return args[0], nil
 	},
 })
+
+// withoutDynamicArgs is f as go-cty v1.16 (Terraform 1.11's) declared it:
+// its variadic arguments do not take an untyped null, so a call given one
+// is unknown rather than an error. format and formatlist changed in
+// go-cty v1.17.
+func withoutDynamicArgs(f function.Function) function.Function {
+	vp := *f.VarParam()
+	vp.AllowDynamicType = false
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    &vp,
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return f.Call(args)
+		},
+	})
+}

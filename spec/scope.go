@@ -33,7 +33,13 @@ func (l *Loader) Scope(dir string, opts Options) (*Scope, hcl.Diagnostics) {
 	}
 	ctx := s.baseCtx.NewChild()
 	ctx.Variables = map[string]cty.Value{}
-	ctx.Functions = map[string]function.Function{"type": typeFunc}
+	// All functions in one map, so that a misspelt name gets HCL's
+	// suggestion among them.
+	ctx.Functions = make(map[string]function.Function, len(s.funcs)+1)
+	for name, f := range s.funcs {
+		ctx.Functions[name] = f
+	}
+	ctx.Functions["type"] = typeFunc
 	for _, root := range []string{"local", string(KindImage), string(KindImageSet)} {
 		if _, ok := s.baseCtx.Variables[root]; !ok {
 			ctx.Variables[root] = cty.EmptyObjectVal
