@@ -2,6 +2,7 @@ package spec
 
 import (
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -29,6 +30,12 @@ func (s *loadState) reportUnknown(a *hcl.Attribute) {
 // are reported and count as not null; evaluating a again later is cheap,
 // and cached where the value cannot differ between instances.
 func (s *loadState) isNull(a *hcl.Attribute, ctx *hcl.EvalContext) bool {
+	if _, ok := a.Expr.(*hclsyntax.TemplateExpr); ok {
+		// A template with text around its interpolations (most prompts
+		// and paths) gives a string or an error, never null: no need to
+		// evaluate it twice. ("${x}" alone is a TemplateWrapExpr.)
+		return false
+	}
 	v, diags := s.attrValue(a, ctx)
 	if diags.HasErrors() {
 		return false
