@@ -1239,6 +1239,392 @@ EOT`, "", ""},
 }`, "", ""},
 	{`"%{ for x in [1] }${x}%{ endfor }"`, `"1"`, "", ""},
 	{`self`, "", `Invalid "self" reference`, `The "self" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.`},
+	{`true ? 1 : [1]`, "", `Inconsistent conditional result types`, `The true and false result expressions must have consistent types. The 'true' value is number, but the 'false' value is tuple.`},
+	{`true ? "a" : {a = 1}`, "", `Inconsistent conditional result types`, `The true and false result expressions must have consistent types. The 'true' value is string, but the 'false' value is object.`},
+	{`false ? [1] : {a = 1}`, "", `Inconsistent conditional result types`, `The true and false result expressions must have consistent types. The 'true' value is tuple, but the 'false' value is object.`},
+	{`true ? tolist(["a"]) : toset(["a"])`, `tolist([
+  "a",
+])`, "", ""},
+	{`[1] + 1`, "", `Invalid operand`, `Unsuitable value for left operand: number required.`},
+	{`{a = 1} + 1`, "", `Invalid operand`, `Unsuitable value for left operand: number required.`},
+	{`"a" * 2`, "", `Invalid operand`, `Unsuitable value for left operand: a number is required.`},
+	{`-"a"`, "", `Invalid operand`, `Unsuitable value for unary operand: a number is required.`},
+	{`null + 1`, "", `Operation failed`, `Error during operation: argument must not be null.`},
+	{`1 < null`, "", `Operation failed`, `Error during operation: argument must not be null.`},
+	{`null == 1`, `false`, "", ""},
+	{`1 == null`, `false`, "", ""},
+	{`tolist([1, 2]) == tolist([1, 2])`, `true`, "", ""},
+	{`toset([1]) == toset([1])`, `true`, "", ""},
+	{`tomap({a = 1}) == {a = 1}`, `false`, "", ""},
+	{`[1, "a"] == [1, "a"]`, `true`, "", ""},
+	{`{a = [1]}.a[0]`, `1`, "", ""},
+	{`{a = [1]}.b`, "", `Unsupported attribute`, `This object does not have an attribute named "b".`},
+	{`{a = [1]}.a[5]`, "", `Invalid index`, `The given key does not identify an element in this collection value.`},
+	{`[{a = 1}][0].b`, "", `Unsupported attribute`, `This object does not have an attribute named "b".`},
+	{`tomap({a = {b = 1}}).a.c`, "", `Unsupported attribute`, `This object does not have an attribute named "c".`},
+	{`[1, 2, 3][3]`, "", `Invalid index`, `The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection.`},
+	{`"é" == "é"`, `true`, "", ""},
+	{`"e\u0301" == "é"`, `true`, "", ""},
+	{`upper("e\u0301")`, `"É"`, "", ""},
+	{`"\u00e9"`, `"é"`, "", ""},
+	{`"\xff"`, "", `Invalid escape sequence`, `The symbol "x" is not a valid escape sequence selector.`},
+	{`"\q"`, "", `Invalid escape sequence`, `The symbol "q" is not a valid escape sequence selector.`},
+	{`"unterminated`, "", `Unterminated template string`, `No closing marker was found for the string.`},
+	{`[1, 2`, "", `Unterminated tuple constructor expression`, `There is no corresponding closing bracket before the end of the file. This may be caused by incorrect bracket nesting elsewhere in this file.`},
+	{`{a = }`, "", `Invalid expression`, `Expected the start of an expression, but found an invalid expression token.`},
+	{`1 +`, "", `Missing expression`, `Expected the start of an expression, but found the end of the file.`},
+	{`nope(`, "", `Missing expression`, `Expected the start of an expression, but found the end of the file.`},
+	{`upper("a"`, "", `Unterminated function call`, `There is no closing parenthesis for this function call before the end of the file. This may be caused by incorrect parenthesis nesting elsewhere in this file.`},
+	{`a.b.c.d`, "", `Reference to undeclared resource`, `A managed resource "a" "b" has not been declared in the root module.`},
+	{`[for x in [1, 2] : x => x]`, "", `Invalid 'for' expression`, `Key expression is not valid when building a tuple.`},
+	{`{for x in [1, 2] : x}`, "", `Invalid 'for' expression`, `Key expression is required when building an object.`},
+	{`[for x in {a = 1} : x if "yes"]`, "", `Invalid 'for' condition`, `The 'if' clause value is invalid: a bool is required.`},
+	{`[for x in [1] : x if null]`, "", `Condition is null`, `The value of the 'if' clause must not be null.`},
+	{`{for k, v in {a = 1, b = 2} : "k" => v}`, "", `Duplicate object key`, `Two different items produced the key "k" in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.`},
+	{`{for k, v in {a = 1, b = 2} : "k" => v...}`, `{
+  "k" = [
+    1,
+    2,
+  ]
+}`, "", ""},
+	{`[for x in [[1, 2], [3]] : x...]`, "", `Invalid 'for' expression`, `Grouping ellipsis (...) cannot be used when building a tuple.`},
+	{`[for i in range(3) : i * i]`, `[
+  0,
+  1,
+  4,
+]`, "", ""},
+	{`{for i, v in ["a", "b"] : v => i}`, `{
+  "a" = 0
+  "b" = 1
+}`, "", ""},
+	{`[for k, v in tomap({b = 1, a = 2}) : "${k}${v}"]`, `[
+  "a2",
+  "b1",
+]`, "", ""},
+	{`[for v in toset([3, 1, 2]) : v]`, `[
+  1,
+  2,
+  3,
+]`, "", ""},
+	{`[for v in toset(["b", "a", "c"]) : v]`, `[
+  "a",
+  "b",
+  "c",
+]`, "", ""},
+	{`toset([3, 1, 2])`, `toset([
+  1,
+  2,
+  3,
+])`, "", ""},
+	{`toset([true, false])`, `toset([
+  false,
+  true,
+])`, "", ""},
+	{`toset([{a = 1}, {a = 0}])`, `toset([
+  {
+    "a" = 0
+  },
+  {
+    "a" = 1
+  },
+])`, "", ""},
+	{`toset([[2], [1]])`, `toset([
+  [
+    1,
+  ],
+  [
+    2,
+  ],
+])`, "", ""},
+	{`keys({z = 1, a = 2, m = 3})`, `[
+  "a",
+  "m",
+  "z",
+]`, "", ""},
+	{`{z = 1, a = 2}`, `{
+  "a" = 2
+  "z" = 1
+}`, "", ""},
+	{`{"b" = 1, "a" = 2, 1 = 3}`, `{
+  "1" = 3
+  "a" = 2
+  "b" = 1
+}`, "", ""},
+	{`{a = 1, a = 2}`, `{
+  "a" = 2
+}`, "", ""},
+	{`{(1) = "x"}`, `{
+  "1" = "x"
+}`, "", ""},
+	{`{("a${"b"}") = 1}`, `{
+  "ab" = 1
+}`, "", ""},
+	{`{null = 1}`, `{
+  "null" = 1
+}`, "", ""},
+	{`{true = 1}`, `{
+  "true" = 1
+}`, "", ""},
+	{`[null, null]`, `[
+  null,
+  null,
+]`, "", ""},
+	{`[null, 1]`, `[
+  null,
+  1,
+]`, "", ""},
+	{`tolist([null, 1])`, `tolist([
+  tonumber(null),
+  1,
+])`, "", ""},
+	{`tolist([null])`, `tolist([
+  null,
+])`, "", ""},
+	{`toset([null])`, `toset([
+  null,
+])`, "", ""},
+	{`tomap({a = null})`, `tomap({
+  "a" = null
+})`, "", ""},
+	{`{a = null}`, `{
+  "a" = null
+}`, "", ""},
+	{`{a = {b = null}}`, `{
+  "a" = {
+    "b" = null
+  }
+}`, "", ""},
+	{`tolist([{a = 1}, {b = 2}])`, `tolist([
+  tomap({
+    "a" = 1
+  }),
+  tomap({
+    "b" = 2
+  }),
+])`, "", ""},
+	{`tolist([{a = 1}, {a = "x"}])`, `tolist([
+  {
+    "a" = "1"
+  },
+  {
+    "a" = "x"
+  },
+])`, "", ""},
+	{`[[], [1]]`, `[
+  [],
+  [
+    1,
+  ],
+]`, "", ""},
+	{`tolist([[], [1]])`, `tolist([
+  tolist([]),
+  tolist([
+    1,
+  ]),
+])`, "", ""},
+	{`tolist([[], ["a"], [1]])`, `tolist([
+  tolist([]),
+  tolist([
+    "a",
+  ]),
+  tolist([
+    "1",
+  ]),
+])`, "", ""},
+	{`concat([1], [[1]])`, `[
+  1,
+  [
+    1,
+  ],
+]`, "", ""},
+	{`merge({a = 1}, {a = "x"})`, `{
+  "a" = "x"
+}`, "", ""},
+	{`merge({a = [1]}, {a = {b = 1}})`, `{
+  "a" = {
+    "b" = 1
+  }
+}`, "", ""},
+	{`jsonencode(1e100)`, `"10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"`, "", ""},
+	{`jsonencode(0.1)`, `"0.1"`, "", ""},
+	{`jsonencode(-0)`, `"-0"`, "", ""},
+	{`jsonencode(12345678901234567890)`, `"12345678901234567890"`, "", ""},
+	{`jsonencode(1/3)`, `"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335"`, "", ""},
+	{`tostring(1/3)`, `"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335"`, "", ""},
+	{`tostring(1e100)`, `"10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"`, "", ""},
+	{`tostring(12345678901234567890)`, `"12345678901234567890"`, "", ""},
+	{`1e100`, `10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000`, "", ""},
+	{`1e-100`, `0.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001`, "", ""},
+	{`0.000001`, `0.000001`, "", ""},
+	{`1/3 + 1/3 + 1/3`, `1`, "", ""},
+	{`pow(10, 20)`, `100000000000000000000`, "", ""},
+	{`pow(10, 21)`, `1000000000000000000000`, "", ""},
+	{`pow(10, -5)`, `0.00001`, "", ""},
+	{`floor(1e100)`, `10000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000`, "", ""},
+	{`2 * 2.5`, `5`, "", ""},
+	{`0.5 + 0.5`, `1`, "", ""},
+	{`3 - 3.000000000000001`, `-0.0000000000000010000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001168237941727891`, "", ""},
+	{`99999999999999999999999 + 1`, `100000000000000000000000`, "", ""},
+	{`-99999999999999999999999`, `-99999999999999999999999`, "", ""},
+	{`parseint("9223372036854775808", 10)`, `9223372036854775808`, "", ""},
+	{`format("%d", 1e20)`, `"100000000000000000000"`, "", ""},
+	{`format("%.0f", 2.5)`, `"2"`, "", ""},
+	{`format("%.1f", 0.05)`, `"0.1"`, "", ""},
+	{`format("%f", 1/3)`, `"0.333333"`, "", ""},
+	{`format("%s", 1/3)`, `"0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335"`, "", ""},
+	{`format("%v", 1e21)`, `"1e+21"`, "", ""},
+	{`"${1/3}"`, `0.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333335`, "", ""},
+	{`"${1e21}"`, `1000000000000000000000`, "", ""},
+	{`"${true && false}"`, `false`, "", ""},
+	{`"${null == null}"`, `true`, "", ""},
+	{`upper(true)`, `"TRUE"`, "", ""},
+	{`lower(["a"])`, "", `Invalid function argument`, `Invalid value for "str" parameter: string required.`},
+	{`length(length)`, "", `Invalid reference`, `A reference to a resource type must be followed by at least one attribute access, specifying the resource name.`},
+	{`abs("a")`, "", `Invalid function argument`, `Invalid value for "num" parameter: a number is required.`},
+	{`abs("-1")`, `1`, "", ""},
+	{`ceil("1.5")`, `2`, "", ""},
+	{`max(1, "2")`, `2`, "", ""},
+	{`max(1, "a")`, "", `Invalid function argument`, `Invalid value for "numbers" parameter: a number is required.`},
+	{`min()`, "", `Error in function call`, `Call to function "min" failed: must pass at least one number.`},
+	{`split(",", "a,b")[2]`, "", `Invalid index`, `The given key does not identify an element in this collection value: the given index is greater than or equal to the length of the collection.`},
+	{`element(["a"], 1.5)`, "", `Error in function call`, `Call to function "element" failed: invalid index: value must be a whole number, between -9223372036854775808 and 9223372036854775807.`},
+	{`element(["a"], "x")`, "", `Invalid function argument`, `Invalid value for "index" parameter: a number is required.`},
+	{`slice([1, 2], "0", "1")`, `[
+  1,
+]`, "", ""},
+	{`range("3")`, `tolist([
+  0,
+  1,
+  2,
+])`, "", ""},
+	{`range(1, 2, 3, 4)`, "", `Error in function call`, `Call to function "range" failed: must have one, two, or three arguments.`},
+	{`range(10000000)`, "", `Error in function call`, `Call to function "range" failed: more than 1024 values were generated; either decrease the difference between start and end or use a smaller step.`},
+	{`substr("abc", "1", "1")`, `"b"`, "", ""},
+	{`join(1, [2])`, `"2"`, "", ""},
+	{`join(",", [1, 2])`, `"1,2"`, "", ""},
+	{`join(",", [true])`, `"true"`, "", ""},
+	{`join(",", [[1]])`, "", `Invalid function argument`, `Invalid value for "lists" parameter: element 0: string required.`},
+	{`formatlist("%s", "a")`, `tolist([
+  "a",
+])`, "", ""},
+	{`formatlist("%s", ["a"], "b")`, "", `Error in function call`, `Call to function "formatlist" failed: error on format iteration 0: too many arguments; only 1 used by format string.`},
+	{`formatlist("%s-%s", ["a"], ["b", "c"])`, "", `Invalid function argument`, `Invalid value for "args" parameter: argument 2 has length 2, which is inconsistent with argument 1 of length 1.`},
+	{`regex("a(", "x")`, "", `Invalid function argument`, `Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ) in a(.`},
+	{`regex("(?P<1>a)", "a")`, `{
+  "1" = "a"
+}`, "", ""},
+	{`regexall("[", "x")`, "", `Invalid function argument`, `Invalid value for "pattern" parameter: invalid regexp pattern: missing closing ] in [.`},
+	{`replace(1, 2, 3)`, `"1"`, "", ""},
+	{`replace("a", "/(/", "x")`, "", `Error in function call`, "Call to function \"replace\" failed: error parsing regexp: missing closing ): `(`."},
+	{`split(1, 12131)`, `tolist([
+  "",
+  "2",
+  "3",
+  "",
+])`, "", ""},
+	{`trim("abc", "")`, `"abc"`, "", ""},
+	{`trimsuffix("abc", "")`, `"abc"`, "", ""},
+	{`chunklist("abc", 1)`, "", `Invalid function argument`, `Invalid value for "list" parameter: list of any single type required.`},
+	{`flatten("a")`, "", `Error in function call`, `Call to function "flatten" failed: can only flatten lists, sets and tuples.`},
+	{`flatten([["a"], "b"])`, `[
+  "a",
+  "b",
+]`, "", ""},
+	{`distinct("a")`, "", `Invalid function argument`, `Invalid value for "list" parameter: list of any single type required.`},
+	{`compact(["a", 1])`, `tolist([
+  "a",
+  "1",
+])`, "", ""},
+	{`contains("abc", "a")`, "", `Error in function call`, `Call to function "contains" failed: argument must be list, tuple, or set.`},
+	{`contains(toset(["a"]), "a")`, `true`, "", ""},
+	{`contains([1, 2], "1")`, `false`, "", ""},
+	{`contains([[1]], [1])`, `true`, "", ""},
+	{`index([1], 1)`, `0`, "", ""},
+	{`lookup({a = {b = 1}}, "a")`, `{
+  "b" = 1
+}`, "", ""},
+	{`lookup({a = 1, b = "x"}, "a", "d")`, `1`, "", ""},
+	{`lookup(tomap({a = 1}), "a", "d")`, "", `Invalid function argument`, `Invalid value for "default" parameter: the default value must have the same type as the map elements.`},
+	{`zipmap(["a"], ["b"])`, `{
+  "a" = "b"
+}`, "", ""},
+	{`zipmap(toset(["b", "a"]), [1, 2])`, `{
+  "a" = 1
+  "b" = 2
+}`, "", ""},
+	{`zipmap(["a", "b"], tolist(["x", "y"]))`, `tomap({
+  "a" = "x"
+  "b" = "y"
+})`, "", ""},
+	{`keys(null)`, "", `Invalid function argument`, `Invalid value for "inputMap" parameter: argument must not be null.`},
+	{`values(null)`, "", `Invalid function argument`, `Invalid value for "mapping" parameter: argument must not be null.`},
+	{`setproduct(["a"], ["b"], ["c"])`, `tolist([
+  [
+    "a",
+    "b",
+    "c",
+  ],
+])`, "", ""},
+	{`setproduct([], [])`, `tolist([])`, "", ""},
+	{`setunion()`, "", `Not enough function arguments`, `Function "setunion" expects at least 1 argument(s). Missing value for "first_set".`},
+	{`setunion([1], [])`, `toset([
+  1,
+])`, "", ""},
+	{`setintersection([1, 2], [2, 3], [2])`, `toset([
+  2,
+])`, "", ""},
+	{`setsubtract([], [])`, `toset([])`, "", ""},
+	{`coalescelist(["a"], 1)`, "", `Error in function call`, `Call to function "coalescelist" failed: coalescelist arguments must be lists or tuples.`},
+	{`coalescelist(null, ["a"])`, "", `Error in function call`, `Call to function "coalescelist" failed: coalescelist arguments must be lists or tuples.`},
+	{`sum(["1", "2"])`, `3`, "", ""},
+	{`sum([true])`, "", `Invalid function argument`, `Invalid value for "list" parameter: argument must be list, set, or tuple of number values.`},
+	{`alltrue([1])`, "", `Invalid function argument`, `Invalid value for "list" parameter: element 0: bool required.`},
+	{`anytrue("a")`, "", `Invalid function argument`, `Invalid value for "list" parameter: list of bool required.`},
+	{`one(1)`, "", `Invalid function argument`, `Invalid value for "list" parameter: must be a list, set, or tuple value with either zero or one elements.`},
+	{`transpose({a = ["b"], c = ["b"]})`, `tomap({
+  "b" = tolist([
+    "a",
+    "c",
+  ])
+})`, "", ""},
+	{`matchkeys(["a"], [1], [true])`, "", `Error in function call`, `Call to function "matchkeys" failed: keys and searchset must be of the same type.`},
+	{`templatestring(null, {})`, "", `Invalid function argument`, `Invalid value for "template" parameter: invalid template expression: must be a direct reference to a single string from elsewhere, containing valid Terraform template syntax.`},
+	{`tobool("True")`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert "True" to bool; only the strings "true" or "false" are allowed.`},
+	{`tobool("1")`, `true`, "", ""},
+	{`tonumber("0.1e1")`, `1`, "", ""},
+	{`tonumber("-0")`, `-0`, "", ""},
+	{`tonumber("Infinity")`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert "Infinity" to number; given string must be a decimal representation of a number.`},
+	{`tonumber(".5")`, `0.5`, "", ""},
+	{`tonumber("5.")`, `5`, "", ""},
+	{`tolist(toset([1, 2]))`, `tolist([
+  1,
+  2,
+])`, "", ""},
+	{`tomap([])`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert tuple to map of any single type.`},
+	{`tomap(null)`, `tomap(null) /* of dynamic */`, "", ""},
+	{`tostring({})`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert object to string.`},
+	{`tostring(tolist([]))`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert list of dynamic to string.`},
+	{`tolist([1, [1]])`, "", `Invalid function argument`, `Invalid value for "v" parameter: cannot convert tuple to list of any single type.`},
+	{`toset([{}, {a = 1}])`, `toset([
+  tomap({
+    "a" = 1
+  }),
+  tomap({}),
+])`, "", ""},
+	{`sensitive(null)`, `(sensitive value)`, "", ""},
+	{`sensitive([1])[0]`, `(sensitive value)`, "", ""},
+	{`sensitive({a = 1}).a`, `(sensitive value)`, "", ""},
+	{`nonsensitive(sensitive([1]))`, `[
+  1,
+]`, "", ""},
+	{`issensitive(null)`, `false`, "", ""},
+	{`[for x in sensitive([1, 2]) : x]`, `(sensitive value)`, "", ""},
+	{`{for k, v in sensitive({a = 1}) : k => v}`, `(sensitive value)`, "", ""},
+	{`"${sensitive("x")}y"`, `(sensitive value)`, "", ""},
+	{`sensitive("x") == "x"`, `(sensitive value)`, "", ""},
+	{`length(sensitive("abc"))`, `(sensitive value)`, "", ""},
+	{`keys(sensitive({a = 1}))`, `(sensitive value)`, "", ""},
+	{`jsonencode(sensitive({a = 1}))`, `(sensitive value)`, "", ""},
 
 	// Left out on purpose (see leftOutFunctions): the error says why.
 	{`timestamp()`, "", "Error in function call", `Call to function "timestamp" failed: the timestamp function is not available in seedform: its result changes on every run, so an asset using it would be regenerated, and paid for, on every apply.`},

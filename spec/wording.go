@@ -2,22 +2,27 @@ package spec
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
-// mismatchSuffix is what go-cty since v1.17 adds to a type mismatch
-// ("string required, but have tuple"). Terraform 1.11, whose messages
-// seedform's users know and whose wording seedform matches, builds with
-// go-cty v1.16 and says only "string required".
-var mismatchSuffix = regexp.MustCompile(` required, but have [a-z][a-z ()]*`)
+// mismatch is go-cty's (since v1.17) wording of a type mismatch: "string
+// required, but have tuple", "list of dynamic required, but have string".
+// Terraform 1.11, whose messages seedform's users know and whose wording
+// seedform matches, builds with go-cty v1.16, which names only the type
+// required, as a constraint: "list of any single type required".
+var mismatch = regexp.MustCompile(`([a-z][a-z ()]*) required, but have [a-z][a-z ()]*`)
 
 // terraformWording rewrites diagnostic text from the libraries into
 // Terraform 1.11's wording.
 func terraformWording(diags hcl.Diagnostics) hcl.Diagnostics {
 	for _, d := range diags {
-		d.Detail = mismatchSuffix.ReplaceAllString(d.Detail, " required")
+		d.Detail = mismatch.ReplaceAllStringFunc(d.Detail, func(m string) string {
+			want := mismatch.FindStringSubmatch(m)[1]
+			return strings.ReplaceAll(want, "dynamic", "any single type") + " required"
+		})
 	}
 	return diags
 }
