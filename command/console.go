@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,8 +41,21 @@ func runConsole(_ context.Context, m *Meta, args []string) int {
 	if scope == nil {
 		return 1
 	}
-	in := bufio.NewScanner(m.Stdin)
-	in.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	return repl(m, scope, func(diags hcl.Diagnostics) { dw.write(l.Files(), diags) })
+}
+
+// consoleHelp is what `help` prints.
+const consoleHelp = `The seedform console evaluates expressions over the configuration: var.NAME,
+local.NAME, path.module, image.NAME.file, image_set.NAME.dir and .files (the
+planned output paths) and every function; type(EXPR) shows a type.
+
+Type an expression and press enter; one may span lines while brackets are
+open. To leave, type "exit" or press Control-C or Control-D.`
+
+// repl reads expressions and prints their values until the input ends,
+// "exit", or an interrupt; piped input also stops at the first error.
+func repl(m *Meta, scope *spec.Scope, showDiags func(hcl.Diagnostics)) int {
+	lines := readLines(m.Stdin)
 	var pending strings.Builder
 	for {
 		if m.Interactive {
@@ -51,9 +65,19 @@ func runConsole(_ context.Context, m *Meta, args []string) int {
 			}
 			fmt.Fprint(m.Stdout, prompt)
 		}
-		more := in.Scan()
-		if more {
-			pending.WriteString(in.Text())
+		var ln line
+		select {
+		case <-m.Stop:
+			fmt.Fprintln(m.Stdout)
+			return 0
+		case ln = <-lines:
+		}
+		if ln.err != nil {
+			showDiags(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Failed to read standard input", Detail: ln.err.Error()}})
+			return 1
+		}
+		if !ln.eof {
+			pending.WriteString(ln.text)
 			pending.WriteByte('\n')
 			if opensBrackets(pending.String()) {
 				continue
@@ -64,10 +88,12 @@ func runConsole(_ context.Context, m *Meta, args []string) int {
 		switch src {
 		case "exit":
 			return 0
+		case "help":
+			fmt.Fprintln(m.Stdout, consoleHelp)
 		case "":
 		default:
 			res, diags := scope.Eval(src)
-			dw.write(l.Files(), diags)
+			showDiags(diags)
 			if diags.HasErrors() {
 				if !m.Interactive {
 					return 1
@@ -80,18 +106,36 @@ func runConsole(_ context.Context, m *Meta, args []string) int {
 				fmt.Fprintln(m.Stdout, formatValue(res.Value, 0))
 			}
 		}
-		if !more {
-			if err := in.Err(); err != nil {
-				dw.errorf("reading standard input: %v", err)
-				return 1
-			}
+		if ln.eof {
 			return 0
 		}
 	}
 }
 
+// line is one line of input, or its end (eof), or a read error.
+type line struct {
+	text string
+	eof  bool
+	err  error
+}
+
+// readLines reads r line by line on its own goroutine, so that an
+// interrupt can end the console while a read is blocked.
+func readLines(r io.Reader) <-chan line {
+	out := make(chan line)
+	go func() {
+		in := bufio.NewScanner(r)
+		in.Buffer(make([]byte, 64*1024), 16*1024*1024)
+		for in.Scan() {
+			out <- line{text: in.Text()}
+		}
+		out <- line{eof: true, err: in.Err()}
+	}()
+	return out
+}
+
 // opensBrackets reports whether src has more (, [ or { open than closed,
-// outside strings and heredocs: the expression continues on the next line.
+// outside quoted strings: the expression continues on the next line.
 func opensBrackets(src string) bool {
 	depth, inString := 0, false
 	for i := 0; i < len(src); i++ {
