@@ -148,3 +148,32 @@ func TestFileFunctionErrors(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestDeclarationWording checks errors in variable and locals blocks
+// against what terraform validate 1.11.4 said for the same blocks.
+func TestDeclarationWording(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ src, summary, detail string }{
+		{"variable \"a\" {\n  type = \"string\"\n  default = \"x\"\n}\n", "Invalid quoted type constraints",
+			`Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. Remove the quotes around "string".`},
+		{"variable \"a\" {\n  sensitive = \"yes\"\n  default = \"x\"\n}\n", "Unsuitable value type", "Unsuitable value: a bool is required"},
+		{"variable \"a\" {\n  nullable = 1\n  default = \"x\"\n}\n", "Unsuitable value type", "Unsuitable value: bool required"},
+		{"variable \"a\" {\n  foo = 1\n}\n", "Unsupported argument", `An argument named "foo" is not expected here.`},
+		{"variable \"1a\" {\n  default = 1\n}\n", "Invalid variable name", "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes."},
+		{"variable \"a\" {\n  default = \"x\"\n  validation {\n    condition = length(var.b) > 0\n    error_message = \"m\"\n  }\n}\nvariable \"b\" {\n  default = \"y\"\n}\n",
+			"Invalid variable validation condition", `The condition for variable "a" must refer to var.a in order to test incoming values.`},
+		{"locals {\n  a = local.a\n}\n", "Self-referencing local value", "Local value local.a cannot use its own result as part of its expression."},
+		{"locals {\n  a = local.b\n}\n", "Reference to undeclared local value", `A local value with the name "b" has not been declared. Did you mean "a"?`},
+		{"locals {\n  a = 1 + \"x\"\n}\n", "Invalid operand", "Unsuitable value for right operand: a number is required."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.summary, func(t *testing.T) {
+			t.Parallel()
+			dir := writeConfig(t, map[string]string{"main.sf.hcl": "provider \"placeholder\" {}\n" + tt.src})
+			_, diags := NewLoader().Load(dir, Options{})
+			if len(diags) != 1 || diags[0].Summary != tt.summary || diags[0].Detail != tt.detail {
+				t.Errorf("got %v\nwant %s: %s", diags, tt.summary, tt.detail)
+			}
+		})
+	}
+}
