@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/lockfile"
@@ -70,10 +72,11 @@ func (f *fakeProvider) Calls() []string {
 
 type nopHook struct{}
 
-func (nopHook) Started(*Change)                   {}
-func (nopHook) ImageReady(*Change, int, int, int) {}
-func (nopHook) Finished(*Change, *Result)         {}
-func (nopHook) Stopping()                         {}
+func (nopHook) Started(*Change)                              {}
+func (nopHook) ImageReady(*Change, int, int, int)            {}
+func (nopHook) Finished(*Change, *Result)                    {}
+func (nopHook) Stopping()                                    {}
+func (nopHook) Retrying(*Change, int, time.Duration, string) {}
 
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{
@@ -200,7 +203,7 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	mustSet(changed, "size", "16x16")
 	changed.SpecHash = changed.Request().Hash()
 	p := mustPlan(t, config(dir, changed), Options{})
-	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy); d != "" {
+	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy()); d != "" {
 		t.Errorf("forced by (-want +got):\n%s", d)
 	}
 	changed.Lifecycle.IgnoreChanges = []string{"prompt", "size"}
@@ -213,8 +216,11 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	if p.Changes[0].Action != NoOp {
 		t.Errorf("with ignore_changes = all: %s, want no-op", p.Changes[0].Action)
 	}
-	if d := cmp.Diff([]AttrDiff{{Name: "prompt", Old: `"A"`, New: `"A new"`}, {Name: "size", Old: `"8x8"`, New: `"16x16"`}},
-		changedAttrs(mustLock(t, dir).Assets["image.a"].Spec, changed.Request(), nil)); d != "" {
+	want := []AttrChange{
+		{Name: "prompt", Before: json.RawMessage(`"A"`), After: json.RawMessage(`"A new"`), ForcesReplacement: true},
+		{Name: "size", Before: json.RawMessage(`"8x8"`), After: json.RawMessage(`"16x16"`), ForcesReplacement: true},
+	}
+	if d := cmp.Diff(want, SpecDiff(mustLock(t, dir).Assets["image.a"].Spec, changed.Request())); d != "" {
 		t.Errorf("diffs (-want +got):\n%s", d)
 	}
 }

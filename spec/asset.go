@@ -1,7 +1,10 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/schema"
@@ -22,6 +25,8 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
+	// SensitiveVars names the variables declared sensitive.
+	SensitiveVars []string
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
 	// on (output dir, manifest, providers, every asset's fields, moved
 	// blocks), so that a change to the config, a variable value or a
@@ -123,9 +128,15 @@ type Asset struct {
 	// Meta is the user's metadata as canonical JSON (null when absent).
 	Meta      json.RawMessage
 	Lifecycle Lifecycle
-	// DependsOn lists the asset addresses this one needs first, from
-	// references and depends_on, sorted and unique.
+	// DependsOn lists the asset instances this one needs first, sorted and
+	// unique: those its own evaluated values use (image.base[each.key].file
+	// in the instance "a" is image.base["a"] only), and every instance
+	// depends_on names.
 	DependsOn []string
+	// Sensitive names the attributes whose values derive from a sensitive
+	// variable, sorted: plans show them as (sensitive value), and the lock
+	// keeps only their hash.
+	Sensitive []string
 	DeclRange hcl.Range
 	// SpecHash is "sha256:<hex>" over the fields that change the generated
 	// image (see HashInput), upstream assets' content excluded: the plan
@@ -216,4 +227,37 @@ func (a *Asset) Request() schema.Values {
 func (a *Asset) ForProvider() *schema.Asset {
 	return &schema.Asset{Addr: a.Addr, Kind: a.Kind, Model: a.Model, Prompt: a.Prompt,
 		OutputFormat: a.OutputFormat, MaxImages: a.MaxImages, Attrs: a.Attrs}
+}
+
+// redactedPrefix starts a sensitive value as the lock records it.
+const redactedPrefix = "(sensitive value) "
+
+// Redact is how the lock records a sensitive value: its sha256 and no
+// more, so that a change is still seen and the value never committed.
+func Redact(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return redactedPrefix + "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// IsRedacted reports whether s is a value Redact made.
+func IsRedacted(s string) bool { return strings.HasPrefix(s, redactedPrefix) }
+
+// Recorded is what the lock keeps of a's request: Request with the string
+// attributes derived from a sensitive variable replaced by Redact. Its
+// hash differs from SpecHash; the spec hash recorded beside it is a's.
+func (a *Asset) Recorded() schema.Values {
+	return RedactRequest(a.Request(), a.Sensitive)
+}
+
+// RedactRequest returns req with the string attributes named in
+// sensitive redacted.
+func RedactRequest(req schema.Values, sensitive []string) schema.Values {
+	for _, name := range sensitive {
+		if v, ok := req.String(name); ok && !IsRedacted(v) {
+			if err := req.Set(name, Redact(v)); err != nil {
+				panic(err) // a string always encodes
+			}
+		}
+	}
+	return req
 }
