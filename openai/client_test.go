@@ -20,7 +20,7 @@ func newClient(t *testing.T, mutate ...func(*openai.Config)) (*openaitest.Server
 	srv := openaitest.New()
 	srv.SetAPIKey(key)
 	t.Cleanup(srv.Close)
-	cfg := openai.Config{BaseURL: srv.BaseURL(), APIKey: key, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: 5 * time.Second}
+	cfg := openai.Config{BaseURL: srv.BaseURL(), APIKey: key, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, Timeout: 30 * time.Second}
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -133,7 +133,7 @@ func runOpenAIFaultRow(t *testing.T, row openaiFaultRow) {
 
 	ws, plan := openAndPlan(t, dir)
 	client, err := openai.NewClient(openai.Config{BaseURL: srv.BaseURL(), APIKey: faultAPIKey, MaxRetries: 2,
-		MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Timeout: 2 * time.Second, MaxImageBytes: 8 << 20})
+		MinBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond, Timeout: 5 * time.Second, MaxImageBytes: 8 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}
