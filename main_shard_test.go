@@ -6,9 +6,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -25,7 +28,10 @@ const (
 	shardKeyEnv   = "SEEDFORM_SHARD_TEST_KEY"
 )
 
-func shardConfig(baseURL string) string {
+func shardConfig(baseURL string) string { return shardConfigOf(baseURL, shardChains, shardChainLen) }
+
+// shardConfigOf is chains chains of length images each.
+func shardConfigOf(baseURL string, chains, length int) string {
 	return fmt.Sprintf(`provider "seedream" {
   base_url          = %q
   api_key_env       = %q
@@ -44,15 +50,15 @@ image "first" {
   size     = "1K"
   path     = "${each.key}/0.jpeg"
 }
-`, baseURL, shardKeyEnv, shardChains) + shardLinks()
+`, baseURL, shardKeyEnv, chains) + shardLinks(length)
 }
 
-// shardLinks are image blocks link1..link(N-1), each referencing the
+// shardLinks are image blocks link1..link(length-1), each referencing the
 // previous link of the same chain.
-func shardLinks() string {
+func shardLinks(length int) string {
 	var b strings.Builder
 	prev := "image.first[each.key].file"
-	for i := 1; i < shardChainLen; i++ {
+	for i := 1; i < length; i++ {
 		fmt.Fprintf(&b, `
 image "link%d" {
   for_each   = toset(local.chains)
@@ -230,4 +236,153 @@ func TestShardedApply(t *testing.T) {
 	if diff := cmp.Diff(lockWithoutTimes(t, whole), lockWithoutTimes(t, merge)); diff != "" {
 		t.Errorf("merged lock differs from an unsharded apply's (-unsharded +merged):\n%s", diff)
 	}
+}
+
+// TestShardKilledAndRerun: a shard SIGKILLed mid-run and run again alone
+// loses nothing and pays for nothing twice; the merge then records every
+// asset and the next plan is a no-op.
+func TestShardKilledAndRerun(t *testing.T) {
+	bin, err := exec.LookPath("seedform")
+	if err != nil {
+		t.Fatalf("the seedform command is not on PATH (TestMain installs it): %v", err)
+	}
+	srv := seedreamtest.New()
+	defer srv.Close()
+	srv.SetLatency(150 * time.Millisecond)
+	t.Setenv(shardKeyEnv, "sk-shard-test")
+	const chains, length = 12, 3
+	root := t.TempDir()
+	base := filepath.Join(root, "base")
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(base, "main.sf.hcl"), []byte(shardConfigOf(srv.BaseURL(), chains, length)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := seedformIn(base, "plan", "-out=plan.sfplan", "-no-color"); code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	job1, job2, merge := filepath.Join(root, "job1"), filepath.Join(root, "job2"), filepath.Join(root, "merge")
+	for _, d := range []string{job1, job2, merge} {
+		copyTree(t, base, d)
+	}
+
+	cmd := exec.Command(bin, "-chdir="+job1, "apply", "-shard=1/2", "-no-color", "plan.sfplan")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for srv.Count() < 12 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	atKill := srv.Count()
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if atKill < 12 {
+		t.Fatalf("shard 1 sent %d requests in 30s:\n%s", atKill, out.String())
+	}
+	if code, out := seedformIn(job1, "apply", "-shard=1/2", "-no-color", "plan.sfplan"); code != 0 {
+		t.Fatalf("shard 1 run again: exit %d\n%s", code, out)
+	}
+	if code, out := seedformIn(job2, "apply", "-shard=2/2", "-no-color", "plan.sfplan"); code != 0 {
+		t.Fatalf("shard 2: exit %d\n%s", code, out)
+	}
+	// Shard 1 had 8 requests in flight at most (16 / 2): those whose
+	// answers the kill lost are the only ones paid for twice.
+	assets := chains * length
+	if got := srv.Count(); got > assets+8 {
+		t.Errorf("%d requests for %d assets with at most 8 in flight at the kill", got, assets)
+	}
+	t.Logf("%d requests for %d assets; %d sent when shard 1 was killed", srv.Count(), assets, atKill)
+	for _, j := range []string{job1, job2} {
+		copyTree(t, filepath.Join(j, ".seedform", "shards"), filepath.Join(merge, ".seedform", "shards"))
+		for c := range chains {
+			if dir := filepath.Join(j, fmt.Sprintf("c%02d", c)); dirExists(dir) {
+				copyTree(t, dir, filepath.Join(merge, fmt.Sprintf("c%02d", c)))
+			}
+		}
+	}
+	if code, out := seedformIn(merge, "shard", "merge", "-no-color", "plan.sfplan"); code != 0 {
+		t.Fatalf("shard merge: exit %d\n%s", code, out)
+	}
+	if got := len(lockWithoutTimes(t, merge)); got != assets {
+		t.Errorf("the merged lock records %d assets, want %d", got, assets)
+	}
+	if code, out := seedformIn(merge, "plan", "-detailed-exitcode", "-no-color"); code != 0 {
+		t.Errorf("the plan after the merge is not a no-op: exit %d\n%s", code, out)
+	}
+}
+
+// TestShardsShareTheRateLimit: 4 shards at once against one server stay
+// within the provider's images_per_minute together, each taking a quarter.
+func TestShardsShareTheRateLimit(t *testing.T) {
+	srv := seedreamtest.New()
+	defer srv.Close()
+	t.Setenv(shardKeyEnv, "sk-shard-test")
+	const ipm, n, assets = 1200, 4, 60 // 20 starts a second in all, 5 per shard
+	root := t.TempDir()
+	base := filepath.Join(root, "base")
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	config := fmt.Sprintf(`provider "seedream" {
+  base_url          = %q
+  api_key_env       = %q
+  parallelism       = 16
+  images_per_minute = %d
+}
+
+image "tile" {
+  for_each = toset([for i in range(%d) : format("t%%02d", i)])
+  model    = "doubao-seedream-3-0-t2i-250415"
+  prompt   = "Tile ${each.key}"
+  size     = "512x512"
+  path     = "tiles/${each.key}.jpeg"
+}
+`, srv.BaseURL(), shardKeyEnv, ipm, assets)
+	if err := os.WriteFile(filepath.Join(base, "main.sf.hcl"), []byte(config), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := seedformIn(base, "plan", "-out=plan.sfplan", "-no-color"); code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, out)
+	}
+	var wg sync.WaitGroup
+	codes := make([]int, n)
+	outs := make([]string, n)
+	for i := range n {
+		job := filepath.Join(root, fmt.Sprintf("job%d", i+1))
+		copyTree(t, base, job)
+		wg.Go(func() {
+			codes[i], outs[i] = seedformIn(job, "apply", fmt.Sprintf("-shard=%d/%d", i+1, n), "-no-color", "plan.sfplan")
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if codes[i] != 0 {
+			t.Fatalf("shard %d: exit %d\n%s", i+1, codes[i], outs[i])
+		}
+	}
+	var starts []time.Time
+	for _, r := range srv.Requests() {
+		starts = append(starts, r.Time)
+	}
+	if len(starts) != assets {
+		t.Fatalf("%d requests for %d assets", len(starts), assets)
+	}
+	slices.SortFunc(starts, time.Time.Compare)
+	most, j := 0, 0
+	for i := range starts {
+		for starts[i].Sub(starts[j]) >= time.Second {
+			j++
+		}
+		most = max(most, i-j+1)
+	}
+	// Each shard spaces its starts 200 ms apart; one start per shard may
+	// reach the server early or late by a scheduling hiccup.
+	if limit := ipm / 60; most > limit+n {
+		t.Errorf("%d requests started within one second; the shards' shared limit is %d a second", most, limit)
+	}
+	t.Logf("at most %d starts in any 1 s window (limit %d) over %v", most, ipm/60, starts[len(starts)-1].Sub(starts[0]).Round(time.Millisecond))
 }
