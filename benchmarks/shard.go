@@ -14,7 +14,8 @@ import (
 
 // shardScenario applies one saved plan of images in reference chains
 // twice against a server that takes 16 requests at once: as one job with
-// parallelism 16, and as 4 shards at once, each with its share (4). It
+// parallelism 16 and 2,000 images a minute, and as 4 shards at once, each
+// with its share (4 and 500). It
 // reports the balance of the split (the slowest shard's images over the
 // mean) and both makespans: at the same total limits sharding buys time
 // per job, not a shorter makespan.
@@ -113,9 +114,10 @@ func shardRun(e *env, name string, images, chainLen int, latency time.Duration, 
 func chainsConfig(baseURL string, chains, length int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `provider "seedream" {
-  base_url    = %q
-  api_key_env = %q
-  parallelism = 16
+  base_url          = %q
+  api_key_env       = %q
+  parallelism       = 16
+  images_per_minute = 2000
 }
 
 locals {

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -55,11 +56,12 @@ func runShard(_ context.Context, m *Meta, args []string) int {
 		s.diag.errorf("shard merge needs the saved plan the shards applied: seedform shard merge PLANFILE")
 		return 1
 	}
-	saved, err := pipeline.ReadPlanFile(m.path(pos[0]))
+	f, err := planfile.Read(m.path(pos[0]))
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return 1
 	}
+	saved := f.Pipeline()
 	digest, err := planDigest(m.path(pos[0]))
 	if err != nil {
 		s.diag.errorf("%v", err)

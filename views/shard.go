@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
 // ShardMerge says what each shard recorded and what the merge wrote.
@@ -25,15 +26,27 @@ func (h *Human) ShardMerge(res *pipeline.MergeResult) {
 
 // ShardMerge is one line per shard and a closing summary.
 func (j *JSON) ShardMerge(res *pipeline.MergeResult) {
-	recorded, images, removed := 0, 0, 0
+	total := jsonui.Merged{AlreadyMerged: res.AlreadyMerged}
+	count := len(res.Shards)
 	for _, s := range res.Shards {
-		j.emit(map[string]any{"type": "shard_merged", "@level": "info",
-			"@message": fmt.Sprintf("shard %d: %d recorded, %d removed", s.Shard, s.Recorded, s.Removed),
-			"shard":    map[string]any{"index": s.Shard, "count": len(res.Shards), "file": s.File, "recorded": s.Recorded, "images": s.Images, "removed": s.Removed}})
-		recorded, images, removed = recorded+s.Recorded, images+s.Images, removed+s.Removed
+		j.emit(jsonui.Message{Type: jsonui.TypeShardMerged,
+			Message: fmt.Sprintf("shard %d/%d: %d recorded, %d removed", s.Shard, count, s.Recorded, s.Removed),
+			Shard:   &jsonui.Shard{Index: s.Shard, Count: count},
+			Merged:  &jsonui.Merged{File: s.File, Recorded: s.Recorded, Images: s.Images, Removed: s.Removed}})
+		total.Recorded += s.Recorded
+		total.Images += s.Images
+		total.Removed += s.Removed
 	}
-	j.emit(map[string]any{"type": "merge_summary", "@level": "info",
-		"@message":       fmt.Sprintf("merged %d shards: %d recorded, %d removed", len(res.Shards), recorded, removed),
-		"already_merged": res.AlreadyMerged,
-		"recorded":       recorded, "images": images, "removed": removed, "shards": len(res.Shards)})
+	msg := fmt.Sprintf("merged %d shards: %d recorded, %d removed", count, total.Recorded, total.Removed)
+	if res.AlreadyMerged {
+		msg = fmt.Sprintf("%d shards merged already: nothing changed", count)
+	}
+	j.emit(jsonui.Message{Type: jsonui.TypeMergeSummary, Message: msg, Shard: &jsonui.Shard{Count: count}, Merged: &total})
+}
+
+// SetShard puts the shard on every later line (a sharded apply).
+func (j *JSON) SetShard(index, count int) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.shard = &jsonui.Shard{Index: index, Count: count}
 }
