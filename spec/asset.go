@@ -25,6 +25,11 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
+	// RateLimit is the seedform block's rate_limit: how the shards of a
+	// sharded apply share each provider's images_per_minute. It is not
+	// part of Digest: like a provider's settings it changes no image. Nil
+	// without the block.
+	RateLimit *RateLimit `json:",omitempty"`
 	// SensitiveVars names the variables declared sensitive.
 	SensitiveVars []string
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
@@ -87,6 +92,12 @@ type Provider struct {
 
 	schema *schema.Schema
 	typ    schema.Type
+}
+
+// RateLimit is the seedform block's rate_limit block.
+type RateLimit struct {
+	// RedisURL is the Redis the shards share their budgets through.
+	RedisURL string
 }
 
 // Kind is the block type of an asset.

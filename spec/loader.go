@@ -133,6 +133,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
+	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
@@ -261,6 +262,7 @@ func (s *loadState) load(opts Options) *Config {
 		OutputDir: s.outputDir,
 		Manifest:  s.manifest,
 		Providers: s.providers,
+		RateLimit: s.rateLimit,
 		Assets:    assets,
 		Moved:     moved,
 	}
@@ -318,6 +320,11 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 
 var settingsSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "rate_limit"}},
+}
+
+var rateLimitSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "redis_url", Required: true}},
 }
 
 // decodeSettings reads the seedform block: where outputs and the manifest go.
@@ -340,6 +347,7 @@ func (s *loadState) decodeSettings() {
 			}
 		}
 		manifestAttr = content.Attributes["manifest"]
+		s.decodeRateLimit(content.Blocks)
 	}
 	s.manifest = joinSlash(s.outputDir, "manifest.json")
 	if manifestAttr == nil {
@@ -360,4 +368,26 @@ func (s *loadState) decodeSettings() {
 		return
 	}
 	s.manifest = p
+}
+
+// decodeRateLimit reads the seedform block's rate_limit block: the Redis
+// through which the shards of a sharded apply share one rate limit.
+func (s *loadState) decodeRateLimit(blocks hcl.Blocks) {
+	for i, b := range blocks {
+		if i > 0 {
+			s.errorf(b.DefRange.Ptr(), "Duplicate rate_limit block", "The seedform block takes one rate_limit block; the first is at %s.", blocks[0].DefRange)
+			continue
+		}
+		content, diags := b.Body.Content(rateLimitSchema)
+		s.add(diags)
+		if a := content.Attributes["redis_url"]; a != nil {
+			if v, ok := s.evalString(a, s.baseCtx); ok {
+				if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+					s.errorf(a.Expr.Range().Ptr(), "Invalid redis_url", "redis_url must be a redis:// or rediss:// URL, as redis://127.0.0.1:6379/0.")
+				} else {
+					s.rateLimit = &RateLimit{RedisURL: v}
+				}
+			}
+		}
+	}
 }
