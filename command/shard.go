@@ -31,8 +31,11 @@ func planDigest(path string) (string, error) {
 func shareLimits(cfg *spec.Config, n int) {
 	for _, p := range cfg.Providers {
 		p.Parallelism = max(1, p.Parallelism/n)
-		if p.ImagesPerMinute > 0 {
-			p.ImagesPerMinute = max(1, p.ImagesPerMinute/n)
+		// images_per_minute is a setting of the API providers' own.
+		if ipm := p.Settings.Int("images_per_minute"); ipm != nil && *ipm > 0 {
+			if err := p.Settings.Set("images_per_minute", max(1, *ipm/int64(n))); err != nil {
+				panic(err) // a number always encodes
+			}
 		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/seedform/seedform/seedream"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -142,9 +141,9 @@ type loadState struct {
 	// everyAsset builds the value of every asset, referenced or not, for
 	// the console.
 	everyAsset bool
-	// refImages holds what each reference file sent to the API is, by
-	// its path relative to the config dir.
-	refImages   map[string]seedream.ReferenceImage
+	// refImages holds what each reference file sent to an API is, by
+	// provider type and path relative to the config dir.
+	refImages   map[refImageKey]refImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
 	// evaluating is the instance whose dynamic attributes are being
@@ -165,7 +164,7 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		provByAdr:   map[string]*Provider{},
 		blockIdx:    map[string]*assetBlock{},
 		fileHashes:  map[string]fileHash{},
-		refImages:   map[string]seedream.ReferenceImage{},
+		refImages:   map[refImageKey]refImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
 	}
