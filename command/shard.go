@@ -31,21 +31,13 @@ func planDigest(path string) (string, error) {
 func shareLimits(cfg *spec.Config, n int) {
 	for _, p := range cfg.Providers {
 		p.Parallelism = max(1, p.Parallelism/n)
-		if ipm := imagesPerMinute(p); ipm > 0 {
-			if err := p.Settings.Set("images_per_minute", max(1, ipm/n)); err != nil {
+		// images_per_minute is a setting of the API providers' own.
+		if ipm := p.Settings.Int("images_per_minute"); ipm != nil && *ipm > 0 {
+			if err := p.Settings.Set("images_per_minute", max(1, *ipm/int64(n))); err != nil {
 				panic(err) // a number always encodes
 			}
 		}
 	}
-}
-
-// imagesPerMinute is a provider instance's images_per_minute, a setting
-// of the API providers' own; 0 (no limit) for one without it.
-func imagesPerMinute(p *spec.Provider) int {
-	if n := p.Settings.Int("images_per_minute"); n != nil {
-		return int(*n)
-	}
-	return 0
 }
 
 // runShard is "seedform shard merge PLANFILE".
@@ -156,7 +148,9 @@ func shareRate(ctx context.Context, s *session, count int) (wrap func(addr strin
 	}
 	ipm := map[string]int{}
 	for _, p := range s.cfg.Providers {
-		ipm[p.Addr] = imagesPerMinute(p)
+		if n := p.Settings.Int("images_per_minute"); n != nil {
+			ipm[p.Addr] = int(*n)
+		}
 		p.Parallelism = max(1, p.Parallelism/count) // in flight stays this shard's own
 	}
 	wrap = func(addr string, p provider.Provider) provider.Provider {

@@ -294,6 +294,14 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 					si = stagedItem(dir, *im, it.URL)
 				}
 				ans.Items = append(ans.Items, si)
+				if it.RequestID != "" {
+					// Journaled with the payment, so that an answer
+					// finished after a crash still names its request.
+					if ans.Usage == nil {
+						ans.Usage = &lockfile.Usage{}
+					}
+					ans.Usage.RequestID = it.RequestID
+				}
 			}
 			journaled = true
 			release()
@@ -307,6 +315,9 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		ans.Complete = true
 		ans.Model = res.Model
 		ans.Items = stagedItems(dir, res, ans.Items)
+		if res.RequestID == "" && ans.Usage != nil {
+			res.RequestID = ans.Usage.RequestID
+		}
 		ans.Usage = usageOf(res)
 		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
 			return res, errors.Join(err, jerr)

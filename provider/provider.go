@@ -48,6 +48,9 @@ type PaidItem struct {
 	URL       string
 	Image     *Image
 	ErrorCode string
+	// RequestID is the API's id of the request that was paid for, when
+	// it gave one: the same for every item of an answer.
+	RequestID string
 }
 
 // Downloader is implemented by providers whose answers hold URLs, so that

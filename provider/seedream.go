@@ -59,7 +59,7 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 			}
 			items := make([]PaidItem, len(ans.Items))
 			for i, it := range ans.Items {
-				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				items[i] = PaidItem{Index: it.Index, URL: it.URL, RequestID: ans.RequestID}
 				if it.Image != nil {
 					im := fromSeedream(*it.Image)
 					items[i].Image = &im

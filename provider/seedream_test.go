@@ -247,6 +247,11 @@ func TestSeedreamRequests(t *testing.T) {
 			if reqs[0].ClientRequestID == "" || res.RequestID != reqs[0].RequestID {
 				t.Errorf("sent X-Client-Request-Id %q; result request id %q, the server's %q", reqs[0].ClientRequestID, res.RequestID, reqs[0].RequestID)
 			}
+			for _, it := range paid {
+				if it.RequestID != reqs[0].RequestID {
+					t.Errorf("paid item %d names request %q, want %q", it.Index, it.RequestID, reqs[0].RequestID)
+				}
+			}
 			if res.InputImages != tt.wantInputImages || !cmp.Equal(res.ToolUsage, tt.wantToolUsage, cmpopts.EquateEmpty()) {
 				t.Errorf("usage: %d input images and tools %v, want %d and %v", res.InputImages, res.ToolUsage, tt.wantInputImages, tt.wantToolUsage)
 			}

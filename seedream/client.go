@@ -209,6 +209,8 @@ type Answer struct {
 	Model   string
 	Created int64
 	Items   []AnswerItem
+	// RequestID is the server's id of the request (x-request-id).
+	RequestID string
 }
 
 // AnswerItem is one slot of an answer: a URL, decoded data (URL ""), or

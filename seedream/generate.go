@@ -361,7 +361,7 @@ func (a *answer) readJSON() error {
 // deliver journals the items through OnAnswer, then downloads the URLs
 // and reports each image.
 func (a *answer) deliver(items []item) error {
-	ans := Answer{Model: a.res.Model, Created: a.res.Created}
+	ans := Answer{Model: a.res.Model, Created: a.res.Created, RequestID: a.res.RequestID}
 	var fetch []item
 	for _, it := range items {
 		ai := AnswerItem{Index: it.index, URL: a.c.withoutKey(it.url), Size: it.size}
