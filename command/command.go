@@ -28,6 +28,8 @@ type Meta struct {
 	Interactive bool
 	// Terminal is true when stdout is a terminal (colours allowed).
 	Terminal bool
+	// Width is the terminal's width in columns, 0 when stdout is none.
+	Width int
 	// Stop is closed on the first interrupt; ctx is cancelled on the second.
 	Stop <-chan struct{}
 

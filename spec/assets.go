@@ -75,8 +75,6 @@ type assetBlock struct {
 
 	instances []*instance
 	byKey     map[string]*instance
-	edges     []edge
-	dependsOn []string
 	cycleSeen bool
 }
 
@@ -91,6 +89,13 @@ type instance struct {
 	asset *Asset
 	ctx   *hcl.EvalContext
 	bad   bool
+	// uses holds the assets whose outputs this instance's evaluated
+	// attributes carry (their asset marks); edges are its dependencies.
+	uses  map[string]bool
+	edges []edge
+	// sensitive names the attributes whose values derive from a
+	// sensitive variable.
+	sensitive map[string]bool
 
 	model          seedream.Model
 	hasRules       bool // model is known: its rules are checked
@@ -104,6 +109,28 @@ type instance struct {
 
 // assetMark marks values that stand for an asset's output files.
 type assetMark struct{ addr string }
+
+// noteMarks records what the value of attribute name carries: the assets
+// whose outputs it uses, and whether it derives from a sensitive variable.
+func (in *instance) noteMarks(name string, v cty.Value) {
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			switch m := m.(type) {
+			case assetMark:
+				if in.uses == nil {
+					in.uses = map[string]bool{}
+				}
+				in.uses[m.addr] = true
+			case sensitiveMarkType:
+				if in.sensitive == nil {
+					in.sensitive = map[string]bool{}
+				}
+				in.sensitive[name] = true
+			}
+		}
+	}
+}
 
 func (b *assetBlock) addr() string { return string(b.kind) + "." + b.name }
 
@@ -235,7 +262,10 @@ func (s *loadState) evalAssets() []*Asset {
 	}
 	assets := make([]*Asset, len(all))
 	for i, in := range all {
-		in.asset.DependsOn = slices.Clone(in.blk.dependsOn)
+		in.asset.DependsOn = in.dependsOn()
+		if len(in.sensitive) > 0 {
+			in.asset.Sensitive = sortedKeys(in.sensitive)
+		}
 		in.asset.SpecHash = in.asset.HashInput().Hash()
 		assets[i] = in.asset
 	}
@@ -758,7 +788,9 @@ func instanceObject(in *instance, ty cty.Type) cty.Value {
 func (s *loadState) evalDynamic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
+	s.evaluating = in
 	defer func() {
+		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}

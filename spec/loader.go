@@ -146,6 +146,9 @@ type loadState struct {
 	refImages   map[string]seedream.ReferenceImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
+	// evaluating is the instance whose dynamic attributes are being
+	// evaluated: attrValue notes their marks on it.
+	evaluating *instance
 }
 
 type fileHash struct {
@@ -261,6 +264,11 @@ func (s *loadState) load(opts Options) *Config {
 		Providers: s.providers,
 		Assets:    assets,
 		Moved:     moved,
+	}
+	for _, name := range s.varOrder {
+		if s.variables[name].sensitive {
+			cfg.SensitiveVars = append(cfg.SensitiveVars, name)
+		}
 	}
 	cfg.index()
 	cfg.Digest = digest(cfg)
