@@ -205,8 +205,9 @@ func (s *loadState) decodeDefault(v *variable, a *hcl.Attribute) {
 		v.value, v.set = cty.DynamicVal, true
 		return
 	}
+	// A default is blamed, as Terraform blames it, at the declaration.
 	v.def = conv
-	v.value, v.set, v.src = val, true, a.Expr.Range().Ptr()
+	v.value, v.set = val, true
 }
 
 // convertVar applies the type's optional-attribute defaults and converts.
@@ -351,8 +352,8 @@ func (s *loadState) setRawVar(v *variable, raw, from string) {
 	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: %s. For a variable of type %s the value is an HCL expression, written as in a configuration file.", v.name, from, why, v.typ.FriendlyNameForConstraint())
 }
 
-// validateVariables converts each value to its type, runs the validation
-// rules and marks sensitive values.
+// validateVariables converts each value to its type and marks sensitive
+// values.
 func (s *loadState) validateVariables() {
 	for _, name := range s.varOrder {
 		v := s.variables[name]
@@ -376,17 +377,19 @@ func (s *loadState) validateVariables() {
 			v.value = cty.DynamicVal
 		}
 	}
-	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": s.varsObject()},
-		Functions: s.funcs,
-	}
+}
+
+// checkVariableValidations runs the validation rules, once locals are
+// known: as in Terraform, a condition may refer to other variables and to
+// local values.
+func (s *loadState) checkVariableValidations() {
 	for _, name := range s.varOrder {
 		v := s.variables[name]
 		if !v.value.IsWhollyKnown() {
 			continue
 		}
 		for _, rule := range v.validations {
-			s.checkValidation(v, rule, ctx)
+			s.checkValidation(v, rule, s.baseCtx)
 		}
 	}
 }
@@ -444,7 +447,7 @@ func (s *loadState) checkValidationRefs(name string, cond hcl.Expression) bool {
 
 func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalContext) {
 	const invalidResult = "Invalid variable validation result"
-	refs := s.checkRefs(rule.condition, refScope{what: "A validation condition"}, rule.condition.Range())
+	refs := s.checkRefs(rule.condition, refScope{locals: true, what: "A validation condition"}, rule.condition.Range())
 	s.add(refs)
 	if refs.HasErrors() {
 		return
