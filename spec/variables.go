@@ -274,7 +274,7 @@ func (s *loadState) loadVarArg(opt string) {
 	name, raw, ok := strings.Cut(opt, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		s.errorf(nil, "Invalid -var option", "The given -var option %q is not correctly specified. It must be a variable name and value separated an equals sign, like -var=\"key=value\".", opt)
+		s.errorf(nil, "Invalid -var option", "The given -var option %q is not correctly specified. Must be a variable name and value separated by an equals sign, like -var=\"key=value\".", opt)
 		return
 	}
 	v := s.variables[name]
@@ -307,7 +307,7 @@ func (s *loadState) loadVarFile(p string) {
 			s.diags = append(s.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Value for undeclared variable",
-				Detail:   fmt.Sprintf("The root module does not declare a variable named %q but a value was found in file %q. If you meant to use this value, add a \"variable\" block to the configuration.%s", name, filepath.Base(p), didYouMean(name, s.varOrder)),
+				Detail:   fmt.Sprintf("The root module does not declare a variable named %q but a value was found in file %q. If you meant to use this value, add a \"variable\" block to the configuration.%s\n\nTo silence these warnings, use %s... environment variables to provide certain \"global\" settings to all configurations in your organization.", name, filepath.Base(p), didYouMean(name, s.varOrder), EnvVarPrefix),
 				Subject:  a.NameRange.Ptr(),
 			})
 			continue
