@@ -4,6 +4,12 @@
 // against its model's rules and the output-path rules, and returns the result
 // as evaluated values (Config, Provider, Asset) with HCL diagnostics.
 //
+// It knows no provider by name. An asset block's shared arguments (model,
+// prompt, references, path, ...) are decoded first with PartialContent;
+// the rest of the body is decoded by the schema its provider type
+// registered (package schema), whose rules check the model offline and
+// whose request list decides what the spec hash covers.
+//
 // The language is Terraform 1.11's: its operators, its built-in functions
 // (functions.go and the funcs_*.go files, on go-cty's standard library),
 // its variable precedence and its error wording (wording.go). A Scope
