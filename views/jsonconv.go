@@ -114,7 +114,7 @@ func outputs(r *pipeline.Result) []jsonui.Output {
 // remove and by seedform action.
 func planSummary(p *pipeline.Plan, op jsonui.Operation) *jsonui.ChangeSummary {
 	s := p.Summary()
-	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift}
+	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift, Deferred: p.Deferred}
 	countActions(js, func(a pipeline.Action) int {
 		switch a {
 		case pipeline.Create:
