@@ -73,6 +73,7 @@ func init() {
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
+		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
 		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
 		"approve":  {"record that outputs' content is approved", runApprove},

@@ -367,7 +367,7 @@ func (s *loadState) expand(b *assetBlock) {
 		s.add(diags)
 		// IsKnown, not IsWhollyKnown: walking a 10,000-element set costs a
 		// sort; unknown elements are caught while iterating below.
-		if diags.HasErrors() || !v.IsKnown() {
+		if diags.HasErrors() || !s.knownForEach(a, v) {
 			b.bad = true
 			return
 		}
@@ -388,6 +388,7 @@ func (s *loadState) expand(b *assetBlock) {
 		for it := v.ElementIterator(); it.Next(); {
 			k, val := it.Element()
 			if !k.IsKnown() || !val.IsWhollyKnown() {
+				s.reportUnknown(a)
 				b.bad = true
 				return
 			}
@@ -405,7 +406,7 @@ func (s *loadState) expand(b *assetBlock) {
 		}
 	case b.attrs["count"] != nil:
 		a := b.attrs["count"]
-		n, ok := s.evalInt(a, s.baseCtx, 0)
+		n, ok := s.evalCount(a)
 		if !ok {
 			b.bad = true
 			return
@@ -568,7 +569,7 @@ func (s *loadState) evalStatic(in *instance) {
 		pathAttr = "dir"
 	}
 	written := ""
-	if at := b.attrs[pathAttr]; at != nil {
+	if at := s.given(b.attrs[pathAttr], in.ctx); at != nil {
 		var ok bool
 		if written, ok = s.evalString(at, in.ctx); !ok {
 			return
@@ -698,6 +699,9 @@ func (s *loadState) assetObjects() (images, sets cty.Value) {
 	imageTy := cty.Object(map[string]cty.Type{"file": cty.String})
 	setTy := cty.Object(map[string]cty.Type{"files": cty.List(cty.String), "dir": cty.String})
 	referenced := s.referencedBlocks()
+	if s.everyAsset {
+		referenced = nil
+	}
 	for _, b := range s.blocks {
 		ty := imageTy
 		if b.kind == KindImageSet {
@@ -792,7 +796,7 @@ func (s *loadState) evalDynamic(in *instance) {
 			in.bad = true
 		}
 	}()
-	if at := b.attrs["prompt"]; at != nil {
+	if at := s.required(b.attrs["prompt"], in.ctx); at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
 			if strings.TrimSpace(v) == "" {
 				s.errorf(at.Expr.Range().Ptr(), "Empty prompt", "The prompt must say what to draw.")
@@ -834,7 +838,7 @@ func (s *loadState) evalDynamic(in *instance) {
 	if at := b.attrs["web_search"]; at != nil {
 		a.WebSearch, _ = s.evalBool(at, in.ctx)
 	}
-	if at := b.attrs["max_images"]; at != nil {
+	if at := s.required(b.attrs["max_images"], in.ctx); at != nil {
 		if n, ok := s.evalInt(at, in.ctx, 1); ok {
 			if !in.hasRules && n > seedream.MaxSequentialImages {
 				s.errorf(at.Expr.Range().Ptr(), "Invalid max_images", "max_images must be in [1, %d], got %d.", seedream.MaxSequentialImages, n)
@@ -872,7 +876,7 @@ func (s *loadState) evalMeta(in *instance, at *hcl.Attribute) []byte {
 	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsWhollyKnown() {
-		s.unknowns++
+		s.reportUnknown(at)
 		return nil
 	}
 	if v.IsNull() {

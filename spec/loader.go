@@ -75,7 +75,7 @@ func (l *Loader) Files() map[string]*hcl.File {
 func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	s := newLoadState(l.parser, dir)
 	cfg := s.load(opts)
-	diags := s.redact(dedupe(s.diags))
+	diags := terraformWording(s.redact(dedupe(s.diags)))
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -138,6 +138,9 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
+	// everyAsset builds the value of every asset, referenced or not, for
+	// the console.
+	everyAsset bool
 	// refImages holds what each reference file sent to the API is, by
 	// its path relative to the config dir.
 	refImages   map[string]seedream.ReferenceImage

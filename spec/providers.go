@@ -159,7 +159,7 @@ func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Typ
 	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsWhollyKnown() {
-		s.unknowns++
+		s.reportUnknown(a)
 		return cty.NilVal, false
 	}
 	if v.IsNull() {
