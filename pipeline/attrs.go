@@ -45,7 +45,7 @@ func (a attr) identity() any {
 
 // configAttrs lists an asset's attributes in the order a plan shows them.
 func configAttrs(a *spec.Asset) []attr {
-	in := a.HashInput()
+	in := a.HashInput().Redacted(a.Sensitive) // as the lock records it
 	out := []attr{
 		{name: "provider", show: a.Provider, same: a.ProviderType, forces: true},
 		{name: "model", show: a.Model, forces: true},

@@ -264,6 +264,17 @@ func (in HashInput) Redacted(sensitive []string) HashInput {
 			in.Size = Redact(in.Size)
 		case "optimize_prompt":
 			in.OptimizePrompt = Redact(in.OptimizePrompt)
+		case "thinking":
+			in.Thinking = Redact(in.Thinking)
+		case "references":
+			refs := make([]HashedRef, len(in.References))
+			for i, r := range in.References {
+				if r.URL != "" {
+					r.URL = Redact(r.URL)
+				}
+				refs[i] = r
+			}
+			in.References = refs
 		}
 	}
 	return in

@@ -110,6 +110,25 @@ type instance struct {
 // assetMark marks values that stand for an asset's output files.
 type assetMark struct{ addr string }
 
+// recordedAsHash are the attributes whose sensitive values the lock can
+// record by their hash (HashInput.Redacted); any other is written in
+// clear to a committed file (the lock, the manifest, a file name), so a
+// sensitive value is refused there.
+var recordedAsHash = map[string]bool{"model": true, "prompt": true, "size": true, "optimize_prompt": true, "thinking": true, "references": true}
+
+// checkSensitive refuses a sensitive value in an attribute that would
+// put it in clear in a committed file.
+func (s *loadState) checkSensitive(in *instance) {
+	for _, name := range sortedKeys(in.sensitive) {
+		if at := in.blk.attrs[name]; at != nil && !recordedAsHash[name] {
+			s.errorf(at.Expr.Range().Ptr(), "Sensitive value in "+name,
+				"%s of %s comes from a sensitive variable, and it is written in clear to a committed file (the lock, the manifest, or an output's name). "+
+					"Use a value that is not sensitive here; a sensitive value may be used in %s.",
+				name, in.asset.Addr, strings.Join(sortedKeys(recordedAsHash), ", "))
+		}
+	}
+}
+
 // noteMarks records what the value of attribute name carries: the assets
 // whose outputs it uses, and whether it derives from a sensitive variable.
 func (in *instance) noteMarks(name string, v cty.Value) {
@@ -240,6 +259,9 @@ func (s *loadState) evalAssets() []*Asset {
 			}
 			all = append(all, in)
 		}
+	}
+	for _, in := range all {
+		s.checkSensitive(in)
 	}
 	byAddr := make(map[string]*instance, len(all))
 	for _, in := range all {
@@ -530,7 +552,9 @@ func quoteKey(key string) string {
 func (s *loadState) evalStatic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
+	s.evaluating = in
 	defer func() {
+		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}
