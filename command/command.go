@@ -70,6 +70,7 @@ func init() {
 		"fmt":      {"rewrite *.sf.hcl in canonical form", runFmt},
 		"plan":     {"show what apply would do", runPlan},
 		"apply":    {"carry out a plan", runApply},
+		"shard":    {"merge sharded applies' fragments into the lock and manifest (shard merge PLANFILE)", runShard},
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
