@@ -281,12 +281,18 @@ func markMissing(dir string, imgs []Image) {
 
 // assetSpec is the configured spec of a, reference files as images.
 func assetSpec(ws *pipeline.Workspace, a *spec.Asset) *Spec {
-	s := &Spec{Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Size: a.Size}
+	hide := func(name, v string) string {
+		if slices.Contains(a.Sensitive, name) {
+			return sensitiveText
+		}
+		return v
+	}
+	s := &Spec{Provider: a.Provider, Model: hide("model", a.Model), Prompt: hide("prompt", a.Prompt), Size: hide("size", a.Size)}
 	now := WorkspaceSide(ws)
 	for _, ref := range a.References {
 		switch {
 		case ref.URL != "":
-			s.URLs = append(s.URLs, ref.URL)
+			s.URLs = append(s.URLs, hide("references", ref.URL))
 		case ref.Asset != "":
 			if e := ws.Lock.Assets[ref.Asset]; e != nil {
 				s.References = append(s.References, now.outputImages(e)...)
@@ -377,13 +383,25 @@ func samePaths(a Side, ea *lockfile.Entry, b Side, eb *lockfile.Entry) bool {
 }
 
 func entrySpec(e *lockfile.Entry) *Spec {
-	s := &Spec{Provider: e.Provider, Model: e.Spec.Model, Prompt: e.Spec.Prompt, Size: e.Spec.Size}
+	s := &Spec{Provider: e.Provider, Model: recorded(e.Spec.Model), Prompt: recorded(e.Spec.Prompt), Size: recorded(e.Spec.Size)}
 	for _, r := range e.Spec.References {
 		if r.URL != "" {
-			s.URLs = append(s.URLs, r.URL)
+			s.URLs = append(s.URLs, recorded(r.URL))
 		}
 	}
 	return s
+}
+
+// sensitiveText stands for a sensitive value on the page.
+const sensitiveText = "(sensitive value)"
+
+// recorded is a value as the lock records it, a sensitive one (kept as
+// its hash) shown as such.
+func recorded(v string) string {
+	if spec.IsRedacted(v) {
+		return sensitiveText
+	}
+	return v
 }
 
 // ApplyVerdicts sets each image's verdict from the review file.
