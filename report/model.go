@@ -14,6 +14,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/review"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -287,7 +288,8 @@ func assetSpec(ws *pipeline.Workspace, a *spec.Asset) *Spec {
 		}
 		return v
 	}
-	s := &Spec{Provider: a.Provider, Model: hide("model", a.Model), Prompt: hide("prompt", a.Prompt), Size: hide("size", a.Size)}
+	size, _ := a.Attrs.String("size")
+	s := &Spec{Provider: a.Provider, Model: hide("model", a.Model), Prompt: hide("prompt", a.Prompt), Size: hide("size", size)}
 	now := WorkspaceSide(ws)
 	for _, ref := range a.References {
 		switch {
@@ -383,8 +385,15 @@ func samePaths(a Side, ea *lockfile.Entry, b Side, eb *lockfile.Entry) bool {
 }
 
 func entrySpec(e *lockfile.Entry) *Spec {
-	s := &Spec{Provider: e.Provider, Model: recorded(e.Spec.Model), Prompt: recorded(e.Spec.Prompt), Size: recorded(e.Spec.Size)}
-	for _, r := range e.Spec.References {
+	s := &Spec{Provider: e.Provider}
+	s.Model, _ = e.Spec.String(schema.AttrModel)
+	s.Prompt, _ = e.Spec.String(schema.AttrPrompt)
+	s.Size, _ = e.Spec.String("size")
+	s.Model, s.Prompt, s.Size = recorded(s.Model), recorded(s.Prompt), recorded(s.Size)
+	var refs []spec.HashedRef
+	// A malformed list was refused when the lock was read.
+	_, _ = e.Spec.Decode(schema.AttrReferences, &refs)
+	for _, r := range refs {
 		if r.URL != "" {
 			s.URLs = append(s.URLs, recorded(r.URL))
 		}
