@@ -332,6 +332,8 @@ type ChangeSummary struct {
 	// Drift counts assets whose outputs were edited by hand and are left
 	// alone (plan).
 	Drift int `json:"drift,omitempty"`
+	// Deferred are the assets whose changes plan -refresh-only leaves out.
+	Deferred []string `json:"deferred,omitempty"`
 
 	// Apply: what did not complete, and why.
 	Failed      int      `json:"failed,omitempty"`
