@@ -163,9 +163,12 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 			sreq.Images = append(sreq.Images, r.URL)
 			continue
 		}
-		uri, err := seedream.ImageDataURI(r.File, maxReferenceBytes)
+		uri, sum, err := seedream.ImageDataURIHashed(r.File, maxReferenceBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reference image: %w", err)
+		}
+		if r.SHA256 != "" && sum != r.SHA256 {
+			return nil, fmt.Errorf("reference image %s changed since the plan was made: nothing was sent; plan and apply again", r.File)
 		}
 		sreq.Images = append(sreq.Images, uri)
 	}

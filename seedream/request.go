@@ -2,7 +2,9 @@ package seedream
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +12,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"syscall"
 )
 
 // Request is one generation request, in the API's terms.
@@ -162,41 +165,104 @@ const MinReferenceSide = 14
 // is checked against the API's limits: at most maxBytes (MaxReferenceBytes
 // when 0), each side more than 14 px, aspect ratio within [1/16, 16].
 func ImageDataURI(path string, maxBytes int64) (string, error) {
-	if maxBytes <= 0 {
-		maxBytes = MaxReferenceBytes
-	}
-	f, err := os.Open(path)
+	uri, _, err := ImageDataURIHashed(path, maxBytes)
+	return uri, err
+}
+
+// ImageDataURIHashed is ImageDataURI that also returns the sha256 (hex)
+// of the bytes it encoded: what is sent, which a caller compares with the
+// content its records were made from (the file may change meanwhile).
+func ImageDataURIHashed(path string, maxBytes int64) (uri, sum string, err error) {
+	f, format, size, err := openReference(path, maxBytes)
 	if err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
+		return "", "", err
 	}
 	defer f.Close()
+	prefix := "data:image/" + strings.ToLower(format) + ";base64,"
+	var b strings.Builder
+	b.Grow(len(prefix) + base64.StdEncoding.EncodedLen(int(size)))
+	b.WriteString(prefix)
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(enc, h), io.LimitReader(f, maxBytesOr(maxBytes))); err != nil {
+		return "", "", fmt.Errorf("reference image %s: %w", path, err)
+	}
+	enc.Close()
+	return b.String(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// CheckReferenceFile checks a local reference image as ImageDataURI
+// would, reading only its header: validate and plan say what apply would
+// refuse, before anything is paid for.
+func CheckReferenceFile(path string) error {
+	f, _, _, err := openReference(path, 0)
+	if err == nil {
+		f.Close()
+	}
+	return err
+}
+
+func maxBytesOr(n int64) int64 {
+	if n <= 0 {
+		return MaxReferenceBytes
+	}
+	return n
+}
+
+// openReference opens a reference image, checked, positioned at its
+// start. Anything but a regular file (a FIFO, a device) is refused
+// without blocking on it.
+func openReference(path string, maxBytes int64) (f *os.File, format string, size int64, err error) {
+	maxBytes = maxBytesOr(maxBytes)
+	f, err = OpenRegular(path)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("reference image: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+		}
+	}()
 	st, err := f.Stat()
 	if err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
+		return nil, "", 0, fmt.Errorf("reference image: %w", err)
 	}
 	if st.Size() > maxBytes {
-		return "", fmt.Errorf("reference image %s: %d bytes, the limit is %d", path, st.Size(), maxBytes)
+		return nil, "", 0, fmt.Errorf("reference image %s: %d bytes, the limit is %d", path, st.Size(), maxBytes)
 	}
 	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
 	if err != nil {
-		return "", fmt.Errorf("reference image %s: not a jpeg, png, webp, bmp, tiff or gif image: %w", path, err)
+		return nil, "", 0, fmt.Errorf("reference image %s: not a jpeg, png, webp, bmp, tiff or gif image: %w", path, err)
 	}
 	if err := checkReference(cfg.Width, cfg.Height); err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
+		return nil, "", 0, fmt.Errorf("reference image %s: %w", path, err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
+		return nil, "", 0, fmt.Errorf("reference image: %w", err)
 	}
-	prefix := "data:image/" + strings.ToLower(format) + ";base64,"
-	var b strings.Builder
-	b.Grow(len(prefix) + base64.StdEncoding.EncodedLen(int(st.Size())))
-	b.WriteString(prefix)
-	enc := base64.NewEncoder(base64.StdEncoding, &b)
-	if _, err := io.Copy(enc, io.LimitReader(f, maxBytes)); err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
+	return f, format, st.Size(), nil
+}
+
+// ErrNotRegular is the error of a path that is not a regular file.
+var ErrNotRegular = errors.New("not a regular file (a FIFO, a device or a folder)")
+
+// OpenRegular opens path for reading if it is a regular file. It never
+// blocks: a FIFO with no writer would hang a plain open, and a device
+// would never end; both are refused.
+func OpenRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
 	}
-	enc.Close()
-	return b.String(), nil
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() {
+		err = &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func checkReference(w, h int) error {

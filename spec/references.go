@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/seedform/seedform/seedream"
 )
 
 // refItem is one flattened element of a references list.
@@ -115,6 +118,17 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
 	case err != nil:
 		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
 		return Reference{}, false
+	}
+	// What apply would refuse (not an image, too large, too small) is
+	// said now, before anything is paid for.
+	if err := seedream.CheckReferenceFile(s.configPath(p)); err != nil {
+		s.diags = append(s.diags, &hcl.Diagnostic{
+			Severity: hcl.DiagWarning,
+			Summary:  "Reference image the API will refuse",
+			Detail: fmt.Sprintf("The reference image %q cannot be sent as it is: %s. Apply will fail for this asset before paying for it; replace the file with a jpeg, png, webp, bmp, tiff or gif image within the API's limits.",
+				p, strings.TrimPrefix(err.Error(), "reference image "+s.configPath(p)+": ")),
+			Subject: rng,
+		})
 	}
 	return Reference{File: rel, SHA256: sum}, true
 }
