@@ -2,11 +2,14 @@ package command
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
 )
@@ -68,7 +71,7 @@ func runApprove(_ context.Context, m *Meta, args []string) int {
 // recordVerdicts gives every output of each address the verdict v; it
 // records nothing unless every address is recorded with outputs.
 func recordVerdicts(m *Meta, f *review.File, addrs []string, v review.Approval) bool {
-	lock, err := lockfile.Read(m.path(lockfile.FileName))
+	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return false
@@ -119,6 +122,7 @@ func (s *session) checkApprovals(ctx context.Context, base string) bool {
 		s.diag.errorf("%v", err)
 		return false
 	}
+	defer rev.Close()
 	baseSide, err := report.RevSide(ctx, rev, report.WorkspaceSide(s.ws).OutputDir)
 	if err != nil {
 		s.diag.errorf("%v", err)
@@ -155,4 +159,11 @@ func (s *session) checkApprovals(ctx context.Context, base string) bool {
 		Summary: fmt.Sprintf("%d output(s) changed since %s lack an approval", len(missing), base),
 		Detail:  b.String()}})
 	return false
+}
+
+// flagGiven reports whether the command line set the flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

@@ -360,6 +360,25 @@ func backoff(attempt int, retryAfter, minWait, maxWait time.Duration, jitter fun
 	return max(d, retryAfter)
 }
 
+// waitFreed waits for a request of the client's own that the server held
+// to end, after a 429 said the server was full: that is when a retry may
+// find room. A Retry-After the server sent with an overload is the most
+// to wait (0: none), since the server cannot know our requests are
+// finishing; an account quota's Retry-After is not handed here.
+func waitFreed(ctx context.Context, freed <-chan struct{}, retryAfter time.Duration) {
+	var deadline <-chan time.Time
+	if retryAfter > 0 {
+		t := time.NewTimer(retryAfter)
+		defer t.Stop()
+		deadline = t.C
+	}
+	select {
+	case <-freed:
+	case <-deadline:
+	case <-ctx.Done():
+	}
+}
+
 // pause waits d, or until ctx ends.
 func pause(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -93,6 +93,10 @@ var transientCodes = []string{
 	"RateLimitExceeded.EndpointRPMExceeded",
 }
 
+// codeOverloaded is a 429 for a server full with requests, as opposed
+// to an account's quota: room comes back as requests end.
+const codeOverloaded = "ServerOverloaded"
+
 // contentCheckFailed is the content filter failing to run, not its
 // verdict: trying again may pass, whatever status it came with.
 const contentCheckFailed = "ContentSecurityDetectionError"

@@ -68,12 +68,9 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 			release(outcomeThrottled)
 		}
 		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if freed != nil && wait == 0 {
+		if freed != nil && (wait == 0 || e.Code == codeOverloaded) {
 			resp.Body.Close() // the connection is not needed while waiting
-			select {
-			case <-freed:
-			case <-ctx.Done():
-			}
+			waitFreed(ctx, freed, wait)
 			wait = retryPaced
 		}
 		return nil, e, wait

@@ -30,13 +30,12 @@ image "a" {
   size   = "64x64"
   path   = "a.png"
 }`, "not a regular file"},
-		{"a reference that is no image", `provider "placeholder" {}
-image "a" {
+		{"a reference that is no image", `image "a" {
+  model      = "doubao-seedream-4-0-250828"
   prompt     = "A"
-  size       = "64x64"
   references = ["notes.png"]
-  path       = "a.png"
-}`, "Reference image the API will refuse"},
+  path       = "a.jpeg"
+}`, "Invalid reference image"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

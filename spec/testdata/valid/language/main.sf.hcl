@@ -49,7 +49,7 @@ image "season" {
   prompt     = "The courtyard in ${each.key}, with ${each.value}"
   size       = "2K"
   stream     = true
-  references = [image.hero.file, "refs/courtyard.png", "https://example.com/a.png"] # WARNING: Reference image the API will refuse
+  references = [image.hero.file, "refs/courtyard.png", "https://example.com/a.png"]
 }
 
 image "tile" {
@@ -66,7 +66,7 @@ image_set "board" {
   max_images      = 4
   output_format   = "png"
   optimize_prompt = "standard"
-  references      = [image.season["spring"].file, filesha256("refs/courtyard.png") != "" ? "refs/courtyard.png" : ""] # WARNING: Reference image the API will refuse
+  references      = [image.season["spring"].file, filesha256("refs/courtyard.png") != "" ? "refs/courtyard.png" : ""]
   depends_on      = [image.tile[1]]
 }
 
