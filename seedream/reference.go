@@ -168,19 +168,21 @@ func ImageDataURIHashed(path string, maxBytes int64) (uri, sum string, err error
 	return b.String(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// ErrNotRegular is the error of a path that is not a regular file.
-var ErrNotRegular = errors.New("not a regular file (a FIFO, a device or a folder)")
+// ErrNotRegular is the error of a path that is neither a regular file
+// nor a folder.
+var ErrNotRegular = errors.New("not a regular file (a FIFO, a device or a socket)")
 
-// OpenRegular opens path for reading if it is a regular file. It never
-// blocks: a FIFO with no writer would hang a plain open, and a device
-// would never end; both are refused.
+// OpenRegular opens path for reading unless it is a FIFO, a device or a
+// socket. It never blocks: a FIFO with no writer would hang a plain open,
+// and a device may never end. A folder opens, as with os.Open: reading it
+// fails with the usual "is a directory".
 func OpenRegular(path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, err
 	}
 	st, err := f.Stat()
-	if err == nil && !st.Mode().IsRegular() {
+	if err == nil && !st.Mode().IsRegular() && !st.IsDir() {
 		err = &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
 	}
 	if err != nil {
