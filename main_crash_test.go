@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/openai/openaitest"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
@@ -98,16 +99,113 @@ var momentNames = []string{"request sent", "mid-download", "just answered", "fil
 // last leaves staging empty. Over the whole test the requests sent stay
 // within the asset generations plus the requests whose answers were not
 // saved when a kill came.
+//
+// It runs once per provider, against each one's fake: the guarantees are
+// the same whichever API an asset uses. The Seedream run covers every
+// answer shape; the OpenAI run, images of one shape.
 func TestCrashKillAnywhere(t *testing.T) {
 	bin, err := exec.LookPath("seedform")
 	if err != nil {
 		t.Fatalf("the seedform command is not on PATH (TestMain installs it): %v", err)
 	}
+	for _, b := range []func() *crashBackend{seedreamBackend, openaiBackend} {
+		be := b()
+		t.Run(be.name, func(t *testing.T) {
+			defer be.close()
+			crashKillAnywhere(t, bin, be)
+		})
+	}
+}
+
+// crashBackend is one provider's fake as the crash test drives it.
+type crashBackend struct {
+	name string
+	// root is the fake's URL without the API path; apiPath is that path.
+	root, apiPath string
+	// count and prompts are the generation requests received.
+	count   func() int
+	prompts func() []string
+	close   func()
+	// config is the configuration of the crashAssets assets, given the
+	// base URL; every block's prompt is "<block> <index>, epoch <epoch>".
+	config func(baseURL string) string
+	// moments are the kill moments that can happen: a b64 answer has no
+	// download to kill in the middle of, a plain answer no stream.
+	moments []crashMoment
+	kills   int
+	// shapes says the assets cover crashShapes, each of which must be
+	// caught in flight by kills.
+	shapes bool
+}
+
+func promptsOf(bodies []map[string]any) []string {
+	var out []string
+	for _, b := range bodies {
+		p, _ := b["prompt"].(string)
+		out = append(out, p)
+	}
+	return out
+}
+
+func seedreamBackend() *crashBackend {
 	srv := seedreamtest.New()
-	defer srv.Close()
 	srv.SetAPIKey(testAPIKey)
 	srv.SetLatency(crashLatency)
-	px := newCrashProxy(srv)
+	return &crashBackend{name: "seedream", root: srv.URL(), apiPath: "/api/v3", count: srv.Count, close: srv.Close,
+		prompts: func() []string {
+			var bodies []map[string]any
+			for _, r := range srv.Requests() {
+				bodies = append(bodies, r.Body)
+			}
+			return promptsOf(bodies)
+		},
+		config:  seedreamCrashConfig,
+		moments: []crashMoment{momentRequestSent, momentDownloading, momentAnswered, momentFileWritten, momentBetweenImages, momentAnywhere},
+		kills:   crashKills,
+		shapes:  true,
+	}
+}
+
+func openaiBackend() *crashBackend {
+	srv := openaitest.New()
+	srv.SetAPIKey(testAPIKey)
+	srv.SetLatency(crashLatency)
+	return &crashBackend{name: "openai", root: srv.URL(), apiPath: "/v1", count: srv.Count, close: srv.Close,
+		prompts: func() []string {
+			var bodies []map[string]any
+			for _, r := range srv.Requests() {
+				bodies = append(bodies, r.Body)
+			}
+			return promptsOf(bodies)
+		},
+		config: func(baseURL string) string {
+			return fmt.Sprintf(`seedform { output_dir = "assets" }
+variable "epoch" {
+  type    = number
+  default = 1
+}
+provider "openai" {
+  base_url    = %q
+  parallelism = %d
+  max_retries = 2
+}
+image "tile" {
+  count   = %d
+  model   = "gpt-image-1-mini"
+  size    = "1024x1024"
+  quality = "low"
+  prompt  = "tile ${count.index}, epoch ${var.epoch}"
+  path    = "tiles/${count.index}.png"
+}
+`, baseURL, crashParallelism, crashAssets)
+		},
+		moments: []crashMoment{momentRequestSent, momentAnswered, momentFileWritten, momentAnywhere},
+		kills:   20,
+	}
+}
+
+func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
+	px := newCrashProxy(be.root)
 	defer px.Close()
 
 	// The config directory has a neighbour that no run may touch.
@@ -117,8 +215,8 @@ func TestCrashKillAnywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFileT(t, filepath.Join(root, "outside", "keep.jpeg"), "not seedform's")
-	writeCrashConfig(t, dir, px.URL()+"/api/v3")
-	c := &crashRun{t: t, bin: bin, dir: dir, root: root, px: px, srv: srv, epoch: 1,
+	writeFileT(t, filepath.Join(dir, "main.sf.hcl"), be.config(px.URL()+be.apiPath))
+	c := &crashRun{t: t, bin: bin, dir: dir, root: root, px: px, be: be, epoch: 1,
 		rng: rand.New(rand.NewPCG(20250906, 1)), whole: map[string]bool{}}
 	c.outside = c.outsideStamp()
 
@@ -128,11 +226,11 @@ func TestCrashKillAnywhere(t *testing.T) {
 	moments := map[string]int{}
 	shapes := map[string]int{} // kills that caught a request of each shape in flight
 	kills, rounds := 0, 0
-	for kills < crashKills {
-		if rounds++; rounds > 3*crashKills {
+	for kills < be.kills {
+		if rounds++; rounds > 3*be.kills {
 			t.Fatalf("only %d kills landed in %d rounds", kills, rounds)
 		}
-		if c.campaignKills == crashKills/2 {
+		if c.campaignKills == be.kills/2 {
 			// Half the kills land on first generations: finish them, so
 			// that the other half land on regenerations, which replace
 			// files the lock names.
@@ -150,8 +248,8 @@ func TestCrashKillAnywhere(t *testing.T) {
 		}
 		// Spread the kills over the run, stopping short of its end so that
 		// there are still requests and downloads to catch.
-		target := c.campaignKills * (crashAssets - crashParallelism) / (crashKills / 2)
-		moment := crashMoment(kills % len(momentNames))
+		target := c.campaignKills * (crashAssets - crashParallelism) / (be.kills / 2)
+		moment := be.moments[kills%len(be.moments)]
 		r := c.killRound(target, moment)
 		if !r.killed {
 			continue
@@ -183,14 +281,14 @@ func TestCrashKillAnywhere(t *testing.T) {
 		t.Fatalf("%d assets recorded after the final apply, want %d", got, crashAssets)
 	}
 
-	total := srv.Count()
+	total := be.count()
 	t.Logf("crash figure: %d kills (by moment %v; with in flight %v) in %v; %d generation requests for %d asset generations; %d answers not saved at the kills (%d of them not yet answered by the server); bound %d",
 		kills, moments, shapes, time.Since(start).Round(time.Millisecond), total, budget, lost, serverInFlight, budget+lost)
 	if total > budget+lost {
 		t.Errorf("%d generation requests, more than %d asset generations plus %d answers lost to kills: something was paid for twice", total, budget, lost)
 	}
 	for _, shape := range []string{"url", "b64_json", "streamed", "set"} {
-		if shapes[shape] < 2 {
+		if be.shapes && shapes[shape] < 2 {
 			t.Errorf("only %d kill(s) caught a %s answer in flight, want at least 2", shapes[shape], shape)
 		}
 	}
@@ -214,7 +312,7 @@ type crashRun struct {
 	outside       string          // what root held besides the config directory, at the start
 	whole         map[string]bool // sha256 of images already decoded whole
 	px            *crashProxy
-	srv           *seedreamtest.Server
+	be            *crashBackend
 	rng           *rand.Rand
 	epoch         int // bumped to regenerate everything
 	campaignKills int // kills since the epoch changed
@@ -243,7 +341,7 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	before := c.px.Stats()
 	cmd := exec.Command(c.bin, "apply", "-auto-approve", "-no-color", "-parallelism="+strconv.Itoa(crashParallelism), "-var", "epoch="+strconv.Itoa(c.epoch))
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey)
+	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey, "OPENAI_API_KEY="+testAPIKey)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -298,7 +396,7 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	if c.savedAt == nil {
 		c.savedAt = map[string]int{}
 	}
-	count := c.srv.Count()
+	count := c.be.count()
 	for p := range savedAfter {
 		if _, ok := c.savedAt[p]; !ok {
 			c.savedAt[p] = count
@@ -371,7 +469,7 @@ func (c *crashRun) command(args ...string) (string, error) {
 	args = append(args, "-var", "epoch="+strconv.Itoa(c.epoch))
 	cmd := exec.Command(c.bin, args...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey)
+	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey, "OPENAI_API_KEY="+testAPIKey)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -387,8 +485,9 @@ func crashPrompt(t *testing.T, addr string, epoch int) string {
 	return fmt.Sprintf("%s %s, epoch %d", name, index, epoch)
 }
 
-func writeCrashConfig(t *testing.T, dir, baseURL string) {
-	t.Helper()
+// seedreamCrashConfig declares crashBlocks: two provider instances, one
+// answering url, the other b64_json.
+func seedreamCrashConfig(baseURL string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `seedform { output_dir = "assets" }
 variable "epoch" {
@@ -421,9 +520,7 @@ provider "seedream" {
 		}
 		b.WriteString("}\n")
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.sf.hcl"), []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	return b.String()
 }
 
 // lock is what seedform knows is recorded: the lock file, which must
@@ -464,7 +561,7 @@ func (c *crashRun) lock() *lockfile.Lock {
 func (c *crashRun) recorded() int {
 	n := 0
 	for addr, e := range c.lock().Assets {
-		if e.Spec.Prompt == crashPrompt(c.t, addr, c.epoch) {
+		if recordedPrompt(e) == crashPrompt(c.t, addr, c.epoch) {
 			n++
 		}
 	}
@@ -491,7 +588,7 @@ func (c *crashRun) stagedAnswers() map[string]*pipeline.StagedAnswer {
 func (c *crashRun) saved() map[string]bool {
 	out := map[string]bool{}
 	for addr, e := range c.lock().Assets {
-		if p := crashPrompt(c.t, addr, c.epoch); e.Spec.Prompt == p {
+		if p := crashPrompt(c.t, addr, c.epoch); recordedPrompt(e) == p {
 			out[p] = true
 		}
 	}
@@ -504,8 +601,7 @@ func (c *crashRun) saved() map[string]bool {
 // checkNoRepeatPayment fails if a prompt was requested after its answer
 // was saved.
 func (c *crashRun) checkNoRepeatPayment() {
-	for i, r := range c.srv.Requests() {
-		p, _ := r.Body["prompt"].(string)
+	for i, p := range c.be.prompts() {
 		if at, ok := c.savedAt[p]; ok && i >= at {
 			c.t.Fatalf("request %d asks again for %q, whose paid answer was saved before request %d", i, p, at)
 		}
@@ -652,9 +748,10 @@ func (c *crashRun) checkClean() {
 // download halfway for a moment, so that a kill can land in the middle of
 // one.
 type crashProxy struct {
-	srv    *seedreamtest.Server
-	hs     *httptest.Server
-	client *http.Client
+	// upstream is the fake server's root URL.
+	upstream string
+	hs       *httptest.Server
+	client   *http.Client
 
 	mu       sync.Mutex
 	stats    proxyStats
@@ -668,8 +765,8 @@ type proxyStats struct {
 	downloadsStarted, finished int // downloads
 }
 
-func newCrashProxy(srv *seedreamtest.Server) *crashProxy {
-	p := &crashProxy{srv: srv, client: &http.Client{}, inFlight: map[*http.Request]string{}}
+func newCrashProxy(upstream string) *crashProxy {
+	p := &crashProxy{upstream: upstream, client: &http.Client{}, inFlight: map[*http.Request]string{}}
 	p.hs = httptest.NewServer(p)
 	return p
 }
@@ -696,7 +793,7 @@ func (p *crashProxy) InFlightShapes() []string {
 	defer p.mu.Unlock()
 	var out []string
 	for _, shape := range p.inFlight {
-		if !slices.Contains(out, shape) {
+		if shape != "" && !slices.Contains(out, shape) {
 			out = append(out, shape)
 		}
 	}
@@ -720,7 +817,7 @@ func shapeOf(body []byte) string {
 }
 
 func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	generation := strings.HasSuffix(r.URL.Path, "/images/generations")
+	generation := strings.HasSuffix(r.URL.Path, "/images/generations") || strings.HasSuffix(r.URL.Path, "/images/edits")
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		panic(http.ErrAbortHandler)
@@ -738,7 +835,7 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		p.count(func(s *proxyStats) { s.downloadsStarted++ })
 	}
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.srv.URL()+r.URL.RequestURI(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.upstream+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -785,7 +882,7 @@ func (p *crashProxy) relay(w http.ResponseWriter, resp *http.Response) {
 	for {
 		line, err := rd.ReadBytes('\n')
 		if len(line) > 0 {
-			line = bytes.ReplaceAll(line, []byte(p.srv.URL()), []byte(p.hs.URL))
+			line = bytes.ReplaceAll(line, []byte(p.upstream), []byte(p.hs.URL))
 			if _, werr := w.Write(line); werr != nil {
 				return
 			}
@@ -802,4 +899,10 @@ func (p *crashProxy) relay(w http.ResponseWriter, resp *http.Response) {
 			panic(http.ErrAbortHandler)
 		}
 	}
+}
+
+// recordedPrompt is the prompt a lock entry's request holds.
+func recordedPrompt(e *lockfile.Entry) string {
+	prompt, _ := e.Spec.String("prompt")
+	return prompt
 }
