@@ -62,7 +62,11 @@ type Downloader interface {
 // Ref is one resolved reference image: a local file or a URL.
 type Ref struct {
 	File string
-	URL  string
+	// SHA256 is the content the asset's spec hash was made from, "" when
+	// unknown: a file that no longer holds it is not sent, so that the
+	// lock never records one content and the API gets another.
+	SHA256 string
+	URL    string
 }
 
 // Events receives progress from inside one Generate call.

@@ -191,9 +191,12 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 				return nil, fmt.Errorf("reference image %s: %s does not take it: %w", r.File, m.Name, err)
 			}
 		}
-		uri, err := seedream.ImageDataURI(r.File, seedream.MaxReferenceBytes)
+		uri, sum, err := seedream.ImageDataURIHashed(r.File, seedream.MaxReferenceBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reference image: %w", err)
+		}
+		if r.SHA256 != "" && sum != r.SHA256 {
+			return nil, fmt.Errorf("reference image %s changed since the plan was made: nothing was sent; plan and apply again", r.File)
 		}
 		sreq.Images = append(sreq.Images, uri)
 	}
