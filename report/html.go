@@ -49,6 +49,8 @@ type pageItem struct {
 	OtherDiffs     []pipeline.AttrDiff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
+	// MoreReasons are the plan's reasons that Why does not already say.
+	MoreReasons []string
 	// SHAs are the current content's sha256s, space-separated: what an
 	// approval on the page records.
 	SHAs    string
@@ -57,9 +59,11 @@ type pageItem struct {
 }
 
 // pair is one before image beside its after image (a set has several).
+// A side with no image says why in its note.
 type pair struct {
-	Before, After *Image
-	DimsDiffer    bool
+	Before, After         *Image
+	BeforeNote, AfterNote string
+	DimsDiffer            bool
 }
 
 // WriteHTML renders r as the report's index.html. The page is one file
@@ -105,6 +109,11 @@ func reportID(r *Report) string {
 
 func newPageItem(id string, it *Item) pageItem {
 	pi := pageItem{Item: it, ID: id, Label: actionLabel(it), Why: why(it)}
+	for _, r := range it.Reasons {
+		if r != pi.Why && (len(it.Diffs) == 0 || !strings.HasSuffix(r, " changed")) {
+			pi.MoreReasons = append(pi.MoreReasons, r)
+		}
+	}
 	for i := 0; i < max(len(it.Before), len(it.After)); i++ {
 		var pr pair
 		if i < len(it.Before) {
@@ -112,6 +121,14 @@ func newPageItem(id string, it *Item) pageItem {
 		}
 		if i < len(it.After) {
 			pr.After = &it.After[i]
+		}
+		switch {
+		case pr.Before == nil && it.Status == StatusNew:
+			pr.BeforeNote = "new"
+		case pr.After == nil && it.Pending:
+			pr.AfterNote = "made by the apply"
+		case pr.After == nil && it.Status == StatusDeleted:
+			pr.AfterNote = "deleted"
 		}
 		pr.DimsDiffer = pr.Before != nil && pr.After != nil &&
 			(pr.Before.Width != pr.After.Width || pr.Before.Height != pr.After.Height)

@@ -113,10 +113,7 @@ func (it *Item) Current() []Image {
 	if it.Pending || it.Status == StatusDeleted {
 		return nil
 	}
-	if len(it.After) > 0 {
-		return it.After
-	}
-	return nil
+	return it.After
 }
 
 // Side is one state of a configuration's outputs: a lock and the output
