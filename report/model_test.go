@@ -180,6 +180,16 @@ func TestFromBase(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("items (-want +got):\n%s", diff)
 	}
+	// Only content the base did not have needs a review.
+	var review []string
+	for _, it := range rep.Items {
+		if it.NeedsReview {
+			review = append(review, it.Address)
+		}
+	}
+	if diff := cmp.Diff([]string{"image.added", "image.changed"}, review); diff != "" {
+		t.Errorf("items needing review (-want +got):\n%s", diff)
+	}
 	if d := rep.Items[1].Diffs; len(d) != 0 {
 		t.Errorf("image.changed: the spec did not change, got diffs %v", d)
 	}

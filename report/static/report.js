@@ -22,7 +22,7 @@
 
   function counts() {
     var unreviewed = 0;
-    items.forEach(function (it) { if (shas(it).length && !it.dataset.verdict) unreviewed++; });
+    items.forEach(function (it) { if (it.dataset.review === "needed" && !it.dataset.verdict) unreviewed++; });
     document.getElementById("unreviewed-count").textContent = unreviewed;
     var n = Object.keys(given).length;
     document.getElementById("verdict-count").textContent = n ? n + " verdict" + (n > 1 ? "s" : "") + " given here" : "";
