@@ -10,7 +10,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/review"
 )
 
@@ -46,7 +45,7 @@ type pageItem struct {
 	ID, Label, Why string
 	Pairs          []pair
 	Prompt         []Span
-	OtherDiffs     []pipeline.AttrDiff
+	OtherDiffs     []Diff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
 	// MoreReasons are the plan's reasons that Why does not already say.
@@ -149,7 +148,7 @@ func newPageItem(id string, it *Item) pageItem {
 		case "size":
 			pi.Size = ""
 		}
-		pi.OtherDiffs = append(pi.OtherDiffs, pipeline.AttrDiff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
+		pi.OtherDiffs = append(pi.OtherDiffs, Diff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
 	}
 	cur := it.Current()
 	shas := make([]string, 0, len(cur))
