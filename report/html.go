@@ -63,6 +63,9 @@ type pair struct {
 	Before, After         *Image
 	BeforeNote, AfterNote string
 	DimsDiffer            bool
+	// Reviewable is set when After is current content a verdict can be
+	// given to; OwnButtons when it gets buttons of its own (a set's image).
+	Reviewable, OwnButtons bool
 }
 
 // WriteHTML renders r as the report's index.html. The page is one file
@@ -131,7 +134,13 @@ func newPageItem(id string, it *Item) pageItem {
 		}
 		pr.DimsDiffer = pr.Before != nil && pr.After != nil &&
 			(pr.Before.Width != pr.After.Width || pr.Before.Height != pr.After.Height)
+		pr.Reviewable = pr.After != nil && i < len(it.Current())
 		pi.Pairs = append(pi.Pairs, pr)
+	}
+	if len(it.Current()) > 1 {
+		for i := range pi.Pairs {
+			pi.Pairs[i].OwnButtons = pi.Pairs[i].Reviewable
+		}
 	}
 	if it.Spec != nil {
 		pi.Model, pi.Size = it.Spec.Model, it.Spec.Size

@@ -90,6 +90,27 @@ func (r *repo) put(addr, rel string, c color.RGBA, w, h int) string {
 	return sha
 }
 
+// putSet writes an image set's files under assets/<dir>/ and records it.
+func (r *repo) putSet(addr, dir string, colors ...color.RGBA) {
+	in := spec.HashInput{ProviderType: "placeholder", Prompt: "pictures of " + addr, OutputFormat: "png", MaxImages: len(colors)}
+	e := &lockfile.Entry{Kind: "image_set", SpecHash: in.Hash(), Spec: in, Dir: dir, Provider: "placeholder",
+		CreatedAt: time.Unix(1700000000, 0).UTC()}
+	for i, c := range colors {
+		data := pngOf(r.t, c, 48, 32)
+		rel := fmt.Sprintf("%s/%d.png", dir, i+1)
+		p := filepath.Join(r.dir, "assets", filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		e.Outputs = append(e.Outputs, lockfile.Output{Path: rel, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data)), Width: 48, Height: 32, Format: "png"})
+	}
+	r.lock.Assets[addr] = e
+}
+
 func (r *repo) remove(addr string) {
 	e := r.lock.Assets[addr]
 	delete(r.lock.Assets, addr)
