@@ -45,7 +45,7 @@ type pageItem struct {
 	ID, Label, Why string
 	Pairs          []pair
 	Prompt         []Span
-	OtherDiffs     []Diff
+	OtherDiffs     []AttrDiff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
 	// MoreReasons are the plan's reasons that Why does not already say.
@@ -157,7 +157,7 @@ func newPageItem(id string, it *Item) pageItem {
 		case "size":
 			pi.Size = ""
 		}
-		pi.OtherDiffs = append(pi.OtherDiffs, Diff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
+		pi.OtherDiffs = append(pi.OtherDiffs, AttrDiff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
 	}
 	cur := it.Current()
 	shas := make([]string, 0, len(cur))
