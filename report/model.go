@@ -69,6 +69,9 @@ type Item struct {
 	After  []Image `json:"after,omitempty"`
 	// Pending is set when the after images are made by the apply.
 	Pending bool `json:"pending,omitempty"`
+	// NeedsReview is set when the asset's current content is new since
+	// the base: what plan -require-approval asks an approval for.
+	NeedsReview bool `json:"needs_review,omitempty"`
 }
 
 // Spec is the asset's spec as the review shows it.
@@ -114,10 +117,7 @@ func (it *Item) Current() []Image {
 	if it.Pending || it.Status == StatusDeleted {
 		return nil
 	}
-	if len(it.After) > 0 {
-		return it.After
-	}
-	return nil
+	return it.After
 }
 
 // Side is one state of a configuration's outputs: a lock and the output
@@ -324,6 +324,7 @@ func FromBase(base, now Side, rev *BaseRev) *Report {
 		}
 	}
 	movedFrom := map[string]bool{}
+	had := baseContent(base)
 	addrs := make([]string, 0, len(now.Lock.Assets))
 	for addr := range now.Lock.Assets {
 		addrs = append(addrs, addr)
@@ -354,6 +355,9 @@ func FromBase(base, now Side, rev *BaseRev) *Report {
 			it.Diffs = attrDiffs(pipeline.SpecDiff(old.Spec, e.Spec))
 		}
 		it.Action = string(it.Status)
+		for _, img := range it.After {
+			it.NeedsReview = it.NeedsReview || !had[img.SHA256]
+		}
 		r.Items = append(r.Items, it)
 	}
 	for addr, e := range base.Lock.Assets {
