@@ -109,12 +109,35 @@ func (p *planner) checkAddrs(addrs []string, flag string, allowBlock bool) {
 		if allowBlock && p.matchesBlock(addr) {
 			continue
 		}
-		p.diags = append(p.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Unknown address",
-			Detail:   fmt.Sprintf("%s=%s names no asset in the configuration or the lock.", flag, addr),
-		})
+		detail := fmt.Sprintf("%s=%s names no asset in the configuration or the lock.", flag, addr)
+		if near := NearestAddr(addr, p.knownAddrs(allowBlock)); near != "" {
+			detail += fmt.Sprintf(" Did you mean %s? On a shell line, quote it: %s='%s'", near, flag, strings.ReplaceAll(near, "'", `'\''`))
+		}
+		p.diags = append(p.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown address", Detail: detail})
 	}
+}
+
+// knownAddrs lists every address in the configuration or the lock and,
+// with blocks set, the blocks that have instances (image.season).
+func (p *planner) knownAddrs(blocks bool) []string {
+	seen := map[string]bool{}
+	add := func(addr string) {
+		seen[addr] = true
+		if i := strings.IndexByte(addr, '['); blocks && i > 0 {
+			seen[addr[:i]] = true
+		}
+	}
+	for addr := range p.assets {
+		add(addr)
+	}
+	for addr := range p.ws.Lock.Assets {
+		add(addr)
+	}
+	out := make([]string, 0, len(seen))
+	for addr := range seen {
+		out = append(out, addr)
+	}
+	return out
 }
 
 func (p *planner) matchesBlock(block string) bool {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/seedform/seedform/seedream"
@@ -17,6 +18,9 @@ const maxReferenceBytes = 30 << 20
 // into a request with exactly the fields the asset's model takes.
 type Seedream struct {
 	client *seedream.Client
+	// KeyEnv names the environment variable the API key was read from,
+	// so that a refused key says where to fix it.
+	KeyEnv string
 }
 
 // SeedreamConfig is the client configuration of a seedream provider block.
@@ -67,7 +71,7 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		},
 	}
 	res, err := s.client.Generate(ctx, sreq, opts)
-	err = markLost(err)
+	err = s.keyRefused(markLost(err))
 	if res == nil {
 		return nil, err
 	}
@@ -84,6 +88,19 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		out.Failed = append(out.Failed, SlotError{Index: f.Index, Code: f.Code, Message: f.Message})
 	}
 	return out, err
+}
+
+// keyRefused adds to a 401 or 403 where the key came from and what to do.
+func (s *Seedream) keyRefused(err error) error {
+	var e *seedream.Error
+	if s.KeyEnv == "" || !errors.As(err, &e) || e.Op != "generate" ||
+		(e.StatusCode != http.StatusUnauthorized && e.StatusCode != http.StatusForbidden) {
+		return err
+	}
+	if e.StatusCode == http.StatusForbidden {
+		return fmt.Errorf("%w (the API key was read from the environment variable %s; check that its account has access to this model)", err, s.KeyEnv)
+	}
+	return fmt.Errorf("%w (the API key read from the environment variable %s was refused; check that it holds a current key of the account behind base_url, or set api_key_env in the provider block)", err, s.KeyEnv)
 }
 
 // Download implements Downloader: it finishes a journaled answer.

@@ -604,17 +604,28 @@ func (s *loadState) resolveModel(in *instance, family string) {
 		return
 	}
 	known, isKnown := seedream.LookupModel(a.Model)
+	near := seedream.NearModelID(a.Model)
 	if family == "" {
 		if !isKnown {
-			at := b.attrs["model"]
+			detail := fmt.Sprintf("seedform does not know the model %q (an endpoint id or a newer model?), so it cannot check this asset against the model's rules before a request is paid for. Set model_family to the model's family, one of %s, for example model_family = %q.",
+				a.Model, familyList(), seedream.Seedream45)
+			if near != "" {
+				detail = fmt.Sprintf("The model %q is one character from %q, a model seedform knows: did you mean it? Otherwise set model_family to the model's family, one of %s.", a.Model, near, familyList())
+			}
 			s.diags = append(s.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagWarning,
-				Summary:  "Unknown model",
-				Detail: fmt.Sprintf("seedform does not know the model %q (an endpoint id or a newer model?), so it cannot check this asset against the model's rules before a request is paid for. Set model_family to the model's family, one of %s, for example model_family = %q.",
-					a.Model, familyList(), seedream.Seedream45),
-				Subject: at.Expr.Range().Ptr(),
+				Severity: hcl.DiagWarning, Summary: "Unknown model", Detail: detail,
+				Subject: b.attrs["model"].Expr.Range().Ptr(),
 			})
 			return
+		}
+		if near != "" {
+			s.diags = append(s.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Possible typo in the model id",
+				Detail: fmt.Sprintf("The model %q is one character from %q, the %s release seedform knows; it is taken as a newer release, but if it is a typo the API will refuse every request. Did you mean %q?",
+					a.Model, near, known.Family, near),
+				Subject: b.attrs["model"].Expr.Range().Ptr(),
+			})
 		}
 		in.model, in.hasRules, a.Family = known, true, known.Family
 		return
