@@ -96,6 +96,7 @@ func init() {
 		"apply":    {"carry out a plan", runApply},
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, one asset of it, or a saved plan, readable or JSON", runShow},
+		"list":     {"the address of every asset in the lock", runList},
 		"graph":    {"the dependency graph in DOT", runGraph},
 		"version":  {"print the version", runVersion},
 	}

@@ -15,9 +15,12 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "show")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	noColor := fs.Bool("no-color", false, "no colours in the output")
-	pos, ok := parseArgs(m, fs, args, 1, "a plan file")
+	pos, ok := parseArgs(m, fs, args, 1, "a plan file or an address")
 	if !ok {
 		return 1
+	}
+	if len(pos) == 1 && isAddress(m, pos[0]) {
+		return showAsset(m, pos[0], *jsonOut)
 	}
 	if len(pos) == 1 {
 		plan, err := pipeline.ReadPlanFile(m.path(pos[0]))
@@ -28,7 +31,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		if *jsonOut {
 			return writeJSON(m, plan)
 		}
-		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
+		(&views.Human{W: m.Stdout, Color: m.color(*noColor)}).Plan(plan)
 		return 0
 	}
 	lock, err := lockfile.Read(m.path(lockfile.FileName))
