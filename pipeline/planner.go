@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
 )
@@ -258,22 +259,36 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 	if err != nil || !fi.Mode().IsRegular() {
 		return fileMissing
 	}
-	if fi.Size() != o.Bytes {
-		return fileEdited
-	}
-	sum, ok := p.ws.Stat.SHA256(name, fi)
-	if !ok {
-		var err error
-		sum, _, err = lockfile.HashFile(name)
-		if err != nil {
-			return fileMissing
+	if fi.Size() == o.Bytes {
+		sum, ok := p.ws.Stat.SHA256(name, fi)
+		if !ok {
+			var err error
+			sum, _, err = lockfile.HashFile(name)
+			if err != nil {
+				return fileMissing
+			}
+			p.ws.Stat.Put(name, fi, sum)
 		}
-		p.ws.Stat.Put(name, fi, sum)
+		if sum == o.SHA256 {
+			return fileOK
+		}
 	}
-	if sum != o.SHA256 {
-		return fileEdited
+	if pointsTo(name, fi, o.SHA256, o.Bytes) {
+		return fileOK
 	}
-	return fileOK
+	return fileEdited
+}
+
+// pointsTo reports whether the file name is a Git LFS pointer to the
+// recorded bytes (sha, and size unless it is negative): a checkout made
+// without LFS holds the output as the lock describes it, so plan needs no
+// download to know it is there.
+func pointsTo(name string, fi os.FileInfo, sha string, size int64) bool {
+	if fi.Size() >= gitlfs.MaxSize {
+		return false
+	}
+	ptr, ok, err := gitlfs.ReadFile(name)
+	return err == nil && ok && ptr.SHA256 == sha && (size < 0 || ptr.Size == size)
 }
 
 // movedFile finds a recorded output that is not at its recorded place
@@ -291,17 +306,18 @@ func (p *planner) movedFile(o lockfile.Output, want string) (from string, done, 
 }
 
 // hasHash reports whether the file name holds the bytes whose sha256 is
-// sha, asking the stat cache before hashing.
+// sha, asking the stat cache before hashing, or is a Git LFS pointer to
+// them.
 func (ws *Workspace) hasHash(name, sha string) bool {
 	fi, err := os.Lstat(name)
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
-	if sum, ok := ws.Stat.SHA256(name, fi); ok {
-		return sum == sha
+	sum, ok := ws.Stat.SHA256(name, fi)
+	if !ok {
+		sum, _, err = lockfile.HashFile(name)
 	}
-	sum, _, err := lockfile.HashFile(name)
-	return err == nil && sum == sha
+	return err == nil && sum == sha || pointsTo(name, fi, sha, -1)
 }
 
 // assetChange decides the action for one config asset. Assets come in

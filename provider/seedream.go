@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/spec"
 )
@@ -171,6 +172,9 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 		if r.URL != "" {
 			sreq.Images = append(sreq.Images, r.URL)
 			continue
+		}
+		if ptr, ok, _ := gitlfs.ReadFile(r.File); ok {
+			return nil, fmt.Errorf("reference image %s is a %s, not the image: fetch it with git lfs pull, then apply again", r.File, ptr)
 		}
 		uri, err := seedream.ImageDataURI(r.File, maxReferenceBytes)
 		if err != nil {
