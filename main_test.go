@@ -46,6 +46,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SEEDREAM_URL", srv.BaseURL())
 			env.Setenv("SEEDFORM_VAR_base_url", srv.BaseURL())
 			env.Setenv("ARK_API_KEY", testAPIKey)
+			// The GitHub Action's script, for action_*.txtar.
+			script, err := filepath.Abs(filepath.Join("action", "run.sh"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("ACTION_SCRIPT", script)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
