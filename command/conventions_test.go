@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -48,7 +50,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	for name := range commands {
 		h, ok := helps[name]
 		if !ok || len(h.examples) == 0 {
-			t.Errorf("%s has no help entry with an example in helps", name)
+			t.Errorf("%s has no help: add an entry with an example to helps in command/help.go", name)
 			continue
 		}
 		for _, flag := range []string{"-h", "-help", "--help"} {
@@ -112,5 +114,26 @@ func TestInAutomation(t *testing.T) {
 		if got := m.inAutomation(); got != want {
 			t.Errorf("inAutomation with %q = %v, want %v", env, got, want)
 		}
+	}
+}
+
+func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
+	v := versionFrom(&debug.BuildInfo{Settings: []debug.BuildSetting{
+		{Key: "vcs", Value: "git"},
+		{Key: "vcs.revision", Value: "0123456789abcdef0123456789abcdef01234567"},
+		{Key: "vcs.time", Value: "2026-11-29T20:00:00Z"},
+		{Key: "vcs.modified", Value: "true"},
+	}})
+	want := versionJSON{
+		FormatVersion: VersionJSONFormat, Version: Version, GoVersion: runtime.Version(),
+		Platform: runtime.GOOS + "_" + runtime.GOARCH, Revision: "0123456789abcdef0123456789abcdef01234567",
+		RevisionTime: "2026-11-29T20:00:00Z", Modified: true,
+	}
+	if v != want {
+		t.Errorf("versionFrom = %+v, want %+v", v, want)
+	}
+	if v := versionFrom(nil); v.Revision != "" || v.Version != Version {
+		t.Errorf("versionFrom(nil) = %+v", v)
 	}
 }

@@ -48,12 +48,18 @@ func runVersion(_ context.Context, m *Meta, args []string) int {
 }
 
 func buildVersion() versionJSON {
+	info, _ := debug.ReadBuildInfo()
+	return versionFrom(info)
+}
+
+// versionFrom reads the build's VCS settings, which go build records when
+// it builds in a checkout (unless -buildvcs=false); info may be nil.
+func versionFrom(info *debug.BuildInfo) versionJSON {
 	v := versionJSON{
 		FormatVersion: VersionJSONFormat, Version: Version,
 		GoVersion: runtime.Version(), Platform: runtime.GOOS + "_" + runtime.GOARCH,
 	}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
+	if info == nil {
 		return v
 	}
 	for _, s := range info.Settings {

@@ -3,6 +3,7 @@ package gitlfs
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -68,4 +69,22 @@ func TestReadFile(t *testing.T) {
 	if _, _, err := ReadFile(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
 		t.Errorf("ReadFile(missing) error = %v", err)
 	}
+}
+
+// FuzzParse: any input gives an answer, never a panic, and an accepted
+// pointer says what its lines say.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("version https://git-lfs.github.com/spec/v1\noid sha256:" + oid + "\nsize 12345\n"))
+	f.Add([]byte("version https://hawser.github.com/spec/v1\next-0-x y\noid sha256:" + oid + "\nsize 0\n"))
+	f.Add([]byte("\x89PNG\r\n\x1a\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, ok := Parse(b)
+		if !ok {
+			return
+		}
+		s := string(b)
+		if !strings.Contains(s, "\noid sha256:"+p.SHA256+"\n") || !strings.Contains(s, "\nsize "+strconv.FormatInt(p.Size, 10)+"\n") {
+			t.Errorf("Parse(%q) = %+v, which its lines do not say", b, p)
+		}
+	})
 }
