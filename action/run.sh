@@ -127,6 +127,7 @@ body() {
   *) status="failed (exit $rc)" ;;
   esac
   {
+    # shellcheck disable=SC2016 # the backticks are Markdown's
     printf '### seedform %s in `%s` %s\n\n' "$command" "$dir" "$status"
     [ -n "$summary_line" ] && printf '%s\n\n' "$summary_line"
     if [ -s "$report" ]; then
