@@ -63,7 +63,7 @@ plan)
     sf show -no-color "$planfile" >"$text" 2>>"$tmp/stderr"
   fi
   if [ $rc -ne 1 ] && has_report; then
-    sf report -format=markdown "$planfile" >"$report" 2>>"$tmp/stderr" || rm -f "$report"
+    sf report -format=markdown -markdown-limit=60000 "$planfile" >"$report" 2>>"$tmp/stderr" || rm -f "$report"
     sf report -out="$tmp/html" "$planfile" >/dev/null 2>>"$tmp/stderr" || rm -rf "$tmp/html"
   fi
   ;;
@@ -72,13 +72,13 @@ apply)
   rc=$?
   if has_report && [ -n "${GITHUB_BASE_REF:-}" ]; then
     base=origin/$GITHUB_BASE_REF
-    sf report -format=markdown -base="$base" >"$report" 2>>"$tmp/stderr" || rm -f "$report"
+    sf report -format=markdown -markdown-limit=60000 -base="$base" >"$report" 2>>"$tmp/stderr" || rm -f "$report"
     sf report -out="$tmp/html" -base="$base" >/dev/null 2>>"$tmp/stderr" || rm -rf "$tmp/html"
   fi
   ;;
 report)
   has_report || fail "this seedform has no report command"
-  sf report -format=markdown "${extra[@]}" >"$report" 2>"$tmp/stderr"
+  sf report -format=markdown -markdown-limit=60000 "${extra[@]}" >"$report" 2>"$tmp/stderr"
   rc=$?
   ;;
 esac
@@ -155,7 +155,8 @@ body() {
   printf '\n_Cut to fit: the whole output is in the job log._\n'
 }
 
-# The step summary takes up to 1 MiB; a comment 65,536 characters.
+# The step summary takes up to 1 MiB; a comment 65,536 characters (the
+# report was asked for 60,000, leaving room for the heading).
 body 1000000 >>"$GITHUB_STEP_SUMMARY"
 
 # One sticky comment per configuration directory, found by its marker.

@@ -92,6 +92,33 @@ var helps = map[string]help{
 		about:    []string{"Lists the address of every asset recorded in the lock, one a line."},
 		examples: []string{"seedform list -json"},
 	},
+	"report": {
+		args: "[PLANFILE]",
+		about: []string{
+			"Shows what changes as pictures: every change of a plan (a PLANFILE written by plan -out, " +
+				"or the plan made now) with the image it replaces beside the new spec; or, with " +
+				"-base=REF after an apply, every asset whose outputs differ from the lock at the git " +
+				"revision REF, the image then beside the image now.",
+			"-format=html (the default) writes a contact sheet into -out=DIR; -format=markdown prints " +
+				"Markdown for a job summary or a pull-request comment, trimmed to -markdown-limit.",
+		},
+		examples: []string{
+			"seedform report -out=review seedform.plan",
+			"seedform report -format=markdown -base=origin/main >> \"$GITHUB_STEP_SUMMARY\"",
+		},
+	},
+	"approve": {
+		args: "ADDR...",
+		about: []string{
+			"Records in seedform.review.json that the current outputs of each ADDR are approved (or, " +
+				"with -reject, rejected), by their content's sha256: the verdict follows the content " +
+				"through moves and renames. -from=FILE records the verdicts exported from the HTML report.",
+			addressQuoting,
+		},
+		examples: []string{
+			"seedform approve -note='colours as agreed' image.hero 'image.season[\"spring\"]'",
+		},
+	},
 	"graph": {
 		about:    []string{"Prints the dependency graph of the assets in DOT, for Graphviz."},
 		examples: []string{"seedform graph | dot -Tsvg > graph.svg"},

@@ -114,6 +114,31 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 	c.used[path] = true
 }
 
+// Written records that seedform itself just wrote path (as fi describes it)
+// with content hashing to sha, which it computed from the bytes it wrote.
+// Unlike Put it does not wait out racyWindow: the racy case is a file
+// changed again after it was hashed but within the same timestamp tick,
+// and here the hash was taken before the file existed at path. On a file
+// system whose timestamps carry no sub-second part, a later change could
+// still keep the recorded second, so there Written behaves as Put.
+// Apply calls it for every file it places, so that the first plan after an
+// apply reads no image that apply wrote.
+func (c *StatCache) Written(path string, fi fs.FileInfo, sha string) {
+	if fi.ModTime().Nanosecond() == 0 {
+		c.Put(path, fi, sha)
+		return
+	}
+	path = c.key(path)
+	e := statEntry{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), SHA256: sha}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[path]; !ok || old != e {
+		c.entries[path] = e
+		c.dirty = true
+	}
+	c.used[path] = true
+}
+
 // key is path relative to the cache's root when it lies inside it, as a
 // slash path; other paths are kept as they are.
 func (c *StatCache) key(path string) string {

@@ -137,3 +137,27 @@ func TestStatCacheHash(t *testing.T) {
 		t.Error("hashing a missing file succeeded")
 	}
 }
+
+// A file seedform wrote itself is cached at once on a file system with
+// sub-second timestamps, and waits out the racy window on one without.
+func TestStatCacheWritten(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), StateDirName)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	fine := now.Add(-time.Millisecond + 17) // sub-second part: fine-grained
+	coarse := now.Add(-time.Second)         // whole second: maybe a coarse file system
+
+	c := LoadStatCache(stateDir)
+	c.now = func() time.Time { return now }
+	c.Written("fine.png", fakeInfo{size: 10, mtime: fine}, sum('a'))
+	c.Written("coarse.png", fakeInfo{size: 20, mtime: coarse}, sum('b'))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c = LoadStatCache(stateDir)
+	if got, ok := c.SHA256("fine.png", fakeInfo{size: 10, mtime: fine}); !ok || got != sum('a') {
+		t.Errorf("fine.png: got %q, %v; want the written hash", got, ok)
+	}
+	if got, ok := c.SHA256("coarse.png", fakeInfo{size: 20, mtime: coarse}); ok {
+		t.Errorf("coarse.png: cached %q within the racy window on a whole-second mtime", got)
+	}
+}
