@@ -57,7 +57,7 @@ report=$tmp/report.md
 rc=0
 case $command in
 plan)
-  sf plan -input=false -detailed-exitcode -json -out="$planfile" "${extra[@]}" >"$events" 2>"$tmp/stderr"
+  sf plan -input=false -detailed-exitcode -json -out="$planfile" ${extra[@]+"${extra[@]}"} >"$events" 2>"$tmp/stderr"
   rc=$?
   if [ $rc -ne 1 ]; then
     sf show -no-color "$planfile" >"$text" 2>>"$tmp/stderr"
@@ -68,7 +68,7 @@ plan)
   fi
   ;;
 apply)
-  sf apply -input=false -auto-approve -json "${extra[@]}" >"$events" 2>"$tmp/stderr"
+  sf apply -input=false -auto-approve -json ${extra[@]+"${extra[@]}"} >"$events" 2>"$tmp/stderr"
   rc=$?
   if has_report && [ -n "${GITHUB_BASE_REF:-}" ]; then
     base=origin/$GITHUB_BASE_REF
@@ -78,15 +78,15 @@ apply)
   ;;
 report)
   has_report || fail "this seedform has no report command"
-  sf report -format=markdown -markdown-limit=60000 "${extra[@]}" >"$report" 2>"$tmp/stderr"
+  sf report -format=markdown -markdown-limit=60000 ${extra[@]+"${extra[@]}"} >"$report" 2>"$tmp/stderr"
   rc=$?
   ;;
 esac
 cat "$tmp/stderr" >&2
 
 # What the JSON lines say: the summary sentence, the largest cost, whether
-# anything was applied (one jq, three lines), and the messages when there
-# is no text rendering.
+# anything was applied (one jq, three lines), and, when there is no text
+# rendering, the messages, diagnostics with their place and detail.
 summary_line="" cost_max="" applied=false
 if [ -s "$events" ]; then
   {
@@ -99,7 +99,11 @@ if [ -s "$events" ]; then
       ((($s.cost // $s.changes.cost // {}).max // "") | tostring),
       ([$all[] | select(.type == "apply_complete")] | length > 0)' "$events" 2>/dev/null)
   if [ ! -s "$text" ]; then
-    jq -r '."@message" // empty' "$events" >"$text" 2>/dev/null
+    jq -r 'if .type == "diagnostic" then
+        (.diagnostic.severity // "error" | ascii_upcase[:1] + .[1:]) + ": " + (.diagnostic.summary // ."@message")
+        + (.diagnostic.range // null | if . then "\n  on \(.filename) line \(.start.line)" else "" end)
+        + (.diagnostic.detail // "" | if . != "" then "\n\n" + . + "\n" else "" end)
+      else ."@message" // empty end' "$events" >"$text" 2>/dev/null
   fi
 fi
 changes=false
