@@ -128,9 +128,8 @@ func writeEntry(w io.Writer, addr string, e *lockfile.Entry) {
 		row("model", e.Model)
 	}
 	row("created", e.CreatedAt.Format(timeLayout))
-	if e.Usage != nil {
-		row("usage", fmt.Sprintf("%d image(s), %d output tokens, %d total tokens",
-			e.Usage.GeneratedImages, e.Usage.OutputTokens, e.Usage.TotalTokens))
+	if u := usageText(e.Usage); u != "" {
+		row("usage", u)
 	}
 	row("spec_hash", e.SpecHash)
 	fmt.Fprintln(w, "\nspec:")
@@ -168,4 +167,21 @@ func writeFields(w io.Writer, v any) {
 		}
 		fmt.Fprintf(w, "  %s = %s\n", key, val)
 	}
+}
+
+// usageText is what the API reported as used, the fields it gave.
+func usageText(u *lockfile.Usage) string {
+	if u == nil {
+		return ""
+	}
+	var parts []string
+	for _, f := range []struct {
+		n    int
+		unit string
+	}{{u.GeneratedImages, "image(s)"}, {u.OutputTokens, "output tokens"}, {u.TotalTokens, "total tokens"}} {
+		if f.n != 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", f.n, f.unit))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
