@@ -260,14 +260,9 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 		return fileMissing
 	}
 	if fi.Size() == o.Bytes {
-		sum, ok := p.ws.Stat.SHA256(name, fi)
-		if !ok {
-			var err error
-			sum, _, err = lockfile.HashFile(name)
-			if err != nil {
-				return fileMissing
-			}
-			p.ws.Stat.Put(name, fi, sum)
+		sum, err := p.ws.Stat.Sum(name, fi)
+		if err != nil {
+			return fileMissing
 		}
 		if sum == o.SHA256 {
 			return fileOK
@@ -313,10 +308,7 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
-	sum, ok := ws.Stat.SHA256(name, fi)
-	if !ok {
-		sum, _, err = lockfile.HashFile(name)
-	}
+	sum, err := ws.Stat.Sum(name, fi)
 	return err == nil && sum == sha || pointsTo(name, fi, sha, -1)
 }
 
