@@ -113,6 +113,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
 	e.rec.Confine(ws.Dir)
+	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}
