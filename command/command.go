@@ -31,6 +31,8 @@ type Meta struct {
 	Piped bool
 	// Terminal is true when stdout is a terminal (colours allowed).
 	Terminal bool
+	// Width is the terminal's width in columns, 0 when stdout is none.
+	Width int
 	// Stop is closed on the first interrupt; ctx is cancelled on the second.
 	Stop <-chan struct{}
 
@@ -98,6 +100,7 @@ func init() {
 		"show":     {"the lock, one asset of it, or a saved plan, readable or JSON", runShow},
 		"list":     {"the address of every asset in the lock", runList},
 		"graph":    {"the dependency graph in DOT", runGraph},
+		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
 		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
 		"approve":  {"record that outputs' content is approved", runApprove},

@@ -119,6 +119,18 @@ var helps = map[string]help{
 			"seedform approve -note='colours as agreed' image.hero 'image.season[\"spring\"]'",
 		},
 	},
+	"console": {
+		about: []string{
+			"Evaluates expressions over the configuration, as terraform console does: each line " +
+				"read is an expression (one may span lines while brackets are open) with var, local, " +
+				"path, image.NAME.file and image_set.NAME.dir and .files (the planned output paths) " +
+				"and every function; type(EXPR) shows a type. Piped input stops at the first error " +
+				"with exit code 1; exit, Control-C or Control-D ends it.",
+		},
+		examples: []string{
+			"echo 'templatefile(\"prompt.tmpl\", { season = \"winter\" })' | seedform console",
+		},
+	},
 	"graph": {
 		about:    []string{"Prints the dependency graph of the assets in DOT, for Graphviz."},
 		examples: []string{"seedform graph | dot -Tsvg > graph.svg"},

@@ -28,6 +28,9 @@ type Hook interface {
 	ImageReady(c *Change, index, width, height int)
 	// Finished is called once per change that was started or skipped.
 	Finished(c *Change, r *Result)
+	// Retrying is called before a provider retries a transient failure
+	// of c: the attempt to come, the wait before it and the failure.
+	Retrying(c *Change, attempt int, wait time.Duration, reason string)
 	// Stopping is called once when a stop request is first seen.
 	Stopping()
 }
@@ -328,6 +331,11 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		// ignore_changes kept) stays as it was.
 		ent.Spec, ent.Upstream, _ = renameRefs(old, e.renames)
 		ent.SpecHash = effectiveHash(ent.Spec.Hash(), ent.Upstream)
+		if len(a.Sensitive) > 0 {
+			// A redacted spec hashes to something else: the hash is the
+			// configured spec's, which the renamed one equals.
+			ent.SpecHash = effectiveHash(a.SpecHash, ent.Upstream)
+		}
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
 	var dirs []string // where files moved to: synced before the lock names them

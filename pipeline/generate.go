@@ -317,6 +317,10 @@ type imageEvents struct {
 
 func (ev imageEvents) ImageReady(index, w, h int) { ev.hook.ImageReady(ev.c, index, w, h) }
 
+func (ev imageEvents) Retrying(attempt int, wait time.Duration, reason string) {
+	ev.hook.Retrying(ev.c, attempt, wait, reason)
+}
+
 // stagedItems journals the finished files, keeping each slot's download
 // URL from the first journal (paid) as a way back if a file is lost.
 func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedItem {
