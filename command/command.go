@@ -96,6 +96,7 @@ func init() {
 		"fmt":      {"rewrite *.sf.hcl in canonical form", runFmt},
 		"plan":     {"show what apply would do", runPlan},
 		"apply":    {"carry out a plan", runApply},
+		"shard":    {"merge sharded applies' fragments into the lock and manifest (shard merge PLANFILE)", runShard},
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, one asset of it, or a saved plan, readable or JSON", runShow},
 		"list":     {"the address of every asset in the lock", runList},
@@ -310,4 +311,10 @@ func (d diagWriter) write(files map[string]*hcl.File, diags hcl.Diagnostics) {
 // errorf reports a plain error (not tied to a source range).
 func (d diagWriter) errorf(format string, args ...any) {
 	d.write(nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf(format, args...)}})
+}
+
+// warnf reports a plain warning (not tied to a source range). It may be
+// called from several goroutines: each diagnostic is written whole.
+func (d diagWriter) warnf(format string, args ...any) {
+	d.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: fmt.Sprintf(format, args...)}})
 }

@@ -43,16 +43,11 @@ image "a" {
 
 // Every command has its help: -h prints it to stdout and exits 0, with a
 // usage line, the flags and an example. A command added without an entry
-// in helps fails here.
+// in helps fails here, for want of an example.
 func TestEveryCommandHasHelp(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	for name := range commands {
-		h, ok := helps[name]
-		if !ok || len(h.examples) == 0 {
-			t.Errorf("%s has no help: add an entry with an example to helps in command/help.go", name)
-			continue
-		}
 		for _, flag := range []string{"-h", "-help", "--help"} {
 			stdout, stderr, code := runIn(t, dir, &Meta{}, name, flag)
 			if code != 0 || stderr != "" {
@@ -64,7 +59,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 				}
 			}
 			if _, ex, _ := strings.Cut(stdout, "Examples:"); !strings.Contains(ex, "seedform "+name) {
-				t.Errorf("%s %s: no example runs seedform %s:\n%s", name, flag, name, stdout)
+				t.Errorf("%s %s: no example runs seedform %s (add one to helps in command/help.go):\n%s", name, flag, name, stdout)
 			}
 		}
 	}

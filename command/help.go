@@ -24,8 +24,8 @@ const addressQuoting = `An ADDR names an asset: image.hero, image_set.board, ima
 	`or image.season["spring"] with a string key in double quotes. Quote it for the shell: ` +
 	`-target='image.season["spring"]'.`
 
-// helps holds every command's help; TestEveryCommandHasHelp keeps it
-// complete.
+// helps holds every command's help, by its flag set's name (a subcommand
+// has its own: "shard merge"); TestEveryCommandHasHelp keeps it complete.
 var helps = map[string]help{
 	"validate": {
 		about: []string{
@@ -131,6 +131,18 @@ var helps = map[string]help{
 			"echo 'templatefile(\"prompt.tmpl\", { season = \"winter\" })' | seedform console",
 		},
 	},
+	"shard merge": {
+		args: "PLANFILE",
+		about: []string{
+			"Writes what every shard of a sharded apply (apply -shard=I/N PLANFILE) recorded in " +
+				".seedform/shards into the lock and the manifest, once; it refuses a fragment of " +
+				"another plan, a missing shard and an address recorded twice.",
+		},
+		examples: []string{
+			"seedform apply -shard=2/4 plan.sfplan    # in each of 4 jobs",
+			"seedform shard merge plan.sfplan         # once, with every shard's images and fragment",
+		},
+	},
 	"graph": {
 		about:    []string{"Prints the dependency graph of the assets in DOT, for Graphviz."},
 		examples: []string{"seedform graph | dot -Tsvg > graph.svg"},
@@ -154,7 +166,9 @@ func writeHelp(w io.Writer, name string, fs *flag.FlagSet) {
 	}
 	fmt.Fprintln(w, line)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  %s.\n", capitalize(commands[name].synopsis))
+	// A subcommand ("shard merge") has its command's synopsis.
+	cmd, _, _ := strings.Cut(name, " ")
+	fmt.Fprintf(w, "  %s.\n", capitalize(commands[cmd].synopsis))
 	for _, p := range h.about {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w, wrap(p, "  ", 78))
@@ -203,4 +217,13 @@ func wrap(text, indent string, width int) string {
 		n += len(word)
 	}
 	return b.String()
+}
+
+// isHelpFlag reports whether arg asks for help, as the flag package takes it.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--h", "--help":
+		return true
+	}
+	return false
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
+	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
@@ -273,6 +274,10 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	var pf planFlags
 	pf.register(fs, !destroy)
 	autoApprove := fs.Bool("auto-approve", false, "do not ask for confirmation")
+	shardFlag := ""
+	if !destroy {
+		fs.StringVar(&shardFlag, "shard", "", "apply shard I of N of a saved plan (I counts from 1), recording into .seedform/shards")
+	}
 	parallelism := fs.Int("parallelism", 10, "bound on provider calls in flight")
 	maxArgs := 1
 	if destroy {
@@ -310,6 +315,13 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 		}
 		opts = saved.Options
 	}
+	var shard *pipeline.ShardRun
+	paceShard := func(_ string, p provider.Provider) provider.Provider { return p }
+	if shardFlag != "" {
+		if shard, ok = parseShardRun(s, shardFlag, pos); !ok {
+			return 1
+		}
+	}
 	if !s.open(opts, true, pf.lockTimeout, name) {
 		return 1
 	}
@@ -317,15 +329,30 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if plan == nil {
 		return 1
 	}
-	if saved != nil {
+	switch {
+	case shard != nil:
+		// A shard applies the saved plan itself: the outputs may differ
+		// from it by what an earlier run of this shard did.
+		if err := pipeline.CheckSavedInputs(saved, plan); err != nil {
+			s.diag.errorf("%v", err)
+			return 1
+		}
+		plan = saved
+		wrap, closeRate := shareRate(ctx, s, shard.Shard.Count)
+		defer closeRate()
+		paceShard = wrap
+		if s.json != nil {
+			s.json.SetShard(shard.Shard.Index, shard.Shard.Count)
+		}
+	case saved != nil:
 		if err := pipeline.CheckSaved(saved, plan); err != nil {
 			s.diag.errorf("%v", err)
 			return 1
 		}
-	} else {
+	default:
 		s.showPlan(plan)
 	}
-	if !plan.HasChanges() {
+	if !plan.HasChanges() && shard == nil {
 		return 0
 	}
 	if saved == nil && !*autoApprove && !s.confirm(name, pf.input) {
@@ -335,6 +362,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return 1
+	}
+	for addr, p := range providers {
+		providers[addr] = paceShard(addr, p)
 	}
 	var hook interface {
 		pipeline.Hook
@@ -354,7 +384,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	hook.SetTotal(total)
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
-		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
+		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Shard: shard,
 	})
 	// Nothing is in flight any more: no "Still generating" line may follow
 	// the summary, even for an asset the engine gave up on unreported.

@@ -6,7 +6,6 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
-	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -20,24 +19,12 @@ func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]
 		if !used[p.Addr] {
 			continue
 		}
-		switch p.Type {
-		case spec.ProviderPlaceholder:
-			out[p.Addr] = provider.NewPlaceholder()
-		case spec.ProviderSeedream:
-			key := m.Getenv(p.APIKeyEnv)
-			if key == "" {
-				return nil, fmt.Errorf("provider %s: the environment variable %s is not set; seedform reads the API key from it at apply time", p.Addr, p.APIKeyEnv)
-			}
-			client, err := seedream.NewClient(provider.SeedreamConfig(p, key))
-			if err != nil {
-				return nil, fmt.Errorf("provider %s: %w", p.Addr, err)
-			}
-			sp := provider.NewSeedream(client)
-			sp.KeyEnv = p.APIKeyEnv
-			out[p.Addr] = sp
-		default:
-			return nil, fmt.Errorf("provider %s: unknown type %q", p.Addr, p.Type)
+		impl, err := provider.New(provider.Instance{Addr: p.Addr, Type: p.Type, Parallelism: p.Parallelism,
+			Settings: p.Settings, Getenv: m.Getenv})
+		if err != nil {
+			return nil, err
 		}
+		out[p.Addr] = impl
 	}
 	return out, nil
 }
@@ -54,21 +41,23 @@ func calledProviders(plan *pipeline.Plan) map[string]bool {
 }
 
 // missingKeys warns, at plan time, of each provider the plan will call
-// whose key is not in the environment: the apply would fail at once. It
+// whose key (the api_key_env setting, for every provider type that has
+// one) is not in the environment: the apply would fail at once. It
 // is a warning, since plan itself needs no key (a CI job may plan with
 // none and apply elsewhere).
 func missingKeys(cfg *spec.Config, plan *pipeline.Plan, m *Meta) hcl.Diagnostics {
 	used := calledProviders(plan)
 	var diags hcl.Diagnostics
 	for _, p := range cfg.Providers {
-		if !used[p.Addr] || p.Type != spec.ProviderSeedream || m.Getenv(p.APIKeyEnv) != "" {
+		keyEnv, hasKey := p.Settings.String("api_key_env")
+		if !used[p.Addr] || !hasKey || keyEnv == "" || m.Getenv(keyEnv) != "" {
 			continue
 		}
 		d := &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,
 			Summary:  "No API key for " + p.Addr,
 			Detail: fmt.Sprintf("The plan sends requests to %s, which reads its API key from the environment variable %s, and %s is not set: apply would fail. Set it before apply (in CI, from a secret).",
-				p.Addr, p.APIKeyEnv, p.APIKeyEnv),
+				p.Addr, keyEnv, keyEnv),
 		}
 		if p.DeclRange.Filename != "" {
 			d.Subject = p.DeclRange.Ptr()

@@ -63,6 +63,9 @@ type ApplyOptions struct {
 	// are recorded. Cancelling ctx stops those too.
 	Stop <-chan struct{}
 	Hook Hook
+	// Shard, when set, applies one shard of a saved plan (plan is then
+	// the whole plan): see ShardRun.
+	Shard *ShardRun
 }
 
 // ApplyResult is what an apply did.
@@ -89,6 +92,12 @@ func (r *ApplyResult) Failed() int {
 func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*ApplyResult, error) {
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
+	}
+	if opts.Shard != nil {
+		var err error
+		if plan, err = opts.Shard.prepare(ws, plan); err != nil {
+			return nil, err
+		}
 	}
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
@@ -117,6 +126,9 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
 	e.rec.Confine(ws.Dir)
 	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
+	if opts.Shard != nil {
+		opts.Shard.record(ws, e.rec, plan)
+	}
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}

@@ -34,6 +34,7 @@ type JSON struct {
 	progress *inFlight
 	count    progressCount
 	started  map[string]time.Time // when each asset in flight started
+	shard    *jsonui.Shard        // on every line of a sharded apply
 }
 
 // NewJSON starts a JSON-lines view and writes the version line.
@@ -48,6 +49,9 @@ func (j *JSON) emit(m jsonui.Message) {
 	defer j.mu.Unlock()
 	m.Timestamp = j.clock.now().Format(time.RFC3339Nano)
 	m.Module = jsonui.Module
+	if m.Shard == nil {
+		m.Shard = j.shard
+	}
 	if m.Level == "" {
 		m.Level = jsonui.LevelInfo
 	}

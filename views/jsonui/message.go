@@ -31,6 +31,9 @@ const (
 	TypeApplyProgress MessageType = "apply_progress"
 	TypeApplyComplete MessageType = "apply_complete"
 	TypeApplyErrored  MessageType = "apply_errored"
+	// shard merge: one line per shard, then the total.
+	TypeShardMerged  MessageType = "shard_merged"
+	TypeMergeSummary MessageType = "merge_summary"
 )
 
 // Level is a line's "@level".
@@ -64,6 +67,29 @@ type Message struct {
 	Hook         *Hook          `json:"hook,omitempty"`    // apply_*
 	Changes      *ChangeSummary `json:"changes,omitempty"` // change_summary
 	Diagnostic   *Diagnostic    `json:"diagnostic,omitempty"`
+	// Shard is on every line of a sharded apply (apply -shard=I/N) and on
+	// the lines of shard merge.
+	Shard *Shard `json:"shard,omitempty"`
+	// Merged is what shard merge found: one shard's part on a
+	// shard_merged line, the total on merge_summary.
+	Merged *Merged `json:"merged,omitempty"`
+}
+
+// Shard is one shard of a saved plan: Index of Count, counting from 1.
+type Shard struct {
+	Index int `json:"index,omitempty"`
+	Count int `json:"count"`
+}
+
+// Merged is what one shard's fragment held, or all of them.
+type Merged struct {
+	// File is the fragment, relative to the configuration directory.
+	File     string `json:"file,omitempty"`
+	Recorded int    `json:"recorded"`
+	Images   int    `json:"images"`
+	Removed  int    `json:"removed"`
+	// AlreadyMerged is set on merge_summary when nothing was written.
+	AlreadyMerged bool `json:"already_merged,omitempty"`
 }
 
 // CurrentFile is one file an asset has before a planned change: its path
