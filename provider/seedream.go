@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/seedform/seedform/gitlfs"
@@ -112,14 +111,10 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 // keyRefused adds to a 401 or 403 where the key came from and what to do.
 func (s *Seedream) keyRefused(err error) error {
 	var e *seedream.Error
-	if s.KeyEnv == "" || !errors.As(err, &e) || e.Op != "generate" ||
-		(e.StatusCode != http.StatusUnauthorized && e.StatusCode != http.StatusForbidden) {
+	if !errors.As(err, &e) || e.Op != "generate" {
 		return err
 	}
-	if e.StatusCode == http.StatusForbidden {
-		return fmt.Errorf("%w (the API key was read from the environment variable %s; check that its account has access to this model)", err, s.KeyEnv)
-	}
-	return fmt.Errorf("%w (the API key read from the environment variable %s was refused; check that it holds a current key of the account behind base_url, or set api_key_env in the provider block)", err, s.KeyEnv)
+	return keyRefused(err, e.StatusCode, s.KeyEnv)
 }
 
 // Download implements Downloader: it finishes a journaled answer.
