@@ -20,13 +20,6 @@ func runApprove(_ context.Context, m *Meta, args []string) int {
 	note := fs.String("note", "", "a note kept with the verdict")
 	reject := fs.Bool("reject", false, "record that the content is rejected instead")
 	from := fs.String("from", "", "also record the verdicts of `FILE`, exported from the HTML report")
-	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "Usage: seedform approve [-note=TEXT] [-reject] [-from=FILE] ADDR...")
-		fmt.Fprintln(m.Stderr, "\nRecords in "+review.FileName+" that the current outputs of each ADDR are approved,")
-		fmt.Fprintln(m.Stderr, "by their content's sha256: the approval follows the content through moves and renames.")
-		fmt.Fprintln(m.Stderr)
-		fs.PrintDefaults()
-	}
 	addrs, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 1 // the flag package has printed the error and the flags
