@@ -3,9 +3,11 @@ package lockfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // CheckInside reports an error unless name, when written, renamed or
@@ -72,4 +74,26 @@ func CheckStateDir(dir string) error {
 		return fmt.Errorf("%s is not a folder: seedform keeps its local state there; remove it and run again", dir)
 	}
 	return nil
+}
+
+// ReadFile is os.ReadFile for the files seedform keeps (the lock, the
+// manifest, journals, the stat cache): it refuses anything but a regular
+// file without blocking on it, and reads no more than the file's size
+// when opened. A FIFO would hang plan forever and a link to /dev/zero
+// would fill memory: a hostile clone can commit links, and they point
+// wherever it likes.
+func ReadFile(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file (a FIFO, a device, a socket or a folder): seedform reads only files it wrote; remove it")}
+	}
+	return io.ReadAll(io.LimitReader(f, fi.Size()+1))
 }

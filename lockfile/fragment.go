@@ -43,7 +43,7 @@ func FragmentPath(dir, planDigest string, index int) string {
 
 // ReadFragment reads and validates a fragment.
 func ReadFragment(path string) (*Fragment, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"reflect"
 )
 
@@ -67,7 +66,7 @@ func (e *StaleJournalError) Error() string {
 // in l (a crash between writing the lock and removing the journal);
 // otherwise it is a *StaleJournalError.
 func ReplayJournal(path, lockDigest string, l *Lock, m *Manifest) (int, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return 0, nil
 	}
@@ -102,7 +101,7 @@ func ReplayJournal(path, lockDigest string, l *Lock, m *Manifest) (int, error) {
 // ReadRecorded is Read with the journal at journalPath replayed: what an
 // apply recorded, even one that was interrupted before writing the lock.
 func ReadRecorded(lockPath, journalPath string) (*Lock, error) {
-	data, err := os.ReadFile(lockPath)
+	data, err := ReadFile(lockPath)
 	l, digest := NewLock(), ""
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -75,7 +75,9 @@ func Acquire(stateDir string, timeout time.Duration, holder string) (*ProcessLoc
 		return nil, err
 	}
 	path := filepath.Join(stateDir, "lock")
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// O_NOFOLLOW: the holder is written into the file, never through a
+	// link to one elsewhere.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func writeHolder(f *os.File, desc []byte) error {
 
 // readHolder returns the holder's description, or nil if it cannot be read.
 func readHolder(path string) *Holder {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil
 	}

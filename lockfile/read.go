@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"reflect"
 )
 
@@ -36,7 +35,7 @@ func NewManifest() *Manifest {
 // Read loads and validates the lock at path. A missing file is an empty
 // lock: nothing has been generated yet.
 func Read(path string) (*Lock, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewLock(), nil
 	}
@@ -65,7 +64,7 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 // ReadManifest loads and validates the manifest at path. A missing file is
 // an empty manifest.
 func ReadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewManifest(), nil
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 )
 
 // ErrClosed is returned by a Recorder's methods after Close.
@@ -388,7 +389,9 @@ func (r *Recorder) appendJournal(records [][]byte) error {
 
 func (j *journal) append(records [][]byte) error {
 	if j.file == nil {
-		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND
+		// O_NOFOLLOW: a journal that is a link (a hostile clone's) would
+		// append wherever it points.
+		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND | syscall.O_NOFOLLOW
 		if !j.pending {
 			// A journal left on disk that holds nothing the lock lacks
 			// (a kill after the lock was written whole, before the

@@ -88,7 +88,7 @@ func LoadStatCache(stateDir string) *StatCache {
 		entries: map[string]statEntry{},
 		used:    map[string]bool{},
 	}
-	data, err := os.ReadFile(c.path)
+	data, err := ReadFile(c.path)
 	if err != nil {
 		return c
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/seedform/seedform/lockfile"
@@ -92,6 +93,11 @@ type StagedItem struct {
 // recoverable answers and orphans.
 func OpenStaging(dir string) (*Staging, error) {
 	s := &Staging{dir: dir, answers: map[string]*StagedAnswer{}, found: map[string]bool{}}
+	// A link (a hostile clone's) would put paid images and their journals
+	// wherever it points.
+	if err := lockfile.CheckStateDir(dir); err != nil {
+		return nil, err
+	}
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -102,6 +108,12 @@ func OpenStaging(dir string) (*Staging, error) {
 	for _, ent := range ents {
 		sub := filepath.Join(dir, ent.Name())
 		s.found[sub] = true
+		if !ent.IsDir() {
+			// A file or a link is nothing staging wrote: removed (a link
+			// itself, never what it points to), never read or written.
+			s.orphans = append(s.orphans, sub)
+			continue
+		}
 		ans, err := ReadJournal(filepath.Join(sub, answerFile))
 		if err != nil || ans == nil || ent.Name() != stageName(ans.Addr) || ans.expired() {
 			s.orphans = append(s.orphans, sub)
@@ -115,7 +127,7 @@ func OpenStaging(dir string) (*Staging, error) {
 
 // ReadJournal reads a journal Journal wrote: its last complete record.
 func ReadJournal(path string) (*StagedAnswer, error) {
-	b, err := os.ReadFile(path)
+	b, err := lockfile.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -235,10 +247,11 @@ func (s *Staging) Journal(ans *StagedAnswer) error {
 // appendSynced appends data to the file at path, creating it, and
 // returns once data and, for a new file, its directory entry are durable.
 func appendSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL, 0o644)
+	// O_NOFOLLOW: a journal that is a link would append wherever it points.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
 	created := err == nil
 	if errors.Is(err, fs.ErrExist) {
-		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0)
 	}
 	if err != nil {
 		return err

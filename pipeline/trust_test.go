@@ -542,3 +542,83 @@ func TestMoveAcrossFileSystems(t *testing.T) {
 		t.Errorf("the staged file is still there: %v", err)
 	}
 }
+
+// TestStateFilesNeverFollowLinks: links a hostile clone can commit in
+// place of seedform's own files (the lock, the process lock, staging, an
+// answer's folder) are never written or read through: apply refuses or
+// removes the link itself, and what it points to is untouched.
+func TestStateFilesNeverFollowLinks(t *testing.T) {
+	t.Parallel()
+	outside := func(t *testing.T) (dir, file string) {
+		dir = t.TempDir()
+		file = filepath.Join(dir, "precious")
+		if err := os.WriteFile(file, []byte("not seedform's"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return dir, file
+	}
+	untouched := func(t *testing.T, dir string) {
+		t.Helper()
+		ents, _ := os.ReadDir(dir)
+		b, _ := os.ReadFile(filepath.Join(dir, "precious"))
+		if len(ents) != 1 || string(b) != "not seedform's" {
+			t.Errorf("the folder outside was touched: %d entries, %q", len(ents), b)
+		}
+	}
+	link := func(t *testing.T, target, name string) {
+		t.Helper()
+		os.MkdirAll(filepath.Dir(name), 0o755)
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("the lock is a link to a device", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		link(t, "/dev/zero", filepath.Join(dir, lockfile.FileName))
+		done := make(chan error, 1)
+		go func() { _, err := OpenWorkspace(config(dir, image("a", "A"))); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("OpenWorkspace: %v, want the device refused", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("reading the lock never ended")
+		}
+	})
+	t.Run("the process lock is a link", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		out, file := outside(t)
+		link(t, file, filepath.Join(dir, StateDirName, "lock"))
+		if pl, err := lockfile.Acquire(filepath.Join(dir, StateDirName), 0, "apply"); err == nil {
+			pl.Release()
+			t.Error("the process lock was taken through a link")
+		}
+		untouched(t, out)
+	})
+	t.Run("staging is a link", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		out, _ := outside(t)
+		link(t, out, filepath.Join(dir, StateDirName, "staging"))
+		if _, err := OpenWorkspace(config(dir, image("a", "A"))); err == nil {
+			t.Error("a staging folder that is a link was accepted")
+		}
+		untouched(t, out)
+	})
+	t.Run("an answer's folder is a link", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		out, _ := outside(t)
+		a := image("a", "A")
+		link(t, out, filepath.Join(dir, StateDirName, "staging", stageName(a.Addr)))
+		_, res := run(t, config(dir, a), &fakeProvider{}, Options{})
+		if r := res.Results[0]; r.Err != nil {
+			t.Errorf("apply: %v", r.Err)
+		}
+		untouched(t, out)
+		checkLockTrue(t, dir)
+	})
+}

@@ -90,7 +90,7 @@ func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 // readLock reads the lock file once for both its content and its digest
 // ("" when there is no lock yet).
 func readLock(path string) (*lockfile.Lock, string, error) {
-	b, err := os.ReadFile(path)
+	b, err := lockfile.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return lockfile.NewLock(), "", nil
 	}
