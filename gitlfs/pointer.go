@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // MaxSize is the largest a pointer file may be, by the spec.
@@ -78,11 +79,17 @@ func Parse(b []byte) (Pointer, bool) {
 // ReadFile reads name as a pointer when it is small enough to be one.
 // It reports false, and no error, for a file that is not a pointer.
 func ReadFile(name string) (Pointer, bool, error) {
-	f, err := os.Open(name)
+	// Opened without blocking and checked before reading: a FIFO with no
+	// writer would hang a plain open, and a device may never end. Neither
+	// is a pointer file.
+	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return Pointer{}, false, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		return Pointer{}, false, err
+	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxSize))
 	if err != nil {
 		return Pointer{}, false, err
