@@ -79,14 +79,15 @@ func Parse(b []byte) (Pointer, bool) {
 // ReadFile reads name as a pointer when it is small enough to be one.
 // It reports false, and no error, for a file that is not a pointer.
 func ReadFile(name string) (Pointer, bool, error) {
-	// Non-blocking: a FIFO with no writer would hang a plain open. Only a
-	// regular file can be a pointer; anything else is the caller's to refuse.
+	// Opened without blocking and checked before reading: a FIFO with no
+	// writer would hang a plain open, and a device may never end. Neither
+	// is a pointer file.
 	f, err := os.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return Pointer{}, false, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
 		return Pointer{}, false, err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxSize))

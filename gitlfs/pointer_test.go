@@ -5,7 +5,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 const oid = "4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393"
@@ -87,4 +89,28 @@ func FuzzParse(f *testing.F) {
 			t.Errorf("Parse(%q) = %+v, which its lines do not say", b, p)
 		}
 	})
+}
+
+// A FIFO is no pointer, and reading it neither blocks nor fails.
+func TestReadFileFIFO(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "pipe.png")
+	if err := syscall.Mkfifo(name, 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	done := make(chan bool, 1)
+	go func() {
+		_, ok, err := ReadFile(name)
+		done <- ok || err != nil
+	}()
+	select {
+	case bad := <-done:
+		if bad {
+			t.Error("a FIFO was read as a pointer, or failed")
+		}
+	case <-time.After(10 * time.Second):
+		if f, err := os.OpenFile(name, os.O_WRONLY, 0); err == nil {
+			f.Close()
+		}
+		t.Fatal("ReadFile blocked on a FIFO")
+	}
 }
