@@ -1,0 +1,114 @@
+package cost
+
+import (
+	"fmt"
+	"time"
+)
+
+// MaxAge is how old a card's prices may be before a run warns that they
+// may have changed.
+const MaxAge = 90 * 24 * time.Hour
+
+// Card is a provider's price list: one price per model family, in one
+// currency, per Unit, read from Source on Read. A provider hands its card
+// over as data; a provider block's price_per_image overrides it.
+type Card struct {
+	// Provider is the provider type the card prices ("seedream").
+	Provider string
+	// Version counts revisions of the card's prices.
+	Version int
+	// Currency is an ISO 4217 code ("USD"); "" on a card that charges
+	// nothing.
+	Currency string
+	// Unit is what one price buys: "image".
+	Unit string
+	// Source says where the prices come from, for a person to check.
+	Source string
+	// Read is the day the prices were read from Source.
+	Read time.Time
+	// Rates lists the model families the card knows, priced or not.
+	Rates []Rate
+	// Default, when set, prices every family the card does not list; nil
+	// leaves an unlisted family's price unknown.
+	Default *Amount
+}
+
+// Rate is one model family's price per unit. A nil Price is an unknown
+// price, never a free one.
+type Rate struct {
+	Family string
+	Price  *Amount
+	// Note says where the price comes from, or why it is unknown.
+	Note string
+}
+
+// Price is the price in force for one model: from a card, or from a
+// provider block's override.
+type Price struct {
+	// Known is false when no price could be found; Amount is then zero
+	// and must not be taken as free.
+	Known    bool
+	Amount   Amount
+	Currency string
+	// Source names where the price comes from, for messages.
+	Source string
+}
+
+// Override is a provider block's own price: relays price differently.
+type Override struct {
+	PricePerImage Amount
+	Currency      string
+	// Provider is the provider block's address, named as the source.
+	Provider string
+}
+
+// PriceOf returns the price of one image of family. An override wins; a
+// card without a rate for the family gives an unknown price (or its
+// Default); no card at all gives an unknown price.
+func PriceOf(card *Card, family string, o *Override) Price {
+	if o != nil {
+		return Price{Known: true, Amount: o.PricePerImage, Currency: o.Currency,
+			Source: fmt.Sprintf("price_per_image of provider %s", o.Provider)}
+	}
+	if card == nil {
+		return Price{}
+	}
+	src := card.Describe()
+	for _, r := range card.Rates {
+		if r.Family == family {
+			if r.Price == nil {
+				return Price{Source: src}
+			}
+			return Price{Known: true, Amount: *r.Price, Currency: card.Currency, Source: src}
+		}
+	}
+	if card.Default != nil {
+		return Price{Known: true, Amount: *card.Default, Currency: card.Currency, Source: src}
+	}
+	return Price{Source: src}
+}
+
+// Describe names the card for messages: provider, version, source and date.
+func (c *Card) Describe() string {
+	return fmt.Sprintf("the %s price card v%d (%s, read %s)", c.Provider, c.Version, c.Source, c.Read.Format(time.DateOnly))
+}
+
+// Stale reports whether the card's prices are older than MaxAge at now.
+// A card that charges nothing never ages.
+func (c *Card) Stale(now time.Time) bool {
+	if c == nil || c.Currency == "" {
+		return false
+	}
+	return now.Sub(c.Read) > MaxAge
+}
+
+// StaleWarning is the advice a run gives once when it prices a plan with a
+// stale card.
+func (c *Card) StaleWarning(now time.Time) (summary, detail string) {
+	days := int(now.Sub(c.Read).Hours() / 24)
+	return "The " + c.Provider + " price card may be out of date",
+		fmt.Sprintf("Its prices were read on %s, %d days ago, from %s; they may have changed. "+
+			"To price with the rate you pay, set price_per_image and currency in the provider block, for example:\n"+
+			"  provider %q {\n    price_per_image = 0.04\n    currency        = %q\n  }",
+			c.Read.Format(time.DateOnly), days, c.Source, c.Provider, c.Currency)
+}
