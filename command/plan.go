@@ -23,6 +23,7 @@ type planFlags struct {
 	refreshOnly      bool
 	json, noColor    bool
 	lockTimeout      time.Duration
+	maxCost          budgetFlag
 }
 
 func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
@@ -35,6 +36,7 @@ func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
 	fs.BoolVar(&pf.json, "json", false, "print JSON lines instead of text")
 	fs.BoolVar(&pf.noColor, "no-color", false, "no colours in the output")
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "wait this long for another seedform process to finish")
+	fs.Var(&pf.maxCost, "max-cost", "refuse a plan that may cost more than `AMOUNT` (optionally with a currency: \"5 USD\"); apply stops starting requests before crossing it")
 }
 
 func (pf *planFlags) options(destroy bool) pipeline.Options {
@@ -137,6 +139,10 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 		return 1
 	}
 	s.showPlan(plan)
+	s.warnStaleCards(plan)
+	if _, ok := s.checkBudget(plan, pf.maxCost.b); !ok {
+		return 1
+	}
 	if err := s.ws.Stat.Save(); err != nil {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
@@ -223,6 +229,11 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if !plan.HasChanges() {
 		return 0
 	}
+	s.warnStaleCards(plan)
+	budget, ok := s.checkBudget(plan, pf.maxCost.b)
+	if !ok {
+		return 1
+	}
 	if saved == nil && !*autoApprove && !s.confirm(name) {
 		return 1
 	}
@@ -241,7 +252,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 		fmt.Fprintln(m.Stdout)
 	}
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
-		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook,
+		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Budget: budget,
 	})
 	// Nothing is in flight any more: no "Still generating" line may follow
 	// the summary, even for an asset the engine gave up on unreported.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -21,8 +22,52 @@ type Lock struct {
 	// relative to the config directory: when the config moves it, the
 	// plan moves the files instead of regenerating them.
 	OutputDir string `json:"output_dir,omitempty"`
+	// Spend is what each apply that sent requests was billed, oldest
+	// first: paid answers that were lost too, which no entry keeps.
+	Spend []*Spend `json:"spend,omitempty"`
 	// Assets is keyed by asset address; encoding/json writes map keys sorted.
 	Assets map[string]*Entry `json:"assets"`
+}
+
+// Spend is one apply's bill: its estimate and every paid answer.
+type Spend struct {
+	// StartedAt identifies the apply.
+	StartedAt time.Time `json:"started_at"`
+	// Estimate is the plan's cost, as planned.
+	Estimate *cost.Cost `json:"estimate,omitempty"`
+	Charges  []Charge   `json:"charges"`
+}
+
+// Charge is one paid answer.
+type Charge struct {
+	Address string `json:"address"`
+	Model   string `json:"model,omitempty"`
+	Billed
+	// Lost is set when nothing of the answer could be kept.
+	Lost bool `json:"lost,omitempty"`
+}
+
+// Billed is what one answer was billed: its images (the answer's
+// usage.generated_images, else the images it returned) at the price then
+// in force. Cost and PricePerImage are nil when the price was unknown.
+type Billed struct {
+	Images        int          `json:"images"`
+	PricePerImage *cost.Amount `json:"price_per_image,omitempty"`
+	Cost          *cost.Amount `json:"cost,omitempty"`
+	Currency      string       `json:"currency,omitempty"`
+}
+
+// Free reports whether nothing was charged: a price known to be zero.
+func (b Billed) Free() bool { return b.Cost != nil && b.Cost.IsZero() }
+
+// AddCharge records c in the bill of the apply started at at, which it
+// begins, with estimate, on that apply's first charge.
+func (l *Lock) AddCharge(at time.Time, estimate *cost.Cost, c Charge) {
+	if n := len(l.Spend); n > 0 && l.Spend[n-1].StartedAt.Equal(at) {
+		l.Spend[n-1].Charges = append(l.Spend[n-1].Charges, c)
+		return
+	}
+	l.Spend = append(l.Spend, &Spend{StartedAt: at, Estimate: estimate, Charges: []Charge{c}})
 }
 
 // Entry records one generated asset.
@@ -50,6 +95,8 @@ type Entry struct {
 	PreventDestroy bool      `json:"prevent_destroy,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	Usage          *Usage    `json:"usage,omitempty"`
+	// Billed is what the answer that made the outputs was billed.
+	Billed *Billed `json:"billed,omitempty"`
 }
 
 // Output is one generated file.

@@ -35,6 +35,32 @@ func (l *Lock) Validate() error {
 			return err
 		}
 	}
+	for i, sp := range l.Spend {
+		if sp == nil {
+			return fmt.Errorf("spend[%d] is null", i)
+		}
+		for j, c := range sp.Charges {
+			if c.Address == "" {
+				return fmt.Errorf("spend[%d].charges[%d]: the address is missing", i, j)
+			}
+			if err := c.Billed.validate(); err != nil {
+				return fmt.Errorf("spend[%d].charges[%d] (%s): %w", i, j, c.Address, err)
+			}
+		}
+	}
+	return nil
+}
+
+// validate checks that a bill says what it was billed in.
+func (b *Billed) validate() error {
+	switch {
+	case b.Images < 0:
+		return fmt.Errorf("billed images must not be negative, got %d", b.Images)
+	case (b.Cost == nil) != (b.PricePerImage == nil):
+		return errors.New("a cost needs its price_per_image, and a price its cost")
+	case b.Cost != nil && !b.Cost.IsZero() && b.Currency == "":
+		return errors.New("a cost needs its currency")
+	}
 	return nil
 }
 
@@ -62,6 +88,11 @@ func (e *Entry) validate(addr, kind string) error {
 	}
 	if e.Spec.ProviderType == "" {
 		return errors.New("spec.provider_type is missing")
+	}
+	if e.Billed != nil {
+		if err := e.Billed.validate(); err != nil {
+			return fmt.Errorf("billed: %w", err)
+		}
 	}
 	for i, r := range e.Spec.References {
 		set := 0

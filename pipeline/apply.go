@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/spec"
@@ -56,12 +57,17 @@ type ApplyOptions struct {
 	// are recorded. Cancelling ctx stops those too.
 	Stop <-chan struct{}
 	Hook Hook
+	// Budget, when set, is the running budget consulted before each
+	// request starts; a refusal stops the apply as Stop does.
+	Budget *cost.Gate
 }
 
 // ApplyResult is what an apply did.
 type ApplyResult struct {
 	Results []*Result // sorted by address
 	Stopped bool
+	// Budget is how the running budget ended, nil without one.
+	Budget *BudgetReport
 }
 
 // Failed counts the changes that failed or were skipped.
@@ -86,6 +92,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
+		overBudget: make(chan struct{}), ledger: newLedger(plan),
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -140,6 +147,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	genResults, stopped := e.generate(ctx, gen)
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
+	res.Budget = e.budgetReport()
 	if ws.Lock.OutputDir != ws.Config.OutputDir && (ws.recordedOutputDir() == ws.Config.OutputDir || e.allPlaced()) {
 		// Only once every recorded file is under the new folder: until
 		// then the lock names the old one, and the next plan finds what
@@ -167,6 +175,11 @@ type engine struct {
 	// moved; stuck are the paths those files still hold.
 	moveErrs map[string]error
 	stuck    map[string]string // config-relative path -> address
+
+	// overBudget is closed when the running budget refuses a request.
+	overBudget chan struct{}
+	budgetOnce sync.Once
+	ledger     ledger
 
 	mu      sync.Mutex
 	outputs map[string][]lockfile.Output // current outputs by address

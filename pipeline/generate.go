@@ -57,6 +57,9 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			return true
 		case <-ctx.Done():
 			return true
+		case <-e.overBudget:
+			stopOnce.Do(func() { stopped = true })
+			return true
 		default:
 			return false
 		}
@@ -101,8 +104,8 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			var once sync.Once
 			release := func() { once.Do(func() { <-global; <-sem }) }
 			defer release()
-			if isStopped() {
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started", Interrupted: true}
+			if isStopped() || !e.reserve(c) {
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: e.notStarted(), Interrupted: true}
 				return
 			}
 			done <- e.runOne(ctx, c, release)
@@ -257,6 +260,11 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		},
 	}
 	res, err := prov.Generate(ctx, req)
+	billed := e.billedFor(a, 0)
+	if journaled || res != nil {
+		billed = e.billedFor(a, billedImages(res, ans.Items))
+	}
+	e.settle(c, billed)
 	if res != nil && len(res.Images) > 0 {
 		// Everything is on disk: journal the finished files, so that a
 		// crash before recording is recovered without downloading again.
@@ -269,7 +277,14 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		}
 	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
 		// Nothing was paid for, or nothing of it can ever be fetched:
-		// there is nothing to recover.
+		// there is nothing to recover, but what was paid is billed.
+		model := ""
+		if res != nil {
+			model = res.Model
+		}
+		if cerr := e.chargeLost(a, model, billed); cerr != nil {
+			return res, errors.Join(err, cerr)
+		}
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
 			return res, errors.Join(err, derr)
 		}
@@ -466,6 +481,10 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Usage: usageOf(res),
 	}
+	billed := e.billedFor(a, billedImages(res, nil))
+	if !billed.Free() {
+		ent.Billed = &billed
+	}
 	if len(upstream) > 0 {
 		ent.Upstream = upstream
 	}
@@ -475,6 +494,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		delete(m.Assets, prevAddr)
 		l.Assets[a.Addr] = ent
 		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
+		e.charge(l, a.Addr, res.Model, billed, false)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)

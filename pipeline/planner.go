@@ -86,6 +86,7 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	for _, c := range plan.Changes {
 		p.checkPreventDestroy(c)
 	}
+	priceChanges(plan, p.ws.Config)
 	plan.OrphanTemps = p.ws.Staging.Orphans()
 	for _, c := range plan.Changes {
 		// A staged answer for an asset that is not being generated is

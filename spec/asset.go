@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/seedream"
 )
 
@@ -24,6 +26,8 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
+	// MaxCost is the seedform block's max_cost, nil when unset.
+	MaxCost *Budget
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
 	// on (output dir, manifest, providers, every asset's fields, moved
 	// blocks), so that a change to the config, a variable value or a
@@ -96,7 +100,10 @@ type Provider struct {
 	MaxImageBytes int64
 	// TimeoutSeconds bounds one request, headers included.
 	TimeoutSeconds int
-	DeclRange      hcl.Range
+	// Price is the block's price_per_image and currency, in place of the
+	// provider's price card; nil when unset.
+	Price     *cost.Override
+	DeclRange hcl.Range
 }
 
 // Kind is the block type of an asset.
@@ -163,6 +170,12 @@ type Lifecycle struct {
 	PreventDestroy bool
 	// IgnoreChanges names attributes whose changes do not force replacement.
 	IgnoreChanges []string
+}
+
+// Budget is a max_cost and where the configuration sets it.
+type Budget struct {
+	cost.Budget
+	Range hcl.Range
 }
 
 // Moved is a moved block: From's lock entry becomes To's.

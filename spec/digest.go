@@ -26,6 +26,11 @@ func digest(cfg *Config) string {
 	for _, p := range cfg.Providers {
 		e.str(p.Type, p.Alias, p.Addr, p.BaseURL, p.APIKeyEnv, p.ResponseFormat)
 		e.int(int64(p.Parallelism), int64(p.ImagesPerMinute), int64(p.MaxRetries), p.MaxImageBytes, int64(p.TimeoutSeconds))
+		if p.Price != nil {
+			e.str(p.Price.PricePerImage.String(), p.Price.Currency)
+		} else {
+			e.str("", "")
+		}
 	}
 	e.int(int64(len(cfg.Assets)))
 	for _, a := range cfg.Assets {
@@ -43,6 +48,11 @@ func digest(cfg *Config) string {
 	e.int(int64(len(cfg.Moved)))
 	for _, m := range cfg.Moved {
 		e.str(m.From, m.To)
+	}
+	if cfg.MaxCost != nil {
+		e.str(cfg.MaxCost.String())
+	} else {
+		e.str("")
 	}
 	if err := e.w.Flush(); err != nil {
 		panic(err) // a hash.Hash never fails to write

@@ -108,6 +108,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
+	maxCost             *Budget
 	// outputPaths maps each output path or set dir (relative to the config
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
@@ -225,6 +226,7 @@ func (s *loadState) load(opts Options) *Config {
 		Dir:       s.dir,
 		OutputDir: s.outputDir,
 		Manifest:  s.manifest,
+		MaxCost:   s.maxCost,
 		Providers: s.providers,
 		Assets:    assets,
 		Moved:     moved,
@@ -265,7 +267,7 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 }
 
 var settingsSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}},
+	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}, {Name: "max_cost"}},
 }
 
 // decodeSettings reads the seedform block: where outputs and the manifest go.
@@ -288,6 +290,9 @@ func (s *loadState) decodeSettings() {
 			}
 		}
 		manifestAttr = content.Attributes["manifest"]
+		if a := content.Attributes["max_cost"]; a != nil {
+			s.decodeMaxCost(a)
+		}
 	}
 	s.manifest = joinSlash(s.outputDir, "manifest.json")
 	if manifestAttr == nil {

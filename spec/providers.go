@@ -27,10 +27,10 @@ var providerSchemas = map[string]*hcl.BodySchema{
 	ProviderSeedream: {Attributes: []hcl.AttributeSchema{
 		{Name: "alias"}, {Name: "base_url"}, {Name: "api_key_env"}, {Name: "parallelism"},
 		{Name: "images_per_minute"}, {Name: "max_retries"}, {Name: "response_format"},
-		{Name: "max_image_bytes"}, {Name: "timeout"},
+		{Name: "max_image_bytes"}, {Name: "timeout"}, {Name: "price_per_image"}, {Name: "currency"},
 	}},
 	ProviderPlaceholder: {Attributes: []hcl.AttributeSchema{
-		{Name: "alias"}, {Name: "parallelism"},
+		{Name: "alias"}, {Name: "parallelism"}, {Name: "price_per_image"}, {Name: "currency"},
 	}},
 }
 
@@ -145,6 +145,7 @@ func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 			}
 		}
 	}
+	s.decodePrice(p, content)
 	return p
 }
 

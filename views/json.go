@@ -70,7 +70,7 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 		"generate": s.Generate, "generate_images": s.GenerateImages, "regenerate": s.Regenerate,
 		"regenerate_images": s.RegenImages, "update": s.Update, "move": s.Move, "delete": s.Delete,
 		"recover": s.Recover, "accept": s.Accept, "drift": s.Drift,
-	}, "operation": "plan"})
+	}, "cost": s.Cost, "operation": "plan"})
 }
 
 // Started implements pipeline.Hook.
@@ -185,6 +185,12 @@ func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
 	}
 	if len(o.cancelled) > 0 {
 		m["cancelled"] = addrs(o.cancelled)
+	}
+	if b := res.Budget; b != nil {
+		m["budget"] = map[string]any{"limit": b.Limit, "spent": b.Spent, "currency": b.Currency, "stopped": b.Stopped}
+		if b.Stopped {
+			m["@message"] = "apply stopped at the budget"
+		}
 	}
 	j.emit(m)
 }

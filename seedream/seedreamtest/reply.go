@@ -411,6 +411,9 @@ func (rp *reply) usage() usage {
 	}
 	u.OutputTokens = pixels / 256
 	u.TotalTokens = u.OutputTokens
+	if rp.req.directive.billed > 0 {
+		u.GeneratedImages = rp.req.directive.billed
+	}
 	return u
 }
 
