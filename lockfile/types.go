@@ -60,16 +60,6 @@ type Billed struct {
 // Free reports whether nothing was charged: a price known to be zero.
 func (b Billed) Free() bool { return b.Cost != nil && b.Cost.IsZero() }
 
-// AddCharge records c in the bill of the apply started at at, which it
-// begins, with estimate, on that apply's first charge.
-func (l *Lock) AddCharge(at time.Time, estimate *cost.Cost, c Charge) {
-	if n := len(l.Spend); n > 0 && l.Spend[n-1].StartedAt.Equal(at) {
-		l.Spend[n-1].Charges = append(l.Spend[n-1].Charges, c)
-		return
-	}
-	l.Spend = append(l.Spend, &Spend{StartedAt: at, Estimate: estimate, Charges: []Charge{c}})
-}
-
 // Entry records one generated asset.
 type Entry struct {
 	Kind string `json:"kind"` // "image" or "image_set"

@@ -17,12 +17,14 @@ type BudgetReport struct {
 	Stopped bool
 }
 
-// ledger is what the engine needs to bill an apply: when it started (its
-// bill's identity in the lock) and what the plan estimated.
+// ledger is what the engine needs to bill an apply: when it started and
+// what the plan estimated. bill is this apply's record in the lock, made
+// by the first charge; only recorder callbacks, one at a time, touch it.
 type ledger struct {
 	startedAt time.Time
 	estimate  cost.Cost
 	currency  string
+	bill      *lockfile.Spend
 }
 
 func newLedger(plan *Plan) ledger {
@@ -103,8 +105,12 @@ func (e *engine) charge(l *lockfile.Lock, addr, model string, b lockfile.Billed,
 	if b.Images == 0 || b.Free() {
 		return
 	}
-	est := e.ledger.estimate
-	l.AddCharge(e.ledger.startedAt, &est, lockfile.Charge{Address: addr, Model: model, Billed: b, Lost: lost})
+	if e.ledger.bill == nil {
+		est := e.ledger.estimate
+		e.ledger.bill = &lockfile.Spend{StartedAt: e.ledger.startedAt, Estimate: &est}
+		l.Spend = append(l.Spend, e.ledger.bill)
+	}
+	e.ledger.bill.Charges = append(e.ledger.bill.Charges, lockfile.Charge{Address: addr, Model: model, Billed: b, Lost: lost})
 }
 
 // chargeLost records an answer that was paid for but of which nothing

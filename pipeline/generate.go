@@ -278,8 +278,8 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
 		// Nothing was paid for, or nothing of it can ever be fetched:
 		// there is nothing to recover, but what was paid is billed.
-		model := ""
-		if res != nil {
+		model := a.Model
+		if res != nil && res.Model != "" {
 			model = res.Model
 		}
 		if cerr := e.chargeLost(a, model, billed); cerr != nil {
@@ -494,7 +494,11 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		delete(m.Assets, prevAddr)
 		l.Assets[a.Addr] = ent
 		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-		e.charge(l, a.Addr, res.Model, billed, false)
+		model := a.Model
+		if res.Model != "" {
+			model = res.Model
+		}
+		e.charge(l, a.Addr, model, billed, false)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
