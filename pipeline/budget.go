@@ -113,6 +113,15 @@ func (e *engine) charge(l *lockfile.Lock, addr, model string, b lockfile.Billed,
 	e.ledger.bill.Charges = append(e.ledger.bill.Charges, lockfile.Charge{Address: addr, Model: model, Billed: b, Lost: lost})
 }
 
+// modelOf is the model an answer was billed for: as the API reported it,
+// else as configured.
+func modelOf(a *spec.Asset, res *provider.Result) string {
+	if res != nil && res.Model != "" {
+		return res.Model
+	}
+	return a.Model
+}
+
 // chargeLost records an answer that was paid for but of which nothing
 // could be kept: no entry will ever show it.
 func (e *engine) chargeLost(a *spec.Asset, model string, b lockfile.Billed) error {

@@ -260,10 +260,7 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		},
 	}
 	res, err := prov.Generate(ctx, req)
-	billed := e.billedFor(a, 0)
-	if journaled || res != nil {
-		billed = e.billedFor(a, billedImages(res, ans.Items))
-	}
+	billed := e.billedFor(a, billedImages(res, ans.Items))
 	e.settle(c, billed)
 	if res != nil && len(res.Images) > 0 {
 		// Everything is on disk: journal the finished files, so that a
@@ -278,11 +275,7 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
 		// Nothing was paid for, or nothing of it can ever be fetched:
 		// there is nothing to recover, but what was paid is billed.
-		model := a.Model
-		if res != nil && res.Model != "" {
-			model = res.Model
-		}
-		if cerr := e.chargeLost(a, model, billed); cerr != nil {
+		if cerr := e.chargeLost(a, modelOf(a, res), billed); cerr != nil {
 			return res, errors.Join(err, cerr)
 		}
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
@@ -494,11 +487,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		delete(m.Assets, prevAddr)
 		l.Assets[a.Addr] = ent
 		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-		model := a.Model
-		if res.Model != "" {
-			model = res.Model
-		}
-		e.charge(l, a.Addr, model, billed, false)
+		e.charge(l, a.Addr, modelOf(a, res), billed, false)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
