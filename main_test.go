@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"replace":   cmdReplace,
 			"sleep":     cmdSleep,
 			"mkimage":   cmdMkImage,
+			"mdtrim":    cmdMdTrim,
 		},
 	})
 }
@@ -268,4 +269,28 @@ func cmdMkImage(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(png.Encode(f, img))
 	ts.Check(f.Close())
+}
+
+// mdtrim LIMIT TOTAL: the Markdown report in stdout has at most LIMIT
+// bytes, and the table rows it shows plus its "and N more" make TOTAL.
+func cmdMdTrim(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: mdtrim LIMIT TOTAL")
+	}
+	limit, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	total, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	md := ts.ReadFile("stdout")
+	if len(md) > limit {
+		ts.Fatalf("the Markdown has %d bytes, over the limit of %d", len(md), limit)
+	}
+	rows := strings.Count(md, "\n| <code>")
+	more := 0
+	if i := strings.Index(md, "\nand "); i >= 0 {
+		fmt.Sscanf(md[i+1:], "and %d more", &more)
+	}
+	if rows == 0 || more == 0 || rows+more != total {
+		ts.Fatalf("%d rows shown and %d more announced; want some of each, adding up to %d", rows, more, total)
+	}
 }

@@ -75,6 +75,8 @@ func init() {
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
 		"version":  {"print the version", runVersion},
+		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
+		"approve":  {"record that outputs' content is approved", runApprove},
 	}
 }
 
@@ -202,21 +204,31 @@ type multi []string
 func (v *multi) String() string     { return strings.Join(*v, ",") }
 func (v *multi) Set(s string) error { *v = append(*v, s); return nil }
 
-// varFlags are -var and -var-file, kept in command-line order.
+// varFlags are -var and -var-file. Each list keeps its own order and
+// args keeps both in command-line order, in which they apply.
 type varFlags struct {
 	vars, files multi
+	args        []spec.VarArg
 }
 
 func (v *varFlags) register(fs *flag.FlagSet) {
-	fs.Var(&v.vars, "var", "set a variable: `NAME=VALUE` (repeatable)")
-	fs.Var(&v.files, "var-file", "read variables from `FILE` (repeatable)")
+	fs.Func("var", "set a variable: `NAME=VALUE` (repeatable)", func(s string) error {
+		v.args = append(v.args, spec.VarArg{Value: s})
+		return v.vars.Set(s)
+	})
+	fs.Func("var-file", "read variables from `FILE` (repeatable)", func(s string) error {
+		v.args = append(v.args, spec.VarArg{File: true, Value: s})
+		return v.files.Set(s)
+	})
 }
 
 // load reads and evaluates the configuration, rendering diagnostics to
 // the writer given (human) or the JSON view.
-func load(m *Meta, vars, varFiles []string) (*spec.Config, *spec.Loader, hcl.Diagnostics) {
+// args are the -var and -var-file options in command-line order, when
+// known (a saved plan keeps only vars and varFiles).
+func load(m *Meta, args []spec.VarArg, vars, varFiles []string) (*spec.Config, *spec.Loader, hcl.Diagnostics) {
 	l := spec.NewLoader()
-	cfg, diags := l.Load(m.Dir, spec.Options{Vars: vars, VarFiles: varFiles, Env: m.Env})
+	cfg, diags := l.Load(m.Dir, spec.Options{VarArgs: args, Vars: vars, VarFiles: varFiles, Env: m.Env})
 	return cfg, l, diags
 }
 

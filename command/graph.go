@@ -18,7 +18,7 @@ func runGraph(_ context.Context, m *Meta, args []string) int {
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
-	cfg, loader, diags := load(m, vf.vars, vf.files)
+	cfg, loader, diags := load(m, vf.args, vf.vars, vf.files)
 	diagWriter{m: m, color: m.Terminal && !*noColor}.write(loader.Files(), diags)
 	if diags.HasErrors() {
 		return 1

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
 )
@@ -42,7 +43,7 @@ func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
 func (pf *planFlags) options(destroy bool) pipeline.Options {
 	return pipeline.Options{
 		Targets: pf.targets, Replace: pf.replace, RefreshOnly: pf.refreshOnly, Destroy: destroy,
-		Vars: pf.vars, VarFiles: pf.files,
+		Vars: pf.vars, VarFiles: pf.files, VarArgs: pf.args,
 	}
 }
 
@@ -73,7 +74,7 @@ func newSession(m *Meta, pf *planFlags) *session {
 // open loads the config and the workspace; with lock set it first takes
 // the process lock, held until close.
 func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Duration, holder string) bool {
-	cfg, loader, diags := load(s.m, opts.Vars, opts.VarFiles)
+	cfg, loader, diags := load(s.m, opts.VarArgs, opts.Vars, opts.VarFiles)
 	s.files = loader.Files()
 	s.diag.write(s.files, diags)
 	if diags.HasErrors() {
@@ -120,12 +121,14 @@ func (s *session) showPlan(p *pipeline.Plan) {
 	}
 }
 
-func runPlan(_ context.Context, m *Meta, args []string) int {
+func runPlan(ctx context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "plan")
 	var pf planFlags
 	pf.register(fs, true)
 	out := fs.String("out", "", "save the plan to `FILE` for apply")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	requireApproval := fs.Bool("require-approval", false, "fail while an output whose content is new since -base lacks an approval ("+review.FileName+")")
+	base := fs.String("base", "HEAD", "the git `REF` -require-approval compares with")
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
@@ -159,6 +162,9 @@ func runPlan(_ context.Context, m *Meta, args []string) int {
 			}
 			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, shellQuote(*out))
 		}
+	}
+	if *requireApproval && !s.checkApprovals(ctx, *base) {
+		return 1
 	}
 	// Hand-edited outputs change nothing, but they no longer match the
 	// lock: the CI check must not pass over them.

@@ -16,7 +16,7 @@ func runValidate(_ context.Context, m *Meta, args []string) int {
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
-	_, loader, diags := load(m, vf.vars, vf.files)
+	_, loader, diags := load(m, vf.args, vf.vars, vf.files)
 	if *jsonOut {
 		if err := views.WriteValidateJSON(m.Stdout, loader.Files(), diags); err != nil {
 			return 1

@@ -32,6 +32,7 @@ func TestEstimateEveryModel(t *testing.T) {
 		{family: seedream.Seedream40, card: card, image: "1 image, $0.03", set: "1 to 4 images, $0.03 to $0.12", setMax: amt("0.12")},
 		{family: seedream.Seedream45, card: card, image: "1 image, $0.04", set: "1 to 4 images, $0.04 to $0.16", setMax: amt("0.16")},
 		{family: seedream.Seedream50, card: card, image: "1 image, $0.035", set: "1 to 4 images, $0.035 to $0.14", setMax: amt("0.14")},
+		{family: seedream.Seedream50Pro, card: card, image: "1 image, price unknown", set: "1 to 4 images, price unknown"},
 		{family: "seedream-9.9", card: card, image: "1 image, price unknown", set: "1 to 4 images, price unknown"},
 		{family: seedream.Seedream30, card: card, override: relay, image: "1 image, 0.025 CNY", set: "1 to 4 images, 0.025 CNY to 0.10 CNY", setMax: amt("0.1")},
 		{family: seedream.Seedream45, card: card, override: relay, image: "1 image, 0.025 CNY", set: "1 to 4 images, 0.025 CNY to 0.10 CNY", setMax: amt("0.10")},

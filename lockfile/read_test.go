@@ -58,6 +58,8 @@ func sampleLock() *Lock {
 			},
 			Failed:    []FailedSlot{{Index: 2, Code: "OutputImageSensitiveContentDetected", Message: "filtered"}},
 			CreatedAt: created,
+			Usage: &Usage{GeneratedImages: 2, OutputTokens: 32768, TotalTokens: 32768, InputImages: 2,
+				ToolUsage: map[string]int{"web_search": 1, "a_tool": 3}, RequestID: "0217574690542070fa"},
 		},
 	}}
 }

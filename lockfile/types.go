@@ -107,11 +107,20 @@ type FailedSlot struct {
 	Message string `json:"message,omitempty"`
 }
 
-// Usage is what the API reported as used; every field is optional.
+// Usage is what the API reported as used; every field is optional, and
+// a lock written before a field existed reads as its zero value.
 type Usage struct {
 	GeneratedImages int `json:"generated_images,omitempty"`
 	OutputTokens    int `json:"output_tokens,omitempty"`
 	TotalTokens     int `json:"total_tokens,omitempty"`
+	// InputImages is the reference images billed (usage.input_images).
+	InputImages int `json:"input_images,omitempty"`
+	// ToolUsage counts the tools the model used, by name (usage.tool_usage:
+	// "web_search"); encoding/json writes the keys sorted.
+	ToolUsage map[string]int `json:"tool_usage,omitempty"`
+	// RequestID is the API's id of the request that was paid for (its
+	// x-request-id), what the vendor's support asks for.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Manifest is what apps consume: every asset's files and metadata.

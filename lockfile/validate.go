@@ -161,8 +161,15 @@ func (e *Entry) validate(addr, kind string) error {
 			return fmt.Errorf("failed[%d].code is missing", i)
 		}
 	}
-	if u := e.Usage; u != nil && (u.GeneratedImages < 0 || u.OutputTokens < 0 || u.TotalTokens < 0) {
-		return errors.New("usage is negative")
+	if u := e.Usage; u != nil {
+		if u.GeneratedImages < 0 || u.OutputTokens < 0 || u.TotalTokens < 0 || u.InputImages < 0 {
+			return errors.New("usage is negative")
+		}
+		for _, tool := range sortedKeys(u.ToolUsage) {
+			if u.ToolUsage[tool] < 0 {
+				return fmt.Errorf("usage.tool_usage.%s is negative", tool)
+			}
+		}
 	}
 	return nil
 }

@@ -318,10 +318,13 @@ func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedIt
 }
 
 func usageOf(res *provider.Result) *lockfile.Usage {
-	if res.GeneratedImages == 0 && res.OutputTokens == 0 && res.TotalTokens == 0 {
+	u := &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens,
+		InputImages: res.InputImages, ToolUsage: res.ToolUsage, RequestID: res.RequestID}
+	if u.GeneratedImages == 0 && u.OutputTokens == 0 && u.TotalTokens == 0 && u.InputImages == 0 &&
+		len(u.ToolUsage) == 0 && u.RequestID == "" {
 		return nil
 	}
-	return &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens}
+	return u
 }
 
 // recover finishes a journaled answer: finished files are checked, URLs
@@ -333,8 +336,9 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	}
 	dir := e.ws.Staging.Dir(a.Addr)
 	res := &provider.Result{Model: ans.Model}
-	if ans.Usage != nil {
-		res.GeneratedImages, res.OutputTokens, res.TotalTokens = ans.Usage.GeneratedImages, ans.Usage.OutputTokens, ans.Usage.TotalTokens
+	if u := ans.Usage; u != nil {
+		res.GeneratedImages, res.OutputTokens, res.TotalTokens = u.GeneratedImages, u.OutputTokens, u.TotalTokens
+		res.InputImages, res.ToolUsage, res.RequestID = u.InputImages, u.ToolUsage, u.RequestID
 	}
 	// Where each image goes: record places the k-th image (by index) at
 	// the k-th output path. An apply killed after moving an image there,

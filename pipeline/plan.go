@@ -108,6 +108,9 @@ type Options struct {
 	Destroy     bool     `json:"destroy,omitempty"`
 	Vars        []string `json:"vars,omitempty"`
 	VarFiles    []string `json:"var_files,omitempty"`
+	// VarArgs are Vars and VarFiles in command-line order, in which they
+	// apply; a plan saved without them applies VarFiles, then Vars.
+	VarArgs []spec.VarArg `json:"var_args,omitempty"`
 }
 
 // PlanFormatVersion is the saved plan format this build reads and writes.

@@ -592,6 +592,10 @@ func imageCount(a *spec.Asset) int {
 	return 1
 }
 
+// SpecDiff names the attributes that differ between two recorded specs,
+// with their values, as a plan shows them.
+func SpecDiff(old, now spec.HashInput) []AttrDiff { return changedAttrs(old, now, nil) }
+
 // changedAttrs compares the spec recorded in the lock with the one
 // configured, less the ignored attributes.
 func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
@@ -618,6 +622,8 @@ func changedAttrs(old, now spec.HashInput, ignore []string) []AttrDiff {
 	add("output_format", old.OutputFormat, now.OutputFormat)
 	add("max_images", old.MaxImages, now.MaxImages)
 	add("optimize_prompt", old.OptimizePrompt, now.OptimizePrompt)
+	add("thinking", old.Thinking, now.Thinking)
+	add("web_search", old.WebSearch, now.WebSearch)
 	add("references", old.References, now.References)
 	return out
 }

@@ -86,6 +86,12 @@ type Result struct {
 	GeneratedImages int
 	OutputTokens    int
 	TotalTokens     int
+	// InputImages and ToolUsage are the reference images and the tools
+	// ("web_search") the API billed, when it said.
+	InputImages int
+	ToolUsage   map[string]int
+	// RequestID is the API's id of the request that answered, if any.
+	RequestID string
 }
 
 // ErrAnswerLost marks a failure after which a paid answer can never be

@@ -76,6 +76,9 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		GeneratedImages: res.Usage.GeneratedImages,
 		OutputTokens:    res.Usage.OutputTokens,
 		TotalTokens:     res.Usage.TotalTokens,
+		InputImages:     res.Usage.InputImages,
+		ToolUsage:       res.Usage.ToolUsage,
+		RequestID:       res.RequestID,
 	}
 	for _, im := range res.Images {
 		out.Images = append(out.Images, fromSeedream(im))
@@ -143,6 +146,7 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 	sreq := &seedream.Request{
 		Model: a.Model, Prompt: a.Prompt, Size: a.Size, Seed: a.Seed, GuidanceScale: a.GuidanceScale,
 		Watermark: a.Watermark, Stream: a.Stream, OptimizePrompt: a.OptimizePrompt,
+		Thinking: a.Thinking, WebSearch: a.WebSearch,
 	}
 	if a.Kind == spec.KindImageSet {
 		sreq.MaxImages = a.MaxImages

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 	"github.com/seedform/seedform/spec"
@@ -116,6 +117,9 @@ func TestSeedreamRequests(t *testing.T) {
 		endpoint   string
 		wantBody   map[string]any
 		wantImages []string // "WxH format" of each image, by slot
+		// wantInputImages and wantToolUsage are the usage the result reports.
+		wantInputImages int
+		wantToolUsage   map[string]int
 	}{{
 		name: "3.0 with seed and guidance_scale",
 		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
@@ -154,6 +158,46 @@ func TestSeedreamRequests(t *testing.T) {
 		wantBody: map[string]any{"model": "ep-20260101-icons", "prompt": "an icon", "size": "1920x1920",
 			"output_format": "png", "watermark": false},
 		wantImages: []string{"1920x1920 png"},
+	}, {
+		name: "5.0 Pro with two references, 1.5K png, thinking",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-pro-260628", Family: seedream.Seedream50Pro,
+			Prompt: "a poster", Size: "1.5K", OutputFormat: "png", OptimizePrompt: "standard", Thinking: "enabled"},
+		refs: []Ref{{File: refA}, {File: refB}},
+		wantBody: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "prompt": "a poster", "size": "1.5K",
+			"image": []any{uriA, uriB}, "output_format": "png", "watermark": false,
+			"optimize_prompt_options": map[string]any{"mode": "standard", "thinking": "enabled"}},
+		wantImages:      []string{"1536x1536 png"},
+		wantInputImages: 2,
+	}, {
+		name: "5.0 Pro by its BytePlus id",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "dola-seedream-5-0-pro-260628", Family: seedream.Seedream50Pro,
+			Prompt: "a poster", Size: "1K", OutputFormat: "jpeg"},
+		wantBody: map[string]any{"model": "dola-seedream-5-0-pro-260628", "prompt": "a poster", "size": "1K",
+			"output_format": "jpeg", "watermark": false},
+		wantImages: []string{"1024x1024 jpeg"},
+	}, {
+		name: "5.0 Lite alias with web search and thinking alone",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-lite-260128", Family: seedream.Seedream50,
+			Prompt: "today's weather in Paris", Size: "2K", OutputFormat: "jpeg", WebSearch: true, Thinking: "auto"},
+		wantBody: map[string]any{"model": "doubao-seedream-5-0-lite-260128", "prompt": "today's weather in Paris", "size": "2K",
+			"output_format": "jpeg", "watermark": false, "tools": []any{map[string]any{"type": "web_search"}},
+			"optimize_prompt_options": map[string]any{"thinking": "auto"}},
+		wantImages:    []string{"2048x2048 jpeg"},
+		wantToolUsage: map[string]int{"web_search": 1},
+	}, {
+		name: "BytePlus 4.0 and 4.5 ids",
+		asset: spec.Asset{Kind: spec.KindImageSet, Model: "seedream-4-0-250828", Family: seedream.Seedream40,
+			Prompt: "two panels", Size: "1K", OutputFormat: "jpeg", MaxImages: 2, OptimizePrompt: "fast"},
+		wantBody: map[string]any{"model": "seedream-4-0-250828", "prompt": "two panels", "size": "1K", "watermark": false,
+			"sequential_image_generation": "auto", "sequential_image_generation_options": map[string]any{"max_images": 2.0},
+			"optimize_prompt_options": map[string]any{"mode": "fast"}},
+		wantImages: []string{"1024x1024 jpeg", "1024x1024 jpeg"},
+	}, {
+		name: "BytePlus 5.0 Lite png",
+		asset: spec.Asset{Kind: spec.KindImage, Model: "seedream-5-0-260128", Family: seedream.Seedream50,
+			Prompt: "an icon", Size: "3K", OutputFormat: "png", Watermark: true},
+		wantBody:   map[string]any{"model": "seedream-5-0-260128", "prompt": "an icon", "size": "3K", "output_format": "png", "watermark": true},
+		wantImages: []string{"3072x3072 png"},
 	}, {
 		name: "watermark false is sent, not left to the API's default",
 		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-4-5-251128", Family: seedream.Seedream45,
@@ -209,6 +253,12 @@ func TestSeedreamRequests(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.wantImages, got); diff != "" {
 				t.Errorf("images (-want +got):\n%s", diff)
+			}
+			if reqs[0].ClientRequestID == "" || res.RequestID != reqs[0].RequestID {
+				t.Errorf("sent X-Client-Request-Id %q; result request id %q, the server's %q", reqs[0].ClientRequestID, res.RequestID, reqs[0].RequestID)
+			}
+			if res.InputImages != tt.wantInputImages || !cmp.Equal(res.ToolUsage, tt.wantToolUsage, cmpopts.EquateEmpty()) {
+				t.Errorf("usage: %d input images and tools %v, want %d and %v", res.InputImages, res.ToolUsage, tt.wantInputImages, tt.wantToolUsage)
 			}
 			if len(paid) != len(tt.wantImages) || res.GeneratedImages != len(tt.wantImages) {
 				t.Errorf("%d paid items and %d generated images, want %d", len(paid), res.GeneratedImages, len(tt.wantImages))

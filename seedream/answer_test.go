@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const key = "sk-secret-key-42"
@@ -46,8 +48,11 @@ func serve(t *testing.T, status int, contentType, body string) *Client {
 		}
 		b := strings.ReplaceAll(body, "{{IMG}}", img)
 		b = strings.ReplaceAll(b, "{{URL}}", srv.URL+"/img.png")
+		if r.Header.Get("X-Client-Request-Id") == "" {
+			t.Error("the request has no X-Client-Request-Id")
+		}
 		w.Header().Set("Content-Type", contentType)
-		w.Header().Set("X-Client-Request-Id", "req-1")
+		w.Header()["x-request-id"] = []string{"req-1"} // as the vendor spells it
 		w.WriteHeader(status)
 		fmt.Fprint(w, b)
 	}))
@@ -75,6 +80,13 @@ func TestAnswerShapes(t *testing.T) {
 		want: &Result{Model: "m", Created: 17, RequestID: "req-1",
 			Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}, {Index: 1, Width: 16, Height: 16, Format: "png"}},
 			Usage:  Usage{GeneratedImages: 2, TotalTokens: 32}},
+	}, {
+		name:        "usage with input images and tool usage",
+		contentType: "application/json",
+		body: `{"model":"m","data":[{"b64_json":"{{IMG}}"}],"usage":{"generated_images":1,"input_images":3,
+			"tool_usage":{"web_search":2,"future_tool":{"calls":1},"other":"x"}}}`,
+		want: &Result{Model: "m", RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}},
+			Usage: Usage{GeneratedImages: 1, InputImages: 3, ToolUsage: map[string]int{"web_search": 2}}},
 	}, {
 		name:        "stream with CRLF, comments, split data lines and late image_index",
 		contentType: sse,
@@ -120,10 +132,29 @@ func TestAnswerShapes(t *testing.T) {
 		body:        `{"data":[]}`,
 		wantErr:     "the answer holds no images",
 	}, {
-		name:        "[DONE] before completed",
+		name:        "[DONE] before anything",
 		contentType: sse,
 		body:        "data: [DONE]\n\n",
+		wantErr:     "answer cut short: stream ended with [DONE] before any image",
+	}, {
+		name:        "a single image and [DONE], no completed event",
+		contentType: sse,
+		body: "event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"model\":\"m\",\"image_index\":0,\"b64_json\":\"{{IMG}}\",\"size\":\"16x16\"}\n\n" +
+			"data: [DONE]\n\n",
+		want: &Result{Model: "m", RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
+	}, {
+		name:        "an image, then cut before [DONE]",
+		contentType: sse,
+		body:        "event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"b64_json\":\"{{IMG}}\"}\n\n",
 		wantErr:     "stream ended before image_generation.completed",
+	}, {
+		name:        "a corrupt preview does not abort the answer",
+		contentType: sse,
+		body: "event: image_generation.partial_image\ndata: {\"type\":\"image_generation.partial_image\",\"image_index\":0,\"b64_json\":\"%%% not base64 %%%\"}\n\n" +
+			"data: {\"b64_json\":\"aGVsbG8=\",\"type\":\"image_generation.partial_image\",\"image_index\":0}\n\n" +
+			"event: image_generation.partial_succeeded\ndata: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":0,\"url\":\"{{URL}}\"}\n\n" +
+			"event: image_generation.completed\ndata: {\"type\":\"image_generation.completed\"}\n\ndata: [DONE]\n\n",
+		want: &Result{RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
 	}, {
 		name:        "error frame",
 		contentType: sse,
@@ -146,7 +177,10 @@ func TestAnswerShapes(t *testing.T) {
 			for i := range res.Images {
 				res.Images[i].Path, res.Images[i].SHA256, res.Images[i].Bytes = "", "", 0
 			}
-			if diff := cmp.Diff(tt.want, res); diff != "" {
+			if res.ClientRequestID == "" {
+				t.Error("the result has no client request id")
+			}
+			if diff := cmp.Diff(tt.want, res, cmpopts.IgnoreFields(Result{}, "ClientRequestID")); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
@@ -180,7 +214,10 @@ func TestErrorAnswers(t *testing.T) {
 		if !errors.As(err, &e) {
 			t.Fatalf("%d: %v", tt.status, err)
 		}
-		if diff := cmp.Diff(tt.want, e); diff != "" {
+		if e.ClientRequestID == "" {
+			t.Errorf("%d: no client request id", tt.status)
+		}
+		if diff := cmp.Diff(tt.want, e, cmpopts.IgnoreFields(Error{}, "ClientRequestID")); diff != "" {
 			t.Errorf("%d (-want +got):\n%s", tt.status, diff)
 		}
 		for _, f := range []string{"%v", "%+v", "%#v"} {
@@ -210,5 +247,66 @@ func TestRetryAfterHeader(t *testing.T) {
 		if got != tt.want || ok != tt.wantOK {
 			t.Errorf("%q: got %v %v, want %v %v", tt.in, got, ok, tt.want, tt.wantOK)
 		}
+	}
+}
+
+// TestRequestIDs: the server's id comes from the x-request-id header, else
+// from the message's "Request id: ..." in any case; a new
+// X-Client-Request-Id goes with every attempt, and names a failure that
+// brought no server id.
+func TestRequestIDs(t *testing.T) {
+	tests := []struct {
+		name, header, message string
+		wantID                string
+	}{
+		{"header", "0217a", "bad size. Request id: 0217b", "0217a"},
+		{"lowercase id in the message", "", "bad size. Request id: 0217b", "0217b"},
+		{"uppercase ID in the message", "", "bad size. Request ID: r9", "r9"},
+		{"none", "", "bad size", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var (
+				mu   sync.Mutex
+				sent []string
+			)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				sent = append(sent, r.Header.Get("X-Client-Request-Id"))
+				mu.Unlock()
+				if tt.header != "" {
+					w.Header()["x-request-id"] = []string{tt.header}
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, `{"error":{"code":"ServerOverloaded","message":%q}}`, tt.message)
+			}))
+			defer srv.Close()
+			c, err := NewClient(Config{BaseURL: srv.URL, APIKey: key, MaxRetries: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Generate(context.Background(), &Request{Model: "ep-x", Prompt: "p"}, Options{Dir: t.TempDir()})
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("got %v", err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if e.RequestID != tt.wantID {
+				t.Errorf("request id %q, want %q", e.RequestID, tt.wantID)
+			}
+			if len(sent) != 3 || sent[0] == "" || sent[0] == sent[1] || sent[1] == sent[2] || e.ClientRequestID != sent[2] {
+				t.Errorf("sent ids %q, the error names %q: want a new id per attempt, the last one named", sent, e.ClientRequestID)
+			}
+			shown := tt.wantID
+			if shown == "" {
+				shown = "client request id " + e.ClientRequestID
+			}
+			if !strings.Contains(err.Error(), shown) {
+				t.Errorf("%q does not show %q", err, shown)
+			}
+		})
 	}
 }

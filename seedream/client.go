@@ -2,6 +2,8 @@ package seedream
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -227,6 +229,10 @@ type ItemError struct {
 // Usage is what the API reported; relays may leave any field out.
 type Usage struct {
 	GeneratedImages, OutputTokens, TotalTokens int
+	// InputImages is the reference images billed (5.0 Pro reports it).
+	InputImages int
+	// ToolUsage counts the tools the model used, by name: "web_search".
+	ToolUsage map[string]int
 }
 
 // Result is what a Generate call produced.
@@ -237,9 +243,11 @@ type Result struct {
 	// Images are the images on disk, by slot.
 	Images []Image
 	// Failed are the slots that came back as errors.
-	Failed    []ItemError
-	Usage     Usage
-	RequestID string
+	Failed []ItemError
+	Usage  Usage
+	// RequestID is the server's id of the request that answered (its
+	// x-request-id header); ClientRequestID is the id the client sent.
+	RequestID, ClientRequestID string
 }
 
 // Generate sends req and writes the images it returns into opts.Dir,
@@ -258,11 +266,18 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 		opts.Dir = os.TempDir()
 	}
 	for attempt := 1; ; attempt++ {
-		res, e, wait := c.generateOnce(ctx, req, body, opts)
+		// A new id for every attempt, as the vendor's SDKs send: each is
+		// a request of its own on the server's side.
+		clientID := newClientRequestID()
+		res, e, wait := c.generateOnce(ctx, req, body, opts, clientID)
+		if res != nil {
+			res.ClientRequestID = clientID
+		}
 		if e == nil {
 			return res, nil
 		}
 		e.Attempts = attempt
+		e.ClientRequestID = clientID
 		if !e.Transient || attempt > c.cfg.MaxRetries || res != nil {
 			return res, c.redact(e)
 		}
@@ -369,12 +384,22 @@ func (c *Client) waitRate(ctx context.Context, n int) error {
 	return nil
 }
 
+// newClientRequestID returns an id for the X-Client-Request-Id header,
+// shaped like the vendor SDKs' (a UTC timestamp and random hex), so that
+// a request that got no answer can still be named to the vendor.
+func newClientRequestID() string {
+	var b [10]byte
+	crand.Read(b[:]) // never fails (crypto/rand)
+	return time.Now().UTC().Format("20060102150405") + hex.EncodeToString(b[:])
+}
+
 // redact removes the API key from everything e says, in case a server or
 // proxy echoed it back.
 func (c *Client) redact(e *Error) *Error {
 	key := c.cfg.APIKey
 	scrub := func(s string) string { return strings.ReplaceAll(s, key, "[redacted]") }
-	e.Code, e.Message, e.Param, e.Type, e.RequestID = scrub(e.Code), scrub(e.Message), scrub(e.Param), scrub(e.Type), scrub(e.RequestID)
+	e.Code, e.Message, e.Param, e.Type = scrub(e.Code), scrub(e.Message), scrub(e.Param), scrub(e.Type)
+	e.RequestID, e.ClientRequestID = scrub(e.RequestID), scrub(e.ClientRequestID)
 	if e.Err != nil && strings.Contains(e.Err.Error(), key) {
 		e.Err = errors.New(scrub(e.Err.Error()))
 	}

@@ -282,7 +282,7 @@ func TestErrorText(t *testing.T) {
 		if diff := cmp.Diff(want, err.Error()); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
-		if !strings.HasSuffix(e.Message, "Request ID: "+e.RequestID) {
+		if !strings.HasSuffix(e.Message, "Request id: "+e.RequestID) {
 			t.Errorf("message %q does not end with the request id %s", e.Message, e.RequestID)
 		}
 		checkNoKey(t, err)

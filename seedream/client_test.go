@@ -658,3 +658,54 @@ func TestNewClientErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestVendorAnswers plays answers the way the vendor sends them.
+func TestVendorAnswers(t *testing.T) {
+	t.Run("a single image's stream ends with [DONE] and no completed event", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		s.OmitCompletedEvent(true)
+		c := newClient(t, s, nil)
+		res, err := c.Generate(context.Background(), &seedream.Request{Model: "doubao-seedream-4-5-251128", Prompt: "x", Size: "2K", Stream: true},
+			seedream.Options{Dir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(checkFiles(t, res.Images)) != 1 || s.Count() != 1 {
+			t.Errorf("%d images after %d requests, want 1 after 1", len(res.Images), s.Count())
+		}
+	})
+	t.Run("ContentSecurityDetectionError is retried", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		s.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 400, Code: "ContentSecurityDetectionError",
+			Message: "The content security check failed.", Times: 2})
+		c := newClient(t, s, nil)
+		res, err := c.Generate(context.Background(), single(), seedream.Options{Dir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Images) != 1 || s.Count() != 3 {
+			t.Errorf("%d images after %d requests, want 1 after 3", len(res.Images), s.Count())
+		}
+	})
+	t.Run("a 400 shows its request id", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t)
+		s.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 400, Code: "InputTextSensitiveContentDetected",
+			Message: "The request failed because the input text may contain sensitive information."})
+		c := newClient(t, s, nil)
+		_, err := c.Generate(context.Background(), single(), seedream.Options{Dir: t.TempDir()})
+		var e *seedream.Error
+		if !errors.As(err, &e) || e.Transient || s.Count() != 1 {
+			t.Fatalf("got %v after %d requests, want a permanent error after 1", err, s.Count())
+		}
+		rec := s.Requests()[0]
+		if e.RequestID != rec.RequestID || !strings.HasSuffix(err.Error(), "Request id: "+rec.RequestID) {
+			t.Errorf("%q: want the server's request id %s", err, rec.RequestID)
+		}
+		if rec.ClientRequestID == "" || e.ClientRequestID != rec.ClientRequestID {
+			t.Errorf("the client sent X-Client-Request-Id %q, the error names %q", rec.ClientRequestID, e.ClientRequestID)
+		}
+	})
+}

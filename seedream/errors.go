@@ -22,9 +22,13 @@ type Error struct {
 	StatusCode int
 	// Code, Message, Param and Type are the API's error fields.
 	Code, Message, Param, Type string
-	// RequestID is from the X-Client-Request-Id header or the message's
-	// "Request ID: ..." suffix.
+	// RequestID is the server's id of the request: the x-request-id
+	// header, or the message's "Request id: ..." suffix.
 	RequestID string
+	// ClientRequestID is the id the client sent as X-Client-Request-Id on
+	// the last attempt; the vendor can find a request by it too, even one
+	// that got no answer.
+	ClientRequestID string
 	// Attempts is how many HTTP requests were made, retries included.
 	Attempts int
 	// Transient is true when trying again later may succeed (429, 5xx,
@@ -58,8 +62,11 @@ func (e *Error) Error() string {
 	if e.Param != "" {
 		fmt.Fprintf(&b, " (param %s)", e.Param)
 	}
-	if e.RequestID != "" && !strings.Contains(e.Message, e.RequestID) {
+	switch {
+	case e.RequestID != "" && !strings.Contains(e.Message, e.RequestID):
 		fmt.Fprintf(&b, " (request id %s)", e.RequestID)
+	case e.RequestID == "" && e.ClientRequestID != "":
+		fmt.Fprintf(&b, " (client request id %s)", e.ClientRequestID)
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " (after %d attempts)", e.Attempts)
@@ -86,9 +93,15 @@ var transientCodes = []string{
 	"RateLimitExceeded.EndpointRPMExceeded",
 }
 
+// contentCheckFailed is the content filter failing to run, not its
+// verdict: trying again may pass, whatever status it came with.
+const contentCheckFailed = "ContentSecurityDetectionError"
+
 // transientStatus decides retries from the HTTP status and API code.
 func transientStatus(status int, code string) bool {
 	switch {
+	case code == contentCheckFailed:
+		return true
 	case status == http.StatusTooManyRequests:
 		return !slices.Contains(permanentCodes, code)
 	case status >= 500:
@@ -99,7 +112,23 @@ func transientStatus(status int, code string) bool {
 	return false
 }
 
-var requestIDSuffix = regexp.MustCompile(`Request ?I[Dd]: ?([A-Za-z0-9._-]+)`)
+// requestIDSuffix finds the id the vendor ends its messages with
+// ("Request id: 0217..."); older pages and relays write "Request ID".
+var requestIDSuffix = regexp.MustCompile(`(?i)request[ _-]?id\s*[:=]\s*([A-Za-z0-9._-]+)`)
+
+// requestIDIn returns the request id a message ends with, or "".
+func requestIDIn(message string) string {
+	if m := requestIDSuffix.FindStringSubmatch(message); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// responseRequestID is the server's id of an answer: the vendor's
+// x-request-id header (header names are case-insensitive).
+func responseRequestID(h http.Header) string {
+	return strings.TrimSpace(h.Get("X-Request-Id"))
+}
 
 // apiError is the API's error object.
 type apiError struct {
@@ -145,7 +174,7 @@ var xmlField = regexp.MustCompile(`<(Code|Message)>([^<]*)</`)
 // the API's JSON, an object store's XML, or a proxy's HTML or text.
 func errorFromResponse(op string, resp *http.Response) *Error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: resp.Header.Get("X-Client-Request-Id")}
+	e := &Error{Op: op, StatusCode: resp.StatusCode, RequestID: responseRequestID(resp.Header)}
 	parsed := false
 	j := newJSONReader(bytes.NewReader(body))
 	if c, err := j.Peek(); err == nil && c == '{' {
@@ -187,9 +216,7 @@ func errorFromResponse(op string, resp *http.Response) *Error {
 		e.Message = excerpt(body)
 	}
 	if e.RequestID == "" {
-		if m := requestIDSuffix.FindStringSubmatch(e.Message); m != nil {
-			e.RequestID = m[1]
-		}
+		e.RequestID = requestIDIn(e.Message)
 	}
 	e.Transient = transientStatus(resp.StatusCode, e.Code)
 	return e

@@ -23,7 +23,7 @@ const retryPaced time.Duration = -1
 // generateOnce makes one attempt. It returns the result, or an Error and
 // the Retry-After the server asked for, or retryPaced. A non-nil result
 // with an error holds images that were written before the failure.
-func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options) (*Result, *Error, time.Duration) {
+func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options, clientID string) (*Result, *Error, time.Duration) {
 	s, err := c.limit.acquire(ctx)
 	if err != nil {
 		return nil, &Error{Op: "generate", Err: err}, 0
@@ -49,6 +49,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	hreq.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	hreq.Header.Set("X-Client-Request-Id", clientID)
 	if req.Stream {
 		hreq.Header.Set("Accept", "text/event-stream, application/json")
 	} else {
@@ -84,7 +85,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 	a := &answer{
 		c: c, ctx: actx, req: req, opts: opts,
 		body:    &trackedReader{r: resp.Body},
-		res:     &Result{RequestID: resp.Header.Get("X-Client-Request-Id")},
+		res:     &Result{RequestID: responseRequestID(resp.Header)},
 		release: func() { release(outcomeSuccess) },
 	}
 	defer a.release()
@@ -204,9 +205,7 @@ func (a *answer) topError() *Error {
 		Param: a.apiErr.Param, Type: a.apiErr.Type,
 		Transient: transientStatus(http.StatusOK, a.apiErr.Code),
 	}
-	if m := requestIDSuffix.FindStringSubmatch(e.Message); m != nil {
-		e.RequestID = m[1]
-	}
+	e.RequestID = requestIDIn(e.Message)
 	return e
 }
 
@@ -473,12 +472,40 @@ func readUsage(j *jsonReader) (Usage, error) {
 		case "total_tokens":
 			n, err = optInt(j)
 			u.TotalTokens = int(n)
+		case "input_images":
+			n, err = optInt(j)
+			u.InputImages = int(n)
+		case "tool_usage":
+			u.ToolUsage, err = readCounts(j)
 		default:
 			err = j.Skip()
 		}
 		return err
 	})
 	return u, err
+}
+
+// readCounts reads an object of counts ({"web_search": 2}); values that
+// are not numbers are skipped, and an empty object is nil.
+func readCounts(j *jsonReader) (map[string]int, error) {
+	if c, err := j.Peek(); err != nil || c != '{' {
+		if err != nil {
+			return nil, err
+		}
+		return nil, j.Skip()
+	}
+	var counts map[string]int
+	err := j.Object(func(key string) error {
+		n, err := optInt(j)
+		if err == nil && n > 0 {
+			if counts == nil {
+				counts = map[string]int{}
+			}
+			counts[key] = int(n)
+		}
+		return err
+	})
+	return counts, err
 }
 
 // optString reads a string, or "" for any other kind of value.

@@ -2,6 +2,7 @@ package seedream
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,14 +18,27 @@ const (
 	SeedEdit30 Family = "seededit-3.0"
 	Seedream40 Family = "seedream-4.0"
 	Seedream45 Family = "seedream-4.5"
-	Seedream50 Family = "seedream-5.0"
+	// Seedream50 is 5.0 Lite, the first 5.0 model, which kept the name.
+	Seedream50    Family = "seedream-5.0"
+	Seedream50Pro Family = "seedream-5.0-pro"
 )
 
 // Model is what one model family accepts, from SEEDREAM_API.md's table.
 type Model struct {
 	Family Family
-	// ID is the vendor's dated model id for the family.
+	// Name is what people call the family: "Seedream 5.0 Lite".
+	Name string
+	// ID is the vendor's dated model id for the family (Volcengine's).
 	ID string
+	// OtherIDs are the family's other full ids: an alias on Volcengine
+	// and the ids BytePlus gives the same model.
+	OtherIDs []string
+	// ShortIDs are the undated ids relays use ("doubao-seedream-4-5"),
+	// which are also the stems of newer dated releases.
+	ShortIDs []string
+	// Retired is true when the vendor no longer serves the family;
+	// relays may.
+	Retired bool
 	// MinRefs and MaxRefs bound the number of reference images (`image`).
 	MinRefs, MaxRefs int
 	// Presets are the size keywords the model takes, such as "2K".
@@ -49,6 +63,8 @@ type Model struct {
 	// OptimizePromptModes lists the accepted optimize_prompt_options.mode values;
 	// empty means the field is not accepted.
 	OptimizePromptModes []string
+	// WebSearch is true when the model takes tools [{"type":"web_search"}].
+	WebSearch bool
 }
 
 // Limits shared by every model.
@@ -63,45 +79,52 @@ const (
 
 var models = []Model{
 	{
-		Family: Seedream30, ID: "doubao-seedream-3-0-t2i-250415",
+		Family: Seedream30, Name: "Seedream 3.0", ID: "doubao-seedream-3-0-t2i-250415",
+		OtherIDs: []string{"seedream-3-0-t2i-250415"},
+		ShortIDs: []string{"doubao-seedream-3-0-t2i", "doubao-seedream-3-0", "seedream-3-0-t2i"}, Retired: true,
 		MinArea: 512 * 512, MaxArea: 2048 * 2048, DefaultSize: "1024x1024",
 		Seed: true, GuidanceScale: true, DefaultGuidanceScale: 2.5,
 	},
 	{
-		Family: SeedEdit30, ID: "doubao-seededit-3-0-i2i-250628",
+		Family: SeedEdit30, Name: "SeedEdit 3.0", ID: "doubao-seededit-3-0-i2i-250628",
+		OtherIDs: []string{"seededit-3-0-i2i-250628"},
+		ShortIDs: []string{"doubao-seededit-3-0-i2i", "doubao-seededit-3-0", "seededit-3-0-i2i"}, Retired: true,
 		MinRefs: 1, MaxRefs: 1, AdaptiveOnly: true, DefaultSize: "adaptive",
 		Seed: true, GuidanceScale: true, DefaultGuidanceScale: 5.5,
 	},
 	{
-		Family: Seedream40, ID: "doubao-seedream-4-0-250828",
-		MaxRefs: 14, Presets: []string{"1K", "2K", "4K"},
+		Family: Seedream40, Name: "Seedream 4.0", ID: "doubao-seedream-4-0-250828",
+		OtherIDs: []string{"seedream-4-0-250828"},
+		ShortIDs: []string{"doubao-seedream-4-0", "seedream-4-0"},
+		MaxRefs:  14, Presets: []string{"1K", "2K", "4K"},
 		MinArea: 921600, MaxArea: 16777216, DefaultSize: "2048x2048",
 		Sequential: true, Stream: true, OptimizePromptModes: []string{"standard", "fast"},
 	},
 	{
-		Family: Seedream45, ID: "doubao-seedream-4-5-251128",
-		MaxRefs: 14, Presets: []string{"2K", "4K"},
+		Family: Seedream45, Name: "Seedream 4.5", ID: "doubao-seedream-4-5-251128",
+		OtherIDs: []string{"seedream-4-5-251128"},
+		ShortIDs: []string{"doubao-seedream-4-5", "seedream-4-5"},
+		MaxRefs:  14, Presets: []string{"2K", "4K"},
 		MinArea: 3686400, MaxArea: 16777216, DefaultSize: "2048x2048",
 		Sequential: true, Stream: true, OptimizePromptModes: []string{"standard"},
 	},
 	{
-		Family: Seedream50, ID: "doubao-seedream-5-0-260128",
-		MaxRefs: 14, Presets: []string{"2K", "3K", "4K"},
+		Family: Seedream50, Name: "Seedream 5.0 Lite", ID: "doubao-seedream-5-0-260128",
+		OtherIDs: []string{"doubao-seedream-5-0-lite-260128", "seedream-5-0-260128", "seedream-5-0-lite-260128"},
+		ShortIDs: []string{"doubao-seedream-5-0", "doubao-seedream-5-0-lite", "seedream-5-0", "seedream-5-0-lite"},
+		MaxRefs:  14, Presets: []string{"2K", "3K", "4K"},
 		MinArea: 3686400, MaxArea: 16777216, DefaultSize: "2048x2048",
 		Sequential: true, Stream: true, OutputFormats: []string{"png", "jpeg"},
-		OptimizePromptModes: []string{"standard", "fast"},
+		OptimizePromptModes: []string{"standard"}, WebSearch: true,
 	},
-}
-
-// relayAliases are the shortened ids OpenAI-style relays use.
-var relayAliases = map[string]Family{
-	"doubao-seedream-3-0":     Seedream30,
-	"doubao-seedream-3-0-t2i": Seedream30,
-	"doubao-seededit-3-0":     SeedEdit30,
-	"doubao-seededit-3-0-i2i": SeedEdit30,
-	"doubao-seedream-4-0":     Seedream40,
-	"doubao-seedream-4-5":     Seedream45,
-	"doubao-seedream-5-0":     Seedream50,
+	{
+		Family: Seedream50Pro, Name: "Seedream 5.0 Pro", ID: "doubao-seedream-5-0-pro-260628",
+		OtherIDs: []string{"dola-seedream-5-0-pro-260628"},
+		ShortIDs: []string{"doubao-seedream-5-0-pro", "dola-seedream-5-0-pro", "seedream-5-0-pro"},
+		MaxRefs:  10, Presets: []string{"1K", "1.5K", "2K"},
+		MinArea: 921600, MaxArea: 4624220, DefaultSize: "2048x2048",
+		OutputFormats: []string{"png", "jpeg"}, OptimizePromptModes: []string{"standard"},
+	},
 }
 
 // Families lists every known family, oldest first.
@@ -123,26 +146,81 @@ func ModelFor(f Family) (Model, bool) {
 	return Model{}, false
 }
 
-// LookupModel finds the rules for a model id: a vendor id, a relay's
-// shortened id, or a dated id of a known family ("doubao-seedream-4-5-260101").
+// LookupModel finds the rules for a model id: a vendor id (Volcengine's
+// or BytePlus's), a relay's shortened id, or a dated release of a known
+// family ("doubao-seedream-4-5-260101", "seedream-4-0-20260415").
 // Endpoint ids ("ep-...") and other unknown ids return false: the caller
 // must be told the family.
 func LookupModel(id string) (Model, bool) {
+	m, _, ok := lookup(id)
+	return m, ok
+}
+
+// lookup also says whether id is a short, undated id.
+func lookup(id string) (m Model, short, ok bool) {
 	for _, m := range models {
-		if m.ID == id {
-			return m, true
+		if m.ID == id || slices.Contains(m.OtherIDs, id) {
+			return m, false, true
 		}
 	}
-	if f, ok := relayAliases[id]; ok {
-		return ModelFor(f)
-	}
-	// A newer dated release of a known family: "<alias>-<6 digits>".
-	if i := strings.LastIndexByte(id, '-'); i > 0 {
-		if f, ok := relayAliases[id[:i]]; ok && isDigits(id[i+1:]) {
-			return ModelFor(f)
+	for _, m := range models {
+		if slices.Contains(m.ShortIDs, id) {
+			return m, true, true
 		}
 	}
-	return Model{}, false
+	// A newer dated release of a known family: "<short id>-<6 or 8 digits>".
+	if i := strings.LastIndexByte(id, '-'); i > 0 && isDigits(id[i+1:]) && (len(id)-i-1 == 6 || len(id)-i-1 == 8) {
+		for _, m := range models {
+			if slices.Contains(m.ShortIDs, id[:i]) {
+				return m, false, true
+			}
+		}
+	}
+	return Model{}, false, false
+}
+
+// vendorHosts are the domains of the vendor's own API (Volcengine and
+// BytePlus ModelArk); any other host is a relay.
+var vendorHosts = []string{"volces.com", "bytepluses.com"}
+
+// euWestHost serves 5.0 Lite only.
+const euWestHost = "ark.eu-west.bytepluses.com"
+
+// VendorWarnings says what the vendor's own API would refuse of a model
+// id that a relay may serve: a retired family, a short id (a 404 on the
+// vendor), a family a region does not serve. An unknown id, or a base
+// URL that is not the vendor's, gets none.
+func VendorWarnings(id, baseURL string) []string {
+	m, short, ok := lookup(id)
+	u, err := url.Parse(baseURL)
+	if !ok || err != nil {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	vendor := slices.ContainsFunc(vendorHosts, func(d string) bool { return host == d || strings.HasSuffix(host, "."+d) })
+	if !vendor {
+		return nil
+	}
+	var warns []string
+	if m.Retired {
+		warns = append(warns, fmt.Sprintf("%s is listed as shut down on the vendor's API (%s); only relays may still serve it. Move to a current model such as %q.",
+			m.Name, host, mustModel(Seedream45).ID))
+	}
+	if short {
+		warns = append(warns, fmt.Sprintf("%q is a relay's short name: the vendor's API (%s) answers it with 404. Use the dated id %q.", id, host, m.ID))
+	}
+	if host == euWestHost && m.Family != Seedream50 {
+		warns = append(warns, fmt.Sprintf("%s serves %s only, not %s.", host, mustModel(Seedream50).Name, m.Name))
+	}
+	return warns
+}
+
+func mustModel(f Family) Model {
+	m, ok := ModelFor(f)
+	if !ok {
+		panic("seedream: no model for family " + string(f))
+	}
+	return m
 }
 
 func isDigits(s string) bool {
@@ -177,7 +255,7 @@ func ParseSize(s string) (w, h int, ok bool) {
 
 // presetPixels are the 1:1 pixel sizes of the presets; the API picks the
 // aspect ratio from the prompt, so a preset alone is taken as square.
-var presetPixels = map[string]int{"1K": 1024, "2K": 2048, "3K": 3072, "4K": 4096}
+var presetPixels = map[string]int{"1K": 1024, "1.5K": 1536, "2K": 2048, "3K": 3072, "4K": 4096}
 
 // Dimensions returns the pixel size a request for size would produce:
 // presets map to their 1:1 size, "" to the model's default. It is what an
@@ -212,7 +290,13 @@ type Params struct {
 	Stream         bool
 	OutputFormat   string // "" for the model's default
 	OptimizePrompt string // "" to send none
+	// Thinking is optimize_prompt_options.thinking; "" sends none.
+	Thinking  string
+	WebSearch bool
 }
+
+// ThinkingModes are the values optimize_prompt_options.thinking takes.
+var ThinkingModes = []string{"auto", "enabled", "disabled"}
 
 // Check returns every field of p the model would reject, in a stable order.
 func (m Model) Check(p Params) []ParamError {
@@ -271,6 +355,16 @@ func (m Model) Check(p Params) []ParamError {
 		} else if !slices.Contains(m.OptimizePromptModes, p.OptimizePrompt) {
 			add("optimize_prompt_options.mode", "%s takes mode %s, got %q", m.Family, strings.Join(m.OptimizePromptModes, " or "), p.OptimizePrompt)
 		}
+	}
+	if p.Thinking != "" {
+		if len(m.OptimizePromptModes) == 0 {
+			add("optimize_prompt_options.thinking", "%s does not take optimize_prompt_options", m.Family)
+		} else if !slices.Contains(ThinkingModes, p.Thinking) {
+			add("optimize_prompt_options.thinking", "thinking must be one of %s, got %q", strings.Join(ThinkingModes, ", "), p.Thinking)
+		}
+	}
+	if p.WebSearch && !m.WebSearch {
+		add("tools", "%s does not take web search; only %s does", m.Family, mustModel(Seedream50).Name)
 	}
 	return errs
 }

@@ -26,6 +26,7 @@ func PriceCard() *cost.Card {
 			{Family: string(Seedream40), Price: usd("0.03"), Note: "BytePlus ModelArk"},
 			{Family: string(Seedream45), Price: usd("0.04"), Note: "BytePlus ModelArk"},
 			{Family: string(Seedream50), Price: usd("0.035"), Note: "5.0 Lite as quoted by relays that follow the BytePlus list"},
+			{Family: string(Seedream50Pro), Note: "no USD price published; Volcengine bills CNY by size (0.30 up to 2.61 MP, 0.60 above)"},
 		},
 	}
 }

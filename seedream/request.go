@@ -32,6 +32,11 @@ type Request struct {
 	OutputFormat string
 	// OptimizePrompt is the optimize_prompt_options mode; "" sends none.
 	OptimizePrompt string
+	// Thinking is optimize_prompt_options.thinking ("auto", "enabled",
+	// "disabled"); "" sends none.
+	Thinking string
+	// WebSearch lets the model search the web (tools: web_search).
+	WebSearch bool
 }
 
 // params is what the model table checks of r.
@@ -39,7 +44,7 @@ func (r *Request) params() Params {
 	return Params{
 		References: len(r.Images), Size: r.Size, Seed: r.Seed, Guidance: r.GuidanceScale,
 		MaxImages: r.MaxImages, Stream: r.Stream, OutputFormat: r.OutputFormat,
-		OptimizePrompt: r.OptimizePrompt,
+		OptimizePrompt: r.OptimizePrompt, Thinking: r.Thinking, WebSearch: r.WebSearch,
 	}
 }
 
@@ -78,6 +83,11 @@ type wireRequest struct {
 	Watermark      bool            `json:"watermark"`
 	OutputFormat   string          `json:"output_format,omitempty"`
 	OptimizePrompt *optimizeOpts   `json:"optimize_prompt_options,omitempty"`
+	Tools          []tool          `json:"tools,omitempty"`
+}
+
+type tool struct {
+	Type string `json:"type"`
 }
 
 type sequentialOpts struct {
@@ -85,7 +95,8 @@ type sequentialOpts struct {
 }
 
 type optimizeOpts struct {
-	Mode string `json:"mode"`
+	Mode     string `json:"mode,omitempty"`
+	Thinking string `json:"thinking,omitempty"`
 }
 
 // body encodes r with the client's response format.
@@ -105,8 +116,11 @@ func (r *Request) body(responseFormat string) ([]byte, error) {
 		w.Sequential = "auto"
 		w.SequentialOpts = &sequentialOpts{MaxImages: r.MaxImages}
 	}
-	if r.OptimizePrompt != "" {
-		w.OptimizePrompt = &optimizeOpts{Mode: r.OptimizePrompt}
+	if r.OptimizePrompt != "" || r.Thinking != "" {
+		w.OptimizePrompt = &optimizeOpts{Mode: r.OptimizePrompt, Thinking: r.Thinking}
+	}
+	if r.WebSearch {
+		w.Tools = []tool{{Type: "web_search"}}
 	}
 	return json.Marshal(w)
 }

@@ -17,6 +17,15 @@ const (
 
 var errStreamCut = fmt.Errorf("stream ended before %s: %w", eventCompleted, io.ErrUnexpectedEOF)
 
+// errDoneEmpty is a stream that ended with [DONE] having delivered
+// nothing: as good as cut, and as safe to retry, since nothing was paid.
+var errDoneEmpty = fmt.Errorf("stream ended with [DONE] before any image or %s: %w", eventCompleted, io.ErrUnexpectedEOF)
+
+// isSlotEvent tells the events that deliver a slot of the answer.
+func isSlotEvent(typ string) bool {
+	return typ == eventPartialSucceeded || typ == eventPartialFailed
+}
+
 // readStream reads a server-sent event stream, writing and reporting each
 // image as its event arrives. A data line can hold a 15 MB b64_json, so
 // data is never collected into a line: the JSON reader reads straight
@@ -50,11 +59,14 @@ func (a *answer) readStream() error {
 			if err := readDone(j); err != nil {
 				return err
 			}
-			if !completed {
-				return errStreamCut
+			// The server may end a single image's stream with [DONE] and
+			// no completed event: a clean end once something arrived.
+			if !completed && slots == 0 {
+				return errDoneEmpty
 			}
 			return nil
 		}
+		bad := len(a.bad)
 		ev, err := a.readEvent(j, name, slots)
 		if ev.it.img != nil {
 			// On disk whatever happens next: it must be returned or removed.
@@ -66,15 +78,19 @@ func (a *answer) readStream() error {
 		if err != nil {
 			return err
 		}
-		slot := ev.typ == eventPartialSucceeded || ev.typ == eventPartialFailed ||
+		slot := isSlotEvent(ev.typ) ||
 			// A relay that drops both the event name and "type" still
 			// sends images: the content says what the event is.
 			ev.typ == "" && ev.it.itemErr == nil && (ev.it.img != nil || ev.it.url != "")
-		if !slot && ev.it.img != nil {
+		if !slot {
 			// Image data outside a slot's event (a preview of an unknown
 			// event type, or data in the completed event) is no result,
-			// and must not be left on disk unreported.
-			a.discard(*ev.it.img)
+			// and must not be left on disk unreported; nor does it fail
+			// the answer when it is corrupt.
+			if ev.it.img != nil {
+				a.discard(*ev.it.img)
+			}
+			a.bad = a.bad[:bad]
 		}
 		switch {
 		case slot:
@@ -123,6 +139,13 @@ func (a *answer) readEvent(j *jsonReader, name string, slots int) (event, error)
 			if typ, err = optString(j); typ != "" {
 				ev.typ = typ
 			}
+		case "b64_json":
+			if ev.typ == "" || isSlotEvent(ev.typ) {
+				return false, nil // the image itself: readItem decodes it
+			}
+			// A preview: not decoded, so that a broken or huge one cannot
+			// fail the answer.
+			err = j.Skip()
 		case "image_index":
 			index, err = optInt(j)
 		case "model":

@@ -139,7 +139,11 @@ type Asset struct {
 	MaxImages      int    // image_set only
 	Stream         bool
 	OptimizePrompt string
-	References     []Reference
+	// Thinking is optimize_prompt_options.thinking; "" sends none.
+	Thinking string
+	// WebSearch lets the model search the web (5.0 Lite).
+	WebSearch  bool
+	References []Reference
 	// Path (image) is the output file; Dir (image_set) the output folder.
 	// Both are clean slash paths relative to Config.OutputDir.
 	Path, Dir string
@@ -199,6 +203,8 @@ type HashInput struct {
 	OutputFormat   string      `json:"output_format"`
 	MaxImages      int         `json:"max_images,omitempty"`
 	OptimizePrompt string      `json:"optimize_prompt,omitempty"`
+	Thinking       string      `json:"thinking,omitempty"`
+	WebSearch      bool        `json:"web_search,omitempty"`
 	References     []HashedRef `json:"references,omitempty"`
 }
 
@@ -217,6 +223,7 @@ func (a *Asset) HashInput() HashInput {
 		ProviderType: a.ProviderType, Model: a.Model, Prompt: a.Prompt, Size: a.Size,
 		Seed: a.Seed, GuidanceScale: a.GuidanceScale, Watermark: a.Watermark,
 		OutputFormat: a.OutputFormat, MaxImages: a.MaxImages, OptimizePrompt: a.OptimizePrompt,
+		Thinking: a.Thinking, WebSearch: a.WebSearch,
 	}
 	for _, r := range a.References {
 		in.References = append(in.References, HashedRef{SHA256: r.SHA256, URL: r.URL, Asset: r.Asset})

@@ -28,6 +28,7 @@ var assetAttrs = []hcl.AttributeSchema{
 	{Name: "for_each"}, {Name: "count"}, {Name: "provider"}, {Name: "model"}, {Name: "model_family"},
 	{Name: "prompt", Required: true}, {Name: "size"}, {Name: "seed"}, {Name: "guidance_scale"},
 	{Name: "watermark"}, {Name: "output_format"}, {Name: "stream"}, {Name: "optimize_prompt"},
+	{Name: "thinking"}, {Name: "web_search"},
 	{Name: "references"}, {Name: "meta"}, {Name: "depends_on"},
 }
 
@@ -59,7 +60,7 @@ var staticAttrs = map[string]bool{
 // attributes a spec hash covers, plus "all".
 var IgnorableAttributes = []string{
 	"all", "guidance_scale", "max_images", "model", "optimize_prompt", "output_format",
-	"prompt", "references", "seed", "size", "watermark",
+	"prompt", "references", "seed", "size", "thinking", "watermark", "web_search",
 }
 
 // assetBlock is one image or image_set block and its instances.
@@ -604,6 +605,16 @@ func (s *loadState) resolveModel(in *instance, family string) {
 		return
 	}
 	known, isKnown := seedream.LookupModel(a.Model)
+	if b.provider.Type == ProviderSeedream {
+		for _, w := range seedream.VendorWarnings(a.Model, b.provider.BaseURL) {
+			s.diags = append(s.diags, &hcl.Diagnostic{
+				Severity: hcl.DiagWarning,
+				Summary:  "Model not served by the vendor",
+				Detail:   fmt.Sprintf("%s (provider %s, base_url %q.)", w, b.provider.Addr, b.provider.BaseURL),
+				Subject:  b.attrs["model"].Expr.Range().Ptr(),
+			})
+		}
+	}
 	if family == "" {
 		if !isKnown {
 			at := b.attrs["model"]
@@ -784,6 +795,12 @@ func (s *loadState) evalDynamic(in *instance) {
 	}
 	if at := b.attrs["optimize_prompt"]; at != nil {
 		a.OptimizePrompt, _ = s.evalString(at, in.ctx)
+	}
+	if at := b.attrs["thinking"]; at != nil {
+		a.Thinking, _ = s.evalString(at, in.ctx)
+	}
+	if at := b.attrs["web_search"]; at != nil {
+		a.WebSearch, _ = s.evalBool(at, in.ctx)
 	}
 	if at := b.attrs["max_images"]; at != nil {
 		if n, ok := s.evalInt(at, in.ctx, 1); ok {

@@ -21,6 +21,8 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 		MaxImages:      a.MaxImages,
 		Stream:         a.Stream,
 		OptimizePrompt: a.OptimizePrompt,
+		Thinking:       a.Thinking,
+		WebSearch:      a.WebSearch,
 	}
 	if in.explicitFormat {
 		p.OutputFormat = a.OutputFormat
@@ -51,6 +53,10 @@ func paramAttribute(param string) string {
 		return "references"
 	case strings.HasPrefix(param, "sequential_image_generation"):
 		return "max_images"
+	case param == "optimize_prompt_options.thinking":
+		return "thinking"
+	case param == "tools":
+		return "web_search"
 	case strings.HasPrefix(param, "optimize_prompt_options"):
 		return "optimize_prompt"
 	}

@@ -37,8 +37,8 @@ func TestDiagnosticDetails(t *testing.T) {
 		{
 			name:    "local refers to itself",
 			config:  "locals {\n  c = local.c\n}\n",
-			summary: "Cycle in local values",
-			want:    []string{"local.c -> local.c."},
+			summary: "Self-referencing local value",
+			want:    []string{"Local value local.c cannot use its own result as part of its expression."},
 		},
 		{
 			name: "asset cycle",

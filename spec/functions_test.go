@@ -42,8 +42,8 @@ func TestTerraformFunctions(t *testing.T) {
 		{expr: `length(var.secret)`, want: cty.NumberIntVal(6).Mark(sensitiveMark)},
 		{expr: `length(var.secret_obj)`, want: cty.NumberIntVal(1).Mark(sensitiveMark)},
 		{expr: `length(var.secret_set)`, want: cty.NumberIntVal(2).Mark(sensitiveMark)},
-		{expr: `length(1)`, wantErr: "must be a string, a collection or a structural value"},
-		{expr: `length(true)`, wantErr: "must be a string, a collection or a structural value"},
+		{expr: `length(1)`, wantErr: "argument must be a string, a collection type, or a structural type"},
+		{expr: `length(true)`, wantErr: "argument must be a string, a collection type, or a structural type"},
 		{expr: `length(null)`, wantErr: "must not be null"},
 
 		{expr: `coalesce("", "c")`, want: cty.StringVal("c")},

@@ -156,7 +156,9 @@ image "x" {
 		{"var beats env", Options{Env: []string{"SEEDFORM_VAR_n=2"}, Vars: []string{"n=3"}}, "d-3"},
 		{"last var wins", Options{Vars: []string{"s=a", "s=b=c"}}, "b=c-1"},
 		{"var file", Options{VarFiles: []string{"x.sfvars.hcl"}}, "f-1"},
-		{"env beats var file", Options{VarFiles: []string{"x.sfvars.hcl"}, Env: []string{"SEEDFORM_VAR_s=e"}}, "e-1"},
+		{"var file beats env", Options{VarFiles: []string{"x.sfvars.hcl"}, Env: []string{"SEEDFORM_VAR_s=e"}}, "f-1"},
+		{"later var file beats var", Options{VarArgs: []VarArg{{Value: "s=v"}, {File: true, Value: "x.sfvars.hcl"}}}, "f-1"},
+		{"later var beats var file", Options{VarArgs: []VarArg{{File: true, Value: "x.sfvars.hcl"}, {Value: "s=v"}}}, "v-1"},
 	}
 	dir := writeConfig(t, map[string]string{"main.sf.hcl": config, "x.sfvars.hcl": `s = "f"`})
 	for _, tt := range tests {

@@ -18,12 +18,37 @@ const ConfigSuffix = ".sf.hcl"
 
 // Options are the command-line inputs that change how a configuration evaluates.
 type Options struct {
+	// VarArgs are the -var and -var-file options in command-line order,
+	// the later winning. When nil, VarFiles are applied, then Vars.
+	VarArgs []VarArg
 	// Vars are "-var name=value" options in command-line order.
 	Vars []string
 	// VarFiles are "-var-file" paths, relative to the config dir or absolute.
 	VarFiles []string
 	// Env is os.Environ()-style "K=V"; SEEDFORM_VAR_<name> is read from it.
 	Env []string
+}
+
+// VarArg is one -var (Value is "name=value") or -var-file (Value is a path).
+type VarArg struct {
+	File  bool   `json:"file,omitempty"`
+	Value string `json:"value"`
+}
+
+// commandLine returns the -var and -var-file options in the order they
+// apply.
+func (o Options) commandLine() []VarArg {
+	if o.VarArgs != nil {
+		return o.VarArgs
+	}
+	args := make([]VarArg, 0, len(o.VarFiles)+len(o.Vars))
+	for _, f := range o.VarFiles {
+		args = append(args, VarArg{File: true, Value: f})
+	}
+	for _, v := range o.Vars {
+		args = append(args, VarArg{Value: v})
+	}
+	return args
 }
 
 // Loader reads configuration directories. It keeps every file it parsed so
@@ -211,7 +236,7 @@ func (s *loadState) load(opts Options) *Config {
 	s.assignVariableValues(opts)
 	s.validateVariables()
 	s.baseCtx = &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": s.varsObject()},
+		Variables: map[string]cty.Value{"var": s.varsObject(), "path": s.pathObject()},
 		Functions: s.funcs,
 	}
 	s.evalLocals(localsBlocks)
@@ -234,6 +259,17 @@ func (s *loadState) load(opts Options) *Config {
 	cfg.index()
 	cfg.Digest = digest(cfg)
 	return cfg
+}
+
+// pathObject is the value of `path`. As with Terraform run with -chdir,
+// path.module and path.root are "." (the configuration directory, from
+// which relative paths are taken) and path.cwd is its absolute path.
+func (s *loadState) pathObject() cty.Value {
+	return cty.ObjectVal(map[string]cty.Value{
+		"module": cty.StringVal("."),
+		"root":   cty.StringVal("."),
+		"cwd":    cty.StringVal(filepath.ToSlash(s.absDir)),
+	})
 }
 
 // parseConfigFiles parses every *.sf.hcl file of the directory in name order.

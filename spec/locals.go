@@ -35,9 +35,15 @@ func (s *loadState) evalLocals(blocks []*hcl.Block) {
 			continue
 		}
 		for _, t := range a.Expr.Variables() {
-			if t.RootName() == "local" && len(t) > 1 {
-				deps[name] = append(deps[name], t)
+			if t.RootName() != "local" || len(t) < 2 {
+				continue
 			}
+			if step, ok := t[1].(hcl.TraverseAttr); ok && step.Name == name {
+				s.errorfIn(t.SourceRange().Ptr(), a.Expr.Range().Ptr(), "Self-referencing local value", "Local value local.%s cannot use its own result as part of its expression.", name)
+				bad[name] = true
+				continue
+			}
+			deps[name] = append(deps[name], t)
 		}
 	}
 

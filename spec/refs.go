@@ -48,7 +48,7 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		if attr != "" && s.variables[attr] == nil {
 			return &hcl.Diagnostic{
 				Summary: "Reference to undeclared input variable",
-				Detail:  fmt.Sprintf("No variable named %q is declared.%s", attr, didYouMean(attr, s.varOrder)),
+				Detail:  fmt.Sprintf("An input variable with the name %q has not been declared.%s", attr, declareHint(attr, s.varOrder)),
 			}
 		}
 	case "local":
@@ -61,7 +61,14 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		if attr != "" && s.locals[attr] == nil {
 			return &hcl.Diagnostic{
 				Summary: "Reference to undeclared local value",
-				Detail:  fmt.Sprintf("No local value named %q is declared.%s", attr, didYouMean(attr, sortedKeys(s.locals))),
+				Detail:  fmt.Sprintf("A local value with the name %q has not been declared.%s", attr, didYouMean(attr, sortedKeys(s.locals))),
+			}
+		}
+	case "path":
+		if attr != "" && attr != "module" && attr != "root" && attr != "cwd" {
+			return &hcl.Diagnostic{
+				Summary: `Invalid "path" attribute`,
+				Detail:  fmt.Sprintf("The \"path\" object does not have an attribute named %q.%s", attr, didYouMean(attr, []string{"cwd", "module", "root"})),
 			}
 		}
 	case "each":
@@ -111,6 +118,15 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 		}
 	}
 	return nil
+}
+
+// declareHint suggests a close variable name, or else how to declare one,
+// as Terraform does.
+func declareHint(name string, declared []string) string {
+	if hint := didYouMean(name, declared); hint != "" {
+		return hint
+	}
+	return fmt.Sprintf(" This variable can be declared with a variable %q {} block.", name)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -31,27 +31,36 @@ type sensitiveMarkType struct{}
 var sensitiveMark = sensitiveMarkType{}
 
 type variable struct {
-	name        string
-	decl        hcl.Range
-	typ         cty.Type
-	defaults    *typeexpr.Defaults
-	sensitive   bool
+	name      string
+	decl      hcl.Range
+	typ       cty.Type
+	defaults  *typeexpr.Defaults
+	sensitive bool
+	// parseHCL is true when -var and environment values are HCL
+	// expressions: for a complex type or `any`, as in Terraform. Without
+	// a type, or with a primitive one, they are taken as strings.
+	parseHCL    bool
+	nullable    bool
+	def         cty.Value // the converted default; cty.NilVal when there is none
 	validations []validation
 
 	value cty.Value
 	set   bool
 	// src is where the value came from: a file range, or nil for the
-	// command line and environment.
-	src *hcl.Range
+	// command line and environment, which from then names.
+	src  *hcl.Range
+	from string
 }
 
 type validation struct {
 	condition, message hcl.Expression
+	decl               hcl.Range
 }
 
 var variableSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "type"}, {Name: "default"}, {Name: "description"}, {Name: "sensitive"},
+		{Name: "nullable"}, {Name: "ephemeral"},
 	},
 	Blocks: []hcl.BlockHeaderSchema{{Type: "validation"}},
 }
@@ -74,43 +83,30 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 			s.errorf(b.DefRange.Ptr(), "Duplicate variable declaration", "A variable named %q was already declared at %s.", name, prev.decl)
 			continue
 		}
-		v := &variable{name: name, decl: b.DefRange, typ: cty.DynamicPseudoType}
+		v := &variable{name: name, decl: b.DefRange, typ: cty.DynamicPseudoType, nullable: true}
 		content, diags := b.Body.Content(variableSchema)
 		s.add(diags)
 		if a := content.Attributes["type"]; a != nil {
 			ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(a.Expr)
 			s.add(diags)
 			if !diags.HasErrors() {
-				v.typ, v.defaults = ty, defaults
+				v.typ, v.defaults, v.parseHCL = ty, defaults, !ty.IsPrimitiveType()
 			}
 		}
-		if a := content.Attributes["sensitive"]; a != nil {
-			val, diags := a.Expr.Value(nil)
-			s.add(diags)
-			if !diags.HasErrors() {
-				if val.Type() != cty.Bool || val.IsNull() {
-					s.errorf(a.Expr.Range().Ptr(), "Invalid sensitive value", "sensitive must be true or false.")
-				} else {
-					v.sensitive = val.True()
-				}
-			}
+		v.sensitive, _ = s.literalBool(content.Attributes["sensitive"])
+		if nullable, ok := s.literalBool(content.Attributes["nullable"]); ok {
+			v.nullable = nullable
+		}
+		if ephemeral, _ := s.literalBool(content.Attributes["ephemeral"]); ephemeral {
+			s.errorf(content.Attributes["ephemeral"].Expr.Range().Ptr(), "Ephemeral variables are not supported",
+				"Every value an asset uses is recorded in its spec hash, the lock and the manifest, so seedform has no place for a value that must not be stored. Remove ephemeral; keep secrets such as API keys in the environment (a provider's api_key_env).")
 		}
 		if a := content.Attributes["description"]; a != nil {
 			_, diags := a.Expr.Value(nil)
 			s.add(diags)
 		}
 		if a := content.Attributes["default"]; a != nil {
-			val, diags := a.Expr.Value(nil)
-			s.add(diags)
-			if !diags.HasErrors() {
-				if _, err := s.convertVar(v, val); err != nil {
-					s.errorf(a.Expr.Range().Ptr(), "Invalid default value for variable", "The default value is not suitable for var.%s: %s.", name, err)
-					// Set, so that no second error says it has no value.
-					v.value, v.set = cty.DynamicVal, true
-				} else {
-					v.value, v.set, v.src = val, true, a.Expr.Range().Ptr()
-				}
-			}
+			s.decodeDefault(v, a)
 		}
 		for _, vb := range content.Blocks {
 			vc, diags := vb.Body.Content(validationSchema)
@@ -121,6 +117,7 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 			v.validations = append(v.validations, validation{
 				condition: vc.Attributes["condition"].Expr,
 				message:   vc.Attributes["error_message"].Expr,
+				decl:      vb.DefRange,
 			})
 		}
 		s.variables[name] = v
@@ -129,21 +126,77 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 	sort.Strings(s.varOrder)
 }
 
+// literalBool reads an optional attribute that must be the literal true
+// or false; ok is false when it is absent or wrong (and reported).
+func (s *loadState) literalBool(a *hcl.Attribute) (val, ok bool) {
+	if a == nil {
+		return false, false
+	}
+	v, diags := a.Expr.Value(nil)
+	s.add(diags)
+	if diags.HasErrors() {
+		return false, false
+	}
+	if v.Type() != cty.Bool || v.IsNull() {
+		s.errorf(a.Expr.Range().Ptr(), "Invalid "+a.Name+" value", "%s must be true or false.", a.Name)
+		return false, false
+	}
+	return v.True(), true
+}
+
+// decodeDefault checks a variable's default against its type, as
+// Terraform does when it reads the declaration.
+func (s *loadState) decodeDefault(v *variable, a *hcl.Attribute) {
+	val, diags := a.Expr.Value(nil)
+	s.add(diags)
+	if diags.HasErrors() {
+		v.value, v.set = cty.DynamicVal, true
+		return
+	}
+	conv, err := s.convertVar(v, val)
+	switch {
+	case err != nil:
+		s.errorf(a.Expr.Range().Ptr(), "Invalid default value for variable", "This default value is not compatible with the variable's type constraint: %s.", err)
+		// Set, so that no second error says it has no value.
+		v.value, v.set = cty.DynamicVal, true
+		return
+	case !v.nullable && val.IsNull():
+		s.errorf(a.Expr.Range().Ptr(), "Invalid default value for variable", "A null default value is not valid when nullable=false.")
+		v.value, v.set = cty.DynamicVal, true
+		return
+	}
+	v.def = conv
+	v.value, v.set, v.src = val, true, a.Expr.Range().Ptr()
+}
+
 // convertVar applies the type's optional-attribute defaults and converts.
 func (s *loadState) convertVar(v *variable, val cty.Value) (cty.Value, error) {
-	if v.defaults != nil {
+	if v.defaults != nil && !val.IsNull() {
 		val = v.defaults.Apply(val)
 	}
 	return convert.Convert(val, v.typ)
 }
 
-// assignVariableValues applies the value sources in precedence order, the
-// last one winning: defaults (already set), seedform.sfvars.hcl,
-// *.auto.sfvars.hcl, -var-file, SEEDFORM_VAR_<name>, -var.
+// assignVariableValues applies the value sources in Terraform's order of
+// precedence, the last one winning: defaults (already set), then the
+// SEEDFORM_VAR_<name> environment variables, seedform.sfvars.hcl, the
+// *.auto.sfvars.hcl files in lexical order, and -var and -var-file in
+// command-line order. A committed file thus beats a stray CI variable.
 func (s *loadState) assignVariableValues(opts Options) {
+	for _, kv := range opts.Env {
+		k, raw, ok := strings.Cut(kv, "=")
+		if !ok || !strings.HasPrefix(k, EnvVarPrefix) {
+			continue
+		}
+		// Like Terraform, an environment variable for an undeclared name
+		// is ignored: the environment is shared with other configs.
+		if v := s.variables[strings.TrimPrefix(k, EnvVarPrefix)]; v != nil {
+			s.setRawVar(v, raw, fmt.Sprintf("set using the %s environment variable", k))
+		}
+	}
 	autoFiles := []string{DefaultVarsFile}
 	if entries, err := os.ReadDir(s.dir); err == nil {
-		for _, e := range entries {
+		for _, e := range entries { // ReadDir sorts by name
 			if !e.IsDir() && strings.HasSuffix(e.Name(), AutoVarsSuffix) {
 				autoFiles = append(autoFiles, e.Name())
 			}
@@ -155,42 +208,40 @@ func (s *loadState) assignVariableValues(opts Options) {
 			s.loadVarFile(p)
 		}
 	}
-	for _, f := range opts.VarFiles {
-		p := f
-		if !filepath.IsAbs(p) {
-			p = filepath.Join(s.dir, p)
-		}
-		if _, err := os.Stat(p); err != nil {
-			s.errorf(nil, "Failed to read variables file", "Cannot read -var-file=%s: %s.", f, err)
-			continue
-		}
-		s.loadVarFile(p)
-	}
-	for _, kv := range opts.Env {
-		k, raw, ok := strings.Cut(kv, "=")
-		if !ok || !strings.HasPrefix(k, EnvVarPrefix) {
-			continue
-		}
-		// Like Terraform, an environment variable for an undeclared name
-		// is ignored: the environment is shared with other configs.
-		if v := s.variables[strings.TrimPrefix(k, EnvVarPrefix)]; v != nil {
-			s.setRawVar(v, raw, "environment variable "+k)
+	for _, arg := range opts.commandLine() {
+		if arg.File {
+			s.loadVarFileArg(arg.Value)
+		} else {
+			s.loadVarArg(arg.Value)
 		}
 	}
-	for _, opt := range opts.Vars {
-		name, raw, ok := strings.Cut(opt, "=")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			s.errorf(nil, "Invalid -var option", "The option -var=%q is not of the form -var=\"name=value\".", opt)
-			continue
-		}
-		v := s.variables[name]
-		if v == nil {
-			s.errorf(nil, "Value for undeclared variable", "A -var option sets %q, but no variable of that name is declared.%s", name, didYouMean(name, s.varOrder))
-			continue
-		}
-		s.setRawVar(v, raw, "-var option")
+}
+
+func (s *loadState) loadVarFileArg(f string) {
+	p := f
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(s.dir, p)
 	}
+	if _, err := os.Stat(p); err != nil {
+		s.errorf(nil, "Failed to read variables file", "Given variables file %s does not exist.", f)
+		return
+	}
+	s.loadVarFile(p)
+}
+
+func (s *loadState) loadVarArg(opt string) {
+	name, raw, ok := strings.Cut(opt, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		s.errorf(nil, "Invalid -var option", "The given -var option %q is not correctly specified. It must be a variable name and value separated an equals sign, like -var=\"key=value\".", opt)
+		return
+	}
+	v := s.variables[name]
+	if v == nil {
+		s.errorf(nil, "Value for undeclared variable", "A variable named %q was assigned on the command line, but the root module does not declare a variable of that name. To use this value, add a \"variable\" block to the configuration.%s", name, didYouMean(name, s.varOrder))
+		return
+	}
+	s.setRawVar(v, raw, fmt.Sprintf("set using -var=\"%s=...\"", name))
 }
 
 // loadVarFile reads name = value lines; values are constants.
@@ -215,7 +266,7 @@ func (s *loadState) loadVarFile(p string) {
 			s.diags = append(s.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Value for undeclared variable",
-				Detail:   fmt.Sprintf("The file sets %q, but no variable of that name is declared.%s", name, didYouMean(name, s.varOrder)),
+				Detail:   fmt.Sprintf("The root module does not declare a variable named %q but a value was found in file %q. If you meant to use this value, add a \"variable\" block to the configuration.%s", name, filepath.Base(p), didYouMean(name, s.varOrder)),
 				Subject:  a.NameRange.Ptr(),
 			})
 			continue
@@ -223,31 +274,39 @@ func (s *loadState) loadVarFile(p string) {
 		val, diags := a.Expr.Value(nil)
 		s.add(diags)
 		if diags.HasErrors() {
+			v.value, v.set, v.src = cty.DynamicVal, true, a.Expr.Range().Ptr()
 			continue
 		}
-		v.value, v.set, v.src = val, true, a.Expr.Range().Ptr()
+		v.value, v.set, v.src, v.from = val, true, a.Expr.Range().Ptr(), ""
 	}
 }
 
-// setRawVar sets a variable from a command-line or environment string: a
-// string-typed (or untyped) variable takes it as is, any other type parses
-// it as an HCL expression, as Terraform does.
+// setRawVar sets a variable from a command-line or environment string,
+// as Terraform does: without a type or with a primitive one the string
+// is the value; a complex type or `any` parses it as an HCL expression.
+// from says where it came from ("set using -var=...") for messages. A
+// value that does not parse is reported once, at the declaration, and
+// leaves the variable set, so that no second error says it has none.
 func (s *loadState) setRawVar(v *variable, raw, from string) {
-	if v.typ == cty.String || v.typ == cty.DynamicPseudoType {
-		v.value, v.set, v.src = cty.StringVal(raw), true, nil
+	v.set, v.src, v.from = true, nil, from
+	if !v.parseHCL {
+		v.value = cty.StringVal(raw)
 		return
 	}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), fmt.Sprintf("<value for var.%s>", v.name), hcl.InitialPos)
 	if !diags.HasErrors() {
 		var val cty.Value
-		val, diags = expr.Value(nil)
-		if !diags.HasErrors() {
-			v.value, v.set, v.src = val, true, nil
+		if val, diags = expr.Value(nil); !diags.HasErrors() {
+			v.value = val
 			return
 		}
 	}
-	// The parse error would quote the value: say only where it came from.
-	s.errorf(nil, "Invalid value for variable", "The %s for var.%s is not a valid %s expression.", from, v.name, v.typ.FriendlyName())
+	v.value = cty.DynamicVal
+	why := diags[0].Summary
+	if !v.sensitive {
+		why += ": " + strings.TrimSuffix(diags[0].Detail, ".")
+	}
+	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: the value of a %s variable is written as an HCL expression (a string in quotes): %s.", v.name, from, v.typ.FriendlyNameForConstraint(), why)
 }
 
 // validateVariables converts each value to its type, runs the validation
@@ -257,7 +316,7 @@ func (s *loadState) validateVariables() {
 		v := s.variables[name]
 		if !v.set {
 			s.errorf(v.decl.Ptr(), "No value for required variable",
-				"The variable %q has no default value and was not set. Give it a value with -var=\"%s=...\", -var-file=FILE, %s, a *%s file, or the environment variable %s%s.",
+				"The root module input variable %q is not set, and has no default value. Give it a value with -var=\"%s=...\", -var-file=FILE, %s, a *%s file, or the environment variable %s%s.",
 				name, name, DefaultVarsFile, AutoVarsSuffix, EnvVarPrefix, name)
 			v.value = cty.DynamicVal
 			continue
@@ -265,21 +324,15 @@ func (s *loadState) validateVariables() {
 		if !v.value.IsWhollyKnown() {
 			continue // an error was reported
 		}
-		val, err := s.convertVar(v, v.value)
-		if err != nil {
-			subject := v.src
-			if subject == nil {
-				subject = v.decl.Ptr()
+		if val, ok := s.finalVarValue(v); ok {
+			if v.sensitive {
+				s.noteSensitive(val)
+				val = val.Mark(sensitiveMark)
 			}
-			s.errorf(subject, "Invalid value for variable", "The value is not suitable for var.%s, declared at %s: %s.", name, v.decl, err)
+			v.value = val
+		} else {
 			v.value = cty.DynamicVal
-			continue
 		}
-		if v.sensitive {
-			s.noteSensitive(val)
-			val = val.Mark(sensitiveMark)
-		}
-		v.value = val
 	}
 	ctx := &hcl.EvalContext{
 		Variables: map[string]cty.Value{"var": s.varsObject()},
@@ -296,7 +349,39 @@ func (s *loadState) validateVariables() {
 	}
 }
 
+// finalVarValue converts a variable's value to its type and applies
+// nullable = false, with Terraform's messages: a value from a file is
+// blamed where it is written, one from the command line or environment
+// at the declaration.
+func (s *loadState) finalVarValue(v *variable) (cty.Value, bool) {
+	val, err := s.convertVar(v, v.value)
+	if err != nil {
+		switch {
+		case v.src == nil:
+			s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: %s.", v.name, v.from, err)
+		case v.sensitive:
+			s.errorf(v.decl.Ptr(), "Invalid value for input variable", "The given value is not suitable for var.%s, which is sensitive: %s. Invalid value defined at %s.", v.name, err, v.src)
+		default:
+			s.errorf(v.src, "Invalid value for input variable", "The given value is not suitable for var.%s declared at %s: %s.", v.name, v.decl, err)
+		}
+		return cty.NilVal, false
+	}
+	if !val.IsNull() || v.nullable {
+		return val, true
+	}
+	if v.def != cty.NilVal {
+		return v.def, true
+	}
+	if v.src == nil {
+		s.errorf(v.decl.Ptr(), "Required variable not set", "Unsuitable value for var.%s %s: required variable may not be set to null.", v.name, v.from)
+	} else {
+		s.errorf(v.src, "Required variable not set", "The given value is not suitable for var.%s defined at %s: required variable may not be set to null.", v.name, v.decl)
+	}
+	return cty.NilVal, false
+}
+
 func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalContext) {
+	const invalidResult = "Invalid variable validation result"
 	refs := s.checkRefs(rule.condition, refScope{what: "A validation condition"}, rule.condition.Range())
 	s.add(refs)
 	if refs.HasErrors() {
@@ -308,10 +393,19 @@ func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalC
 		return
 	}
 	cond, _ = cond.UnmarkDeep()
-	if cond, err := convert.Convert(cond, cty.Bool); err != nil || cond.IsNull() {
-		s.errorf(rule.condition.Range().Ptr(), "Invalid validation condition", "The condition must be true or false.")
+	if !cond.IsKnown() {
 		return
-	} else if !cond.IsKnown() || cond.True() {
+	}
+	if cond.IsNull() {
+		s.errorf(rule.condition.Range().Ptr(), invalidResult, "Validation condition expression must return either true or false, not null.")
+		return
+	}
+	cond, err := convert.Convert(cond, cty.Bool)
+	if err != nil {
+		s.errorf(rule.condition.Range().Ptr(), invalidResult, "Invalid validation condition result value: %s.", err)
+		return
+	}
+	if cond.True() {
 		return
 	}
 	msg := "The value does not pass the validation rule."
@@ -323,9 +417,9 @@ func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalC
 	}
 	subject := v.src
 	if subject == nil {
-		subject = rule.condition.Range().Ptr()
+		subject = v.decl.Ptr()
 	}
-	s.errorf(subject, "Invalid value for variable", "%s\n\nThis was checked by the validation rule at %s.", msg, rule.condition.Range())
+	s.errorf(subject, "Invalid value for variable", "%s\n\nThis was checked by the validation rule at %s.", msg, rule.decl)
 }
 
 // varsObject is the value of `var`.

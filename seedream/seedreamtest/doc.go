@@ -8,7 +8,9 @@
 // "Authorization: Bearer <key>" and a JSON object body whose fields the model
 // takes (seedream.Model.Check), or it gets the API's error answer:
 // {"error":{"code","message","param","type"}}, the message ending in
-// " Request ID: <id>". Every answer carries an X-Client-Request-Id header.
+// " Request id: <id>". Every answer carries that id in an x-request-id
+// header, as the vendor's do; the X-Client-Request-Id a client sends is
+// recorded (Recorded.ClientRequestID), not echoed.
 //
 // Strictness the client should know of: Content-Type must be
 // application/json; a JSON null is not an absent field; a field the model does

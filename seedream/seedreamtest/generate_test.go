@@ -43,7 +43,10 @@ func TestGenerates(t *testing.T) {
 		Usage usage
 	}
 	jpeg := func(size string) item { return item{Picture: picture{"jpeg", size}, Size: size} }
-	usageOf := func(n, w, h int) usage { return usage{n, n * w * h / 256, n * w * h / 256} }
+	usageOf := func(n, w, h int) usage {
+		return usage{GeneratedImages: n, OutputTokens: n * w * h / 256, TotalTokens: n * w * h / 256}
+	}
+	plus := func(u usage, edit func(*usage)) usage { edit(&u); return u }
 	tests := []struct {
 		name string
 		path string // default "/api/v3/images/generations"
@@ -79,6 +82,29 @@ func TestGenerates(t *testing.T) {
 			name: "5.0 png",
 			over: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "1920x1920", "output_format": "png"},
 			want: want{"doubao-seedream-5-0-260128", []item{{Picture: picture{"png", "1920x1920"}, Size: "1920x1920"}}, usageOf(1, 1920, 1920)},
+		},
+		{
+			name: "5.0 Pro 1.5K reports its input images",
+			over: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "1.5K", "image": []string{png40x30, jpg20}, "output_format": "png"},
+			want: want{"doubao-seedream-5-0-pro-260628", []item{{Picture: picture{"png", "1536x1536"}, Size: "1536x1536"}},
+				plus(usageOf(1, 1536, 1536), func(u *usage) { u.InputImages = 2 })},
+		},
+		{
+			name: "5.0 Lite by its lite alias, with web search and thinking",
+			over: map[string]any{"model": "doubao-seedream-5-0-lite-260128", "size": "2K", "tools": []any{map[string]any{"type": "web_search"}},
+				"optimize_prompt_options": map[string]any{"mode": "standard", "thinking": "enabled"}},
+			want: want{"doubao-seedream-5-0-lite-260128", []item{jpeg("2048x2048")},
+				plus(usageOf(1, 2048, 2048), func(u *usage) { u.ToolUsage = map[string]int{"web_search": 1} })},
+		},
+		{
+			name: "BytePlus ids",
+			over: map[string]any{"model": "dola-seedream-5-0-pro-260628", "size": "1K"},
+			want: want{"dola-seedream-5-0-pro-260628", []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
+		},
+		{
+			name: "BytePlus 4.0 with an 8-digit version",
+			over: map[string]any{"model": "seedream-4-0-20260415"},
+			want: want{"seedream-4-0-20260415", []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
 		},
 		{
 			name: "3.0 with seed and guidance",
@@ -249,8 +275,8 @@ func TestStream(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("Content-Type %q", ct)
 	}
-	if resp.Header.Get("X-Client-Request-Id") == "" {
-		t.Error("no X-Client-Request-Id")
+	if resp.Header.Get("X-Request-Id") == "" {
+		t.Error("no x-request-id")
 	}
 
 	// Each event must arrive on its own, one latency after the previous.
@@ -390,5 +416,25 @@ func BenchmarkGenerate4K(b *testing.B) {
 		n, _ := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 		b.SetBytes(n)
+	}
+}
+
+// TestOmitCompletedEvent: a single image's stream ends with [DONE] alone;
+// a set's still ends with completed.
+func TestOmitCompletedEvent(t *testing.T) {
+	s, c := newServer(t)
+	s.OmitCompletedEvent(true)
+	for _, tt := range []struct {
+		over map[string]any
+		want []string
+	}{
+		{map[string]any{"stream": true}, []string{"image_generation.partial_succeeded[0]", "[DONE]"}},
+		{map[string]any{"stream": true, "sequential_image_generation": "auto", "sequential_image_generation_options": map[string]any{"max_images": 2}},
+			[]string{"image_generation.partial_succeeded[0]", "image_generation.partial_succeeded[1]", "image_generation.completed", "[DONE]"}},
+	} {
+		a := do(t, c, newRequest(t, s.BaseURL()+"/images/generations", body(tt.over)))
+		if diff := cmp.Diff(tt.want, eventNames(readEvents(t, bytes.NewReader(a.Body)))); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
 	}
 }

@@ -99,8 +99,8 @@ func apiErrorOf(t *testing.T, a answer) errorObject {
 	if err := json.Unmarshal(a.Body, &b); err != nil || b.Error == nil {
 		t.Fatalf("not an error body (%v): %s", err, a.Body)
 	}
-	id := a.Header.Get("X-Client-Request-Id")
-	if id == "" || !strings.HasSuffix(b.Error.Message, " Request ID: "+id) {
+	id := a.Header.Get("X-Request-Id")
+	if id == "" || !strings.HasSuffix(b.Error.Message, " Request id: "+id) {
 		t.Errorf("message %q does not end with the request id %q", b.Error.Message, id)
 	}
 	return *b.Error

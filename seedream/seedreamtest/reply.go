@@ -49,6 +49,8 @@ type reply struct {
 	slots   []slot
 	// cut ends a stream after its first image event (KindStreamCut).
 	cut bool
+	// noCompleted ends a stream with [DONE] alone (OmitCompletedEvent).
+	noCompleted bool
 }
 
 // answer writes the answer to a valid request, playing fault if not nil.
@@ -61,6 +63,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec int, id stri
 		latency = req.directive.latency
 	}
 	rp := &reply{req: req, id: id, created: time.Now().Unix()}
+	s.mu.Lock()
+	rp.noCompleted = s.noCompleted && req.images == 1
+	s.mu.Unlock()
 
 	if fault != nil {
 		switch fault.Kind {
@@ -303,16 +308,18 @@ func (rp *reply) renderStream(bw *bufio.Writer, flush func(), wait func() bool) 
 			return nil
 		}
 	}
-	const name = "image_generation.completed"
-	if err := event(name, func() {
-		writeJSON(bw, struct {
-			Type    string `json:"type"`
-			Model   string `json:"model"`
-			Created int64  `json:"created"`
-			Usage   usage  `json:"usage"`
-		}{name, rp.req.modelID, rp.created, rp.usage()})
-	}); err != nil {
-		return err
+	if !rp.noCompleted {
+		const name = "image_generation.completed"
+		if err := event(name, func() {
+			writeJSON(bw, struct {
+				Type    string `json:"type"`
+				Model   string `json:"model"`
+				Created int64  `json:"created"`
+				Usage   usage  `json:"usage"`
+			}{name, rp.req.modelID, rp.created, rp.usage()})
+		}); err != nil {
+			return err
+		}
 	}
 	bw.WriteString("data: [DONE]\n\n")
 	err := bw.Flush()
@@ -394,9 +401,11 @@ type itemError struct {
 }
 
 type usage struct {
-	GeneratedImages int `json:"generated_images"`
-	OutputTokens    int `json:"output_tokens"`
-	TotalTokens     int `json:"total_tokens"`
+	GeneratedImages int            `json:"generated_images"`
+	OutputTokens    int            `json:"output_tokens"`
+	TotalTokens     int            `json:"total_tokens"`
+	InputImages     int            `json:"input_images,omitempty"`
+	ToolUsage       map[string]int `json:"tool_usage,omitempty"`
 }
 
 // usage bills the pictures delivered: output_tokens = sum(w*h)/256.
@@ -413,6 +422,11 @@ func (rp *reply) usage() usage {
 	u.TotalTokens = u.OutputTokens
 	if rp.req.directive.billed > 0 {
 		u.GeneratedImages = rp.req.directive.billed
+	}
+	u.InputImages = rp.req.inputImages
+	if rp.req.webSearch {
+		// The fake's model always finds searching worth it, once.
+		u.ToolUsage = map[string]int{"web_search": 1}
 	}
 	return u
 }

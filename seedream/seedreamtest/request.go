@@ -54,6 +54,10 @@ type genRequest struct {
 	images  int    // slots to generate
 	b64     bool
 	stream  bool
+	// inputImages is the reference images billed (5.0 Pro reports them);
+	// webSearch is true when the request let the model search.
+	inputImages int
+	webSearch   bool
 	// digest covers every field that changes the picture, so that the same
 	// request always draws the same colours.
 	digest    [32]byte
@@ -64,7 +68,7 @@ type genRequest struct {
 var knownFields = []string{
 	"model", "prompt", "image", "size", "seed", "guidance_scale",
 	"sequential_image_generation", "sequential_image_generation_options",
-	"stream", "response_format", "watermark", "output_format", "optimize_prompt_options",
+	"stream", "response_format", "watermark", "output_format", "optimize_prompt_options", "tools",
 }
 
 // Limits on reference images (SEEDREAM_API.md "Request fields").
@@ -252,7 +256,7 @@ func (s *Server) parseRequest(fields map[string]json.RawMessage) (*genRequest, *
 		return nil, invalidParam("output_format", "must be png or jpeg")
 	}
 	if raw, ok := fields["optimize_prompt_options"]; ok {
-		opts, apiErr := object(raw, "optimize_prompt_options", "mode")
+		opts, apiErr := object(raw, "optimize_prompt_options", "mode", "thinking")
 		if apiErr != nil {
 			return nil, apiErr
 		}
@@ -262,6 +266,16 @@ func (s *Server) parseRequest(fields map[string]json.RawMessage) (*genRequest, *
 				return nil, invalidParam("optimize_prompt_options.mode", "must be a non-empty string")
 			}
 		}
+		if rawThinking, ok := opts["thinking"]; ok {
+			if err := json.Unmarshal(rawThinking, &p.Thinking); err != nil || p.Thinking == "" {
+				return nil, invalidParam("optimize_prompt_options.thinking", "must be a non-empty string")
+			}
+		}
+	}
+	if raw, ok := fields["tools"]; ok {
+		if p.WebSearch, apiErr = parseTools(raw); apiErr != nil {
+			return nil, apiErr
+		}
 	}
 
 	if errs := m.Check(p); len(errs) > 0 {
@@ -270,6 +284,10 @@ func (s *Server) parseRequest(fields map[string]json.RawMessage) (*genRequest, *
 
 	if p.OutputFormat == "png" {
 		req.format = "png"
+	}
+	req.webSearch = p.WebSearch
+	if m.Family == seedream.Seedream50Pro {
+		req.inputImages = len(refs)
 	}
 	w, h, ok := m.Dimensions(p.Size)
 	if !ok {
@@ -328,6 +346,27 @@ func object(raw json.RawMessage, name string, allowed ...string) (map[string]jso
 		}
 	}
 	return m, nil
+}
+
+// parseTools validates `tools`: an array of {"type": "web_search"}, the
+// only tool there is. It reports whether web search was asked for.
+func parseTools(raw json.RawMessage) (bool, *apiError) {
+	var tools []json.RawMessage
+	if err := json.Unmarshal(raw, &tools); err != nil || tools == nil {
+		return false, invalidParam("tools", "must be an array of objects")
+	}
+	for i, t := range tools {
+		name := fmt.Sprintf("tools[%d]", i)
+		obj, apiErr := object(t, name, "type")
+		if apiErr != nil {
+			return false, apiErr
+		}
+		var typ string
+		if err := json.Unmarshal(obj["type"], &typ); err != nil || typ != "web_search" {
+			return false, invalidParam(name+".type", "the only tool is web_search, got %s", obj["type"])
+		}
+	}
+	return len(tools) > 0, nil
 }
 
 // refImage is one reference image; width is 0 for a URL, which the fake

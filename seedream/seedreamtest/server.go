@@ -25,9 +25,11 @@ type Server struct {
 	images    imageCache
 	nextID    atomic.Uint64
 
-	mu          sync.Mutex
-	apiKey      string
-	latency     time.Duration
+	mu      sync.Mutex
+	apiKey  string
+	latency time.Duration
+	// noCompleted ends single-image streams with [DONE] alone.
+	noCompleted bool
 	padding     int64
 	maxInFlight int
 	inFlight    int
@@ -53,6 +55,9 @@ type Recorded struct {
 	Status int
 	// Stream is true when the body asked for a stream.
 	Stream bool
+	// ClientRequestID is the X-Client-Request-Id header the client sent,
+	// "" when none; RequestID is the id the server answered with.
+	ClientRequestID, RequestID string
 }
 
 type queuedFault struct {
@@ -109,6 +114,15 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.latency = d
+}
+
+// OmitCompletedEvent makes a stream of a single image end with
+// "data: [DONE]" and no image_generation.completed event (so no usage), as
+// the vendor's CLI docs warn the server may. Sets still end with completed.
+func (s *Server) OmitCompletedEvent(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.noCompleted = on
 }
 
 // SetImagePadding makes every image n bytes longer: zero bytes after the
@@ -184,7 +198,7 @@ func (s *Server) newRequestID() string {
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	id := s.newRequestID()
-	w.Header().Set("X-Client-Request-Id", id)
+	w.Header().Set("X-Request-Id", id)
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/images/generations"):
 		s.generate(w, r, id)
@@ -198,7 +212,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 // generate serves one generation request from admission to answer.
 func (s *Server) generate(w http.ResponseWriter, r *http.Request, id string) {
-	rec := s.record(r.URL.Path)
+	rec := s.record(r, id)
 	req, apiErr := s.admit(r, rec)
 	if apiErr != nil {
 		s.setStatus(rec, apiErr.status)
@@ -210,10 +224,11 @@ func (s *Server) generate(w http.ResponseWriter, r *http.Request, id string) {
 }
 
 // record appends a request to the log and returns its index.
-func (s *Server) record(path string) int {
+func (s *Server) record(r *http.Request, id string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = append(s.requests, Recorded{Time: time.Now(), Path: path})
+	s.requests = append(s.requests, Recorded{Time: time.Now(), Path: r.URL.Path,
+		ClientRequestID: r.Header.Get("X-Client-Request-Id"), RequestID: id})
 	return len(s.requests) - 1
 }
 
@@ -314,8 +329,8 @@ func (s *Server) takeFault(req *genRequest) *Fault {
 	return nil
 }
 
-// writeError writes the API's error body; the message ends with the
-// request id as the vendor's do.
+// writeError writes the API's error body; the message ends with
+// "Request id: <id>" as the vendor's do.
 func writeError(w http.ResponseWriter, id string, e *apiError) {
 	w.Header().Set("Content-Type", "application/json")
 	if e.retryAfter != "" {
@@ -337,7 +352,7 @@ type errorObject struct {
 
 func errorBody(id string, e *apiError) map[string]errorObject {
 	return map[string]errorObject{"error": {
-		Code: e.code, Message: e.message + " Request ID: " + id, Param: e.param,
+		Code: e.code, Message: e.message + " Request id: " + id, Param: e.param,
 		Type: strings.ReplaceAll(http.StatusText(e.status), " ", ""),
 	}}
 }

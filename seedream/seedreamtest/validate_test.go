@@ -124,6 +124,16 @@ func TestRejects(t *testing.T) {
 		{name: "output_format webp on 5.0", body: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "2K", "output_format": "webp"}, want: bad("output_format")},
 		{name: "fast on 4.5", body: map[string]any{"model": "doubao-seedream-4-5-251128", "size": "2K", "optimize_prompt_options": map[string]any{"mode": "fast"}}, want: bad("optimize_prompt_options.mode")},
 		{name: "optimize on 3.0", body: set(seedream30, "optimize_prompt_options", map[string]any{}), want: bad("optimize_prompt_options")},
+		{name: "fast on 5.0 Lite", body: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "2K", "optimize_prompt_options": map[string]any{"mode": "fast"}}, want: bad("optimize_prompt_options.mode")},
+		{name: "thinking sometimes", body: map[string]any{"optimize_prompt_options": map[string]any{"thinking": "sometimes"}}, want: bad("optimize_prompt_options.thinking")},
+		{name: "web search on 4.5", body: map[string]any{"model": "doubao-seedream-4-5-251128", "size": "2K", "tools": []any{map[string]any{"type": "web_search"}}}, want: bad("tools")},
+		{name: "tools not an array", body: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "2K", "tools": "web_search"}, want: bad("tools")},
+		{name: "unknown tool", body: map[string]any{"model": "doubao-seedream-5-0-260128", "size": "2K", "tools": []any{map[string]any{"type": "calculator"}}}, want: bad("tools[0].type")},
+		{name: "stream on 5.0 Pro", body: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "2K", "stream": true}, want: bad("stream")},
+		{name: "set on 5.0 Pro", body: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "2K", "sequential_image_generation": "auto"}, want: bad("sequential_image_generation")},
+		{name: "4K on 5.0 Pro", body: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "4K"}, want: bad("size")},
+		{name: "area over 5.0 Pro's", body: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "2160x2160"}, want: bad("size")},
+		{name: "11 references on 5.0 Pro", body: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "size": "2K", "image": fifteen[:11]}, want: bad("image")},
 		{name: "bad directive", body: map[string]any{"prompt": "a cat [[fake: images=many]]"}, want: bad("prompt")},
 	}
 	ran := 0

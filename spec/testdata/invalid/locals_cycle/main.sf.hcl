@@ -3,5 +3,5 @@ provider "placeholder" {}
 locals {
   a = "${local.b}!" # ERROR: Cycle in local values
   b = "${local.a}?"
-  c = local.c       # ERROR: Cycle in local values
+  c = local.c       # ERROR: Self-referencing local value
 }

@@ -11,7 +11,7 @@ image_set "more" {
   max_images = 6 # ERROR: Invalid max_images for seedream-4.5
 }
 image "edit" {
-  model      = "doubao-seededit-3-0-i2i-250628"
+  model      = "doubao-seededit-3-0-i2i-250628" # WARNING: Model not served by the vendor
   prompt     = "edit"
   size       = "adaptive"
   references = image_set.board.files # ERROR: Invalid references for seededit-3.0

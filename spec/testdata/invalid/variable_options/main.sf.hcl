@@ -1,6 +1,6 @@
 provider "placeholder" {}
 
-variable "n" {
+variable "n" { # ERROR: Invalid value for input variable
   type    = number
   default = 1
 }

@@ -1,2 +1,2 @@
-n = "abc" # ERROR: Invalid value for variable
+n = "abc" # ERROR: Invalid value for input variable
 stray = 1 # WARNING: Value for undeclared variable

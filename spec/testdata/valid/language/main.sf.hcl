@@ -28,7 +28,7 @@ locals {
 }
 
 image "hero" {
-  model          = "doubao-seedream-3-0-t2i-250415"
+  model          = "doubao-seedream-3-0-t2i-250415" # WARNING: Model not served by the vendor
   prompt         = "A lighthouse, ${local.style}"
   size           = "1024x768"
   seed           = 7
@@ -65,7 +65,7 @@ image_set "board" {
   prompt          = "Four panels"
   max_images      = 4
   output_format   = "png"
-  optimize_prompt = "fast"
+  optimize_prompt = "standard"
   references      = [image.season["spring"].file, filesha256("refs/courtyard.png") != "" ? "refs/courtyard.png" : ""]
   depends_on      = [image.tile[1]]
 }

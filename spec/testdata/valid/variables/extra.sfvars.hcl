@@ -1,3 +1,2 @@
 from_var_file = "var_file"
-from_env = "var_file"
 from_var = "var_file"

@@ -1,5 +1,4 @@
 from_sfvars = "sfvars"
 from_auto = "sfvars"
 from_var_file = "sfvars"
-from_env = "sfvars"
 from_var = "sfvars"

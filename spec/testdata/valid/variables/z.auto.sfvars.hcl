@@ -1,4 +1,3 @@
 from_auto = "auto"
 from_var_file = "auto"
-from_env = "auto"
 from_var = "auto"
