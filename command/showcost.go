@@ -42,13 +42,13 @@ type applySpend struct {
 	Lost      int        `json:"lost_answers,omitempty"`
 }
 
-// chargeCost is what one charge cost, as a Cost of exactly its images.
-func chargeCost(c lockfile.Charge) cost.Cost {
+// billedCost is what a bill's row cost, as a Cost of exactly its images.
+func billedCost(b lockfile.ModelBill) cost.Cost {
 	p := cost.Price{}
-	if c.PricePerImage != nil {
-		p = cost.Price{Known: true, Amount: *c.PricePerImage, Currency: c.Currency}
+	if b.PricePerImage != nil {
+		p = cost.Price{Known: true, Amount: *b.PricePerImage, Currency: b.Currency}
 	}
-	return cost.Line(p, c.Images, c.Images)
+	return cost.Line(p, b.Images, b.Images)
 }
 
 func newSpendReport(l *lockfile.Lock) spendReport {
@@ -58,27 +58,25 @@ func newSpendReport(l *lockfile.Lock) spendReport {
 		lost  int
 	}
 	models, months := map[string]*group{}, map[string]*group{}
-	add := func(m map[string]*group, key string, c lockfile.Charge) {
+	add := func(m map[string]*group, key string, b lockfile.ModelBill) {
 		g := m[key]
 		if g == nil {
 			g = &group{}
 			m[key] = g
 		}
-		g.lines = append(g.lines, chargeCost(c))
-		if c.Lost {
-			g.lost++
-		}
+		g.lines = append(g.lines, billedCost(b))
+		g.lost += b.Lost
 	}
 	var all []cost.Cost
 	for _, sp := range l.Spend {
-		for _, c := range sp.Charges {
-			model := c.Model
+		for _, b := range sp.Billed {
+			model := b.Model
 			if model == "" {
-				model = "(model not reported)"
+				model = "(no model)"
 			}
-			add(models, model, c)
-			add(months, sp.StartedAt.UTC().Format("2006-01"), c)
-			all = append(all, chargeCost(c))
+			add(models, model, b)
+			add(months, sp.StartedAt.UTC().Format("2006-01"), b)
+			all = append(all, billedCost(b))
 		}
 	}
 	r.Total = cost.Total(all)
@@ -92,11 +90,9 @@ func newSpendReport(l *lockfile.Lock) spendReport {
 		last := l.Spend[n-1]
 		a := &applySpend{StartedAt: last.StartedAt, Estimate: last.Estimate}
 		var lines []cost.Cost
-		for _, c := range last.Charges {
-			lines = append(lines, chargeCost(c))
-			if c.Lost {
-				a.Lost++
-			}
+		for _, b := range last.Billed {
+			lines = append(lines, billedCost(b))
+			a.Lost += b.Lost
 		}
 		a.Billed = cost.Total(lines)
 		r.LastApply = a

@@ -19,19 +19,23 @@ func spendLock() *Lock {
 	billed := Billed{Images: 4, PricePerImage: amount("0.04"), Cost: amount("0.16"), Currency: "USD"}
 	l.Assets["image_set.board"].Billed = &billed
 	est := cost.Line(cost.Price{Known: true, Amount: cost.MustParse("0.04"), Currency: "USD"}, 1, 4)
-	l.Spend = []*Spend{{
-		StartedAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC),
-		Estimate:  &est,
-		Charges: []Charge{
-			{Address: "image_set.board", Model: "doubao-seedream-4-5-251128", Billed: billed},
-			{Address: "image.relay", Billed: Billed{Images: 1}, Lost: true},
-		},
-	}}
+	bill := &Spend{StartedAt: time.Date(2026, 1, 2, 3, 4, 0, 0, time.UTC), Estimate: &est}
+	bill.Add("doubao-seedream-4-5-251128", billed, false)
+	bill.Add("relay-model", Billed{Images: 1}, true)
+	bill.Add("doubao-seedream-4-5-251128", Billed{Images: 2, PricePerImage: amount("0.04"), Cost: amount("0.08"), Currency: "USD"}, true)
+	l.Spend = []*Spend{bill}
 	return l
 }
 
 func TestSpendRoundTrip(t *testing.T) {
 	t.Parallel()
+	want := []ModelBill{
+		{Model: "doubao-seedream-4-5-251128", Billed: Billed{Images: 6, PricePerImage: amount("0.04"), Cost: amount("0.24"), Currency: "USD"}, Answers: 2, Lost: 1},
+		{Model: "relay-model", Billed: Billed{Images: 1}, Answers: 1, Lost: 1},
+	}
+	if diff := cmp.Diff(want, spendLock().Spend[0].Billed); diff != "" {
+		t.Errorf("the bill's rows (-want +got):\n%s", diff)
+	}
 	data := spendLock().Marshal()
 	if want := `"cost": 0.16,`; !strings.Contains(string(data), want) {
 		t.Errorf("the lock does not write the cost as an exact decimal %s:\n%s", want, data)
@@ -52,12 +56,18 @@ func TestSpendInvalid(t *testing.T) {
 	t.Parallel()
 	data := string(spendLock().Marshal())
 	tests := []struct{ name, old, new, want string }{
-		{"negative images", `"images": 1`, `"images": -1`, "spend[0].charges[1] (image.relay): billed images must not be negative"},
-		{"cost without currency", `"cost": 0.16,
-          "currency": "USD"`, `"cost": 0.16`, "a cost needs its currency"},
-		{"float noise", `"cost": 0.16,`, `"cost": 1e-3,`, `"1e-3" is not an amount`},
-		{"negative cost", `"cost": 0.16,`, `"cost": -0.16,`, `"-0.16" is not an amount`},
-		{"no address", `"address": "image.relay"`, `"address": ""`, "spend[0].charges[1]: the address is missing"},
+		{"negative images", `"images": 1,`, `"images": -1,`, "spend[0].billed[1] (relay-model): billed images must not be negative"},
+		{"cost without currency", `"cost": 0.24,
+          "currency": "USD",`, `"cost": 0.24,`, "a cost needs its currency"},
+		{"float noise", `"cost": 0.24,`, `"cost": 1e-3,`, `"1e-3" is not an amount`},
+		{"negative cost", `"cost": 0.24,`, `"cost": -0.24,`, `"-0.24" is not an amount`},
+		{"more lost than answered", `"lost_answers": 1
+        },
+        {
+          "model": "relay-model"`, `"lost_answers": 3
+        },
+        {
+          "model": "relay-model"`, "2 answers with 3 lost"},
 		{"null bill", `"spend": [
     {`, `"spend": [null, {`, "spend[0] is null"},
 		{"entry price without cost", `"billed": {

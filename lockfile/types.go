@@ -23,28 +23,63 @@ type Lock struct {
 	// plan moves the files instead of regenerating them.
 	OutputDir string `json:"output_dir,omitempty"`
 	// Spend is what each apply that sent requests was billed, oldest
-	// first: paid answers that were lost too, which no entry keeps.
+	// first, paid answers that were lost included (no entry keeps them).
 	Spend []*Spend `json:"spend,omitempty"`
 	// Assets is keyed by asset address; encoding/json writes map keys sorted.
 	Assets map[string]*Entry `json:"assets"`
 }
 
-// Spend is one apply's bill: its estimate and every paid answer.
+// Spend is one apply's bill: its estimate and what it was billed, one row
+// per model and price. Rows, not one line per answer, keep the lock small
+// and each write of it cheap however many images an apply makes; each
+// entry's Billed has the detail.
 type Spend struct {
-	// StartedAt identifies the apply.
+	// StartedAt is when the apply started.
 	StartedAt time.Time `json:"started_at"`
 	// Estimate is the plan's cost, as planned.
-	Estimate *cost.Cost `json:"estimate,omitempty"`
-	Charges  []Charge   `json:"charges"`
+	Estimate *cost.Cost  `json:"estimate,omitempty"`
+	Billed   []ModelBill `json:"billed"`
 }
 
-// Charge is one paid answer.
-type Charge struct {
-	Address string `json:"address"`
-	Model   string `json:"model,omitempty"`
+// ModelBill is what the answers of one model at one price were billed.
+type ModelBill struct {
+	Model string `json:"model"`
 	Billed
-	// Lost is set when nothing of the answer could be kept.
-	Lost bool `json:"lost,omitempty"`
+	// Answers counts the paid answers; Lost those of which nothing could
+	// be kept.
+	Answers int `json:"answers"`
+	Lost    int `json:"lost_answers,omitempty"`
+}
+
+// Add records one paid answer of model, billed b, in the bill.
+func (s *Spend) Add(model string, b Billed, lost bool) {
+	for i, row := range s.Billed {
+		if row.Model == model && row.Currency == b.Currency && samePrice(row.PricePerImage, b.PricePerImage) {
+			row.Images += b.Images
+			if b.Cost != nil {
+				sum := row.Cost.Add(*b.Cost)
+				row.Cost = &sum
+			}
+			row.Answers++
+			if lost {
+				row.Lost++
+			}
+			s.Billed[i] = row
+			return
+		}
+	}
+	row := ModelBill{Model: model, Billed: b, Answers: 1}
+	if lost {
+		row.Lost = 1
+	}
+	s.Billed = append(s.Billed, row)
+}
+
+func samePrice(a, b *cost.Amount) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
 
 // Billed is what one answer was billed: its images (the answer's

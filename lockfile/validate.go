@@ -39,12 +39,13 @@ func (l *Lock) Validate() error {
 		if sp == nil {
 			return fmt.Errorf("spend[%d] is null", i)
 		}
-		for j, c := range sp.Charges {
-			if c.Address == "" {
-				return fmt.Errorf("spend[%d].charges[%d]: the address is missing", i, j)
+		for j, row := range sp.Billed {
+			if err := row.Billed.validate(); err != nil {
+				return fmt.Errorf("spend[%d].billed[%d] (%s): %w", i, j, row.Model, err)
 			}
-			if err := c.Billed.validate(); err != nil {
-				return fmt.Errorf("spend[%d].charges[%d] (%s): %w", i, j, c.Address, err)
+			if row.Answers < 1 || row.Lost < 0 || row.Lost > row.Answers {
+				return fmt.Errorf("spend[%d].billed[%d] (%s): %d answers with %d lost: want at least one answer, and no more lost than answered",
+					i, j, row.Model, row.Answers, row.Lost)
 			}
 		}
 	}

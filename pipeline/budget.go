@@ -101,7 +101,7 @@ func billedImages(res *provider.Result, paid []StagedItem) int {
 }
 
 // charge records a paid answer in this apply's bill in the lock.
-func (e *engine) charge(l *lockfile.Lock, addr, model string, b lockfile.Billed, lost bool) {
+func (e *engine) charge(l *lockfile.Lock, model string, b lockfile.Billed, lost bool) {
 	if b.Images == 0 || b.Free() {
 		return
 	}
@@ -110,7 +110,7 @@ func (e *engine) charge(l *lockfile.Lock, addr, model string, b lockfile.Billed,
 		e.ledger.bill = &lockfile.Spend{StartedAt: e.ledger.startedAt, Estimate: &est}
 		l.Spend = append(l.Spend, e.ledger.bill)
 	}
-	e.ledger.bill.Charges = append(e.ledger.bill.Charges, lockfile.Charge{Address: addr, Model: model, Billed: b, Lost: lost})
+	e.ledger.bill.Add(model, b, lost)
 }
 
 // modelOf is the model an answer was billed for: as the API reported it,
@@ -128,7 +128,7 @@ func (e *engine) chargeLost(a *spec.Asset, model string, b lockfile.Billed) erro
 	if b.Images == 0 || b.Free() {
 		return nil
 	}
-	return e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { e.charge(l, a.Addr, model, b, true) })
+	return e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { e.charge(l, model, b, true) })
 }
 
 // budgetReport is how the running budget ended, nil without one.

@@ -77,8 +77,11 @@ func TestApplyBudgetStopsStarting(t *testing.T) {
 			t.Errorf("%s billed %+v, want 7 images, $0.70", addr, e.Billed)
 		}
 	}
-	if len(lock.Spend) != 1 || len(lock.Spend[0].Charges) != 2 || lock.Spend[0].Estimate.Max.String() != "0.60" {
-		t.Errorf("the apply's bill: %+v, want one bill of two charges estimated at $0.60", lock.Spend)
+	if len(lock.Spend) != 1 || len(lock.Spend[0].Billed) != 1 || lock.Spend[0].Estimate.Max.String() != "0.60" {
+		t.Fatalf("the apply's bill: %+v, want one bill of one model, estimated at $0.60", lock.Spend)
+	}
+	if row := lock.Spend[0].Billed[0]; row.Answers != 2 || row.Images != 14 || row.Cost.String() != "1.40" {
+		t.Errorf("the bill's row: %+v, want 2 answers, 14 images, $1.40", row)
 	}
 }
 

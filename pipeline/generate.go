@@ -491,7 +491,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		delete(m.Assets, prevAddr)
 		l.Assets[a.Addr] = ent
 		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-		e.charge(l, a.Addr, modelOf(a, res), billed, false)
+		e.charge(l, modelOf(a, res), billed, false)
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
