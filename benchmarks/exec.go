@@ -73,7 +73,10 @@ type cliRun struct {
 	wall  time.Duration
 	rssKB int64         // peak resident set of the child
 	cpu   time.Duration // user + system CPU time of the child
-	code  int
+	// writtenKB is what the child sent to storage (rusage's ru_oublock, in
+	// 512-byte blocks on Linux): the lock and manifest rewrites included.
+	writtenKB int64
+	code      int
 }
 
 // seedform runs the binary in dir with args, its output going to log (a
@@ -99,6 +102,9 @@ func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, 
 	r := cliRun{start: start, wall: time.Since(start), code: cmd.ProcessState.ExitCode()}
 	r.rssKB = peak()
 	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.writtenKB = ru.Oublock / 2
+	}
 	if r.rssKB == 0 {
 		// No /proc: rusage, which may include the harness's own high-water
 		// mark (see watchPeakRSS).

@@ -45,6 +45,7 @@ type sizes struct {
 	bigPadding                    int64
 	bigLatency                    time.Duration
 	localImages                   int
+	applyNew                      []int
 }
 
 var (
@@ -54,6 +55,7 @@ var (
 		ipmImages: 300,
 		bigImages: 96, bigPadding: 11 << 20, bigLatency: time.Second,
 		localImages: 2000,
+		applyNew:    []int{1000, 10000, 100000},
 	}
 	shortSizes = sizes{
 		planSmall: 200, planMid: 1000, planLarge: 5000,
@@ -61,6 +63,7 @@ var (
 		ipmImages: 40,
 		bigImages: 8, bigPadding: 2 << 20, bigLatency: 100 * time.Millisecond,
 		localImages: 200,
+		applyNew:    []int{100, 1000},
 	}
 )
 
@@ -72,7 +75,11 @@ func scenarios(short bool) []scenario {
 	ideal := func(images, slots int, latency time.Duration) time.Duration {
 		return time.Duration(images/slots) * latency
 	}
-	return []scenario{
+	var applyNew []scenario
+	for _, n := range sz.applyNew {
+		applyNew = append(applyNew, applyNewScenario(n))
+	}
+	return append([]scenario{
 		planScenario(sz.planSmall, 0),
 		planScenario(sz.planMid, 500*time.Millisecond),
 		planScenario(sz.planLarge, 5*time.Second),
@@ -140,6 +147,53 @@ func scenarios(short bool) []scenario {
 				return applyRun(e, "local", applySetup{n: sz.localImages, parallelism: 16})
 			},
 			check: func(r row) string { return wallUnder(r, 5*time.Second) },
+		},
+	}, applyNew...)
+}
+
+// applyNewScenario is apply of n new assets on the placeholder provider
+// (64x64 images: what is measured is seedform's own cost of writing and
+// recording, not rendering), then the first plan after it. Recording must
+// cost the same per asset at every n, and apply must leave the stat cache
+// warm so that the plan reads no image.
+func applyNewScenario(n int) scenario {
+	name := fmt.Sprintf("apply-new-%d", n)
+	return scenario{
+		name: name, target: "flat per asset; the plan after it reads no image",
+		prepare: func(e *env) (runFunc, error) {
+			return func(i int) (sample, error) {
+				dir, err := e.dir(fmt.Sprintf("%s-%d", name, i))
+				if err != nil {
+					return sample{}, err
+				}
+				defer os.RemoveAll(dir)
+				p := fixture.Params{N: n, Placeholder: true, Size: "64x64"}
+				if err := fixture.WriteConfig(dir, p); err != nil {
+					return sample{}, err
+				}
+				r, err := e.seedform(dir, filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i)), []string{"apply", "-auto-approve", "-no-color", "-parallelism=16"})
+				if err != nil {
+					return sample{}, err
+				}
+				cached := statCacheEntries(dir)
+				first, err := e.seedform(dir, filepath.Join(e.work, fmt.Sprintf("%s-%d-plan.log", name, i)), []string{"plan", "-no-color", "-detailed-exitcode"})
+				if err != nil {
+					return sample{}, err
+				}
+				return sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
+					"cpu ms/asset":       float64(r.cpu.Microseconds()) / 1000 / float64(n),
+					"KB written/asset":   float64(r.writtenKB) / float64(n),
+					"cached after apply": float64(cached),
+					"first plan s":       first.wall.Seconds(),
+					"first plan MiB":     float64(first.rssKB >> 10),
+				}}, nil
+			}, nil
+		},
+		check: func(r row) string {
+			if got := int(r.extra["cached after apply"]); got < n {
+				return fmt.Sprintf("apply left %d of %d outputs in the stat cache", got, n)
+			}
+			return ""
 		},
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +34,8 @@ type StatCache struct {
 	// (or an absolute path) find the same entries.
 	root string
 	now  func() time.Time
+	// reads counts the files hashed by reading them.
+	reads atomic.Int64
 
 	mu      sync.Mutex
 	entries map[string]statEntry
@@ -43,12 +46,34 @@ type StatCache struct {
 }
 
 type statEntry struct {
-	Size    int64  `json:"size"`
-	ModTime int64  `json:"mtime_ns"`
-	SHA256  string `json:"sha256"`
+	Size    int64 `json:"size"`
+	ModTime int64 `json:"mtime_ns"`
+	// Inode and CTime tell one file from another that has the same size
+	// and mtime: a file renamed onto the path (a rename keeps the mtime,
+	// and two files written within one clock tick share it) has another
+	// inode, and any write or rename of the file itself moves its ctime.
+	// Zero where the platform gives neither.
+	Inode  uint64 `json:"ino,omitempty"`
+	CTime  int64  `json:"ctime_ns,omitempty"`
+	SHA256 string `json:"sha256"`
 }
 
-type statCacheFileV1 struct {
+// statCacheVersion is the cache file's format; a cache of another version
+// is dropped (it only costs re-hashing). 2 added inode and ctime.
+const statCacheVersion = 2
+
+func newStatEntry(fi fs.FileInfo, sha string) statEntry {
+	ino, ctime := fileIdentity(fi)
+	return statEntry{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: ino, CTime: ctime, SHA256: sha}
+}
+
+// matches reports whether fi, a fresh stat, describes the file e was taken of.
+func (e statEntry) matches(fi fs.FileInfo) bool {
+	ino, ctime := fileIdentity(fi)
+	return e.Size == fi.Size() && e.ModTime == fi.ModTime().UnixNano() && e.Inode == ino && e.CTime == ctime
+}
+
+type statCacheDoc struct {
 	Version int                  `json:"version"`
 	Files   map[string]statEntry `json:"files"`
 }
@@ -67,8 +92,8 @@ func LoadStatCache(stateDir string) *StatCache {
 	if err != nil {
 		return c
 	}
-	var f statCacheFileV1
-	if json.Unmarshal(data, &f) != nil || f.Version != 1 {
+	var f statCacheDoc
+	if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion {
 		return c
 	}
 	for p, e := range f.Files {
@@ -86,7 +111,7 @@ func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[path]
-	if !ok || e.Size != fi.Size() || e.ModTime != fi.ModTime().UnixNano() {
+	if !ok || !e.matches(fi) {
 		return "", false
 	}
 	c.used[path] = true
@@ -106,7 +131,32 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 		}
 		return
 	}
-	e := statEntry{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), SHA256: sha}
+	c.store(path, newStatEntry(fi, sha))
+}
+
+// Written records that seedform itself just wrote path (as fi describes it)
+// with content hashing to sha, which it computed from the bytes it wrote.
+// Unlike Put it does not wait out racyWindow: the racy case is a file
+// changed again after it was hashed but within the same timestamp tick,
+// and here the hash was taken before the file existed at path. On a file
+// system whose timestamps carry no sub-second part, or where files carry
+// no inode and ctime, a later change could go unseen, so there Written
+// behaves as Put.
+// Apply calls it for every file it places, so that the first plan after an
+// apply reads no image that apply wrote.
+func (c *StatCache) Written(path string, fi fs.FileInfo, sha string) {
+	if ino, _ := fileIdentity(fi); ino == 0 || fi.ModTime().Nanosecond() == 0 {
+		c.Put(path, fi, sha)
+		return
+	}
+	path = c.key(path)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.store(path, newStatEntry(fi, sha))
+}
+
+// store sets the entry of key path. c.mu is held.
+func (c *StatCache) store(path string, e statEntry) {
 	if old, ok := c.entries[path]; !ok || old != e {
 		c.entries[path] = e
 		c.dirty = true
@@ -132,7 +182,7 @@ func (c *StatCache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	f := statCacheFileV1{Version: 1, Files: make(map[string]statEntry, len(c.used))}
+	f := statCacheDoc{Version: statCacheVersion, Files: make(map[string]statEntry, len(c.used))}
 	for p := range c.used {
 		if e, ok := c.entries[p]; ok {
 			f.Files[p] = e
@@ -152,6 +202,29 @@ func (c *StatCache) Save() error {
 	return nil
 }
 
+// Sum returns the sha256 (lowercase hex) of the file at path, which fi (a
+// fresh stat of it) describes: from the cache when fi matches, else by
+// reading the file, caching the result when the file did not change size
+// while it was read.
+func (c *StatCache) Sum(path string, fi fs.FileInfo) (string, error) {
+	if sha, ok := c.SHA256(path, fi); ok {
+		return sha, nil
+	}
+	c.reads.Add(1)
+	sha, size, err := HashFile(path)
+	if err != nil {
+		return "", err
+	}
+	if size == fi.Size() {
+		c.Put(path, fi, sha)
+	}
+	return sha, nil
+}
+
+// Reads is how many files Sum and Hash have read since the cache was
+// loaded: what the cache did not spare.
+func (c *StatCache) Reads() int { return int(c.reads.Load()) }
+
 // Hash returns the sha256 (lowercase hex) and size of the regular file at
 // path, from the cache when its size and mtime match, else by reading it
 // and caching the result.
@@ -165,17 +238,8 @@ func (c *StatCache) Hash(path string) (sha256hex string, size int64, err error) 
 	if !fi.Mode().IsRegular() {
 		return "", 0, fmt.Errorf("%s is not a regular file", path)
 	}
-	if sha, ok := c.SHA256(path, fi); ok {
-		return sha, fi.Size(), nil
-	}
-	sha, size, err := HashFile(path)
-	if err != nil {
-		return "", 0, err
-	}
-	if size == fi.Size() {
-		c.Put(path, fi, sha)
-	}
-	return sha, size, nil
+	sha, err := c.Sum(path, fi)
+	return sha, fi.Size(), err
 }
 
 // HashFile streams path through sha256 and returns the lowercase hex

@@ -410,7 +410,7 @@ func (e *engine) moveOne(from, to, sha string) error {
 		return err
 	}
 	if fi, err := os.Lstat(dst); err == nil {
-		e.ws.Stat.Put(dst, fi, sha) // a rename keeps size and time
+		e.ws.Stat.Written(dst, fi, sha) // a rename keeps size and time
 	}
 	e.pruneEmpty(filepath.Dir(src))
 	return nil

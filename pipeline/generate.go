@@ -446,7 +446,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		dirs = append(dirs, filepath.Dir(dest))
 		outs[i] = lockfile.Output{Path: paths[i], SHA256: im.SHA256, Bytes: im.Bytes, Width: im.Width, Height: im.Height, Format: im.Format}
 		if fi, err := os.Stat(dest); err == nil {
-			e.ws.Stat.Put(dest, fi, im.SHA256)
+			e.ws.Stat.Written(dest, fi, im.SHA256)
 		}
 	}
 	// Files of the previous generation that the new one does not reuse.

@@ -239,14 +239,9 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 	if fi.Size() != o.Bytes {
 		return fileEdited
 	}
-	sum, ok := p.ws.Stat.SHA256(name, fi)
-	if !ok {
-		var err error
-		sum, _, err = lockfile.HashFile(name)
-		if err != nil {
-			return fileMissing
-		}
-		p.ws.Stat.Put(name, fi, sum)
+	sum, err := p.ws.Stat.Sum(name, fi)
+	if err != nil {
+		return fileMissing
 	}
 	if sum != o.SHA256 {
 		return fileEdited
@@ -275,10 +270,7 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
-	if sum, ok := ws.Stat.SHA256(name, fi); ok {
-		return sum == sha
-	}
-	sum, _, err := lockfile.HashFile(name)
+	sum, err := ws.Stat.Sum(name, fi)
 	return err == nil && sum == sha
 }
 
