@@ -63,7 +63,8 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 		if c.Action == pipeline.NoOp {
 			continue
 		}
-		j.emit(map[string]any{"type": "planned_change", "address": c.Addr, "@message": headline(c), "change": c})
+		// The cost is also on the line itself, beside the change summary's.
+		j.emit(map[string]any{"type": "planned_change", "address": c.Addr, "@message": headline(c), "change": c, "cost": c.Cost})
 	}
 	s := p.Summary()
 	j.emit(map[string]any{"type": "change_summary", "@message": SummaryLine(s), "changes": map[string]int{
