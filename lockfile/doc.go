@@ -1,6 +1,7 @@
 // Package lockfile owns the files seedform writes about what it generated:
 // seedform.lock.json (one entry per asset address: the spec it was made
-// from, its hash and its output files) and the manifest apps consume.
+// from, its hash, its output files and what it was billed; and each
+// apply's bill) and the manifest apps consume.
 //
 // It reads them strictly, so that the rest of seedform can trust what Read
 // returns; encodes them deterministically, so that a change to one asset
