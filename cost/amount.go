@@ -115,9 +115,12 @@ func (a Amount) String() string {
 func (a Amount) MarshalJSON() ([]byte, error) { return []byte(a.String()), nil }
 
 // UnmarshalJSON reads a JSON number (or a string holding one) written as
-// a plain decimal.
+// a plain decimal; null leaves a unchanged, as encoding/json expects.
 func (a *Amount) UnmarshalJSON(b []byte) error {
 	s := string(b)
+	if s == "null" {
+		return nil
+	}
 	if strings.HasPrefix(s, `"`) {
 		if len(s) < 2 || !strings.HasSuffix(s, `"`) {
 			return errors.New("an amount must be a decimal number")

@@ -1,6 +1,7 @@
 package cost_test
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -23,6 +24,30 @@ func TestParseAmount(t *testing.T) {
 		if a, err := cost.ParseAmount(in); err == nil {
 			t.Errorf("ParseAmount(%q) = %v, want an error", in, a)
 		}
+	}
+}
+
+func TestAmountJSON(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		A cost.Amount  `json:"a"`
+		B *cost.Amount `json:"b"`
+		C cost.Amount  `json:"c"`
+	}
+	if err := json.Unmarshal([]byte(`{"a": 0.10, "b": "0.035", "c": null}`), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.A.String() != "0.10" || v.B == nil || v.B.String() != "0.035" || !v.C.IsZero() {
+		t.Errorf("decoded %v %v %v", v.A, v.B, v.C)
+	}
+	for _, in := range []string{`{"a": 1e2}`, `{"a": -1}`, `{"a": "x"}`, `{"a": true}`, `{"a": "0.1`} {
+		if err := json.Unmarshal([]byte(in), &v); err == nil {
+			t.Errorf("%s: want an error", in)
+		}
+	}
+	out, err := json.Marshal(v)
+	if err != nil || string(out) != `{"a":0.10,"b":0.035,"c":0.00}` {
+		t.Errorf("encoded %s, %v", out, err)
 	}
 }
 
