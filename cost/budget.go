@@ -79,6 +79,9 @@ func (e *OverBudgetError) Error() string {
 		b.WriteString(" The largest:")
 		for _, it := range e.Largest {
 			fmt.Fprintf(&b, "\n  - %s: %s", it.Addr, it.Cost.Text())
+			if it.Cost.UnpricedImages > 0 && it.Cost.PriceSource != "" {
+				fmt.Fprintf(&b, " (%s)", it.Cost.PriceSource)
+			}
 		}
 	}
 	return b.String()

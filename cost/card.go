@@ -71,13 +71,13 @@ func PriceOf(card *Card, family string, o *Override) Price {
 			Source: fmt.Sprintf("price_per_image of provider %s", o.Provider)}
 	}
 	if card == nil {
-		return Price{}
+		return Price{Source: "no price card"}
 	}
 	src := card.Describe()
 	for _, r := range card.Rates {
 		if r.Family == family {
 			if r.Price == nil {
-				return Price{Source: src}
+				return Price{Source: fmt.Sprintf("no price for %s on the %s price card", family, card.Provider)}
 			}
 			return Price{Known: true, Amount: *r.Price, Currency: card.Currency, Source: src}
 		}
@@ -85,7 +85,10 @@ func PriceOf(card *Card, family string, o *Override) Price {
 	if card.Default != nil {
 		return Price{Known: true, Amount: *card.Default, Currency: card.Currency, Source: src}
 	}
-	return Price{Source: src}
+	if family == "" {
+		return Price{Source: "the model's family is unknown: state it with model_family, or set price_per_image"}
+	}
+	return Price{Source: fmt.Sprintf("no price for %s on the %s price card", family, card.Provider)}
 }
 
 // Describe names the card for messages: provider, version, source and date.

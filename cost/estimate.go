@@ -21,8 +21,10 @@ type Cost struct {
 	ImagesMax int     `json:"images_max"`
 	Min       *Amount `json:"min"`
 	Max       *Amount `json:"max"`
-	// PricePerImage is the price in force, on one change's cost.
+	// PricePerImage is the price in force, on one change's cost, and
+	// PriceSource where it comes from (or where none was found).
 	PricePerImage *Amount `json:"price_per_image,omitempty"`
+	PriceSource   string  `json:"price_source,omitempty"`
 	// UnpricedImages is how many of ImagesMax have no known price.
 	UnpricedImages int `json:"unpriced_images,omitempty"`
 	// ByCurrency splits a plan whose changes are priced in several
@@ -35,10 +37,12 @@ type Cost struct {
 func Line(p Price, imagesMin, imagesMax int) Cost {
 	c := Cost{ImagesMin: imagesMin, ImagesMax: imagesMax}
 	if imagesMax == 0 {
+		// Nothing is asked for: no price is needed.
 		zero := Amount{}
 		c.Min, c.Max = &zero, &zero
 		return c
 	}
+	c.PriceSource = p.Source
 	if !p.Known {
 		c.UnpricedImages = imagesMax
 		return c
@@ -112,10 +116,6 @@ func Total(lines []Cost) Cost {
 	}
 	return t
 }
-
-// Bounded reports whether the cost has a known upper bound in one
-// currency (or is free).
-func (c Cost) Bounded() bool { return c.Max != nil }
 
 // ImagesText is "1 image", "3 images" or "3 to 9 images".
 func (c Cost) ImagesText() string {

@@ -33,6 +33,7 @@ func TestEstimateEveryModel(t *testing.T) {
 		{family: seedream.Seedream45, card: card, image: "1 image, $0.04", set: "1 to 4 images, $0.04 to $0.16", setMax: amt("0.16")},
 		{family: seedream.Seedream50, card: card, image: "1 image, $0.035", set: "1 to 4 images, $0.035 to $0.14", setMax: amt("0.14")},
 		{family: seedream.Seedream50Pro, card: card, image: "1 image, price unknown", set: "1 to 4 images, price unknown"},
+		{family: "", card: card, image: "1 image, price unknown", set: "1 to 4 images, price unknown"},
 		{family: "seedream-9.9", card: card, image: "1 image, price unknown", set: "1 to 4 images, price unknown"},
 		{family: seedream.Seedream30, card: card, override: relay, image: "1 image, 0.025 CNY", set: "1 to 4 images, 0.025 CNY to 0.10 CNY", setMax: amt("0.1")},
 		{family: seedream.Seedream45, card: card, override: relay, image: "1 image, 0.025 CNY", set: "1 to 4 images, 0.025 CNY to 0.10 CNY", setMax: amt("0.10")},
@@ -59,8 +60,8 @@ func TestEstimateEveryModel(t *testing.T) {
 		if diff := cmp.Diff(tt.setMax, set.Max); diff != "" {
 			t.Errorf("%s set max (-want +got):\n%s", tt.family, diff)
 		}
-		if tt.setMax == nil && set.UnpricedImages != 4 {
-			t.Errorf("%s set: %d unpriced images, want 4 (an unknown price is never free)", tt.family, set.UnpricedImages)
+		if tt.setMax == nil && (set.UnpricedImages != 4 || set.PriceSource == "") {
+			t.Errorf("%s set: %d unpriced images (%q), want 4 and why (an unknown price is never free)", tt.family, set.UnpricedImages, set.PriceSource)
 		}
 	}
 }
