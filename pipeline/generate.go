@@ -393,6 +393,10 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	}
 	err := errors.Join(errs...)
 	if len(res.Images) == 0 && errors.Is(err, provider.ErrAnswerLost) {
+		// Paid for by an apply that died before billing it.
+		if cerr := e.chargeLost(a, modelOf(a, res), e.billedFor(a, billedImages(res, ans.Items))); cerr != nil {
+			return res, errors.Join(err, cerr)
+		}
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
 			return res, errors.Join(err, derr)
 		}

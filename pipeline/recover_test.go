@@ -2,9 +2,11 @@ package pipeline_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/seedform/seedform/lockfile"
@@ -104,5 +106,62 @@ image "bystander" {
 	}
 	if outs := outputsOf(lock.Assets["image.victim"]); len(outs) != 1 || outs[0].SHA256 != sum {
 		t.Errorf("image.victim is recorded with %+v, want the placed image %s", outs, sum)
+	}
+}
+
+// TestLostRecoveryIsBilled: an answer journaled by an apply that could not
+// download it, and whose URLs are then gone for good, is dropped by the
+// next apply; it was paid for all the same, so that apply's bill counts it
+// as a lost answer.
+func TestLostRecoveryIsBilled(t *testing.T) {
+	srv := seedreamtest.New()
+	defer srv.Close()
+	srv.SetAPIKey(faultAPIKey)
+	srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindDownloadStatus, Status: 503, Times: 3})
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(`provider "seedream" {
+  base_url = %q
+}
+image "victim" {
+  model  = "doubao-seedream-4-0-250828"
+  prompt = "The victim"
+  size   = "1K"
+  path   = "victim.jpeg"
+}
+`, srv.BaseURL()))
+	client := faultClient(t, srv, "url")
+	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err == nil {
+		t.Fatal("the first apply succeeded; the download fault did not hold")
+	}
+	journals, _ := filepath.Glob(filepath.Join(dir, pipeline.StateDirName, "staging", "*", "answer.json"))
+	if len(journals) != 1 {
+		t.Fatalf("journals %v, want the victim's", journals)
+	}
+	data, err := os.ReadFile(journals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The object store forgot the image: every download is a 404 now.
+	gone := strings.ReplaceAll(string(data), "/files/", "/files/gone-")
+	if gone == string(data) {
+		t.Fatalf("no download URL in the journal:\n%s", data)
+	}
+	writeFile(t, journals[0], gone)
+
+	if c := makePlan(t, dir).Change("image.victim"); c == nil || c.Action != pipeline.Recover {
+		t.Fatalf("plan: %+v, want recover", c)
+	}
+	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err == nil || !errors.Is(r.Err, provider.ErrAnswerLost) {
+		t.Fatalf("recovery: %v, want the answer lost", r.Err)
+	}
+	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lock.Spend) != 1 || len(lock.Spend[0].Billed) != 1 {
+		t.Fatalf("bills %+v, want the recovering apply's", lock.Spend)
+	}
+	if row := lock.Spend[0].Billed[0]; row.Lost != 1 || row.Images != 1 || row.Cost == nil || row.Cost.String() != "0.03" {
+		t.Errorf("bill %+v, want one lost answer of 1 image, $0.03", row)
 	}
 }
