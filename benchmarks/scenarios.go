@@ -46,6 +46,7 @@ type sizes struct {
 	bigLatency                    time.Duration
 	localImages                   int
 	applyNew                      []int
+	reportAssets                  int
 }
 
 var (
@@ -54,16 +55,18 @@ var (
 		makespanImages: 400, makespanLatency: 250 * time.Millisecond,
 		ipmImages: 300,
 		bigImages: 96, bigPadding: 11 << 20, bigLatency: time.Second,
-		localImages: 2000,
-		applyNew:    []int{1000, 10000, 100000},
+		localImages:  2000,
+		applyNew:     []int{1000, 10000, 100000},
+		reportAssets: 500,
 	}
 	shortSizes = sizes{
 		planSmall: 200, planMid: 1000, planLarge: 5000,
 		makespanImages: 64, makespanLatency: 100 * time.Millisecond,
 		ipmImages: 40,
 		bigImages: 8, bigPadding: 2 << 20, bigLatency: 100 * time.Millisecond,
-		localImages: 200,
-		applyNew:    []int{100, 1000},
+		localImages:  200,
+		applyNew:     []int{100, 1000},
+		reportAssets: 40,
 	}
 )
 
@@ -148,6 +151,7 @@ func scenarios(short bool) []scenario {
 			},
 			check: func(r row) string { return wallUnder(r, 5*time.Second) },
 		},
+		reportScenario(sz.reportAssets, 10*time.Second),
 	}, applyNew...)
 }
 

@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -119,6 +120,7 @@ func (s *session) checkApprovals(ctx context.Context, base string) bool {
 		s.diag.errorf("%v", err)
 		return false
 	}
+	defer rev.Close()
 	baseSide, err := report.RevSide(ctx, rev, report.WorkspaceSide(s.ws).OutputDir)
 	if err != nil {
 		s.diag.errorf("%v", err)
@@ -155,4 +157,11 @@ func (s *session) checkApprovals(ctx context.Context, base string) bool {
 		Summary: fmt.Sprintf("%d output(s) changed since %s lack an approval", len(missing), base),
 		Detail:  b.String()}})
 	return false
+}
+
+// flagGiven reports whether the command line set the flag name.
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
 }

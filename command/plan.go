@@ -115,6 +115,7 @@ func (s *session) plan(opts pipeline.Options) *pipeline.Plan {
 
 func (s *session) showPlan(p *pipeline.Plan) {
 	if s.json != nil {
+		s.json.Files = currentFiles(s.ws, p)
 		s.json.Plan(p)
 	} else {
 		s.human.Plan(p)
@@ -130,6 +131,10 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	requireApproval := fs.Bool("require-approval", false, "fail while an output whose content is new since -base lacks an approval ("+review.FileName+")")
 	base := fs.String("base", "HEAD", "the git `REF` -require-approval compares with")
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
+		return 1
+	}
+	if !*requireApproval && flagGiven(fs, "base") {
+		fmt.Fprintln(m.Stderr, "Error: -base is the revision -require-approval compares with: add -require-approval (or, to see what changed, run seedform report -base=REF)")
 		return 1
 	}
 	s := newSession(m, &pf)

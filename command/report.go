@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
+	"github.com/seedform/seedform/views"
 )
 
 // reportFlags are seedform report's flags.
@@ -23,6 +27,7 @@ type reportFlags struct {
 	format       string
 	imageBaseURL string
 	limit        int
+	json         bool
 }
 
 func runReport(ctx context.Context, m *Meta, args []string) int {
@@ -33,6 +38,7 @@ func runReport(ctx context.Context, m *Meta, args []string) int {
 	fs.StringVar(&rf.out, "out", "", "write the HTML report (index.html, thumbnails, report.json) into `DIR` (default seedform-report with -format=html)")
 	fs.StringVar(&rf.format, "format", "html", "html, or markdown (printed, for $GITHUB_STEP_SUMMARY or a pull-request comment)")
 	fs.StringVar(&rf.imageBaseURL, "image-base-url", "", "Markdown shows the thumbnails of -out at `URL` (where DIR is published)")
+	fs.BoolVar(&rf.json, "json", false, "print the plan's changes as JSON lines, naming each one's current files and their thumbnails")
 	fs.IntVar(&rf.limit, "markdown-limit", report.CommentLimit, "the most characters the Markdown may have (a GitHub step summary takes 1048576)")
 	pos, ok := parseArgs(m, fs, args, 1, "a plan file")
 	if !ok {
@@ -45,8 +51,8 @@ func runReport(ctx context.Context, m *Meta, args []string) int {
 	if rf.format == "html" && rf.out == "" {
 		rf.out = "seedform-report"
 	}
-	s := newSession(m, &planFlags{varFlags: rf.vf})
-	r, ws := rf.build(ctx, s, pos)
+	s := newSession(m, &planFlags{varFlags: rf.vf, json: rf.json})
+	r, ws, plan := rf.build(ctx, s, pos)
 	if r == nil {
 		return 1
 	}
@@ -62,7 +68,13 @@ func runReport(ctx context.Context, m *Meta, args []string) int {
 			return 1
 		}
 	}
-	if rf.format == "markdown" {
+	switch {
+	case rf.json:
+		s.json.Files = reportFiles(r, rf.out)
+		s.json.Plan(plan)
+		s.json.Message("info", "wrote the review to "+path.Join(filepath.ToSlash(rf.out), "index.html"))
+		return 0
+	case rf.format == "markdown":
 		fmt.Fprint(m.Stdout, report.Markdown(r, report.MarkdownOptions{Limit: rf.limit, ImageURL: rf.imageURL(ctx, m, ws, r)}))
 		return 0
 	}
@@ -81,6 +93,8 @@ func (rf *reportFlags) check(planFile bool) string {
 		return "-var and -var-file shape a plan; a -base report compares the lock now with the lock at REF"
 	case rf.imageBaseURL != "" && rf.out == "":
 		return "-image-base-url points at the thumbnails -out writes: give -out=DIR too, and publish DIR at that URL"
+	case rf.json && (rf.base != "" || rf.format == "markdown"):
+		return "-json prints a plan's changes with their thumbnails: it takes neither -base (read report.json) nor -format=markdown"
 	case rf.limit < 1024:
 		return fmt.Sprintf("-markdown-limit=%d is too small for a report", rf.limit)
 	}
@@ -95,50 +109,54 @@ func (rf *reportFlags) check(planFile bool) string {
 
 // build makes the report model: from a plan (a saved one, or made now)
 // or from the lock at -base.
-func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*report.Report, *pipeline.Workspace) {
+func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*report.Report, *pipeline.Workspace, *pipeline.Plan) {
 	opts := pipeline.Options{Vars: rf.vf.vars, VarFiles: rf.vf.files}
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
 		var err error
 		if saved, err = pipeline.ReadPlanFile(s.m.path(pos[0])); err != nil {
 			s.diag.errorf("%v", err)
-			return nil, nil
+			return nil, nil, nil
 		}
 		opts = saved.Options
 	}
 	if !s.open(opts, false, 0, "report") {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if rf.base != "" {
 		rev, err := report.OpenRev(ctx, s.ws.Dir, rf.base)
 		if err != nil {
 			s.diag.errorf("%v", err)
-			return nil, nil
+			return nil, nil, nil
 		}
+		defer rev.Close()
 		now := report.WorkspaceSide(s.ws)
 		base, err := report.RevSide(ctx, rev, now.OutputDir)
 		if err != nil {
 			s.diag.errorf("%v", err)
-			return nil, nil
+			return nil, nil, nil
 		}
-		return report.FromBase(base, now, &report.BaseRev{Ref: rev.Ref, Commit: rev.Commit}), s.ws
+		return report.FromBase(base, now, &report.BaseRev{Ref: rev.Ref, Commit: rev.Commit}), s.ws, nil
 	}
 	plan := s.plan(opts)
 	if plan == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if saved != nil {
 		if err := pipeline.CheckSaved(saved, plan); err != nil {
 			s.diag.errorf("%v", err)
-			return nil, nil
+			return nil, nil, nil
 		}
 	}
-	return report.FromPlan(s.ws, plan), s.ws
+	return report.FromPlan(s.ws, plan), s.ws, plan
 }
 
 // writeReportDir writes the thumbnails, index.html, report.json and,
 // with markdown, report.md (thumbnails by relative path) into dir.
 func writeReportDir(ctx context.Context, dir string, r *report.Report, markdown bool) error {
+	if err := checkReportDir(dir); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -164,6 +182,26 @@ func writeReportDir(ctx context.Context, dir string, r *report.Report, markdown 
 	}
 	md := report.Markdown(r, report.MarkdownOptions{Limit: report.StepSummaryLimit, ImageURL: func(img *report.Image, _ bool) string { return img.Thumb }})
 	return lockfile.WriteFile(filepath.Join(dir, "report.md"), []byte(md))
+}
+
+// checkReportDir refuses a directory that holds anything but an earlier
+// report, so that a mistyped -out (the config directory, the images)
+// overwrites nothing of the user's.
+func checkReportDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) || err == nil && len(entries) == 0 {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var earlier struct {
+		FormatVersion *int `json:"format_version"`
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "report.json")); err == nil && json.Unmarshal(b, &earlier) == nil && earlier.FormatVersion != nil {
+		return nil
+	}
+	return fmt.Errorf("%s is not empty and holds no earlier report (report.json): give -out a new or empty directory, so that nothing in it is overwritten", dir)
 }
 
 // imageURL is how the Markdown shows images: the published thumbnails
@@ -222,4 +260,40 @@ func escapePath(p string) string {
 		segs[i] = url.PathEscape(s)
 	}
 	return strings.Join(segs, "/")
+}
+
+// currentFiles are the files each change of p replaces, moves or
+// deletes, for the JSON view's planned changes.
+func currentFiles(ws *pipeline.Workspace, p *pipeline.Plan) map[string][]views.PlanFile {
+	out := map[string][]views.PlanFile{}
+	for _, c := range p.Changes {
+		if c.Action == pipeline.NoOp {
+			continue
+		}
+		for _, img := range report.CurrentFiles(ws, c) {
+			out[c.Addr] = append(out[c.Addr], views.PlanFile{Path: img.Path, SHA256: img.SHA256, Width: img.Width, Height: img.Height})
+		}
+	}
+	return out
+}
+
+// reportFiles are the before images of the report's items, with their
+// thumbnails (relative to the configuration directory, as out is), for
+// the JSON view's planned changes.
+func reportFiles(r *report.Report, dir string) map[string][]views.PlanFile {
+	out := map[string][]views.PlanFile{}
+	for _, it := range r.Items {
+		for _, img := range it.Before {
+			out[it.Address] = append(out[it.Address], views.PlanFile{Path: img.Path, SHA256: img.SHA256,
+				Width: img.Width, Height: img.Height, Thumbnail: thumbPath(dir, img.Thumb)})
+		}
+	}
+	return out
+}
+
+func thumbPath(out, thumb string) string {
+	if thumb == "" {
+		return ""
+	}
+	return path.Join(filepath.ToSlash(out), thumb)
 }

@@ -68,6 +68,9 @@ func (e *LockedError) Error() string {
 // never removed, because a waiter may already have it open and would then
 // lock a file nobody else sees.
 func Acquire(stateDir string, timeout time.Duration, holder string) (*ProcessLock, error) {
+	if err := CheckStateDir(stateDir); err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return nil, err
 	}

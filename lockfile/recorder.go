@@ -23,6 +23,8 @@ var ErrClosed = errors.New("lockfile: recorder is closed")
 // far; callers arriving meanwhile join the next batch and wait for it.
 type Recorder struct {
 	lockPath, manifestPath string
+	// root, when set, is the folder every write must stay inside.
+	root string
 
 	mu       sync.Mutex
 	lock     *Lock
@@ -200,6 +202,11 @@ func (r *Recorder) encode() (lockData, manifestData []byte, err error) {
 func (r *Recorder) write(lockData, manifestData []byte) error {
 	r.writes++
 	if r.manifestPath != "" && !bytes.Equal(manifestData, r.lastManifest) {
+		if r.root != "" {
+			if err := CheckInside(r.root, r.manifestPath); err != nil {
+				return err
+			}
+		}
 		// The manifest may live in an output folder no image has made yet.
 		if err := os.MkdirAll(filepath.Dir(r.manifestPath), 0o755); err != nil {
 			return err
@@ -210,6 +217,11 @@ func (r *Recorder) write(lockData, manifestData []byte) error {
 		r.lastManifest = manifestData
 	}
 	if !bytes.Equal(lockData, r.lastLock) {
+		if r.root != "" {
+			if err := CheckInside(r.root, r.lockPath); err != nil {
+				return err
+			}
+		}
 		if err := WriteFile(r.lockPath, lockData); err != nil {
 			return err
 		}
@@ -217,6 +229,10 @@ func (r *Recorder) write(lockData, manifestData []byte) error {
 	}
 	return nil
 }
+
+// Confine makes every later write check, as it happens, that the file
+// resolves inside root (see CheckInside). Call it before the first change.
+func (r *Recorder) Confine(root string) { r.root = root }
 
 // Close waits for a write in progress, writes once more if an earlier
 // write failed (so that changes held in memory still reach the disk), and

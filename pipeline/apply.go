@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/seedform/seedform/cost"
@@ -43,7 +44,10 @@ type Result struct {
 	Interrupted bool
 	Outputs     []lockfile.Output
 	Failed      []lockfile.FailedSlot
-	Elapsed     time.Duration
+	// Notes say what the change did that its action does not: extra paid
+	// images kept aside, a staged answer dropped, a file left in place.
+	Notes   []string
+	Elapsed time.Duration
 }
 
 // ApplyOptions configure one apply.
@@ -115,6 +119,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		}
 	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
+	e.rec.Confine(ws.Dir)
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}
@@ -182,6 +187,7 @@ type engine struct {
 	ledger     ledger
 
 	mu      sync.Mutex
+	notes   map[string][]string          // by address, for the change's Result
 	outputs map[string][]lockfile.Output // current outputs by address
 	// inOutputDir are the assets this apply recorded with their files
 	// under the config's output directory.
@@ -243,6 +249,7 @@ func (e *engine) local(c *Change) *Result {
 	case Accept:
 		r.Err = e.accept(c)
 	}
+	r.Notes = e.notesOf(c.Addr)
 	r.Elapsed = time.Since(start)
 	e.opts.Hook.Finished(c, r)
 	return r
@@ -254,7 +261,17 @@ func (e *engine) delete(c *Change) error {
 		return nil
 	}
 	for _, o := range ent.Outputs {
-		if err := e.removeRecorded(o.Path); err != nil {
+		rel := path.Join(e.ws.recordedOutputDir(), o.Path)
+		name := e.ws.ConfigPath(rel)
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if !e.ws.hasHash(name, o.SHA256) {
+			// Only the image seedform recorded is its to delete.
+			e.note(c.Addr, fmt.Sprintf("left %s in place: it no longer holds the recorded image", rel))
+			continue
+		}
+		if err := e.removeFile(rel); err != nil {
 			return err
 		}
 	}
@@ -264,10 +281,14 @@ func (e *engine) delete(c *Change) error {
 	})
 }
 
-// removeRecorded deletes a recorded output file (under the output
-// directory the lock was written with) and the folders it leaves empty.
-func (e *engine) removeRecorded(rel string) error {
-	name := e.ws.RecordedPath(rel)
+// removeFile deletes the file at rel (relative to the config directory),
+// checking as it acts that the path stays inside the config directory,
+// and then the folders it leaves empty.
+func (e *engine) removeFile(rel string) error {
+	name := e.ws.ConfigPath(rel)
+	if err := e.ws.confine(name); err != nil {
+		return err
+	}
 	if err := os.Remove(name); err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("deleting %s: %w", rel, err)
 	}
@@ -275,13 +296,16 @@ func (e *engine) removeRecorded(rel string) error {
 	return nil
 }
 
-// pruneEmpty removes dir and its parents while they are empty, never
-// going above the config directory.
+// pruneEmpty removes dir and its parents while they are empty folders
+// (never a link), never going above the config directory.
 func (e *engine) pruneEmpty(dir string) {
 	for {
 		rel, err := filepath.Rel(e.ws.Dir, dir)
-		if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		if err != nil || rel == "." || !filepath.IsLocal(rel) {
 			return // the config directory itself, or outside it
+		}
+		if fi, err := os.Lstat(dir); err != nil || !fi.IsDir() || e.ws.confine(dir) != nil {
+			return
 		}
 		if os.Remove(dir) != nil {
 			return // not empty, or gone
@@ -396,15 +420,29 @@ func (e *engine) moveFiles(changes []*Change) map[string]error {
 // moveOne moves the file at from, which must hold sha, to the free path
 // to (both relative to the config directory).
 func (e *engine) moveOne(from, to, sha string) error {
-	src, dst := e.ws.ConfigPath(from), e.ws.ConfigPath(to)
+	src := e.ws.ConfigPath(from)
+	var dst string
+	var err error
+	if to == parkingPath(sha) {
+		dst = e.ws.ConfigPath(to)
+		err = e.ws.confine(dst)
+	} else {
+		dst, err = e.ws.outputTarget(to)
+	}
+	if err != nil {
+		return err
+	}
+	if err := e.ws.confine(src); err != nil {
+		return err
+	}
 	if _, err := os.Lstat(dst); err == nil {
 		if holder := e.holder(to); holder != "" {
 			return fmt.Errorf("%s still holds %s's output", to, holder)
 		}
-		return fmt.Errorf("%s exists and is not seedform's to overwrite", to)
+		return fmt.Errorf("%s exists and is not seedform's to overwrite: move it away, or change the path, and apply again", to)
 	}
 	if !e.ws.hasHash(src, sha) {
-		return fmt.Errorf("%s no longer holds the recorded image (plan again)", from)
+		return fmt.Errorf("%s no longer holds the recorded image (it was edited or replaced): run plan again; -refresh-only records the file as it is, -replace makes a new one", from)
 	}
 	if err := moveFile(src, dst); err != nil {
 		return err
@@ -430,12 +468,25 @@ func (e *engine) holder(rel string) string {
 	return ""
 }
 
-// moveFile renames from to to, creating to's folder.
+// moveFile renames from to to, creating to's folder. Across file systems
+// (an output folder on another mount) it copies to a synced temp file
+// beside to, renames that into place and removes from.
 func moveFile(from, to string) error {
 	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 		return err
 	}
-	return os.Rename(from, to)
+	err := os.Rename(from, to)
+	if !errors.Is(err, syscall.EXDEV) {
+		return err
+	}
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	if err := lockfile.WriteFile(to, data); err != nil {
+		return err
+	}
+	return os.Remove(from)
 }
 
 // accept records hand-edited outputs as they now are.
@@ -461,6 +512,22 @@ func (e *engine) accept(c *Change) error {
 		l.Assets[c.Addr] = &ent
 		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
 	})
+}
+
+// note records something the change at addr did that its Result says.
+func (e *engine) note(addr, msg string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.notes == nil {
+		e.notes = map[string][]string{}
+	}
+	e.notes[addr] = append(e.notes[addr], msg)
+}
+
+func (e *engine) notesOf(addr string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.notes[addr]
 }
 
 func (e *engine) setOutputs(addr string, outs []lockfile.Output) {

@@ -3,6 +3,8 @@ package pipeline_test
 import (
 	"context"
 	"fmt"
+	"image"
+	_ "image/jpeg" // the fake's images, decoded whole by checkLockMatchesDisk
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,6 +126,20 @@ func TestFaultMatrix(t *testing.T) {
 			requests: 1, images: 1, next: pipeline.NoOp},
 		{name: "stream cut before completed", fault: kind(seedreamtest.KindStreamCut), set: true,
 			requests: 1, images: 1, errWant: "stream ended before image_generation.completed", next: pipeline.NoOp},
+		// Answers of any shape: the extra paid images are kept aside, and
+		// nothing is paid for twice.
+		{name: "extra images (url)", fault: kind(seedreamtest.KindExtraImages), requests: 1, images: 1, next: pipeline.NoOp},
+		{name: "extra images (b64)", fault: kind(seedreamtest.KindExtraImages), b64: true, requests: 1, images: 1, next: pipeline.NoOp},
+		{name: "extra images in a streamed set", fault: kind(seedreamtest.KindExtraImages), set: true, requests: 1, images: 2, next: pipeline.NoOp},
+		{name: "duplicate images (b64)", fault: kind(seedreamtest.KindDuplicateImages), b64: true, requests: 1, images: 1, next: pipeline.NoOp},
+		{name: "duplicate images in a streamed set", fault: kind(seedreamtest.KindDuplicateImages), set: true, requests: 1, images: 2, next: pipeline.NoOp},
+		// Only whole images are recorded: a cut one is retried.
+		{name: "download cut with no Content-Length", fault: kind(seedreamtest.KindDownloadCutNoLength), requests: 1, images: 1, next: pipeline.NoOp},
+		{name: "half an image in b64_json", fault: kind(seedreamtest.KindTruncatedB64), b64: true, requests: 2, images: 1, next: pipeline.NoOp},
+		// Paid images in odd answers are kept, not paid for again.
+		{name: "images beside a top-level error", fault: kind(seedreamtest.KindDataWithError), requests: 1, images: 1,
+			errWant: "InternalServiceError", next: pipeline.NoOp},
+		{name: "a relay's string error", fault: kind(seedreamtest.KindStringError), requests: 2, images: 1, next: pipeline.NoOp},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -186,7 +202,7 @@ func runFaultRow(t *testing.T, row faultRow) {
 	if e := lock.Assets[victimAddr]; len(outputsOf(e)) != row.images {
 		t.Errorf("%s has %d recorded image(s), want %d", victimAddr, len(outputsOf(e)), row.images)
 	}
-	if row.set && row.images > 0 && row.errWant == "" {
+	if row.set && row.fault.Kind == seedreamtest.KindItemError {
 		if e := lock.Assets[victimAddr]; len(e.Failed) != 1 {
 			t.Errorf("%s records failed slots %+v, want the one that failed", victimAddr, e.Failed)
 		}
@@ -278,6 +294,17 @@ func victimRequests(srv *seedreamtest.Server) int {
 	return n
 }
 
+// decodesWhole decodes every pixel of the image file at name.
+func decodesWhole(name string) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, _, err = image.Decode(f)
+	return err
+}
+
 func outputsOf(e *lockfile.Entry) []lockfile.Output {
 	if e == nil {
 		return nil
@@ -302,6 +329,9 @@ func checkLockMatchesDisk(t *testing.T, dir string) *lockfile.Lock {
 			sum, size, err := lockfile.HashFile(filepath.Join(out, filepath.FromSlash(o.Path)))
 			if err != nil || sum != o.SHA256 || size != o.Bytes {
 				t.Errorf("%s: %s does not match the lock (%v)", addr, o.Path, err)
+			}
+			if err := decodesWhole(filepath.Join(out, filepath.FromSlash(o.Path))); err != nil {
+				t.Errorf("%s: %s is recorded but is not a whole image: %v", addr, o.Path, err)
 			}
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
@@ -165,6 +164,7 @@ func (e *engine) runOne(ctx context.Context, c *Change, release func()) *Result 
 	e.opts.Hook.Started(c)
 	r := &Result{Addr: c.Addr, Action: c.Action}
 	r.Outputs, r.Failed, r.Err = e.produce(ctx, c, release)
+	r.Notes = e.notesOf(c.Addr)
 	r.Elapsed = time.Since(start)
 	e.opts.Hook.Finished(c, r)
 	return r
@@ -181,17 +181,21 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 		upstream[d] = outputsDigest(outs)
 	}
 	hash := effectiveHash(a.SpecHash, upstream)
-	for _, out := range outputFiles(a, imageCount(a)) {
+	if err := e.checkDestinations(a, c); err != nil {
 		// Checked before paying: the image would have nowhere to go.
-		if holder := e.stuck[path.Join(e.ws.Config.OutputDir, out)]; holder != "" {
-			return nil, nil, fmt.Errorf("%s still holds %s's output, whose move failed", out, holder)
-		}
+		return nil, nil, err
 	}
 
 	var res *provider.Result
 	var genErr error
 	if c.Action == Recover {
 		res, genErr = e.recover(ctx, a, hash)
+		if errors.Is(genErr, errUnfinishable) {
+			// Nothing of the answer can ever be placed: say so, and pay
+			// for the asset once more rather than fail on every apply.
+			e.note(a.Addr, fmt.Sprintf("the paid answer kept in staging could not be finished (%v): dropped it and generated the asset again", genErr))
+			res, genErr = e.call(ctx, c, a, hash, release)
+		}
 	} else {
 		res, genErr = e.call(ctx, c, a, hash, release)
 	}
@@ -215,6 +219,29 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 		return outs, failed, fmt.Errorf("kept %d image(s), but: %w", len(outs), genErr)
 	}
 	return outs, failed, nil
+}
+
+// checkDestinations refuses, before anything is paid for, an asset whose
+// output paths are held by a file a failed move left behind, or by a file
+// seedform did not write there unless the user asked to replace it.
+func (e *engine) checkDestinations(a *spec.Asset, c *Change) error {
+	for _, out := range outputFiles(a, imageCount(a)) {
+		rel := path.Join(e.ws.Config.OutputDir, out)
+		if holder := e.stuck[rel]; holder != "" {
+			return fmt.Errorf("%s still holds %s's output, whose move failed", out, holder)
+		}
+	}
+	if c.Overwrite {
+		return nil
+	}
+	prevAddr := c.Addr
+	if c.PrevAddr != "" {
+		prevAddr = c.PrevAddr
+	}
+	if in := e.ws.filesInTheWay(a, e.before[prevAddr], e.ws.Staging.Answer(a.Addr)); len(in) > 0 {
+		return inTheWayError(a.Addr, in)
+	}
+	return nil
 }
 
 func slotErrors(fs []provider.SlotError) string {
@@ -252,7 +279,13 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		Events: imageEvents{e.opts.Hook, c},
 		Paid: func(items []provider.PaidItem) error {
 			for _, it := range items {
-				ans.Items = append(ans.Items, StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode})
+				si := StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode}
+				if im := it.Image; im != nil {
+					// Whole on disk already (b64_json): journaled with
+					// its file, so that a kill from here on loses nothing.
+					si = stagedItem(dir, *im, it.URL)
+				}
+				ans.Items = append(ans.Items, si)
 			}
 			journaled = true
 			release()
@@ -301,20 +334,25 @@ func stagedItems(dir string, res *provider.Result, paid []StagedItem) []StagedIt
 	}
 	var items []StagedItem
 	for _, im := range res.Images {
-		// A recovered image may be at its destination already: then it
-		// is found there by its hash, and File stays empty.
-		rel, err := filepath.Rel(dir, im.TempPath)
-		if err != nil || !filepath.IsLocal(rel) {
-			rel = ""
-		}
-		items = append(items, StagedItem{Index: im.Index, URL: urls[im.Index], File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
-			Width: im.Width, Height: im.Height, Format: im.Format})
+		items = append(items, stagedItem(dir, im, urls[im.Index]))
 	}
 	for _, f := range res.Failed {
 		items = append(items, StagedItem{Index: f.Index, ErrorCode: f.Code, ErrorMessage: f.Message})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].Index < items[j].Index })
 	return items
+}
+
+// stagedItem journals one finished image. A recovered image may be at
+// its destination already: then it is found there by its hash, and File
+// stays empty.
+func stagedItem(dir string, im provider.Image, url string) StagedItem {
+	rel, err := filepath.Rel(dir, im.TempPath)
+	if err != nil || !filepath.IsLocal(rel) {
+		rel = ""
+	}
+	return StagedItem{Index: im.Index, URL: url, File: rel, SHA256: im.SHA256, Bytes: im.Bytes,
+		Width: im.Width, Height: im.Height, Format: im.Format}
 }
 
 func usageOf(res *provider.Result) *lockfile.Usage {
@@ -325,88 +363,6 @@ func usageOf(res *provider.Result) *lockfile.Usage {
 		return nil
 	}
 	return u
-}
-
-// recover finishes a journaled answer: finished files are checked, URLs
-// not yet downloaded are fetched. No generation request is sent.
-func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*provider.Result, error) {
-	ans := e.ws.Staging.Answer(a.Addr)
-	if ans == nil || ans.SpecHash != hash {
-		return nil, errors.New("the staged answer is gone")
-	}
-	dir := e.ws.Staging.Dir(a.Addr)
-	res := &provider.Result{Model: ans.Model}
-	if u := ans.Usage; u != nil {
-		res.GeneratedImages, res.OutputTokens, res.TotalTokens = u.GeneratedImages, u.OutputTokens, u.TotalTokens
-		res.InputImages, res.ToolUsage, res.RequestID = u.InputImages, u.ToolUsage, u.RequestID
-	}
-	// Where each image goes: record places the k-th image (by index) at
-	// the k-th output path. An apply killed after moving an image there,
-	// before recording it, left it in place of the staged file.
-	images := 0
-	for _, it := range ans.Items {
-		if it.ErrorCode == "" {
-			images++
-		}
-	}
-	dests := outputFiles(a, images)
-	var errs []error
-	downloaded := false
-	k := -1
-	for _, it := range ans.Items {
-		if it.ErrorCode == "" {
-			k++
-		}
-		staged := filepath.Join(dir, it.File)
-		switch {
-		case it.ErrorCode != "":
-			res.Failed = append(res.Failed, provider.SlotError{Index: it.Index, Code: it.ErrorCode, Message: it.ErrorMessage})
-		case it.File != "" && e.ws.hasHash(staged, it.SHA256):
-			res.Images = append(res.Images, stagedImage(it, staged))
-		case it.SHA256 != "" && e.ws.hasHash(e.ws.OutputPath(dests[k]), it.SHA256):
-			res.Images = append(res.Images, stagedImage(it, e.ws.OutputPath(dests[k])))
-		case it.URL != "":
-			dl, ok := e.opts.Providers[a.Provider].(provider.Downloader)
-			if !ok {
-				errs = append(errs, fmt.Errorf("provider %s cannot download %s", a.Provider, it.URL))
-				continue
-			}
-			im, err := dl.Download(ctx, it.URL, dir, it.Index)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("image %d: %w", it.Index+1, err))
-				continue
-			}
-			res.Images = append(res.Images, im)
-			downloaded = true
-		}
-	}
-	if downloaded {
-		// As after a call: a crash from here on, once the images start
-		// moving into place, must find them by their hashes.
-		done := *ans
-		done.Complete = true
-		done.Items = stagedItems(dir, res, ans.Items)
-		if err := e.ws.Staging.Journal(&done); err != nil {
-			errs = append(errs, err)
-			return res, errors.Join(errs...)
-		}
-	}
-	err := errors.Join(errs...)
-	if len(res.Images) == 0 && errors.Is(err, provider.ErrAnswerLost) {
-		// Paid for by an apply that died before billing it.
-		if cerr := e.chargeLost(a, modelOf(a, res), e.billedFor(a, billedImages(res, ans.Items))); cerr != nil {
-			return res, errors.Join(err, cerr)
-		}
-		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
-			return res, errors.Join(err, derr)
-		}
-	}
-	return res, err
-}
-
-func stagedImage(it StagedItem, name string) provider.Image {
-	return provider.Image{Index: it.Index, TempPath: name,
-		Width: it.Width, Height: it.Height, Format: it.Format, SHA256: it.SHA256, Bytes: it.Bytes}
 }
 
 // references resolves an asset's references to local files and URLs.
@@ -433,76 +389,4 @@ func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
 		}
 	}
 	return refs, nil
-}
-
-// record moves finished images into place and records the asset.
-func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[string]string, res *provider.Result) ([]lockfile.Output, []lockfile.FailedSlot, error) {
-	images := append([]provider.Image(nil), res.Images...)
-	sort.Slice(images, func(i, j int) bool { return images[i].Index < images[j].Index })
-	paths := outputFiles(a, len(images))
-	outs := make([]lockfile.Output, len(images))
-	var dirs []string // to sync before the lock names the files
-	for i, im := range images {
-		dest := e.ws.OutputPath(paths[i])
-		if err := moveFile(im.TempPath, dest); err != nil {
-			return nil, nil, fmt.Errorf("writing %s: %w", paths[i], err)
-		}
-		dirs = append(dirs, filepath.Dir(dest))
-		outs[i] = lockfile.Output{Path: paths[i], SHA256: im.SHA256, Bytes: im.Bytes, Width: im.Width, Height: im.Height, Format: im.Format}
-		if fi, err := os.Stat(dest); err == nil {
-			e.ws.Stat.Written(dest, fi, im.SHA256)
-		}
-	}
-	// Files of the previous generation that the new one does not reuse.
-	keep := map[string]bool{}
-	for _, p := range paths {
-		keep[p] = true
-	}
-	prevAddr := c.Addr
-	if c.PrevAddr != "" {
-		prevAddr = c.PrevAddr
-	}
-	if old := e.before[prevAddr]; old != nil {
-		for _, o := range old.Outputs {
-			moved := !keep[o.Path] || e.ws.recordedOutputDir() != e.ws.Config.OutputDir
-			// Only the superseded image itself: another asset's file may
-			// have moved onto the path since.
-			if moved && e.ws.hasHash(e.ws.RecordedPath(o.Path), o.SHA256) {
-				_ = e.removeRecorded(o.Path) // best effort: the new files are in place
-			}
-		}
-	}
-	var failed []lockfile.FailedSlot
-	for _, f := range res.Failed {
-		failed = append(failed, lockfile.FailedSlot{Index: f.Index, Code: f.Code, Message: f.Message})
-	}
-	ent := &lockfile.Entry{
-		Kind: string(a.Kind), SpecHash: hash, Spec: a.HashInput(), Path: a.Path, Dir: a.Dir,
-		Provider: a.Provider, Model: res.Model, Outputs: outs, Failed: failed,
-		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
-		Usage: usageOf(res),
-	}
-	billed := e.billedFor(a, billedImages(res, nil))
-	if !billed.Free() {
-		ent.Billed = &billed
-	}
-	if len(upstream) > 0 {
-		ent.Upstream = upstream
-	}
-	e.setOutputs(a.Addr, outs)
-	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, prevAddr)
-		delete(m.Assets, prevAddr)
-		l.Assets[a.Addr] = ent
-		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-		e.charge(l, modelOf(a, res), billed, false)
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
-	}
-	e.placed(a.Addr)
-	if err := e.ws.Staging.Done(a.Addr); err != nil {
-		return outs, failed, fmt.Errorf("cleaning staging: %w", err)
-	}
-	return outs, failed, nil
 }

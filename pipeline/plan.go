@@ -64,6 +64,14 @@ type Change struct {
 	RefsRenamed bool `json:"references_renamed,omitempty"`
 	// MetaChanged is set when the manifest entry must be rewritten.
 	MetaChanged bool `json:"meta_changed,omitempty"`
+	// Overwrite is set when the user asked for the asset to be replaced
+	// (-replace): apply may then overwrite a file at its output paths
+	// that seedform did not write.
+	Overwrite bool `json:"overwrite,omitempty"`
+	// InTheWay names the files (relative to the config directory) at the
+	// output paths of a generating change that seedform did not write or
+	// that were edited by hand: apply overwrites them only with -replace.
+	InTheWay []string `json:"in_the_way,omitempty"`
 }
 
 // AttrDiff is one changed attribute: its recorded and configured values.

@@ -278,6 +278,7 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 // dependency order, so p.regen already knows about every upstream asset.
 func (p *planner) assetChange(a *spec.Asset) *Change {
 	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a), PrevAddr: p.prev[a.Addr]}
+	c.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
 	lockAddr := a.Addr
 	if c.PrevAddr != "" {
 		lockAddr = c.PrevAddr
@@ -294,10 +295,16 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		c.Action = act
 		c.Reasons = append(c.Reasons, reason)
 		p.regen[a.Addr] = true
+		var staged *StagedAnswer
 		if c.SpecHash != "" && p.ws.Staging.Has(a.Addr, c.SpecHash) {
 			// Paid for by an interrupted apply: finish it, no request.
 			c.Action = Recover
 			c.Reasons = append(c.Reasons, "a paid answer from an interrupted apply is kept in staging")
+			staged = p.ws.Staging.Answer(a.Addr)
+		}
+		if c.InTheWay = p.ws.filesInTheWay(a, e, staged); len(c.InTheWay) > 0 && !c.Overwrite {
+			c.Reasons = append(c.Reasons, fmt.Sprintf("%s: not written by seedform, or edited by hand; apply will not overwrite it: move it away, or -replace=%s overwrites it",
+				strings.Join(c.InTheWay, ", "), a.Addr))
 		}
 		return c
 	}
@@ -351,6 +358,11 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 			return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
 		case fileEdited:
 			c.Drift = append(c.Drift, o.Path)
+			// The edit moves with the file, and stays drift at its new
+			// place: the move checks the content it was planned with.
+			if sum, _, err := lockfile.HashFile(p.ws.RecordedPath(o.Path)); err == nil {
+				mv.SHA256 = sum
+			}
 		}
 		if mv.From != mv.To {
 			c.Moves = append(c.Moves, mv)

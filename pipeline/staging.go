@@ -53,6 +53,17 @@ type StagedAnswer struct {
 	Usage    *lockfile.Usage `json:"usage,omitempty"`
 	// Complete is set when every image the answer holds is on disk.
 	Complete bool `json:"complete"`
+	// Replaces are the files of the asset's previous generation, journaled
+	// before its lock entry is taken out: the images may overwrite them,
+	// and a recovery removes those the new ones do not reuse.
+	Replaces []StagedFile `json:"replaces,omitempty"`
+}
+
+// StagedFile is a file relative to the config directory and the sha256
+// the lock recorded for it.
+type StagedFile struct {
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256"`
 }
 
 // StagedItem is one slot of a staged answer.
@@ -119,10 +130,15 @@ func ReadJournal(path string) (*StagedAnswer, error) {
 
 // expired reports whether the answer still needs URLs that have lapsed.
 func (a *StagedAnswer) expired() bool {
-	if a.Complete {
+	if a.Complete || time.Since(a.Created) <= URLLifetime {
 		return false
 	}
-	return time.Since(a.Created) > URLLifetime
+	for _, it := range a.Items {
+		if it.URL != "" && it.SHA256 == "" {
+			return true
+		}
+	}
+	return false
 }
 
 // stageName is the directory name for an address: addresses hold quotes
@@ -196,6 +212,11 @@ func (s *Staging) Journal(ans *StagedAnswer) error {
 	if err := appendSynced(filepath.Join(s.Dir(ans.Addr), answerFile), append(b, '\n')); err != nil {
 		return fmt.Errorf("journaling the answer for %s: %w", ans.Addr, err)
 	}
+	rec := *ans
+	rec.Items = append([]StagedItem(nil), ans.Items...)
+	s.mu.Lock()
+	s.answers[ans.Addr] = &rec
+	s.mu.Unlock()
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strings"
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
@@ -38,6 +39,9 @@ type Workspace struct {
 // OpenWorkspace reads the lock, manifest and local state of cfg's directory.
 func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 	ws := &Workspace{Dir: cfg.Dir, Config: cfg}
+	if err := lockfile.CheckStateDir(ws.StateDir()); err != nil {
+		return nil, err
+	}
 	// The lock, the manifest and the stat cache are JSON documents of
 	// megabytes each at 10,000 assets: decode them at once.
 	var g errgroup.Group
@@ -123,6 +127,45 @@ func (ws *Workspace) ConfigPath(rel string) string {
 }
 
 const gitignore = ".gitignore"
+
+// confine checks, as a write, rename or delete of name is about to
+// happen, that name resolves inside the config directory.
+func (ws *Workspace) confine(name string) error { return lockfile.CheckInside(ws.Dir, name) }
+
+// outputTarget is the file path of an output at rel (relative to the
+// config directory), checked as it is about to be written: inside the
+// config directory, and not in a folder that is git's or seedform's own.
+func (ws *Workspace) outputTarget(rel string) (string, error) {
+	name := ws.ConfigPath(rel)
+	top, _, _ := strings.Cut(path.Clean(filepath.ToSlash(rel)), "/")
+	if top == ".git" || top == StateDirName {
+		return "", fmt.Errorf("refusing to write %s: %s/ is not a place for outputs; choose another path or output_dir", rel, top)
+	}
+	if err := ws.confine(name); err != nil {
+		return "", err
+	}
+	// A folder under the config directory that links to .git or
+	// .seedform leads there too.
+	if real, err := realFolder(name); err == nil {
+		for _, own := range []string{".git", StateDirName} {
+			if r, err := filepath.EvalSymlinks(filepath.Join(ws.Dir, own)); err == nil && (real == r || strings.HasPrefix(real, r+string(filepath.Separator))) {
+				return "", fmt.Errorf("refusing to write %s: its folder leads into %s/ (a symbolic link); outputs never go there", rel, own)
+			}
+		}
+	}
+	return name, nil
+}
+
+// realFolder resolves the deepest existing folder of name.
+func realFolder(name string) (string, error) {
+	dir := filepath.Dir(name)
+	for {
+		if _, err := os.Lstat(dir); err == nil || filepath.Dir(dir) == dir {
+			return filepath.EvalSymlinks(dir)
+		}
+		dir = filepath.Dir(dir)
+	}
+}
 
 // ensureStateDir creates the state directory with a .gitignore that keeps
 // it out of the user's repository.

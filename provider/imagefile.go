@@ -8,6 +8,8 @@ import (
 	_ "image/png"
 	"os"
 
+	"github.com/seedform/seedform/seedream"
+
 	_ "golang.org/x/image/bmp"
 	_ "golang.org/x/image/tiff"
 	_ "golang.org/x/image/webp"
@@ -15,7 +17,8 @@ import (
 
 // ProbeFile reads the header of the image at path and returns its size and
 // format ("jpeg", "png", "gif", "webp", "bmp" or "tiff": the formats the
-// API takes as references) without decoding the pixels.
+// API takes as references) without decoding the pixels. A file cut short
+// (seedream.CheckWhole) is no readable image.
 func ProbeFile(path string) (width, height int, format string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -24,6 +27,13 @@ func ProbeFile(path string) (width, height int, format string, err error) {
 	defer f.Close()
 	cfg, format, err := image.DecodeConfig(f)
 	if err != nil {
+		return 0, 0, "", fmt.Errorf("%s: not a readable image: %w", path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, 0, "", err
+	}
+	if err := seedream.CheckWhole(f, fi.Size(), format); err != nil {
 		return 0, 0, "", fmt.Errorf("%s: not a readable image: %w", path, err)
 	}
 	return cfg.Width, cfg.Height, format, nil

@@ -35,11 +35,12 @@ type Request struct {
 	Paid func(items []PaidItem) error
 }
 
-// PaidItem is one slot of a paid answer: a URL still to download, or a
-// slot that failed.
+// PaidItem is one slot of a paid answer: a URL still to download, an
+// image the answer carried (already whole on disk), or a slot that failed.
 type PaidItem struct {
 	Index     int
 	URL       string
+	Image     *Image
 	ErrorCode string
 }
 

@@ -10,9 +10,6 @@ import (
 	"github.com/seedform/seedform/spec"
 )
 
-// maxReferenceBytes is the API's limit on one reference image.
-const maxReferenceBytes = 30 << 20
-
 // Seedream generates images with the Seedream API: it turns an asset spec
 // into a request with exactly the fields the asset's model takes.
 type Seedream struct {
@@ -54,6 +51,10 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 			items := make([]PaidItem, len(ans.Items))
 			for i, it := range ans.Items {
 				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				if it.Image != nil {
+					im := fromSeedream(*it.Image)
+					items[i].Image = &im
+				}
 				if it.Error != nil {
 					items[i].ErrorCode = it.Error.Code
 				}
@@ -154,12 +155,24 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 	if m, ok := seedream.ModelFor(a.Family); ok && len(m.OutputFormats) > 0 {
 		sreq.OutputFormat = a.OutputFormat
 	}
+	m, known := seedream.ModelFor(a.Family)
 	for _, r := range req.References {
 		if r.URL != "" {
 			sreq.Images = append(sreq.Images, r.URL)
 			continue
 		}
-		uri, err := seedream.ImageDataURI(r.File, maxReferenceBytes)
+		if known {
+			// An upstream asset's output is first seen here: the
+			// model's own limits are checked before paying.
+			ref, err := seedream.ProbeReference(r.File, seedream.MaxReferenceBytes)
+			if err == nil {
+				err = m.CheckReference(ref)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("reference image %s: %s does not take it: %w", r.File, m.Name, err)
+			}
+		}
+		uri, err := seedream.ImageDataURI(r.File, seedream.MaxReferenceBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reference image: %w", err)
 		}

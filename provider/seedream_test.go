@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -318,5 +319,19 @@ func TestImageFileMode(t *testing.T) {
 		if st.Mode().Perm() != 0o644 {
 			t.Errorf("%s: mode %v, want -rw-r--r--", name, st.Mode().Perm())
 		}
+	}
+}
+
+// TestSeedreamReferenceLimits: a reference file first seen at apply (an
+// upstream asset's output) is checked against the model's own limits
+// before anything is sent.
+func TestSeedreamReferenceLimits(t *testing.T) {
+	wide, _ := writeReference(t, "wide.png", 80, 20, 0x40)
+	srv, p := fakeSeedream(t, nil)
+	asset := &spec.Asset{Kind: spec.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Family: seedream.SeedEdit30,
+		Prompt: "make it blue", Size: "adaptive", OutputFormat: "jpeg"}
+	_, err := p.Generate(context.Background(), &Request{Asset: asset, References: []Ref{{File: wide}}, StageDir: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "80x20: the aspect ratio must lie in [1/3, 3]") || srv.Count() != 0 {
+		t.Errorf("got %v after %d requests, want the aspect ratio refused before any", err, srv.Count())
 	}
 }

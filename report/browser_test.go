@@ -64,6 +64,7 @@ func fixture12(t *testing.T) (dir string, rep *Report) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
 		t.Fatal(err)
@@ -211,5 +212,65 @@ func TestBrowserReport(t *testing.T) {
 	}
 	if !bytes.Equal(f.Encode(), []byte(exported)) {
 		t.Errorf("the export is not in the file's canonical form:\n%s", exported)
+	}
+
+	// At 500 changed assets the page stays usable: it is interactive
+	// quickly, loads only the thumbnails in view, and a filter or a key
+	// takes effect at once. (Bounds are generous: CI machines are shared.)
+	big := filepath.Join(dir, "big")
+	writeBigReport(t, big, 500)
+	do(chromedp.Navigate(srv.URL+"/big/index.html"), chromedp.WaitVisible(chromedp.CSS(".item")))
+	var perf struct {
+		Items, Requested   int
+		Ready, Filter, Key float64
+	}
+	eval(`(() => {
+		const nav = performance.getEntriesByType("navigation")[0];
+		const items = document.querySelectorAll(".item").length;
+		let t = performance.now();
+		document.querySelector('button[data-filter="deleted"]').click(); document.body.offsetHeight;
+		const filter = performance.now() - t;
+		document.querySelector('button[data-filter="all"]').click();
+		t = performance.now();
+		for (let i = 0; i < 20; i++) document.dispatchEvent(new KeyboardEvent("keydown", {key: "j", bubbles: true}));
+		document.body.offsetHeight;
+		const key = (performance.now() - t) / 20;
+		const requested = performance.getEntriesByType("resource").filter(r => r.name.includes("/thumbs/")).length;
+		return {Items: items, Requested: requested, Ready: nav.domInteractive, Filter: filter, Key: key};
+	})()`, &perf)
+	t.Logf("500 assets: interactive after %.0f ms, %d thumbnails fetched, a filter %.1f ms, a key %.1f ms", perf.Ready, perf.Requested, perf.Filter, perf.Key)
+	if perf.Items != 500 {
+		t.Fatalf("%d items on the page, want 500", perf.Items)
+	}
+	if perf.Ready > 5000 || perf.Filter > 1000 || perf.Key > 500 {
+		t.Errorf("500 assets: interactive after %.0f ms, a filter %.0f ms, a key %.0f ms", perf.Ready, perf.Filter, perf.Key)
+	}
+	if perf.Requested == 0 || perf.Requested >= 1000 {
+		t.Errorf("500 assets: %d thumbnails fetched at first; want those in view, not all 1000", perf.Requested)
+	}
+}
+
+// writeBigReport writes a report of n changed assets into dir, each with
+// a before and an after thumbnail of its own.
+func writeBigReport(t *testing.T, dir string, n int) {
+	t.Helper()
+	rep := &Report{FormatVersion: FormatVersion, Source: "plan"}
+	data := pngOf(t, grey, 32, 24)
+	read := func(context.Context) ([]byte, error) { return data, nil }
+	for i := range n {
+		sha := func(side int) string { return fmt.Sprintf("%032x%032x", i, side) }
+		rep.Items = append(rep.Items, &Item{Address: fmt.Sprintf("image.tile[%d]", i), Action: "move", Status: StatusMoved,
+			Before: []Image{{Path: fmt.Sprintf("a/%d.png", i), SHA256: sha(0), Width: 32, Height: 24, read: read}},
+			After:  []Image{{Path: fmt.Sprintf("b/%d.png", i), SHA256: sha(1), Width: 32, Height: 24, read: read}}})
+	}
+	if err := WriteThumbs(context.Background(), rep, dir); err != nil {
+		t.Fatal(err)
+	}
+	var page bytes.Buffer
+	if err := WriteHTML(&page, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

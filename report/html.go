@@ -47,6 +47,8 @@ type pageItem struct {
 	Pairs          []pair
 	Prompt         []Span
 	OtherDiffs     []pipeline.AttrDiff
+	// Model and Size are shown unless a diff shows them.
+	Model, Size string
 	// SHAs are the current content's sha256s, space-separated: what an
 	// approval on the page records.
 	SHAs    string
@@ -115,13 +117,22 @@ func newPageItem(id string, it *Item) pageItem {
 			(pr.Before.Width != pr.After.Width || pr.Before.Height != pr.After.Height)
 		pi.Pairs = append(pi.Pairs, pr)
 	}
+	if it.Spec != nil {
+		pi.Model, pi.Size = it.Spec.Model, it.Spec.Size
+	}
 	for _, d := range it.Diffs {
 		var old, now string
 		if d.Name == "prompt" && json.Unmarshal([]byte(d.Old), &old) == nil && json.Unmarshal([]byte(d.New), &now) == nil {
 			pi.Prompt = WordDiff(old, now)
 			continue
 		}
-		pi.OtherDiffs = append(pi.OtherDiffs, d)
+		switch d.Name {
+		case "model":
+			pi.Model = ""
+		case "size":
+			pi.Size = ""
+		}
+		pi.OtherDiffs = append(pi.OtherDiffs, pipeline.AttrDiff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
 	}
 	cur := it.Current()
 	shas := make([]string, 0, len(cur))
@@ -140,4 +151,14 @@ func newPageItem(id string, it *Item) pageItem {
 	}
 	pi.SHAs = strings.Join(shas, " ")
 	return pi
+}
+
+// plainValue shows a JSON string value as its text; other values (numbers,
+// lists, null) as they are.
+func plainValue(v string) string {
+	var s string
+	if json.Unmarshal([]byte(v), &s) == nil {
+		return s
+	}
+	return v
 }

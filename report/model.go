@@ -267,9 +267,12 @@ func assetSpec(ws *pipeline.Workspace, a *spec.Asset) *Spec {
 				s.References = append(s.References, now.outputImages(e)...)
 			}
 		case ref.File != "":
-			rel := filepath.ToSlash(ref.File)
-			s.References = append(s.References, Image{Path: rel, SHA256: ref.SHA256,
-				read: func(ctx context.Context) ([]byte, error) { return now.Read(ctx, rel) }})
+			file := ref.File
+			read := func(ctx context.Context) ([]byte, error) { return now.Read(ctx, file) }
+			if path.IsAbs(file) { // a reference outside the configuration directory
+				read = func(context.Context) ([]byte, error) { return os.ReadFile(filepath.FromSlash(file)) }
+			}
+			s.References = append(s.References, Image{Path: file, SHA256: ref.SHA256, read: read})
 		}
 	}
 	return s

@@ -6,12 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,6 +152,7 @@ func TestFromBase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	now := r.now()
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
@@ -249,6 +252,7 @@ func TestRevErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rev.Close() })
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil || len(base.Lock.Assets) != 0 {
 		t.Fatalf("a revision without a lock: %v, %d assets", err, len(base.Lock.Assets))
@@ -266,6 +270,7 @@ func TestRevErrors(t *testing.T) {
 	r.git("add", "-A")
 	r.git("commit", "-q", "-m", "bad lock")
 	rev, _ = OpenRev(ctx, r.dir, "HEAD")
+	defer rev.Close()
 	if _, err := RevSide(ctx, rev, "assets"); err == nil || !strings.Contains(err.Error(), "at HEAD") {
 		t.Errorf("corrupt lock at the base: %v", err)
 	}
@@ -284,6 +289,7 @@ func TestNeedApproval(t *testing.T) {
 	r.remove("image.b")
 	r.put("image.c", "c.png", blue, 4, 4) // b's content, moved
 	rev, _ := OpenRev(ctx, r.dir, "HEAD")
+	defer rev.Close()
 	base, err := RevSide(ctx, rev, "assets")
 	if err != nil {
 		t.Fatal(err)
@@ -403,5 +409,93 @@ func TestThumbnailFits(t *testing.T) {
 		if got.Dx() != tc.ww || got.Dy() != tc.wh {
 			t.Errorf("%dx%d: thumbnail %dx%d, want %dx%d", tc.w, tc.h, got.Dx(), got.Dy(), tc.ww, tc.wh)
 		}
+	}
+}
+
+// Files at a revision come through one git cat-file --batch: contents
+// exactly, a missing file as fs.ErrNotExist, a directory as an error,
+// and the reader still in step afterwards.
+func TestRevReadFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newRepo(t)
+	os.MkdirAll(filepath.Join(r.dir, "a dir"), 0o755)
+	want := []byte("two\nlines, no newline at the end")
+	os.WriteFile(filepath.Join(r.dir, "a dir", "f i le.txt"), want, 0o644)
+	os.WriteFile(filepath.Join(r.dir, "empty"), nil, 0o644)
+	r.git("add", "-A")
+	r.git("commit", "-q", "-m", "files")
+	rev, err := OpenRev(ctx, r.dir, "HEAD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rev.Close()
+	for range 2 {
+		if got, err := rev.ReadFile(ctx, "a dir/f i le.txt"); err != nil || !bytes.Equal(got, want) {
+			t.Fatalf("ReadFile: %q, %v", got, err)
+		}
+		if _, err := rev.ReadFile(ctx, "nope.png"); !errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("a missing file: %v, want fs.ErrNotExist", err)
+		}
+		if _, err := rev.ReadFile(ctx, "a dir"); err == nil || errors.Is(err, fs.ErrNotExist) {
+			t.Fatalf("a directory: %v, want an error", err)
+		}
+		if got, err := rev.ReadFile(ctx, "empty"); err != nil || len(got) != 0 {
+			t.Fatalf("an empty file: %q, %v", got, err)
+		}
+		for _, bad := range []string{"../../outside", "x\nHEAD:other"} {
+			if _, err := rev.ReadFile(ctx, bad); err == nil {
+				t.Fatalf("ReadFile(%q) read something", bad)
+			}
+		}
+	}
+}
+
+// A report written again into the same directory removes the
+// thumbnails the new one does not show, and nothing else.
+func TestWriteThumbsPrunes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	img := func(c byte, col color.RGBA) Image {
+		data := pngOf(t, col, 8, 8)
+		return Image{Path: string(c) + ".png", SHA256: strings.Repeat(string(c), 64),
+			read: func(context.Context) ([]byte, error) { return data, nil }}
+	}
+	first := &Report{Items: []*Item{{Address: "image.a", After: []Image{img('a', red), img('b', blue)}}}}
+	if err := WriteThumbs(context.Background(), first, dir); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ThumbDir, "notes.txt"), []byte("mine"), 0o644)
+	second := &Report{Items: []*Item{{Address: "image.a", After: []Image{img('b', blue), img('c', green)}}}}
+	if err := WriteThumbs(context.Background(), second, dir); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, ThumbDir))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{strings.Repeat("b", 32) + ".jpeg", strings.Repeat("c", 32) + ".jpeg", "notes.txt"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Fatalf("thumbnails (-want +got):\n%s", diff)
+	}
+}
+
+// A thumbs directory that is a symbolic link would take the thumbnails
+// elsewhere: refused, nothing written.
+func TestWriteThumbsRefusesSymlink(t *testing.T) {
+	t.Parallel()
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	if err := os.Symlink(elsewhere, filepath.Join(dir, ThumbDir)); err != nil {
+		t.Skip("no symlinks here:", err)
+	}
+	data := pngOf(t, red, 4, 4)
+	rep := &Report{Items: []*Item{{Address: "image.a", After: []Image{{Path: "a.png", SHA256: strings.Repeat("a", 64),
+		read: func(context.Context) ([]byte, error) { return data, nil }}}}}}
+	if err := WriteThumbs(context.Background(), rep, dir); err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("WriteThumbs through a symlink: %v", err)
+	}
+	if entries, _ := os.ReadDir(elsewhere); len(entries) != 0 {
+		t.Fatalf("wrote %d file(s) through the link", len(entries))
 	}
 }

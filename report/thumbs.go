@@ -10,10 +10,11 @@ import (
 	"image/jpeg"
 	_ "image/png" // outputs and references are PNG or JPEG
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
 	"runtime"
 
-	"github.com/seedform/seedform/lockfile"
 	"golang.org/x/image/draw"
 	"golang.org/x/sync/errgroup"
 )
@@ -35,7 +36,11 @@ const maxPixels = 64 << 20
 // the images' Thumb. An image that cannot be read or decoded keeps no
 // thumbnail and is marked Missing; that is not an error.
 func WriteThumbs(ctx context.Context, r *Report, dir string) error {
-	if err := os.MkdirAll(filepath.Join(dir, ThumbDir), 0o755); err != nil {
+	thumbs := filepath.Join(dir, ThumbDir)
+	if fi, err := os.Lstat(thumbs); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s is a symbolic link: thumbnails are written only into the report directory itself", thumbs)
+	}
+	if err := os.MkdirAll(thumbs, 0o755); err != nil {
 		return err
 	}
 	byName := map[string][]*Image{}
@@ -67,12 +72,34 @@ func WriteThumbs(ctx context.Context, r *Report, dir string) error {
 	if err := g.Wait(); err != nil {
 		return err
 	}
+	keep := map[string]bool{}
 	for i, name := range names {
+		keep[path.Base(name)] = !failed[i]
 		for _, img := range byName[name] {
 			if failed[i] {
 				img.Missing = true
 			} else {
 				img.Thumb = name
+			}
+		}
+	}
+	return pruneThumbs(filepath.Join(dir, ThumbDir), keep)
+}
+
+// thumbFile matches the names WriteThumbs gives.
+var thumbFile = regexp.MustCompile(`^(?:[0-9a-f]{32}|f[0-9a-f]+)\.jpeg$`)
+
+// pruneThumbs removes the thumbnails of an earlier report written into
+// the same directory that this one does not show, and nothing else.
+func pruneThumbs(dir string, keep map[string]bool) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Type().IsRegular() && thumbFile.MatchString(e.Name()) && !keep[e.Name()] {
+			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+				return err
 			}
 		}
 	}
@@ -107,9 +134,10 @@ func (r *Report) images() []*Image {
 
 // writeThumb reads img, scales it to fit ThumbSize with a Catmull-Rom
 // resampler, and writes it as JPEG at dst (kept when already there: named
-// by content, it cannot be stale).
+// by content, it cannot be stale; an empty one left by a crash is made
+// again).
 func writeThumb(ctx context.Context, img *Image, dst string) error {
-	if _, err := os.Stat(dst); err == nil {
+	if fi, err := os.Stat(dst); err == nil && fi.Size() > 0 {
 		return nil
 	}
 	data, err := img.read(ctx)
@@ -134,7 +162,31 @@ func writeThumb(ctx context.Context, img *Image, dst string) error {
 	if err := jpeg.Encode(&buf, Thumbnail(src, ThumbSize), &jpeg.Options{Quality: 82}); err != nil {
 		return err
 	}
-	return lockfile.WriteFile(dst, buf.Bytes())
+	return writeRenamed(dst, buf.Bytes())
+}
+
+// writeRenamed writes data to a temp file beside path and renames it into
+// place, so that a thumbnail is whole or absent. Unlike the lock's writes
+// it does not sync: a thumbnail is made again from its image at will.
+func writeRenamed(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".thumb-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // Thumbnail scales src to fit a square of the given side, keeping its
@@ -152,6 +204,10 @@ func Thumbnail(src image.Image, side int) image.Image {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	stddraw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, stddraw.Src)
+	if w == b.Dx() && h == b.Dy() {
+		stddraw.Draw(dst, dst.Bounds(), src, b.Min, stddraw.Over) // small enough already
+		return dst
+	}
 	draw.CatmullRom.Scale(dst, dst.Bounds(), src, b, draw.Over, nil)
 	return dst
 }

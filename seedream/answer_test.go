@@ -116,11 +116,13 @@ func TestAnswerShapes(t *testing.T) {
 		body:        "data: {\"b64_json\":\"{{IMG}}\"}\n\ndata: {\"type\":\"image_generation.completed\"}\n\n",
 		want:        &Result{RequestID: "req-1", Images: []Image{{Index: 0, Width: 16, Height: 16, Format: "png"}}},
 	}, {
-		name:        "a slot twice",
+		// Both are paid for: neither is thrown away.
+		name:        "a slot twice keeps both images",
 		contentType: sse,
 		body: "data: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":1,\"b64_json\":\"{{IMG}}\"}\n\n" +
-			"data: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":1,\"b64_json\":\"{{IMG}}\"}\n\n",
-		wantErr: "image_index 1 came twice in the stream",
+			"data: {\"type\":\"image_generation.partial_succeeded\",\"image_index\":1,\"b64_json\":\"{{IMG}}\"}\n\n" +
+			"data: {\"type\":\"image_generation.completed\"}\n\n",
+		want: &Result{RequestID: "req-1", Images: []Image{{Index: 1, Width: 16, Height: 16, Format: "png"}, {Index: 1, Width: 16, Height: 16, Format: "png"}}},
 	}, {
 		name:        "wrong stated size",
 		contentType: "application/json",

@@ -213,11 +213,15 @@ type Answer struct {
 }
 
 // AnswerItem is one slot of an answer: a URL, decoded data (URL ""), or
-// an error.
+// an error. A URL never holds the API key (a relay may sign its links
+// with it): it stands as a marker that Download replaces.
 type AnswerItem struct {
 	Index     int
 	URL, Size string
 	Error     *ItemError
+	// Image is the slot's decoded b64_json image, already whole and synced
+	// in Options.Dir, so that a journal of the answer names its file.
+	Image *Image
 }
 
 // ItemError is one image of a set that failed while others succeeded.
@@ -297,7 +301,17 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 // Download fetches one image URL of a journaled answer into dir, retrying
 // transient failures. Generate uses it for every url item.
 func (c *Client) Download(ctx context.Context, url, dir string, index int) (Image, error) {
-	return c.download(ctx, url, dir, index, "", "")
+	return c.download(ctx, strings.ReplaceAll(url, keyMarker, c.cfg.APIKey), dir, index, "", "")
+}
+
+// keyMarker stands for the API key in a URL handed to OnAnswer: a relay
+// may sign its image links with the caller's key, and the caller journals
+// them. Download puts the key back.
+const keyMarker = "{seedform:api_key}"
+
+// withoutKey is url with the API key replaced by keyMarker.
+func (c *Client) withoutKey(url string) string {
+	return strings.ReplaceAll(url, c.cfg.APIKey, keyMarker)
 }
 
 // download fetches one image and checks it against the size its answer
@@ -344,6 +358,25 @@ func backoff(attempt int, retryAfter, minWait, maxWait time.Duration, jitter fun
 	// requests that failed together spread out but do not come early.
 	d = d/2 + jitter(d/2+1)
 	return max(d, retryAfter)
+}
+
+// waitFreed waits for a request of the client's own that the server held
+// to end, after a 429 said the server was full: that is when a retry may
+// find room. A Retry-After the server sent with an overload is the most
+// to wait (0: none), since the server cannot know our requests are
+// finishing; an account quota's Retry-After is not handed here.
+func waitFreed(ctx context.Context, freed <-chan struct{}, retryAfter time.Duration) {
+	var deadline <-chan time.Time
+	if retryAfter > 0 {
+		t := time.NewTimer(retryAfter)
+		defer t.Stop()
+		deadline = t.C
+	}
+	select {
+	case <-freed:
+	case <-deadline:
+	case <-ctx.Done():
+	}
 }
 
 // pause waits d, or until ctx ends.

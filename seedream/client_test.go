@@ -709,3 +709,43 @@ func TestVendorAnswers(t *testing.T) {
 		}
 	})
 }
+
+// TestOverloadRetryAfterIsAnUpperBound: a 429 ServerOverloaded with a
+// Retry-After, answered while the client's own requests hold the server,
+// is retried as soon as one of them ends rather than after the full
+// Retry-After; with nothing of ours in flight, Retry-After is waited out.
+func TestOverloadRetryAfterIsAnUpperBound(t *testing.T) {
+	s := newServer(t)
+	s.SetMaxInFlight(1)
+	s.SetOverloadRetryAfter("30")
+	s.SetLatency(50 * time.Millisecond)
+	c := newClient(t, s, func(cfg *seedream.Config) { cfg.Parallelism = 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			req := &seedream.Request{Model: "doubao-seedream-3-0-t2i-250415", Prompt: fmt.Sprint("overloaded ", i), Size: "512x512"}
+			if _, err := c.Generate(ctx, req, seedream.Options{Dir: t.TempDir()}); err != nil {
+				t.Errorf("request %d: %v", i, err)
+			}
+		})
+	}
+	wg.Wait()
+	if st := c.Stats(); st.Throttled == 0 {
+		t.Fatalf("stats %+v: the server never answered 429, the test shows nothing", st)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v: the throttled request waited out Retry-After: 30 while ours were finishing", d)
+	}
+
+	// Alone, the same 429 is waited out: nothing of ours is to end.
+	s.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 429, Code: "ServerOverloaded", RetryAfter: "30"})
+	short, cancel2 := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel2()
+	_, err := c.Generate(short, &seedream.Request{Model: "doubao-seedream-3-0-t2i-250415", Prompt: "alone", Size: "512x512"}, seedream.Options{Dir: t.TempDir()})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a 429 with Retry-After and nothing else in flight was retried early: %v", err)
+	}
+}

@@ -38,6 +38,12 @@ func (c *Client) downloadOnce(ctx context.Context, url, dir string, index int) (
 		return img, nil, 0
 	case body.err != nil:
 		return Image{}, transportError(ctx, "download", resp.StatusCode, body.err), 0
+	case errors.As(err, new(*diskError)):
+		return Image{}, &Error{Op: "download", Message: "writing the image to disk failed", Err: err, Transient: true}, 0
+	case errors.Is(err, ErrCutShort):
+		// A body cut at a connection close with no Content-Length: the
+		// transport saw a clean end, the image says otherwise.
+		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode, Message: "the image was cut short", Err: err, Transient: true}, 0
 	case errors.Is(err, errTooBig):
 		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode, Message: "image too large", Err: err}, 0
 	default:

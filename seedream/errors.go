@@ -93,6 +93,10 @@ var transientCodes = []string{
 	"RateLimitExceeded.EndpointRPMExceeded",
 }
 
+// codeOverloaded is a 429 for a server full with requests, as opposed
+// to an account's quota: room comes back as requests end.
+const codeOverloaded = "ServerOverloaded"
+
 // contentCheckFailed is the content filter failing to run, not its
 // verdict: trying again may pass, whatever status it came with.
 const contentCheckFailed = "ContentSecurityDetectionError"
@@ -136,10 +140,15 @@ type apiError struct {
 }
 
 // readAPIError reads the error object at j's position; unknown fields are
-// skipped and a non-object value leaves it empty.
+// skipped, a string is the message and any other value leaves it empty.
 func readAPIError(j *jsonReader) (apiError, error) {
 	var e apiError
 	c, err := j.Peek()
+	if err == nil && c == '"' {
+		// A relay's {"error":"some text"}: the text is the message.
+		e.Message, err = j.String()
+		return e, err
+	}
 	if err != nil || c != '{' {
 		if err == nil {
 			err = j.Skip()

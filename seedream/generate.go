@@ -68,12 +68,9 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 			release(outcomeThrottled)
 		}
 		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if freed != nil && wait == 0 {
+		if freed != nil && (wait == 0 || e.Code == codeOverloaded) {
 			resp.Body.Close() // the connection is not needed while waiting
-			select {
-			case <-freed:
-			case <-ctx.Done():
-			}
+			waitFreed(ctx, freed, wait)
 			wait = retryPaced
 		}
 		return nil, e, wait
@@ -190,7 +187,10 @@ func (a *answer) finish() error {
 		return a.topError()
 	}
 	if len(a.bad) > 0 {
-		return &Error{Op: "generate", Message: "unusable image in the answer", Err: errors.Join(a.bad...)}
+		// Images cut short (half a b64_json) are worth asking for again,
+		// as a cut connection is; other unusable images are not.
+		cut := !slices.ContainsFunc(a.bad, func(err error) bool { return !errors.Is(err, ErrCutShort) })
+		return &Error{Op: "generate", Message: "unusable image in the answer", Err: errors.Join(a.bad...), Transient: cut}
 	}
 	if len(a.res.Images) == 0 && len(a.res.Failed) == 0 {
 		return &Error{Op: "generate", Message: "the answer holds no images"}
@@ -217,6 +217,9 @@ type item struct {
 	size    string
 	img     *Image
 	itemErr *apiError
+	// rejected is set when the item's image arrived unusable (a.bad
+	// says why).
+	rejected bool
 }
 
 // readItem reads one data item or stream event object. b64_json data is
@@ -249,6 +252,7 @@ func (a *answer) readItem(j *jsonReader, index int, onKey func(key string) (bool
 			if err != nil {
 				return err
 			}
+			it.rejected = img == nil
 			if img != nil {
 				if it.img != nil {
 					removeImages([]Image{*it.img})
@@ -278,6 +282,9 @@ func (a *answer) decodeB64(j *jsonReader, index int) (*Image, error) {
 	}
 	if a.body.err != nil || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
+	}
+	if errors.As(err, new(*diskError)) {
+		return nil, &Error{Op: "generate", Message: "writing the image to disk failed", Err: err}
 	}
 	if errors.Is(err, errTooBig) || errors.Is(err, errJSONSyntax) {
 		return nil, &Error{Op: "generate", Message: "unusable image in the answer", Err: err}
@@ -335,12 +342,18 @@ func (a *answer) readJSON() error {
 		return err
 	}
 	a.release()
-	if a.apiErr != nil {
-		removeImages(a.res.Images)
-		a.res.Images = nil
-		return nil
+	if a.apiErr != nil && !slices.ContainsFunc(items, func(it item) bool { return it.img != nil || it.url != "" }) {
+		return nil // finish reports the error
 	}
-	return a.deliver(items)
+	// Images beside a top-level error are paid for: they are delivered
+	// and returned with the error, which is then not retried blindly.
+	if err := a.deliver(items); err != nil {
+		return err
+	}
+	if a.apiErr != nil {
+		return a.topError()
+	}
+	return nil
 }
 
 // deliver journals the items through OnAnswer, then downloads the URLs
@@ -349,11 +362,11 @@ func (a *answer) deliver(items []item) error {
 	ans := Answer{Model: a.res.Model, Created: a.res.Created}
 	var fetch []item
 	for _, it := range items {
-		ai := AnswerItem{Index: it.index, URL: it.url, Size: it.size}
+		ai := AnswerItem{Index: it.index, URL: a.c.withoutKey(it.url), Size: it.size}
 		switch {
 		case it.itemErr != nil:
 			if it.img != nil {
-				a.drop(it.index)
+				a.discard(*it.img)
 			}
 			ie := ItemError{Index: it.index, Code: it.itemErr.Code, Message: it.itemErr.Message}
 			ai.Error = &ie
@@ -362,13 +375,17 @@ func (a *answer) deliver(items []item) error {
 			a.delivered = true
 			ai.URL = ""
 			if err := it.img.check(it.size, a.req.wantFormat()); err != nil {
-				a.drop(it.index)
+				a.discard(*it.img)
 				a.bad = append(a.bad, err)
 				continue
 			}
+			img := *it.img
+			ai.Image = &img
 		case it.url != "":
 			a.delivered = true
 			fetch = append(fetch, it)
+		case it.rejected:
+			continue
 		default:
 			a.bad = append(a.bad, fmt.Errorf("item %d holds no image", it.index))
 			continue
@@ -436,17 +453,6 @@ func (a *answer) has(index int) bool {
 func (a *answer) discard(img Image) {
 	a.res.Images = slices.DeleteFunc(a.res.Images, func(x Image) bool { return x.Path == img.Path })
 	removeImages([]Image{img})
-}
-
-// drop removes the image of a slot from the result and the disk.
-func (a *answer) drop(index int) {
-	a.res.Images = slices.DeleteFunc(a.res.Images, func(img Image) bool {
-		if img.Index == index {
-			removeImages([]Image{img})
-			return true
-		}
-		return false
-	})
 }
 
 // readUsage reads the usage object; relays reshape it, so every field is

@@ -65,6 +65,9 @@ type Model struct {
 	OptimizePromptModes []string
 	// WebSearch is true when the model takes tools [{"type":"web_search"}].
 	WebSearch bool
+	// RefMaxAspect bounds a reference image's aspect ratio to
+	// [1/RefMaxAspect, RefMaxAspect]; 0 means MaxAspectRatio.
+	RefMaxAspect float64
 }
 
 // Limits shared by every model.
@@ -89,7 +92,7 @@ var models = []Model{
 		Family: SeedEdit30, Name: "SeedEdit 3.0", ID: "doubao-seededit-3-0-i2i-250628",
 		OtherIDs: []string{"seededit-3-0-i2i-250628"},
 		ShortIDs: []string{"doubao-seededit-3-0-i2i", "doubao-seededit-3-0", "seededit-3-0-i2i"}, Retired: true,
-		MinRefs: 1, MaxRefs: 1, AdaptiveOnly: true, DefaultSize: "adaptive",
+		MinRefs: 1, MaxRefs: 1, RefMaxAspect: 3, AdaptiveOnly: true, DefaultSize: "adaptive",
 		Seed: true, GuidanceScale: true, DefaultGuidanceScale: 5.5,
 	},
 	{

@@ -1,14 +1,9 @@
 package seedream
 
 import (
-	"bufio"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"io"
-	"os"
 	"strings"
 )
 
@@ -131,10 +126,16 @@ func (r *Request) check() error {
 	if r.Model == "" || r.Prompt == "" {
 		return errors.New("seedream: a request needs a model and a prompt")
 	}
+	size := len(r.Prompt)
 	for i, ref := range r.Images {
 		if !strings.HasPrefix(ref, "http://") && !strings.HasPrefix(ref, "https://") && !strings.HasPrefix(ref, "data:image/") {
 			return fmt.Errorf("seedream: reference image %d is neither an http(s) URL nor a data:image/ URI", i+1)
 		}
+		size += len(ref)
+	}
+	if size > MaxRequestBytes {
+		return fmt.Errorf("seedream: the request would be %.1f MiB with its %d reference images sent inline, over the %d MiB a request may take: give some references as http(s) URLs, or make them smaller",
+			float64(size)/(1<<20), len(r.Images), MaxRequestBytes>>20)
 	}
 	m, ok := LookupModel(r.Model)
 	if !ok {
@@ -146,65 +147,6 @@ func (r *Request) check() error {
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("seedream: %s would reject the request: %w", r.Model, errors.Join(errs...))
-	}
-	return nil
-}
-
-// MaxReferenceBytes is the API's limit on one reference image.
-const MaxReferenceBytes = 30 << 20
-
-// MinReferenceSide is the API's limit: each side must be more than 14 px.
-const MinReferenceSide = 14
-
-// ImageDataURI reads a local reference image and returns it as
-// "data:image/<fmt>;base64,...". The format is sniffed from the content,
-// not the file name (the API rejects a mislabelled image), and the image
-// is checked against the API's limits: at most maxBytes (MaxReferenceBytes
-// when 0), each side more than 14 px, aspect ratio within [1/16, 16].
-func ImageDataURI(path string, maxBytes int64) (string, error) {
-	if maxBytes <= 0 {
-		maxBytes = MaxReferenceBytes
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
-	}
-	if st.Size() > maxBytes {
-		return "", fmt.Errorf("reference image %s: %d bytes, the limit is %d", path, st.Size(), maxBytes)
-	}
-	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
-	if err != nil {
-		return "", fmt.Errorf("reference image %s: not a jpeg, png, webp, bmp, tiff or gif image: %w", path, err)
-	}
-	if err := checkReference(cfg.Width, cfg.Height); err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
-	}
-	prefix := "data:image/" + strings.ToLower(format) + ";base64,"
-	var b strings.Builder
-	b.Grow(len(prefix) + base64.StdEncoding.EncodedLen(int(st.Size())))
-	b.WriteString(prefix)
-	enc := base64.NewEncoder(base64.StdEncoding, &b)
-	if _, err := io.Copy(enc, io.LimitReader(f, maxBytes)); err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
-	}
-	enc.Close()
-	return b.String(), nil
-}
-
-func checkReference(w, h int) error {
-	if w <= MinReferenceSide || h <= MinReferenceSide {
-		return fmt.Errorf("%dx%d: each side must be more than %d px", w, h, MinReferenceSide)
-	}
-	if r := float64(w) / float64(h); r > MaxAspectRatio || r < 1/MaxAspectRatio {
-		return fmt.Errorf("%dx%d: the aspect ratio must lie in [1/16, 16]", w, h)
 	}
 	return nil
 }

@@ -35,10 +35,8 @@ func (a *answer) readStream() error {
 	data := &sseData{r: conn}
 	j := newJSONReader(bufio.NewReaderSize(data, 32<<10))
 	completed := false
-	// slots counts slot events, for those without an image_index; seen
-	// holds the slots so far.
+	// slots counts slot events, for those without an image_index.
 	slots := 0
-	seen := map[int]bool{}
 	for {
 		name, err := nextEvent(conn)
 		if err == io.EOF {
@@ -94,15 +92,8 @@ func (a *answer) readStream() error {
 		}
 		switch {
 		case slot:
-			if seen[ev.it.index] {
-				// A second image for a slot would overwrite the first one's
-				// file downstream: the answer makes no sense.
-				if ev.it.img != nil {
-					a.discard(*ev.it.img)
-				}
-				return fmt.Errorf("image_index %d came twice in the stream", ev.it.index)
-			}
-			seen[ev.it.index] = true
+			// A slot that comes twice is paid for twice: both images are
+			// delivered, and the caller decides where each one goes.
 			slots++
 			if err := a.deliver([]item{ev.it}); err != nil {
 				return err
@@ -254,6 +245,13 @@ func (d *sseData) Read(p []byte) (int, error) {
 		return 0, nil
 	}
 	if d.lineEnd {
+		// The blank line that ends an event is sent with it: look at one
+		// byte first, so that the event is done as soon as it arrived and
+		// not when the next one starts (the image is journaled meanwhile).
+		if first, _ := d.r.Peek(1); len(first) == 0 || first[0] != 'd' {
+			d.done = true
+			return 0, io.EOF
+		}
 		next, _ := d.r.Peek(5)
 		if string(next) != "data:" {
 			d.done = true

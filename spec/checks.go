@@ -35,6 +35,7 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 			p.References++
 		}
 	}
+	s.checkReferenceImages(in)
 	for _, pe := range in.model.Check(p) {
 		attr := paramAttribute(pe.Param)
 		subject := in.blk.block.DefRange
@@ -43,6 +44,36 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 		}
 		s.errorf(&subject, fmt.Sprintf("Invalid %s for %s", attr, in.model.Family),
 			"The model %q (%s) rejects this request: %s.", a.Model, in.model.Family, pe.Message)
+	}
+}
+
+// checkReferenceImages checks the local reference files against the
+// model's own limits, and the request they make against the size a
+// request may have: each is sent inline as a data URI. Upstream assets'
+// outputs do not exist yet; the provider checks them before sending.
+func (s *loadState) checkReferenceImages(in *instance) {
+	a := in.asset
+	at := in.blk.attrs["references"]
+	if at == nil {
+		return
+	}
+	size := int64(len(a.Prompt))
+	for _, r := range a.References {
+		size += int64(len(r.URL))
+		img, ok := s.refImages[r.File]
+		if r.File == "" || !ok {
+			continue
+		}
+		size += img.DataURIBytes()
+		if err := in.model.CheckReference(img); err != nil {
+			s.errorf(at.Expr.Range().Ptr(), fmt.Sprintf("Invalid references for %s", in.model.Family),
+				"The model %q (%s) rejects the reference image %q: %s.", a.Model, in.model.Family, r.File, err)
+		}
+	}
+	if size > seedream.MaxRequestBytes {
+		s.errorf(at.Expr.Range().Ptr(), "Request too large",
+			"The reference files of %s, sent inline, make a request of %.1f MiB; a request may take %d MiB. Give some references as http(s) URLs, or make them smaller.",
+			a.Addr, float64(size)/(1<<20), seedream.MaxRequestBytes>>20)
 	}
 }
 

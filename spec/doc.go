@@ -5,7 +5,8 @@
 // as evaluated values (Config, Provider, Asset) with HCL diagnostics.
 //
 // It does no I/O beyond reading the configuration, variable files and
-// reference images (to hash them), and checking the output tree for symlinks
+// reference images (to hash them, and to check that those sent to the
+// API are images it takes), and checking the output tree for symlinks
 // that lead outside it. It knows nothing of the lock file, the plan or the
 // API: those packages consume Config.
 package spec

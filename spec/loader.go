@@ -9,6 +9,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/seedform/seedform/seedream"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -138,8 +139,11 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
-	valueCache               map[*hcl.Attribute]cty.Value
-	perInstance              map[*hcl.Attribute]bool
+	// refImages holds what each reference file sent to the API is, by
+	// its path relative to the config dir.
+	refImages   map[string]seedream.ReferenceImage
+	valueCache  map[*hcl.Attribute]cty.Value
+	perInstance map[*hcl.Attribute]bool
 }
 
 type fileHash struct {
@@ -155,6 +159,7 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		provByAdr:   map[string]*Provider{},
 		blockIdx:    map[string]*assetBlock{},
 		fileHashes:  map[string]fileHash{},
+		refImages:   map[string]seedream.ReferenceImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
 	}
@@ -296,6 +301,7 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 		f, diags := s.parser.ParseHCLFile(filepath.Join(s.dir, name))
 		s.add(diags)
 		if f != nil {
+			s.redactSecrets(f)
 			files = append(files, f)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/seedream"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -38,9 +39,12 @@ func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference 
 		s.errorf(rng, "Invalid references", "references must be a list of strings: file paths, URLs or other assets' outputs; %s.", problem)
 		return nil
 	}
+	// Files sent to the API are checked as images; the placeholder only
+	// hashes them.
+	probe := in.blk.provider != nil && in.blk.provider.Type == ProviderSeedream
 	refs := make([]Reference, 0, len(items))
 	for _, it := range items {
-		if ref, ok := s.resolveRef(it, rng); ok {
+		if ref, ok := s.resolveRef(it, rng, probe); ok {
 			refs = append(refs, ref)
 		}
 	}
@@ -77,7 +81,7 @@ func flattenRefs(v cty.Value, inherited []string, out *[]refItem) string {
 	return ""
 }
 
-func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
+func (s *loadState) resolveRef(it refItem, rng *hcl.Range, probe bool) (Reference, bool) {
 	if len(it.assets) > 0 {
 		sort.Strings(it.assets)
 		for _, addr := range it.assets {
@@ -116,7 +120,27 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range) (Reference, bool) {
 		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
 		return Reference{}, false
 	}
+	if probe && !s.probeReference(p, rel, rng) {
+		return Reference{}, false
+	}
 	return Reference{File: rel, SHA256: sum}, true
+}
+
+// probeReference checks that the file p (rel from the config dir) is an
+// image the API takes, once per file, and keeps what it is for the
+// model's own checks.
+func (s *loadState) probeReference(p, rel string, rng *hcl.Range) bool {
+	if _, ok := s.refImages[rel]; ok {
+		return true
+	}
+	img, err := seedream.ProbeReference(s.configPath(p), seedream.MaxReferenceBytes)
+	if err != nil {
+		s.errorf(rng, "Invalid reference image", "The reference image %q cannot be sent to the API: %s. It must be a jpeg, png, webp, bmp, tiff, gif, heic or heif image of at most %d MB, each side over %d px, at most 6000x6000 pixels, with an aspect ratio within 1/16 to 16.",
+			p, err, seedream.MaxReferenceBytes>>20, seedream.MinReferenceSide)
+		return false
+	}
+	s.refImages[rel] = img
+	return true
 }
 
 // outputAt returns the asset whose output is rel (a slash path relative to

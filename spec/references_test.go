@@ -1,6 +1,9 @@
 package spec
 
 import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
 	"strings"
 	"testing"
 
@@ -108,4 +111,42 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// TestReferenceRequestSize: local references are sent inline, and a
+// request they would make too large fails at validate, on references.
+func TestReferenceRequestSize(t *testing.T) {
+	t.Parallel()
+	// A PNG whose header says 64x64, padded to 17 MB: the API reads
+	// the header, the request carries every byte.
+	ihdr := []byte("IHDR\x00\x00\x00\x40\x00\x00\x00\x40\x08\x00\x00\x00\x00")
+	var sum [4]byte
+	binary.BigEndian.PutUint32(sum[:], crc32.ChecksumIEEE(ihdr))
+	big := "\x89PNG\r\n\x1a\n\x00\x00\x00\x0d" + string(ihdr) + string(sum[:]) + strings.Repeat("\x00", 17<<20)
+	dir := writeConfig(t, map[string]string{
+		"main.sf.hcl": `provider "seedream" {}
+image "two" {
+  model      = "doubao-seedream-4-5-251128"
+  prompt     = "x"
+  references = ["a.png", "b.png"]
+}
+image "three" {
+  model      = "doubao-seedream-4-5-251128"
+  prompt     = "x"
+  references = ["a.png", "b.png", "c.png"]
+}
+`,
+		"a.png": big, "b.png": big, "c.png": big,
+	})
+	_, diags := NewLoader().Load(dir, Options{})
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%d: %s", d.Subject.Start.Line, d.Summary))
+	}
+	if want := []string{"10: Request too large"}; !cmp.Equal(want, got) {
+		t.Errorf("diagnostics %q, want %q", got, want)
+	}
+	if len(diags) == 1 && !strings.Contains(diags[0].Detail, "image.three") {
+		t.Errorf("%q does not name the asset", diags[0].Detail)
+	}
 }

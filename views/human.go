@@ -289,6 +289,9 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 		}
 		fmt.Fprintf(h.W, "%s [%s elapsed]\n", msg, h.elapsed())
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(h.W, "%s: note: %s\n", c.Addr, n)
+	}
 }
 
 // Stopping implements pipeline.Hook; the engine calls it once, as soon as

@@ -23,6 +23,10 @@ type JSON struct {
 	// never. Set it before the apply starts.
 	StillEvery time.Duration
 
+	// Files are each planned change's current output files, by address,
+	// for readers that render their own review; set before Plan.
+	Files map[string][]PlanFile
+
 	mu       sync.Mutex
 	enc      *json.Encoder
 	clock    clock
@@ -46,6 +50,17 @@ func (j *JSON) emit(m map[string]any) {
 	_ = j.enc.Encode(m) // nowhere to report a failed write to stdout
 }
 
+// PlanFile is one file an asset has before a planned change: its path
+// relative to the configuration directory, its content, and the path of
+// its thumbnail when a review report was written.
+type PlanFile struct {
+	Path      string `json:"path"`
+	SHA256    string `json:"sha256"`
+	Width     int    `json:"width,omitempty"`
+	Height    int    `json:"height,omitempty"`
+	Thumbnail string `json:"thumbnail,omitempty"`
+}
+
 // Diagnostics writes one line per diagnostic.
 func (j *JSON) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	for _, d := range diags {
@@ -64,7 +79,11 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 			continue
 		}
 		// The cost is also on the line itself, beside the change summary's.
-		j.emit(map[string]any{"type": "planned_change", "address": c.Addr, "@message": headline(c), "change": c, "cost": c.Cost})
+		m := map[string]any{"type": "planned_change", "address": c.Addr, "@message": headline(c), "change": c, "cost": c.Cost}
+		if files := j.Files[c.Addr]; len(files) > 0 {
+			m["current_files"] = files
+		}
+		j.emit(m)
 	}
 	s := p.Summary()
 	j.emit(map[string]any{"type": "change_summary", "@message": SummaryLine(s), "changes": map[string]int{
@@ -141,6 +160,9 @@ func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 		if len(r.Failed) > 0 {
 			m["failed_images"] = r.Failed
 		}
+	}
+	if len(r.Notes) > 0 {
+		m["notes"] = r.Notes
 	}
 	j.emit(m)
 }

@@ -16,9 +16,16 @@
 // application/json; a JSON null is not an absent field; a field the model does
 // not take is refused even with its default value ("stream": false on 3.0,
 // "sequential_image_generation": "disabled" on seededit); a data URI's format
-// must match its bytes; a reference image is at most 6000x6000 pixels.
+// must match its bytes; a reference image is at most 6000x6000 pixels, and
+// within an aspect ratio of [1/3, 3] for seededit. HEIC and HEIF data URIs,
+// which Go cannot decode, need only their ftyp box. tools takes only
+// [{"type":"web_search"}], on 5.0 Lite.
 // sequential_image_generation "auto" without max_images returns 15 images
 // less the reference images, the API's ceiling.
+//
+// Usage is billed as the vendor does: usage.input_images on 5.0 Pro, and
+// usage.tool_usage.web_search when web search was asked for.
+// OmitCompletedEvent makes single-image streams end with [DONE] alone.
 //
 // The images are real: a flat-colour JPEG (PNG when a 5.0 request asks for
 // output_format "png") of exactly the resolved size. The colour comes from a
@@ -57,7 +64,10 @@
 //	                  invalid_json, corrupt_base64, not_an_image, huge_body,
 //	                  expired_url, item_error, partial_failed, stream_cut,
 //	                  top_level_error, wrong_format, download_status,
-//	                  download_reset, download_truncate (see FaultKind)
+//	                  download_reset, download_truncate,
+//	                  download_cut_no_length, extra_images,
+//	                  duplicate_images, truncated_b64, data_with_error,
+//	                  string_error (see FaultKind)
 //	index=I           the slot of fault=item_error or fault=partial_failed
 //	code=CODE         the error code of status, download_status, item_error,
 //	                  partial_failed or top_level_error

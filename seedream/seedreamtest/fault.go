@@ -67,7 +67,31 @@ const (
 	// KindDownloadTruncate sends a download's headers, with the full
 	// Content-Length, and half the image, then closes the connection.
 	KindDownloadTruncate
+	// KindDownloadCutNoLength sends a download's headers with no
+	// Content-Length and half the image, then closes the connection: the
+	// body looks complete to a reader that does not check the image.
+	KindDownloadCutNoLength
+
+	// KindExtraImages answers with ExtraImages more images than the
+	// request asked for (two for an image, or max_images+2 for a set).
+	KindExtraImages
+	// KindDuplicateImages sends every image twice, with the same index
+	// (two items in data, or two partial_succeeded events).
+	KindDuplicateImages
+	// KindTruncatedB64 makes every b64_json image valid base64 of only the
+	// first half of the picture. It applies only to b64_json requests.
+	KindTruncatedB64
+	// KindDataWithError answers 200 with the images in data and a
+	// top-level "error" object beside them. It applies only to requests
+	// that do not stream.
+	KindDataWithError
+	// KindStringError answers with Fault.Status (default 502) and a
+	// relay's error body whose "error" is a string: {"error":"<message>"}.
+	KindStringError
 )
+
+// ExtraImages is how many images KindExtraImages adds to an answer.
+const ExtraImages = 2
 
 // HugeBodySize is how many bytes a KindHugeBody image is: far more than any
 // real image, so a client must cap what it reads.
@@ -81,6 +105,9 @@ var kindNames = []string{
 	KindStreamCut: "stream_cut", KindTopLevelError: "top_level_error",
 	KindWrongFormat: "wrong_format", KindDownloadStatus: "download_status",
 	KindDownloadReset: "download_reset", KindDownloadTruncate: "download_truncate",
+	KindDownloadCutNoLength: "download_cut_no_length", KindExtraImages: "extra_images",
+	KindDuplicateImages: "duplicate_images", KindTruncatedB64: "truncated_b64",
+	KindDataWithError: "data_with_error", KindStringError: "string_error",
 }
 
 // String returns the kind's name as a prompt directive spells it ("huge_body").
@@ -122,12 +149,14 @@ func (f *Fault) appliesTo(req *genRequest) bool {
 		return false
 	}
 	switch f.Kind {
-	case KindCorruptBase64:
+	case KindCorruptBase64, KindTruncatedB64:
 		return req.b64
-	case KindExpiredURL, KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
+	case KindExpiredURL, KindDownloadStatus, KindDownloadReset, KindDownloadTruncate, KindDownloadCutNoLength:
 		return !req.b64
 	case KindStreamCut:
 		return req.stream
+	case KindDataWithError:
+		return !req.stream
 	}
 	return true
 }
@@ -136,7 +165,7 @@ func (f *Fault) appliesTo(req *genRequest) bool {
 // the generation request.
 func (f *Fault) onDownload() bool {
 	switch f.Kind {
-	case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
+	case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate, KindDownloadCutNoLength:
 		return true
 	}
 	return false
@@ -153,6 +182,9 @@ func (f *Fault) requests() int {
 
 // status returns the HTTP status of KindStatus or KindDownloadStatus with its default.
 func (f *Fault) status() int {
+	if f.Status == 0 && f.Kind == KindStringError {
+		return http.StatusBadGateway
+	}
 	if f.Status == 0 {
 		return http.StatusInternalServerError
 	}

@@ -2,6 +2,7 @@ package seedreamtest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -501,6 +502,84 @@ func TestFaults(t *testing.T) {
 				resp.Body.Close()
 				if len(evs) != 1 || evs[0].Data["error"].(map[string]any)["code"] != "OutputImageSensitiveContentDetected" {
 					t.Errorf("events %+v, want one error frame", evs)
+				}
+			},
+		},
+		{
+			name:      "download cut with no Content-Length",
+			fault:     Fault{Kind: KindDownloadCutNoLength},
+			directive: "fault=download_cut_no_length",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				im := imagesOf(t, send.answer(t, asURL))
+				cut := do(t, c, mustGet(t, im.Data[0].URL)) // reads to a clean EOF
+				whole := do(t, c, mustGet(t, im.Data[0].URL))
+				if cut.Status != 200 || cut.Header.Get("Content-Length") != "" || len(cut.Body) != len(whole.Body)/2 {
+					t.Errorf("the cut download: %d, Content-Length %q, %d of %d bytes", cut.Status, cut.Header.Get("Content-Length"), len(cut.Body), len(whole.Body))
+				}
+			},
+		},
+		{
+			name:      "extra images",
+			fault:     Fault{Kind: KindExtraImages},
+			directive: "fault=extra_images",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				if im := imagesOf(t, send.answer(t, nil)); len(im.Data) != 1+ExtraImages || im.Usage.GeneratedImages != 1+ExtraImages {
+					t.Errorf("%d images (usage %+v), want %d", len(im.Data), im.Usage, 1+ExtraImages)
+				}
+			},
+		},
+		{
+			name:      "duplicate images in a stream",
+			fault:     Fault{Kind: KindDuplicateImages},
+			directive: "fault=duplicate_images",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				resp, err := send(ctx, with(asStream, setOf3))
+				if err != nil {
+					t.Fatal(err)
+				}
+				evs := readEvents(t, resp.Body)
+				resp.Body.Close()
+				want := []string{"image_generation.partial_succeeded[0]", "image_generation.partial_succeeded[0]",
+					"image_generation.partial_succeeded[1]", "image_generation.partial_succeeded[1]",
+					"image_generation.partial_succeeded[2]", "image_generation.partial_succeeded[2]", "image_generation.completed", "[DONE]"}
+				if diff := cmp.Diff(want, eventNames(evs)); diff != "" {
+					t.Errorf("events (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
+			name:      "truncated b64_json",
+			fault:     Fault{Kind: KindTruncatedB64},
+			directive: "fault=truncated_b64",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				im := imagesOf(t, send.answer(t, nil))
+				half := unbase64(t, im.Data[0].B64JSON)
+				whole := unbase64(t, imagesOf(t, send.answer(t, nil)).Data[0].B64JSON)
+				if len(half) != len(whole)/2 || !bytes.Equal(half, whole[:len(half)]) {
+					t.Errorf("%d bytes, want the first half of %d", len(half), len(whole))
+				}
+			},
+		},
+		{
+			name:      "data with a top-level error",
+			fault:     Fault{Kind: KindDataWithError},
+			directive: "fault=data_with_error",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				a := send.answer(t, nil)
+				if im, e := imagesOf(t, a), apiErrorOf(t, a); len(im.Data) != 1 || e.Code != "InternalServiceError" {
+					t.Errorf("%d images and error %+v, want both", len(im.Data), e)
+				}
+			},
+		},
+		{
+			name:      "a relay's string error",
+			fault:     Fault{Kind: KindStringError, Message: "upstream busy"},
+			directive: "fault=string_error",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				a := send.answer(t, nil)
+				var b struct{ Error string }
+				if err := json.Unmarshal(a.Body, &b); err != nil || a.Status != 502 || b.Error == "" {
+					t.Errorf("got %d %s (%v), want 502 with a string error", a.Status, a.Body, err)
 				}
 			},
 		},

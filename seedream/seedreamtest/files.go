@@ -95,6 +95,17 @@ func (s *Server) failDownload(w http.ResponseWriter, id string, f *file, fail *d
 		w.Write(body[:len(body)/2])
 		http.NewResponseController(w).Flush() // an error means the client left
 		panic(http.ErrAbortHandler)           // close before the announced end
+	case KindDownloadCutNoLength:
+		// Written by hand: net/http would frame the body in chunks, and
+		// the cut must look like the end of an unframed body.
+		conn, bw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
+		defer conn.Close()
+		fmt.Fprintf(bw, "HTTP/1.1 200 OK\r\nContent-Type: image/%s\r\nConnection: close\r\n\r\n", f.format)
+		bw.Write(f.img.raw[:len(f.img.raw)/2])
+		bw.Flush()
 	default:
 		code, message := fail.code, fail.message
 		if code == "" {

@@ -3,6 +3,7 @@ package seedreamtest
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"image"
@@ -120,6 +121,19 @@ func TestGenerates(t *testing.T) {
 			name: "seededit with a URL is 1024x1024",
 			over: map[string]any{"model": "doubao-seededit-3-0-i2i-250628", "size": nil, "image": "https://example.com/a.png"},
 			want: want{"doubao-seededit-3-0-i2i-250628", []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
+		},
+		{
+			name: "seededit takes a 3:1 reference",
+			over: map[string]any{"model": "doubao-seededit-3-0-i2i-250628", "size": "adaptive", "image": []string{dataURI(t, "png", "png", 60, 20)}},
+			want: want{"doubao-seededit-3-0-i2i-250628", []item{jpeg("60x20")}, usageOf(1, 60, 20)},
+		},
+		{
+			name: "HEIC and HEIF references",
+			over: map[string]any{"image": []string{
+				"data:image/heic;base64," + base64.StdEncoding.EncodeToString([]byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic")),
+				"data:image/heif;base64," + base64.StdEncoding.EncodeToString([]byte("\x00\x00\x00\x14ftypmif1\x00\x00\x00\x00mif1")),
+			}},
+			want: want{testModel, []item{jpeg("1024x1024")}, usageOf(1, 1024, 1024)},
 		},
 		{
 			name: "references of every kind",

@@ -23,6 +23,7 @@ const (
 	payloadNotImage             // valid base64 or a download, but not an image
 	payloadHuge                 // HugeBodySize bytes, written lazily
 	payloadCorrupt              // a b64_json string that is not base64
+	payloadHalf                 // the first half of the picture
 )
 
 // notAnImage is what a KindNotAnImage image holds: an error page, as a
@@ -49,6 +50,9 @@ type reply struct {
 	slots   []slot
 	// cut ends a stream after its first image event (KindStreamCut).
 	cut bool
+	// topError is a top-level error written beside the data
+	// (KindDataWithError).
+	topError *apiError
 	// noCompleted ends a stream with [DONE] alone (OmitCompletedEvent).
 	noCompleted bool
 }
@@ -94,6 +98,25 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec int, id stri
 			s.setStatus(rec, http.StatusOK)
 			rp.writeBroken(w, fault)
 			return
+		case KindStringError:
+			status := fault.status()
+			message := fault.Message
+			if message == "" {
+				message = "upstream model service unavailable"
+			}
+			s.setStatus(rec, status)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			fmt.Fprintf(w, "{\"error\":%s}\n", jsonString(message))
+			return
+		case KindDataWithError:
+			rp.topError = &apiError{status: http.StatusInternalServerError, code: fault.Code, message: fault.Message}
+			if rp.topError.code == "" {
+				rp.topError.code = "InternalServiceError"
+			}
+			if rp.topError.message == "" {
+				rp.topError.message = "The service encountered an unexpected internal error."
+			}
 		}
 	}
 	rp.slots = s.makeSlots(req, id, fault)
@@ -179,6 +202,8 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 			payload = payloadHuge
 		case KindCorruptBase64:
 			payload = payloadCorrupt
+		case KindTruncatedB64:
+			payload = payloadHalf
 		case KindExpiredURL:
 			expired = true
 		case KindWrongFormat:
@@ -186,13 +211,17 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 			if req.format == "png" {
 				format = "jpeg"
 			}
-		case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate:
+		case KindDownloadStatus, KindDownloadReset, KindDownloadTruncate, KindDownloadCutNoLength:
 			fails = &downloadFailure{kind: fault.Kind, status: fault.status(), code: fault.Code,
 				message: fault.Message, retryAfter: fault.RetryAfter, left: max(fault.Times, 1)}
 		}
 	}
 	var slots []slot
-	for i := range req.images {
+	n := req.images
+	if fault != nil && fault.Kind == KindExtraImages {
+		n += ExtraImages
+	}
+	for i := range n {
 		sl := slot{index: i, width: req.width, height: req.height, payload: payload}
 		if fault != nil && (fault.Kind == KindItemError || fault.Kind == KindPartialFailed) && fault.Index == i {
 			sl.errCode, sl.errMessage = fault.Code, fault.Message
@@ -227,6 +256,9 @@ func (s *Server) makeSlots(req *genRequest, id string, fault *Fault) []slot {
 			sl.url = s.URL() + filesPath + name + "?X-Tos-Expires=86400"
 		}
 		slots = append(slots, sl)
+		if fault != nil && fault.Kind == KindDuplicateImages {
+			slots = append(slots, sl)
+		}
 	}
 	return slots
 }
@@ -258,6 +290,10 @@ func (rp *reply) render(w io.Writer, flush func(), wait func() bool) error {
 	}
 	bw.WriteString(`],"usage":`)
 	writeJSON(bw, rp.usage())
+	if rp.topError != nil {
+		bw.WriteString(`,"error":`)
+		writeJSON(bw, errorBody(rp.id, rp.topError)["error"])
+	}
 	bw.WriteString("}\n")
 	return bw.Flush()
 }
@@ -354,6 +390,8 @@ func (rp *reply) writeImage(bw *bufio.Writer, head any, sl slot) {
 		bw.WriteString(base64.StdEncoding.EncodeToString(notAnImage))
 	case payloadCorrupt:
 		bw.WriteString("%%% this is not base64 %%%")
+	case payloadHalf:
+		bw.WriteString(base64.StdEncoding.EncodeToString(sl.img.raw[:len(sl.img.raw)/2]))
 	case payloadHuge:
 		// "A" is base64 for zero bits: a valid, endless run of zero bytes.
 		writeRepeated(bw, 'A', HugeBodySize)

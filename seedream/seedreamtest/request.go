@@ -156,6 +156,12 @@ func (s *Server) parseRequest(fields map[string]json.RawMessage) (*genRequest, *
 	if refs != nil && m.MaxRefs == 0 {
 		return nil, invalidParam("image", "%s takes no reference images", m.Family)
 	}
+	for i, r := range refs {
+		// seededit edits within an aspect ratio of [1/3, 3] only.
+		if m.Family == seedream.SeedEdit30 && r.width > 0 && (r.width > 3*r.height || r.height > 3*r.width) {
+			return nil, invalidParam("image", "image %d: %s takes an aspect ratio within [1/3, 3], got %dx%d", i, m.Family, r.width, r.height)
+		}
+	}
 
 	var hasSize bool
 	if p.Size, hasSize, apiErr = str("size"); apiErr != nil {
@@ -369,6 +375,22 @@ func parseTools(raw json.RawMessage) (bool, *apiError) {
 	return len(tools) > 0, nil
 }
 
+// parseHEIF takes a HEIC or HEIF image, which Go cannot decode: the
+// container's ftyp box must be there; the size is left to the model.
+func parseHEIF(format, data string) (refImage, error) {
+	b, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		return refImage{}, fmt.Errorf("the data is not base64: %v", err)
+	}
+	if len(b) > maxRefBytes {
+		return refImage{}, fmt.Errorf("larger than %d MB", maxRefBytes>>20)
+	}
+	if len(b) < 12 || string(b[4:8]) != "ftyp" {
+		return refImage{}, fmt.Errorf("the data is not a %s image: no ftyp box", format)
+	}
+	return refImage{}, nil
+}
+
 // refImage is one reference image; width is 0 for a URL, which the fake
 // does not fetch.
 type refImage struct {
@@ -418,6 +440,9 @@ func parseDataURI(s string) (refImage, error) {
 	}
 	if format != strings.ToLower(format) {
 		return refImage{}, fmt.Errorf("the image format %q must be lowercase", format)
+	}
+	if format == "heic" || format == "heif" {
+		return parseHEIF(format, data)
 	}
 	decodedName, ok := refFormats[format]
 	if !ok {

@@ -32,9 +32,11 @@ type Server struct {
 	noCompleted bool
 	padding     int64
 	maxInFlight int
-	inFlight    int
-	maxObserved int
-	faults      []*queuedFault
+	// overloadRetryAfter is the Retry-After of a 429 over maxInFlight.
+	overloadRetryAfter string
+	inFlight           int
+	maxObserved        int
+	faults             []*queuedFault
 	// firedByPrompt counts the requests each prompt's directive fault hit.
 	firedByPrompt map[string]int
 	endpoints     map[string]seedream.Family
@@ -137,11 +139,21 @@ func (s *Server) SetImagePadding(n int64) {
 }
 
 // SetMaxInFlight makes generation requests beyond n in flight fail with
-// 429 ServerOverloaded (no Retry-After). 0 means unlimited.
+// 429 ServerOverloaded (with the Retry-After SetOverloadRetryAfter sets). 0
+// means unlimited.
 func (s *Server) SetMaxInFlight(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.maxInFlight = n
+}
+
+// SetOverloadRetryAfter sets the Retry-After header (seconds or an HTTP
+// date) of the 429 ServerOverloaded that SetMaxInFlight answers; ""
+// (the default) sends none.
+func (s *Server) SetOverloadRetryAfter(v string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.overloadRetryAfter = v
 }
 
 // RegisterEndpoint makes the endpoint id (such as "ep-2025...") serve
@@ -292,7 +304,7 @@ func (s *Server) admit(r *http.Request, rec int) (*genRequest, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.maxInFlight > 0 && s.inFlight >= s.maxInFlight {
-		return nil, &apiError{status: http.StatusTooManyRequests, code: "ServerOverloaded",
+		return nil, &apiError{status: http.StatusTooManyRequests, code: "ServerOverloaded", retryAfter: s.overloadRetryAfter,
 			message: "The service is currently unable to handle additional requests due to server overload. Please try again later."}
 	}
 	s.inFlight++
