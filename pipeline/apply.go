@@ -96,7 +96,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
-		overBudget: make(chan struct{}), ledger: newLedger(plan),
+		overBudget: make(chan struct{}), ledger: newLedger(plan), held: map[string]cost.Amount{},
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -189,6 +189,8 @@ type engine struct {
 	mu      sync.Mutex
 	notes   map[string][]string          // by address, for the change's Result
 	outputs map[string][]lockfile.Output // current outputs by address
+	// held is what the running budget holds for each request in flight.
+	held map[string]cost.Amount
 	// inOutputDir are the assets this apply recorded with their files
 	// under the config's output directory.
 	inOutputDir map[string]bool

@@ -32,18 +32,47 @@ func newLedger(plan *Plan) ledger {
 	return ledger{startedAt: time.Now().UTC().Truncate(time.Second), estimate: total, currency: total.Currency}
 }
 
-// reserve asks the running budget to let c start: its most expensive
-// outcome must fit beside what was billed and what is in flight. A
-// refusal stops the apply as a first interrupt does.
-func (e *engine) reserve(c *Change) bool {
-	if e.opts.Budget == nil || !c.Action.Generates() || c.Cost == nil || c.Cost.Max == nil {
+// reserve asks the running budget to let a request for c start: max, its
+// most expensive outcome, must fit beside what was billed and what is in
+// flight. A nil max cannot be bounded, so a budget refuses it. A refusal
+// stops the apply as a first interrupt does. What is held is handed back
+// by settle.
+func (e *engine) reserve(c *Change, max *cost.Amount) bool {
+	if e.opts.Budget == nil {
 		return true
 	}
-	if e.opts.Budget.Reserve(*c.Cost.Max) {
+	if max != nil && e.opts.Budget.Reserve(*max) {
+		e.mu.Lock()
+		e.held[c.Addr] = *max
+		e.mu.Unlock()
 		return true
 	}
 	e.budgetOnce.Do(func() { close(e.overBudget) })
 	return false
+}
+
+// reserveStart holds, before c starts, its planned upper bound.
+func (e *engine) reserveStart(c *Change) bool {
+	max, needed := plannedMax(c)
+	return !needed || e.reserve(c, max)
+}
+
+// plannedMax is what the budget holds before c starts: the plan's upper
+// bound for a generation. A recovery sends no request and holds nothing.
+func plannedMax(c *Change) (*cost.Amount, bool) {
+	if !c.Action.Generates() {
+		return nil, false
+	}
+	if c.Cost == nil {
+		return nil, true
+	}
+	return c.Cost.Max, true
+}
+
+// generationMax is the most generating a once more may cost, for a
+// recovery that has to: one to max_images images at its price.
+func (e *engine) generationMax(a *spec.Asset) *cost.Amount {
+	return cost.Line(PriceOf(e.ws.Config, a), 1, imageCount(a)).Max
 }
 
 // notStarted says why a change was stopped before it started.
@@ -56,16 +85,21 @@ func (e *engine) notStarted() string {
 	}
 }
 
-// settle hands back c's reservation with what its answer was billed.
+// settle hands back what the budget held for c's request, if anything,
+// and adds what its answer was billed.
 func (e *engine) settle(c *Change, b lockfile.Billed) {
-	if e.opts.Budget == nil || !c.Action.Generates() || c.Cost == nil || c.Cost.Max == nil {
+	if e.opts.Budget == nil {
 		return
 	}
+	e.mu.Lock()
+	held := e.held[c.Addr]
+	delete(e.held, c.Addr)
+	e.mu.Unlock()
 	billed := cost.Amount{}
 	if b.Cost != nil {
 		billed = *b.Cost
 	}
-	e.opts.Budget.Settle(*c.Cost.Max, billed)
+	e.opts.Budget.Settle(held, billed)
 }
 
 // billedFor prices n billed images of a at the price in force.

@@ -103,7 +103,7 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			var once sync.Once
 			release := func() { once.Do(func() { <-global; <-sem }) }
 			defer release()
-			if isStopped() || !e.reserve(c) {
+			if isStopped() || !e.reserveStart(c) {
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: e.notStarted(), Interrupted: true}
 				return
 			}
@@ -192,7 +192,11 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 		res, genErr = e.recover(ctx, a, hash)
 		if errors.Is(genErr, errUnfinishable) {
 			// Nothing of the answer can ever be placed: say so, and pay
-			// for the asset once more rather than fail on every apply.
+			// for the asset once more rather than fail on every apply,
+			// within the budget like any request.
+			if !e.reserve(c, e.generationMax(a)) {
+				return nil, nil, fmt.Errorf("the paid answer kept in staging could not be finished (%w), and generating the asset again could cross the budget", genErr)
+			}
 			e.note(a.Addr, fmt.Sprintf("the paid answer kept in staging could not be finished (%v): dropped it and generated the asset again", genErr))
 			res, genErr = e.call(ctx, c, a, hash, release)
 		}

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
 
@@ -111,10 +113,57 @@ image "bystander" {
 // TestLostRecoveryIsBilled: an answer journaled by an apply that could not
 // download it, and whose URLs are then gone for good, is dropped by the
 // next apply, which generates the asset again; the dropped answer was
-// paid for all the same, so that apply's bill counts it, as lost.
+// paid for all the same, so that apply's bill counts it, as lost. Under a
+// budget that the new request could cross, nothing is sent.
 func TestLostRecoveryIsBilled(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		budget   *cost.Gate
+		requests int
+		answers  int
+		cost     string
+	}{
+		{name: "generated again", requests: 1, answers: 2, cost: "0.06"},
+		{name: "over budget", budget: cost.NewGate(cost.MustParse("0.02")), answers: 1, cost: "0.03"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, dir, client := lostRecovery(t)
+			before := srv.Count()
+			ws, plan := openAndPlan(t, dir)
+			if c := plan.Change("image.victim"); c == nil || c.Action != pipeline.Recover {
+				t.Fatalf("plan: %+v, want recover", c)
+			}
+			res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{Parallelism: 1,
+				Providers: map[string]provider.Provider{"seedream": provider.NewSeedream(client)}, Hook: nopHook{}, Budget: tt.budget})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := resultsByAddr(res)["image.victim"]
+			if got := srv.Count() - before; got != tt.requests {
+				t.Errorf("%d requests, want %d", got, tt.requests)
+			}
+			if tt.budget != nil && (r.Err == nil || !strings.Contains(r.Err.Error(), "could cross the budget")) {
+				t.Errorf("result %+v, want a budget refusal", r)
+			}
+			lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lock.Spend) != 1 || len(lock.Spend[0].Billed) != 1 {
+				t.Fatalf("bills %+v, want the recovering apply's", lock.Spend)
+			}
+			if row := lock.Spend[0].Billed[0]; row.Answers != tt.answers || row.Lost != 1 || row.Cost == nil || row.Cost.String() != tt.cost {
+				t.Errorf("bill %+v, want %d answer(s), %s, one of them lost", row, tt.answers, tt.cost)
+			}
+		})
+	}
+}
+
+// lostRecovery leaves dir with an answer journaled whose URLs are gone.
+func lostRecovery(t *testing.T) (*seedreamtest.Server, string, *seedream.Client) {
+	t.Helper()
 	srv := seedreamtest.New()
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	srv.SetAPIKey(faultAPIKey)
 	srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindDownloadStatus, Status: 503, Times: 3})
 	dir := t.TempDir()
@@ -146,23 +195,5 @@ image "victim" {
 		t.Fatalf("no download URL in the journal:\n%s", data)
 	}
 	writeFile(t, journals[0], gone)
-
-	if c := makePlan(t, dir).Change("image.victim"); c == nil || c.Action != pipeline.Recover {
-		t.Fatalf("plan: %+v, want recover", c)
-	}
-	// The lost answer is dropped and the asset generated again: two
-	// answers paid, one of them lost.
-	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err != nil || len(r.Outputs) != 1 {
-		t.Fatalf("recovery: %+v, want the asset generated again", r)
-	}
-	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(lock.Spend) != 1 || len(lock.Spend[0].Billed) != 1 {
-		t.Fatalf("bills %+v, want the recovering apply's", lock.Spend)
-	}
-	if row := lock.Spend[0].Billed[0]; row.Answers != 2 || row.Lost != 1 || row.Images != 2 || row.Cost == nil || row.Cost.String() != "0.06" {
-		t.Errorf("bill %+v, want 2 answers of 1 image, $0.06, one of them lost", row)
-	}
+	return srv, dir, client
 }
