@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
@@ -318,10 +320,28 @@ image "tile" {
 	}
 }
 
+// lock is what seedform knows is recorded: the lock file, which must
+// parse, with the journal of finished entries an interrupted apply left
+// replayed onto it.
 func (c *crashRun) lock() *lockfile.Lock {
-	l, err := lockfile.Read(filepath.Join(c.dir, lockfile.FileName))
-	if err != nil {
-		c.t.Fatalf("the lock does not parse: %v", err)
+	name := filepath.Join(c.dir, lockfile.FileName)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		data = nil
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	l, digest := lockfile.NewLock(), ""
+	if data != nil {
+		if l, err = lockfile.ParseLock(name, data); err != nil {
+			c.t.Fatalf("the lock does not parse: %v", err)
+		}
+		sum := sha256.Sum256(data)
+		digest = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	journal := filepath.Join(c.dir, pipeline.StateDirName, lockfile.JournalName)
+	if _, err := lockfile.ReplayJournal(journal, digest, l, lockfile.NewManifest()); err != nil {
+		c.t.Fatalf("the journal of finished entries: %v", err)
 	}
 	return l
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
 )
@@ -69,7 +71,7 @@ func runApprove(_ context.Context, m *Meta, args []string) int {
 // recordVerdicts gives every output of each address the verdict v; it
 // records nothing unless every address is recorded with outputs.
 func recordVerdicts(m *Meta, f *review.File, addrs []string, v review.Approval) bool {
-	lock, err := lockfile.Read(m.path(lockfile.FileName))
+	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sort"
 
 	"github.com/seedform/seedform/lockfile"
@@ -36,7 +37,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
 		return 0
 	}
-	lock, err := lockfile.Read(m.path(lockfile.FileName))
+	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1

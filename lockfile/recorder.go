@@ -2,7 +2,11 @@ package lockfile
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -49,11 +53,31 @@ type Recorder struct {
 	// writes: callers replace entries, never edit them (see Update).
 	lockCache     fragments[Entry]
 	manifestCache fragments[ManifestEntry]
+	// journal, when set, takes the changes Set makes (see JournalName).
+	journal *journal
+}
+
+// journal is the Recorder's side of the journal of finished entries.
+type journal struct {
+	path string
+	// base is the digest of the lock file on disk: what the journal's
+	// records apply to.
+	base string
+	// file is the journal open for appending, nil until the first record
+	// of this run or after a whole write emptied it.
+	file *os.File
+	// pending is true while the journal holds records the lock on disk
+	// lacks: Close must write the lock whole and remove it.
+	pending bool
 }
 
 // batch is one group commit: its callers all get its outcome.
 type batch struct {
 	changes int
+	// full is set when a change in the batch must reach the lock and the
+	// manifest themselves; otherwise, with a journal, records are appended.
+	full    bool
+	records [][]byte
 	done    chan struct{}
 	err     error
 }
@@ -86,24 +110,9 @@ func NewRecorder(lockPath, manifestPath string, lock *Lock, manifest *Manifest) 
 func newBatch() *batch { return &batch{done: make(chan struct{})} }
 
 // Record sets the lock entry of addr and, if m is not nil, its manifest
-// entry, and returns once both are on disk. The Recorder keeps e and m:
-// the caller must not change them afterwards.
+// entry, and returns once that is durable: Set with no folder to sync.
 func (r *Recorder) Record(addr string, e *Entry, m *ManifestEntry) error {
-	if err := e.Validate(addr); err != nil {
-		return err
-	}
-	if m != nil {
-		if err := m.Validate(addr); err != nil {
-			return err
-		}
-	}
-	return r.Update(func(l *Lock, man *Manifest) {
-		e.normalize()
-		l.Assets[addr] = e
-		if m != nil {
-			man.Assets[addr] = m
-		}
-	})
+	return r.Set(nil, addr, e, m)
 }
 
 // Remove deletes addr from the lock and the manifest and returns once that
@@ -135,15 +144,75 @@ func (r *Recorder) Update(fn func(l *Lock, m *Manifest)) error {
 // lose. A group commit syncs each directory once, however many of its
 // changes name it.
 func (r *Recorder) UpdateAfterSync(dirs []string, fn func(l *Lock, m *Manifest)) error {
+	return r.commit(dirs, nil, func(b *batch) {
+		fn(r.lock, r.manifest)
+		b.full = true
+	})
+}
+
+// UseJournal makes Set append to the journal at path (see JournalName)
+// instead of rewriting the lock and the manifest. lockDigest is the digest
+// of the lock file on disk ("" when there is none); pending says the
+// journal already holds records replayed into the lock given to
+// NewRecorder, which Close must then write out. Call it before the first
+// change.
+func (r *Recorder) UseJournal(path, lockDigest string, pending bool) {
+	r.journal = &journal{path: path, base: lockDigest, pending: pending}
+}
+
+// Set records addr's lock entry and, if m is not nil, its manifest entry,
+// forgets the addresses in drop, and returns once that is durable, having
+// synced dirs first (see UpdateAfterSync). It is for changes that only add
+// to what the lock says: with a journal (UseJournal) they are appended to
+// it, and the lock and manifest are written whole at Close. The Recorder
+// keeps e and m.
+func (r *Recorder) Set(dirs []string, addr string, e *Entry, m *ManifestEntry, drop ...string) error {
+	if err := e.Validate(addr); err != nil {
+		return err
+	}
+	if m != nil {
+		if err := m.Validate(addr); err != nil {
+			return err
+		}
+	}
+	e.normalize()
+	var rec []byte
+	if r.journal != nil {
+		var err error
+		if rec, err = encodeRecord(newEntryEncoder(), addr, drop, e, m); err != nil {
+			return err
+		}
+	}
+	return r.commit(dirs, rec, func(b *batch) {
+		for _, d := range drop {
+			delete(r.lock.Assets, d)
+			delete(r.manifest.Assets, d)
+		}
+		r.lock.Assets[addr] = e
+		if m != nil {
+			r.manifest.Assets[addr] = m
+		}
+		if rec == nil {
+			b.full = true
+		}
+	})
+}
+
+// commit applies a change to the open batch with fn and returns once a
+// write that carries it is durable; rec is the change's journal record.
+func (r *Recorder) commit(dirs []string, rec []byte, fn func(b *batch)) error {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
 		return ErrClosed
 	}
 	r.needSync(dirs...)
-	fn(r.lock, r.manifest)
-	r.dirty = true
 	b := r.open
+	fn(b)
+	if rec != nil {
+		b.records = append(b.records, rec)
+	}
+	r.dirty = true
 	b.changes++
 	if r.writing {
 		r.mu.Unlock()
@@ -165,21 +234,30 @@ func (r *Recorder) writeBatches() {
 	for r.open.changes > 0 {
 		b, syncs := r.open, r.syncs
 		r.open, r.syncs = newBatch(), nil
-		lockData, manifestData, err := r.encode()
+		var lockData, manifestData []byte
+		var err error
+		whole := b.full || r.journal == nil
+		if whole {
+			lockData, manifestData, err = r.encode()
+		}
 		r.dirty = false
 		r.mu.Unlock()
 		if err == nil {
 			err = syncDirs(syncs)
 		}
-		if err == nil {
-			err = r.write(lockData, manifestData)
+		if err == nil && whole {
+			err = r.writeWhole(lockData, manifestData)
+		} else if err == nil {
+			err = r.appendJournal(b.records)
 		}
 		r.mu.Lock()
 		if err != nil {
 			r.dirty = true
 			// The changes stay in memory for the next write, which must
-			// sync their directories first all the same.
+			// sync their directories first all the same, and which writes
+			// the files whole: a journal append may have been cut short.
 			r.needSync(slices.Collect(maps.Keys(syncs))...)
+			r.open.full = true
 		}
 		b.err = err
 		close(b.done)
@@ -247,7 +325,7 @@ func (r *Recorder) Close() error {
 		return nil
 	}
 	r.closed = true
-	if !r.dirty {
+	if !r.dirty && (r.journal == nil || !r.journal.pending) {
 		return nil
 	}
 	lockData, manifestData, err := r.encode()
@@ -255,9 +333,96 @@ func (r *Recorder) Close() error {
 		err = syncDirs(r.syncs)
 	}
 	if err == nil {
-		err = r.write(lockData, manifestData)
+		err = r.writeWhole(lockData, manifestData)
+	}
+	if err == nil && r.journal != nil {
+		err = r.journal.remove()
 	}
 	return err
+}
+
+// writeWhole writes the lock and the manifest, and then empties the
+// journal: everything it held is in them now. It runs without r.mu (see
+// write).
+func (r *Recorder) writeWhole(lockData, manifestData []byte) error {
+	if err := r.write(lockData, manifestData); err != nil {
+		return err
+	}
+	if r.journal == nil {
+		return nil
+	}
+	return r.journal.reset(digestOf(lockData))
+}
+
+// appendJournal appends records to the journal and syncs it. It runs
+// without r.mu (see write).
+func (r *Recorder) appendJournal(records [][]byte) error {
+	r.writes++
+	if r.root != "" {
+		if err := CheckInside(r.root, r.journal.path); err != nil {
+			return err
+		}
+	}
+	return r.journal.append(records)
+}
+
+func (j *journal) append(records [][]byte) error {
+	if j.file == nil {
+		f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return err
+		}
+		fi, err := f.Stat()
+		if err == nil && fi.Size() == 0 {
+			var head []byte
+			head, err = json.Marshal(journalHeader{Version: journalVersion, Lock: j.base})
+			if err == nil {
+				_, err = f.Write(append(head, '\n'))
+			}
+			if err == nil {
+				err = SyncDir(filepath.Dir(j.path))
+			}
+		}
+		if err != nil {
+			f.Close()
+			return err
+		}
+		j.file = f
+	}
+	j.pending = true
+	if _, err := j.file.Write(bytes.Join(records, nil)); err != nil {
+		return err
+	}
+	return j.file.Sync()
+}
+
+// reset empties the journal after the lock (now with digest base) and the
+// manifest were written whole.
+func (j *journal) reset(base string) error {
+	j.base = base
+	if j.file == nil && !j.pending {
+		return nil
+	}
+	return j.remove()
+}
+
+func (j *journal) remove() error {
+	if j.file != nil {
+		j.file.Close()
+		j.file = nil
+	}
+	j.pending = false
+	if err := os.Remove(j.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// digestOf is "sha256:<hex>" of a file's bytes, as the journal's header
+// names the lock it applies to.
+func digestOf(data []byte) string {
+	sum := sha256.Sum256(data)
+	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // needSync adds dirs to those the next write syncs first. r.mu is held.

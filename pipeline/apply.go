@@ -120,6 +120,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
 	e.rec.Confine(ws.Dir)
+	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}
@@ -153,6 +154,9 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
 	res.Budget = e.budgetReport()
+	if err := e.writeBill(); err != nil {
+		return res, errors.Join(err, e.rec.Close(), ws.Stat.Save())
+	}
 	if ws.Lock.OutputDir != ws.Config.OutputDir && (ws.recordedOutputDir() == ws.Config.OutputDir || e.allPlaced()) {
 		// Only once every recorded file is under the new folder: until
 		// then the lock names the old one, and the next plan finds what

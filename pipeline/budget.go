@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/seedform/seedform/cost"
@@ -17,19 +18,20 @@ type BudgetReport struct {
 	Stopped bool
 }
 
-// ledger is what the engine needs to bill an apply: when it started and
-// what the plan estimated. bill is this apply's record in the lock, made
-// by the first charge; only recorder callbacks, one at a time, touch it.
+// ledger is this apply's bill as it grows (under engine.mu), and where
+// in the lock's Spend it was written, -1 before the first write.
 type ledger struct {
-	startedAt time.Time
-	estimate  cost.Cost
-	currency  string
-	bill      *lockfile.Spend
+	bill     lockfile.Spend
+	currency string
+	inLock   int
 }
 
 func newLedger(plan *Plan) ledger {
 	total, _ := plan.Cost()
-	return ledger{startedAt: time.Now().UTC().Truncate(time.Second), estimate: total, currency: total.Currency}
+	return ledger{
+		bill:     lockfile.Spend{StartedAt: time.Now().UTC().Truncate(time.Second), Estimate: &total},
+		currency: total.Currency, inLock: -1,
+	}
 }
 
 // reserve asks the running budget to let a request for c start: max, its
@@ -134,17 +136,48 @@ func billedImages(res *provider.Result, paid []StagedItem) int {
 	return n
 }
 
-// charge records a paid answer in this apply's bill in the lock.
-func (e *engine) charge(l *lockfile.Lock, model string, b lockfile.Billed, lost bool) {
+// charge adds a paid answer to this apply's bill, in memory: the bill
+// reaches the lock in one write at the end of the apply (putBill), so that
+// recording stays a journal append per asset.
+func (e *engine) charge(model string, b lockfile.Billed, lost bool) {
 	if b.Images == 0 || b.Free() {
 		return
 	}
-	if e.ledger.bill == nil {
-		est := e.ledger.estimate
-		e.ledger.bill = &lockfile.Spend{StartedAt: e.ledger.startedAt, Estimate: &est}
-		l.Spend = append(l.Spend, e.ledger.bill)
-	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	e.ledger.bill.Add(model, b, lost)
+}
+
+// putBill writes this apply's bill, as it stands, into l: a copy, so
+// that the Recorder never shares what the engine goes on changing.
+func (e *engine) putBill(l *lockfile.Lock, _ *lockfile.Manifest) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.ledger.bill.Billed) == 0 {
+		return
+	}
+	bill := e.ledger.bill
+	bill.Billed = append([]lockfile.ModelBill(nil), bill.Billed...)
+	if e.ledger.inLock >= 0 && e.ledger.inLock < len(l.Spend) {
+		l.Spend[e.ledger.inLock] = &bill
+		return
+	}
+	e.ledger.inLock = len(l.Spend)
+	l.Spend = append(l.Spend, &bill)
+}
+
+// writeBill writes the bill to the lock, if anything was billed.
+func (e *engine) writeBill() error {
+	e.mu.Lock()
+	empty := len(e.ledger.bill.Billed) == 0
+	e.mu.Unlock()
+	if empty {
+		return nil
+	}
+	if err := e.rec.Update(e.putBill); err != nil {
+		return fmt.Errorf("recording what the apply was billed: %w", err)
+	}
+	return nil
 }
 
 // modelOf is the model an answer was billed for: as the API reported it,
@@ -156,13 +189,14 @@ func modelOf(a *spec.Asset, res *provider.Result) string {
 	return a.Model
 }
 
-// chargeLost records an answer that was paid for but of which nothing
-// could be kept: no entry will ever show it.
+// chargeLost bills an answer that was paid for but of which nothing
+// could be kept, and writes the bill at once: no entry will ever show it.
 func (e *engine) chargeLost(a *spec.Asset, model string, b lockfile.Billed) error {
 	if b.Images == 0 || b.Free() {
 		return nil
 	}
-	return e.rec.Update(func(l *lockfile.Lock, _ *lockfile.Manifest) { e.charge(l, model, b, true) })
+	e.charge(model, b, true)
+	return e.writeBill()
 }
 
 // budgetReport is how the running budget ended, nil without one.

@@ -152,16 +152,18 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		ent.Upstream = upstream
 	}
 	e.setOutputs(a.Addr, outs)
-	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, prevAddr)
-		delete(m.Assets, prevAddr)
-		l.Assets[a.Addr] = ent
-		m.Assets[a.Addr] = &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}
-		e.charge(l, modelOf(a, res), billed, false)
-	})
+	// The lock names none of these files as they now are (a regeneration
+	// took its entry out first: unrecordPrevious), so the record only adds
+	// to it and may go to the journal of finished entries.
+	var drop []string
+	if prevAddr != a.Addr {
+		drop = append(drop, prevAddr)
+	}
+	err := e.rec.Set(dirs, a.Addr, ent, &lockfile.ManifestEntry{Files: outs, Meta: a.Meta}, drop...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
 	}
+	e.charge(modelOf(a, res), billed, false)
 	e.placed(a.Addr)
 	if err := e.ws.Staging.Done(a.Addr); err != nil {
 		return outs, failed, fmt.Errorf("cleaning staging: %w", err)

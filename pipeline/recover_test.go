@@ -60,9 +60,14 @@ image "bystander" {
 	if c := plan.Change("image.victim"); c == nil || c.Action != pipeline.Recover {
 		t.Fatalf("plan after the failed download: %+v, want recover", c)
 	}
+	// Both ways of recording fail: the journal of finished entries is a
+	// folder, and so the lock and manifest written whole at the end are
+	// tried, and the manifest's folder is a file.
 	blocker := filepath.Join(dir, "m")
 	os.RemoveAll(blocker)
 	writeFile(t, blocker, "not a folder")
+	journalBlocker := filepath.Join(dir, pipeline.StateDirName, lockfile.JournalName)
+	writeFile(t, filepath.Join(journalBlocker, "x"), "a folder in the journal's place")
 	res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{
 		Parallelism: 1, Providers: map[string]provider.Provider{"seedream": provider.NewSeedream(client)}, Hook: nopHook{},
 	})
@@ -91,6 +96,9 @@ image "bystander" {
 	}
 
 	if err := os.Remove(blocker); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(journalBlocker); err != nil {
 		t.Fatal(err)
 	}
 	requests, downloads := srv.Count(), srv.Downloads()

@@ -34,6 +34,10 @@ type Workspace struct {
 	// recordedDir is the output directory the lock was written with, as
 	// read at open (apply changes ws.Lock as it goes).
 	recordedDir string
+	// lockFileDigest is the digest of the lock file's bytes; LockDigest
+	// differs from it when journaled records were replayed (journaled).
+	lockFileDigest string
+	journaled      int
 }
 
 // OpenWorkspace reads the lock, manifest and local state of cfg's directory.
@@ -61,7 +65,17 @@ func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws.Lock, ws.LockDigest = lock, digest
+	ws.Lock, ws.LockDigest, ws.lockFileDigest = lock, digest, digest
+	// What an interrupted apply recorded since it last wrote the lock whole.
+	ws.journaled, err = lockfile.ReplayJournal(ws.JournalPath(), digest, ws.Lock, ws.Manifest)
+	if err != nil {
+		return nil, err
+	}
+	if ws.journaled > 0 {
+		// The lock as it will be written: a saved plan made now stays
+		// valid once an apply has written the journal into the lock.
+		ws.LockDigest = ws.Lock.Digest()
+	}
 	ws.recordedDir = cfg.OutputDir
 	if lock.OutputDir != "" {
 		ws.recordedDir = lock.OutputDir
@@ -97,6 +111,9 @@ func (ws *Workspace) LockPath() string { return filepath.Join(ws.Dir, lockfile.F
 func (ws *Workspace) ManifestPath() string {
 	return filepath.Join(ws.Dir, filepath.FromSlash(ws.Config.Manifest))
 }
+
+// JournalPath is the journal of finished entries (lockfile.JournalName).
+func (ws *Workspace) JournalPath() string { return filepath.Join(ws.StateDir(), lockfile.JournalName) }
 
 // StateDir is the local state directory.
 func (ws *Workspace) StateDir() string { return filepath.Join(ws.Dir, StateDirName) }

@@ -1,0 +1,220 @@
+package lockfile
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// journalDir is a config directory for journal tests: the lock, the
+// manifest and the journal's paths in it.
+type journalDir struct{ lock, manifest, journal string }
+
+func newJournalDir(t *testing.T) journalDir {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, ".seedform"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return journalDir{
+		lock: filepath.Join(dir, FileName), manifest: filepath.Join(dir, "manifest.json"),
+		journal: filepath.Join(dir, ".seedform", JournalName),
+	}
+}
+
+func readOrEmpty(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// wholeRewrite is what the lock and the manifest are when every change is
+// written whole, as a Recorder without a journal writes them.
+func wholeRewrite(t *testing.T, names ...string) (lock, manifest []byte) {
+	l, m := NewLock(), NewManifest()
+	for _, n := range names {
+		e, me := imageEntry(n)
+		e.normalize()
+		l.Assets["image."+n] = e
+		m.Assets["image."+n] = me
+	}
+	return l.Marshal(), m.Marshal()
+}
+
+// TestJournalRecordsWithoutRewriting: with a journal, Set appends one line
+// per change and leaves the lock and the manifest alone; what a reader
+// replays is every change; Close writes both files byte for byte as a whole
+// rewrite would, and removes the journal.
+func TestJournalRecordsWithoutRewriting(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	first, firstM := imageEntry("first")
+	base := NewRecorder(d.lock, d.manifest, nil, nil)
+	if err := base.Record("image.first", first, firstM); err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lockBefore := readOrEmpty(t, d.lock)
+
+	l, _ := Read(d.lock)
+	m, _ := ReadManifest(d.manifest)
+	r := NewRecorder(d.lock, d.manifest, l, m)
+	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	names := []string{"first"}
+	for i := range 50 {
+		n := fmt.Sprintf("a%02d", i)
+		e, me := imageEntry(n)
+		if err := r.Set(nil, "image."+n, e, me); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	if got := readOrEmpty(t, d.lock); !bytes.Equal(got, lockBefore) {
+		t.Error("Set rewrote the lock although a journal takes its changes")
+	}
+	if lines := bytes.Count(readOrEmpty(t, d.journal), []byte("\n")); lines != 51 {
+		t.Errorf("the journal has %d lines, want a header and 50 records", lines)
+	}
+	recorded, err := ReadRecorded(d.lock, d.journal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recorded.Assets) != 51 {
+		t.Errorf("ReadRecorded sees %d assets, want 51", len(recorded.Assets))
+	}
+
+	// "first" is written as the first Recorder normalized it; the others
+	// through Set. Both must give what a whole rewrite gives.
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantLock, wantManifest := wholeRewrite(t, names...)
+	if got := readOrEmpty(t, d.lock); !bytes.Equal(got, wantLock) {
+		t.Error("the lock written at Close differs from a whole rewrite")
+	}
+	if got := readOrEmpty(t, d.manifest); !bytes.Equal(got, wantManifest) {
+		t.Error("the manifest written at Close differs from a whole rewrite")
+	}
+	if _, err := os.Stat(d.journal); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal is left after Close: %v", err)
+	}
+}
+
+// TestJournalAfterKill: a run killed before Close leaves its changes in the
+// journal only; the next run replays them (a record the kill cut short is
+// ignored) and its Close writes what a whole rewrite gives.
+func TestJournalAfterKill(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	r := NewRecorder(d.lock, d.manifest, nil, nil)
+	r.UseJournal(d.journal, "", false)
+	for _, n := range []string{"a", "b"} {
+		e, me := imageEntry(n)
+		if err := r.Set(nil, "image."+n, e, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The kill: no Close, and half of a third record.
+	r.journal.file.Close()
+	f, err := os.OpenFile(d.journal, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"addr":"image.c","lock":{"kind":"ima`)
+	f.Close()
+	if _, err := os.Stat(d.lock); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the lock exists before any whole write: %v", err)
+	}
+
+	l, m := NewLock(), NewManifest()
+	n, err := ReplayJournal(d.journal, "", l, m)
+	if err != nil || n != 2 {
+		t.Fatalf("ReplayJournal = %d, %v; want 2 records", n, err)
+	}
+	next := NewRecorder(d.lock, d.manifest, l, m)
+	next.UseJournal(d.journal, "", true)
+	if err := next.Close(); err != nil {
+		t.Fatal(err)
+	}
+	wantLock, wantManifest := wholeRewrite(t, "a", "b")
+	if !bytes.Equal(readOrEmpty(t, d.lock), wantLock) || !bytes.Equal(readOrEmpty(t, d.manifest), wantManifest) {
+		t.Error("after the kill and a replay, Close did not write what a whole rewrite gives")
+	}
+	if _, err := os.Stat(d.journal); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal is left after Close: %v", err)
+	}
+}
+
+// TestJournalBarrier: a change that must reach the lock itself (Update)
+// writes both files whole, with every journaled change, and empties the
+// journal.
+func TestJournalBarrier(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	r := NewRecorder(d.lock, d.manifest, nil, nil)
+	r.UseJournal(d.journal, "", false)
+	e, me := imageEntry("a")
+	if err := r.Set(nil, "image.a", e, me); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Update(func(l *Lock, _ *Manifest) { l.OutputDir = "out" }); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Read(d.lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.OutputDir != "out" || l.Assets["image.a"] == nil {
+		t.Errorf("after Update the lock has output_dir %q and %d assets, want out and image.a", l.OutputDir, len(l.Assets))
+	}
+	if _, err := os.Stat(d.journal); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the journal outlives the whole write that carried it: %v", err)
+	}
+	// A record after the barrier starts a journal on the new lock.
+	e2, me2 := imageEntry("b")
+	if err := r.Set(nil, "image.b", e2, me2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRecorded(d.lock, d.journal)
+	if err != nil || got.Assets["image.b"] == nil {
+		t.Fatalf("ReadRecorded after the barrier: %v, image.b %v", err, got.Assets["image.b"])
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestJournalStale: a journal made on another lock is refused with the way
+// out, unless everything it holds is in the lock already (a kill between
+// the whole write and the journal's removal).
+func TestJournalStale(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	r := NewRecorder(d.lock, d.manifest, nil, nil)
+	r.UseJournal(d.journal, "sha256:"+sum('z'), false)
+	e, me := imageEntry("a")
+	if err := r.Set(nil, "image.a", e, me); err != nil {
+		t.Fatal(err)
+	}
+	var stale *StaleJournalError
+	if _, err := ReplayJournal(d.journal, "", NewLock(), NewManifest()); !errors.As(err, &stale) || stale.Records != 1 {
+		t.Fatalf("replay on another lock: %v, want a StaleJournalError of 1 record", err)
+	}
+	if msg := stale.Error(); !bytes.Contains([]byte(msg), []byte("delete this file")) {
+		t.Errorf("the error does not say the way out: %s", msg)
+	}
+	compacted := NewLock()
+	ce, _ := imageEntry("a")
+	ce.normalize()
+	compacted.Assets["image.a"] = ce
+	if n, err := ReplayJournal(d.journal, "", compacted, NewManifest()); err != nil || n != 0 {
+		t.Errorf("replay of a journal already in the lock: %d, %v; want 0, nil", n, err)
+	}
+}
