@@ -113,8 +113,12 @@ func (b Budget) Check(total Cost, items []Item) error {
 	}
 	switch {
 	case total.UnpricedImages > 0:
-		return fail(fmt.Sprintf("The plan cannot be held to the budget of %s: %d of its images have no known price. Set price_per_image and currency in their provider block.",
-			b, total.UnpricedImages), func(it Item) bool { return it.Cost.UnpricedImages > 0 })
+		what := fmt.Sprintf("%d images have", total.UnpricedImages)
+		if total.UnpricedImages == 1 {
+			what = "1 image has"
+		}
+		return fail(fmt.Sprintf("The plan cannot be held to the budget of %s: %s no known price. Set price_per_image and currency in their provider block.",
+			b, what), func(it Item) bool { return it.Cost.UnpricedImages > 0 })
 	case len(total.ByCurrency) > 1:
 		return fail(fmt.Sprintf("The plan cannot be held to the budget of %s: it is priced in several currencies (%s). Set price_per_image and one currency in each provider block.",
 			b, total.MoneyText()), func(it Item) bool { return it.Cost.Max != nil && !it.Cost.Max.IsZero() })
