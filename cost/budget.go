@@ -183,10 +183,3 @@ func (g *Gate) Spent() Amount {
 
 // Limit is the budget.
 func (g *Gate) Limit() Amount { return g.limit }
-
-// Refused reports whether the gate has stopped the apply.
-func (g *Gate) Refused() bool {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.refused
-}

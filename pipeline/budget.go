@@ -79,11 +79,19 @@ func (e *engine) generationMax(a *spec.Asset) *cost.Amount {
 
 // notStarted says why a change was stopped before it started.
 func (e *engine) notStarted() string {
+	if e.budgetStopped() {
+		return "not started: it could cross the budget"
+	}
+	return "interrupted before it started"
+}
+
+// budgetStopped reports whether the running budget has stopped the apply.
+func (e *engine) budgetStopped() bool {
 	select {
 	case <-e.overBudget:
-		return "not started: it could cross the budget"
+		return true
 	default:
-		return "interrupted before it started"
+		return false
 	}
 }
 
@@ -205,5 +213,5 @@ func (e *engine) budgetReport() *BudgetReport {
 		return nil
 	}
 	return &BudgetReport{Limit: e.opts.Budget.Limit(), Spent: e.opts.Budget.Spent(),
-		Currency: e.ledger.currency, Stopped: e.opts.Budget.Refused()}
+		Currency: e.ledger.currency, Stopped: e.budgetStopped()}
 }
