@@ -38,8 +38,6 @@ type Card struct {
 type Rate struct {
 	Family string
 	Price  *Amount
-	// Note says where the price comes from, or why it is unknown.
-	Note string
 }
 
 // Price is the price in force for one model: from a card, or from a
@@ -91,9 +89,14 @@ func PriceOf(card *Card, family string, o *Override) Price {
 	return Price{Source: fmt.Sprintf("no price for %s on the %s price card", family, card.Provider)}
 }
 
-// Describe names the card for messages: provider, version, source and date.
+// Describe names the card for messages: provider, version, what a price
+// buys, source and date.
 func (c *Card) Describe() string {
-	return fmt.Sprintf("the %s price card v%d (%s, read %s)", c.Provider, c.Version, c.Source, c.Read.Format(time.DateOnly))
+	per := "no charge"
+	if c.Currency != "" {
+		per = c.Currency + " per " + c.Unit
+	}
+	return fmt.Sprintf("the %s price card v%d (%s, from the %s, read %s)", c.Provider, c.Version, per, c.Source, c.Read.Format(time.DateOnly))
 }
 
 // Stale reports whether the card's prices are older than MaxAge at now.
@@ -110,7 +113,7 @@ func (c *Card) Stale(now time.Time) bool {
 func (c *Card) StaleWarning(now time.Time) (summary, detail string) {
 	days := int(now.Sub(c.Read).Hours() / 24)
 	return "The " + c.Provider + " price card may be out of date",
-		fmt.Sprintf("Its prices were read on %s, %d days ago, from %s; they may have changed. "+
+		fmt.Sprintf("Its prices were read on %s, %d days ago, from the %s; they may have changed. "+
 			"To price with the rate you pay, set price_per_image and currency in the provider block, for example:\n"+
 			"  provider %q {\n    price_per_image = 0.04\n    currency        = %q\n  }",
 			c.Read.Format(time.DateOnly), days, c.Source, c.Provider, c.Currency)

@@ -25,7 +25,7 @@ var placeholderCard = &cost.Card{
 	Provider: spec.ProviderPlaceholder,
 	Version:  1,
 	Unit:     "image",
-	Source:   "offline renderer, no charge",
+	Source:   "offline renderer",
 	Read:     time.Date(2026, time.November, 29, 0, 0, 0, 0, time.UTC),
 	Default:  new(cost.Amount),
 }

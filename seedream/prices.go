@@ -18,15 +18,20 @@ func PriceCard() *cost.Card {
 		Version:  1,
 		Currency: "USD",
 		Unit:     "image",
-		Source:   "BytePlus ModelArk price list, USD per generated image",
+		Source:   "BytePlus ModelArk price list",
 		Read:     time.Date(2026, time.November, 29, 0, 0, 0, 0, time.UTC),
 		Rates: []cost.Rate{
-			{Family: string(Seedream30), Note: "not on the BytePlus list (retired there in March 2026); relays set their own price"},
-			{Family: string(SeedEdit30), Note: "not on the BytePlus list; relays set their own price"},
-			{Family: string(Seedream40), Price: usd("0.03"), Note: "BytePlus ModelArk"},
-			{Family: string(Seedream45), Price: usd("0.04"), Note: "BytePlus ModelArk"},
-			{Family: string(Seedream50), Price: usd("0.035"), Note: "5.0 Lite as quoted by relays that follow the BytePlus list"},
-			{Family: string(Seedream50Pro), Note: "no USD price published; Volcengine bills CNY by size (0.30 up to 2.61 MP, 0.60 above)"},
+			// Retired on BytePlus (3.0 t2i in March 2026); relays that
+			// still serve them set their own price.
+			{Family: string(Seedream30)},
+			{Family: string(SeedEdit30)},
+			{Family: string(Seedream40), Price: usd("0.03")},
+			{Family: string(Seedream45), Price: usd("0.04")},
+			// 5.0 Lite, as quoted by relays that follow the BytePlus list.
+			{Family: string(Seedream50), Price: usd("0.035")},
+			// No USD price is published; Volcengine bills it in CNY by
+			// size (0.30 up to 2.61 MP, 0.60 above).
+			{Family: string(Seedream50Pro)},
 		},
 	}
 }
