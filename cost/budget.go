@@ -14,17 +14,22 @@ type Budget struct {
 	Currency string
 }
 
-// ParseBudget reads "AMOUNT" or "AMOUNT CURRENCY" ("25", "12.50 USD").
+// ParseBudget reads "AMOUNT", "AMOUNT CURRENCY" or "$AMOUNT" ("25",
+// "12.50 USD", "$12.50").
 func ParseBudget(s string) (Budget, error) {
 	fields := strings.Fields(s)
 	if len(fields) == 0 || len(fields) > 2 {
 		return Budget{}, fmt.Errorf("%q is not a budget: write an amount such as 25 or \"25 USD\"", s)
 	}
+	b := Budget{}
+	if rest, ok := strings.CutPrefix(fields[0], "$"); ok && len(fields) == 1 {
+		fields[0], b.Currency = rest, "USD"
+	}
 	a, err := ParseAmount(fields[0])
 	if err != nil {
 		return Budget{}, err
 	}
-	b := Budget{Limit: a}
+	b.Limit = a
 	if len(fields) == 2 {
 		cur, err := ParseCurrency(fields[1])
 		if err != nil {

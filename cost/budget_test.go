@@ -57,7 +57,10 @@ func TestParseBudget(t *testing.T) {
 	if err != nil || b.Currency != "USD" || b.Limit.String() != "12.50" {
 		t.Errorf("ParseBudget: %+v, %v", b, err)
 	}
-	for _, in := range []string{"", "5 dollars", "5 USD extra", "USD"} {
+	if b, err := cost.ParseBudget("$7.5"); err != nil || b.String() != "$7.50" {
+		t.Errorf("ParseBudget($7.5): %+v, %v", b, err)
+	}
+	for _, in := range []string{"", "5 dollars", "5 USD extra", "USD", "$5 CNY", "$-5"} {
 		if _, err := cost.ParseBudget(in); err == nil {
 			t.Errorf("ParseBudget(%q): want an error", in)
 		}
