@@ -42,9 +42,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}()
 	m := &command.Meta{
 		Stdin: stdin, Stdout: stdout, Stderr: stderr, Env: os.Environ(),
-		Interactive: isTerminal(stdin), Terminal: isTerminal(stdout), Stop: stop,
+		Interactive: isTerminal(stdin), Terminal: isTerminal(stdout), Width: termWidth(stdout), Stop: stop,
 	}
 	return command.Run(ctx, args, m)
+}
+
+// termWidth is the width of the terminal f is, 0 when it is none.
+func termWidth(f any) int {
+	file, ok := f.(*os.File)
+	if !ok || !term.IsTerminal(int(file.Fd())) {
+		return 0
+	}
+	w, _, err := term.GetSize(int(file.Fd()))
+	if err != nil {
+		return 0
+	}
+	return w
 }
 
 func isTerminal(f any) bool {

@@ -58,6 +58,7 @@ func TestScripts(t *testing.T) {
 			"replace":   cmdReplace,
 			"sleep":     cmdSleep,
 			"mkimage":   cmdMkImage,
+			"tfui":      cmdTFUI,
 			"mdtrim":    cmdMdTrim,
 		},
 	})
@@ -197,15 +198,19 @@ func cmdLockOK(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// nosecret DIR: the test API key appears in no file under DIR, nor in the
-// last command's stdout and stderr.
+// nosecret DIR [SECRET]: the test API key (or SECRET) appears in no file
+// under DIR, nor in the last command's stdout and stderr.
 func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: nosecret DIR")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: nosecret DIR [SECRET]")
+	}
+	secret := testAPIKey
+	if len(args) == 2 {
+		secret = args[1]
 	}
 	for _, out := range []string{ts.ReadFile("stdout"), ts.ReadFile("stderr")} {
-		if strings.Contains(out, testAPIKey) {
-			ts.Fatalf("the API key appears in the output")
+		if strings.Contains(out, secret) {
+			ts.Fatalf("the secret appears in the output")
 		}
 	}
 	err := filepath.Walk(ts.MkAbs(args[0]), func(p string, fi os.FileInfo, err error) error {
@@ -216,8 +221,8 @@ func cmdNoSecret(ts *testscript.TestScript, neg bool, args []string) {
 		if err != nil {
 			return err
 		}
-		if strings.Contains(string(b), testAPIKey) {
-			return fmt.Errorf("the API key appears in %s", p)
+		if strings.Contains(string(b), secret) {
+			return fmt.Errorf("the secret appears in %s", p)
 		}
 		return nil
 	})

@@ -47,6 +47,7 @@ type sizes struct {
 	localImages                   int
 	applyNew                      []int
 	reportAssets                  int
+	shardImages                   int
 }
 
 var (
@@ -57,6 +58,7 @@ var (
 		bigImages: 96, bigPadding: 11 << 20, bigLatency: time.Second,
 		localImages:  2000,
 		applyNew:     []int{1000, 10000, 100000},
+		shardImages:  400,
 		reportAssets: 500,
 	}
 	shortSizes = sizes{
@@ -66,6 +68,7 @@ var (
 		bigImages: 8, bigPadding: 2 << 20, bigLatency: 100 * time.Millisecond,
 		localImages:  200,
 		applyNew:     []int{100, 1000},
+		shardImages:  80,
 		reportAssets: 40,
 	}
 )
@@ -82,6 +85,7 @@ func scenarios(short bool) []scenario {
 	for _, n := range sz.applyNew {
 		applyNew = append(applyNew, applyNewScenario(n))
 	}
+	applyNew = append(applyNew, shardScenario(sz.shardImages, 4, sz.makespanLatency))
 	return append([]scenario{
 		planScenario(sz.planSmall, 0),
 		planScenario(sz.planMid, 500*time.Millisecond),

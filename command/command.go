@@ -29,6 +29,8 @@ type Meta struct {
 	Interactive bool
 	// Terminal is true when stdout is a terminal (colours allowed).
 	Terminal bool
+	// Width is the terminal's width in columns, 0 when stdout is none.
+	Width int
 	// Stop is closed on the first interrupt; ctx is cancelled on the second.
 	Stop <-chan struct{}
 
@@ -71,9 +73,11 @@ func init() {
 		"fmt":      {"rewrite *.sf.hcl in canonical form", runFmt},
 		"plan":     {"show what apply would do", runPlan},
 		"apply":    {"carry out a plan", runApply},
+		"shard":    {"merge sharded applies' fragments into the lock and manifest (shard merge PLANFILE)", runShard},
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
 		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
 		"graph":    {"the dependency graph in DOT", runGraph},
+		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
 		"report":   {"a visual review of what changes: HTML or Markdown", runReport},
 		"approve":  {"record that outputs' content is approved", runApprove},

@@ -3,18 +3,23 @@ package command
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
 // planFlags are the flags plan, apply and destroy share.
@@ -65,7 +70,7 @@ func newSession(m *Meta, pf *planFlags) *session {
 	if pf.json {
 		s.json = views.NewJSON(m.Stdout, Version)
 	} else {
-		s.human = &views.Human{W: m.Stdout, Color: color}
+		s.human = &views.Human{W: m.Stdout, Color: color, Width: m.Width}
 	}
 	s.diag = diagWriter{m: m, json: s.json, color: color}
 	return s
@@ -98,6 +103,49 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 	return true
 }
 
+// sensitiveVarFlags names the sensitive variables set with -var.
+func sensitiveVarFlags(cfg *spec.Config, vars []string) []string {
+	var names []string
+	for _, v := range vars {
+		name, _, _ := strings.Cut(v, "=")
+		name = strings.TrimSpace(name)
+		if slices.Contains(cfg.SensitiveVars, name) && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// otherRun names the seedform process holding dir's process lock, "" when
+// none does. Plan does not take the lock; it only asks.
+func otherRun(dir string) string {
+	stateDir := filepath.Join(dir, pipeline.StateDirName)
+	if _, err := os.Stat(stateDir); err != nil {
+		return ""
+	}
+	pl, err := lockfile.Acquire(stateDir, 0, "plan")
+	var locked *lockfile.LockedError
+	switch {
+	case err == nil:
+		_ = pl.Release()
+		return ""
+	case !errors.As(err, &locked):
+		return ""
+	case locked.Holder == nil:
+		return "Another seedform process"
+	}
+	return fmt.Sprintf("seedform %s (pid %d, since %s)", locked.Holder.Command, locked.Holder.PID, locked.Holder.Since.Format(time.RFC3339))
+}
+
+// setDestroy makes the views speak of a destroy.
+func (s *session) setDestroy() {
+	if s.json != nil {
+		s.json.Operation = jsonui.OperationDestroy
+	} else {
+		s.human.Destroy = true
+	}
+}
+
 func (s *session) close() {
 	if s.unlock != nil {
 		s.unlock()
@@ -128,6 +176,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	pf.register(fs, true)
 	out := fs.String("out", "", "save the plan to `FILE` for apply")
 	detailed := fs.Bool("detailed-exitcode", false, "exit 2 when there are changes, 0 when there are none")
+	destroy := fs.Bool("destroy", false, "plan to delete every recorded asset's files and lock entry (or the -target ones)")
 	requireApproval := fs.Bool("require-approval", false, "fail while an output whose content is new since -base lacks an approval ("+review.FileName+")")
 	base := fs.String("base", "HEAD", "the git `REF` -require-approval compares with")
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
@@ -138,13 +187,26 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		return 1
 	}
 	s := newSession(m, &pf)
-	opts := pf.options(false)
+	if *destroy && (len(pf.replace) > 0 || pf.refreshOnly) {
+		s.diag.errorf("plan -destroy deletes assets: -replace and -refresh-only do not go with it")
+		return 1
+	}
+	if *destroy {
+		s.setDestroy()
+	}
+	opts := pf.options(*destroy)
 	if !s.open(opts, false, 0, "plan") {
 		return 1
 	}
 	plan := s.plan(opts)
 	if plan == nil {
 		return 1
+	}
+	if who := otherRun(s.cfg.Dir); who != "" {
+		// Its staging is in use, not left over from an interrupted run.
+		plan.OrphanTemps = nil
+		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Another seedform process is running here",
+			Detail: who + " holds this directory's lock: its staging is in use, and this plan shows the outputs as they are before it finishes. Plan again once it has."}})
 	}
 	s.showPlan(plan)
 	s.warnStaleCards(plan)
@@ -155,9 +217,15 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
 	if *out != "" {
-		if err := pipeline.WritePlanFile(m.path(*out), plan); err != nil {
+		if err := planfile.Write(m.path(*out), planfile.FromPlan(plan)); err != nil {
 			s.diag.errorf("saving the plan: %v", err)
 			return 1
+		}
+		if names := sensitiveVarFlags(s.cfg, pf.vars); len(names) > 0 {
+			s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "The saved plan holds sensitive values",
+				Detail: fmt.Sprintf("%s keeps the -var flags it was made with, so that apply makes the same plan, and %s declared sensitive: "+
+					"its value is in the file in clear. Keep the file private, or give the value as SEEDFORM_VAR_<name> when you plan and apply.",
+					*out, strings.Join(names, ", ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])}})
 		}
 		if s.human != nil {
 			// The path is relative to -chdir, so the command to copy has it too.
@@ -196,6 +264,10 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	var pf planFlags
 	pf.register(fs, !destroy)
 	autoApprove := fs.Bool("auto-approve", false, "do not ask for confirmation")
+	shardFlag := ""
+	if !destroy {
+		fs.StringVar(&shardFlag, "shard", "", "apply shard I of N of a saved plan (I counts from 1), recording into .seedform/shards")
+	}
 	parallelism := fs.Int("parallelism", 10, "bound on provider calls in flight")
 	maxArgs := 1
 	if destroy {
@@ -207,20 +279,33 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	s := newSession(m, &pf)
 	defer s.close()
+	if destroy {
+		s.setDestroy()
+	}
 
 	opts := pf.options(destroy)
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
-		var err error
-		if saved, err = pipeline.ReadPlanFile(m.path(pos[0])); err != nil {
+		f, err := planfile.Read(m.path(pos[0]))
+		if err != nil {
 			s.diag.errorf("%v", err)
 			return 1
+		}
+		saved = f.Pipeline()
+		if saved.Options.Destroy {
+			s.setDestroy()
 		}
 		if len(pf.vars)+len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
 			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
 			return 1
 		}
 		opts = saved.Options
+	}
+	var shard *pipeline.ShardRun
+	if shardFlag != "" {
+		if shard, ok = parseShardRun(s, shardFlag, pos); !ok {
+			return 1
+		}
 	}
 	if !s.open(opts, true, pf.lockTimeout, name) {
 		return 1
@@ -229,15 +314,28 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if plan == nil {
 		return 1
 	}
-	if saved != nil {
+	switch {
+	case shard != nil:
+		// A shard applies the saved plan itself: the outputs may differ
+		// from it by what an earlier run of this shard did.
+		if err := pipeline.CheckSavedInputs(saved, plan); err != nil {
+			s.diag.errorf("%v", err)
+			return 1
+		}
+		plan = saved
+		shareLimits(s.cfg, shard.Shard.Count)
+		if s.json != nil {
+			s.json.SetShard(shard.Shard.Index, shard.Shard.Count)
+		}
+	case saved != nil:
 		if err := pipeline.CheckSaved(saved, plan); err != nil {
 			s.diag.errorf("%v", err)
 			return 1
 		}
-	} else {
+	default:
 		s.showPlan(plan)
 	}
-	if !plan.HasChanges() {
+	if !plan.HasChanges() && shard == nil {
 		return 0
 	}
 	s.warnStaleCards(plan)
@@ -256,14 +354,22 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	var hook interface {
 		pipeline.Hook
 		StopProgress()
+		SetTotal(int)
 	} = s.human
 	if s.json != nil {
 		hook = s.json
 	} else {
 		fmt.Fprintln(m.Stdout)
 	}
+	total := 0
+	for _, c := range plan.Changes {
+		if c.Action != pipeline.NoOp {
+			total++
+		}
+	}
+	hook.SetTotal(total)
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
-		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Budget: budget,
+		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Budget: budget, Shard: shard,
 	})
 	// Nothing is in flight any more: no "Still generating" line may follow
 	// the summary, even for an asset the engine gave up on unreported.
@@ -290,7 +396,11 @@ func (s *session) confirm(name string) bool {
 		s.diag.errorf("%s needs confirmation: run it in a terminal, or pass -auto-approve (or apply a saved plan)", name)
 		return false
 	}
-	fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	if name == "destroy" {
+		fmt.Fprintf(s.m.Stdout, "\nDo you really want to destroy these assets?\n  seedform will delete the files and lock entries shown above. Generated images\n  cannot be made again identically: a new apply pays for new, different images.\n  There is no undo. Only 'yes' will be accepted to confirm.\n\n  Enter a value: ")
+	} else {
+		fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+	}
 	line, _ := bufio.NewReader(s.m.Stdin).ReadString('\n') // EOF reads as "no"
 	if strings.TrimSpace(line) != "yes" {
 		fmt.Fprintf(s.m.Stdout, "\n%s cancelled.\n", strings.ToUpper(name[:1])+name[1:])

@@ -15,9 +15,10 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
-	"github.com/seedform/seedform/views"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
 // reportFlags are seedform report's flags.
@@ -113,11 +114,12 @@ func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*re
 	opts := pipeline.Options{Vars: rf.vf.vars, VarFiles: rf.vf.files}
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
-		var err error
-		if saved, err = pipeline.ReadPlanFile(s.m.path(pos[0])); err != nil {
+		f, err := planfile.Read(s.m.path(pos[0]))
+		if err != nil {
 			s.diag.errorf("%v", err)
 			return nil, nil, nil
 		}
+		saved = f.Pipeline()
 		opts = saved.Options
 	}
 	if !s.open(opts, false, 0, "report") {
@@ -264,14 +266,14 @@ func escapePath(p string) string {
 
 // currentFiles are the files each change of p replaces, moves or
 // deletes, for the JSON view's planned changes.
-func currentFiles(ws *pipeline.Workspace, p *pipeline.Plan) map[string][]views.PlanFile {
-	out := map[string][]views.PlanFile{}
+func currentFiles(ws *pipeline.Workspace, p *pipeline.Plan) map[string][]jsonui.CurrentFile {
+	out := map[string][]jsonui.CurrentFile{}
 	for _, c := range p.Changes {
 		if c.Action == pipeline.NoOp {
 			continue
 		}
 		for _, img := range report.CurrentFiles(ws, c) {
-			out[c.Addr] = append(out[c.Addr], views.PlanFile{Path: img.Path, SHA256: img.SHA256, Width: img.Width, Height: img.Height})
+			out[c.Addr] = append(out[c.Addr], jsonui.CurrentFile{Path: img.Path, SHA256: img.SHA256, Width: img.Width, Height: img.Height})
 		}
 	}
 	return out
@@ -280,11 +282,11 @@ func currentFiles(ws *pipeline.Workspace, p *pipeline.Plan) map[string][]views.P
 // reportFiles are the before images of the report's items, with their
 // thumbnails (relative to the configuration directory, as out is), for
 // the JSON view's planned changes.
-func reportFiles(r *report.Report, dir string) map[string][]views.PlanFile {
-	out := map[string][]views.PlanFile{}
+func reportFiles(r *report.Report, dir string) map[string][]jsonui.CurrentFile {
+	out := map[string][]jsonui.CurrentFile{}
 	for _, it := range r.Items {
 		for _, img := range it.Before {
-			out[it.Address] = append(out[it.Address], views.PlanFile{Path: img.Path, SHA256: img.SHA256,
+			out[it.Address] = append(out[it.Address], jsonui.CurrentFile{Path: img.Path, SHA256: img.SHA256,
 				Width: img.Width, Height: img.Height, Thumbnail: thumbPath(dir, img.Thumb)})
 		}
 	}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/planfile"
+	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
 )
 
@@ -26,15 +28,15 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		return 1
 	}
 	if len(pos) == 1 {
-		plan, err := pipeline.ReadPlanFile(m.path(pos[0]))
+		f, err := planfile.Read(m.path(pos[0]))
 		if err != nil {
 			fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 			return 1
 		}
 		if *jsonOut {
-			return writeJSON(m, plan)
+			return writeJSON(m, f)
 		}
-		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor}).Plan(plan)
+		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor, Width: m.Width}).Plan(f.Pipeline())
 		return 0
 	}
 	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
@@ -69,7 +71,11 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 			fmt.Fprintf(m.Stdout, ", %s", e.Model)
 		}
 		fmt.Fprintf(m.Stdout, ", %s)\n", e.CreatedAt.Format("2006-01-02 15:04:05Z07:00"))
-		fmt.Fprintf(m.Stdout, "    prompt = %q\n", e.Spec.Prompt)
+		if spec.IsRedacted(e.Spec.Prompt) {
+			fmt.Fprintln(m.Stdout, "    prompt = (sensitive value)")
+		} else {
+			fmt.Fprintf(m.Stdout, "    prompt = %q\n", e.Spec.Prompt)
+		}
 		for _, o := range e.Outputs {
 			fmt.Fprintf(m.Stdout, "    %s  %dx%d %s, %d bytes, sha256 %s\n", o.Path, o.Width, o.Height, o.Format, o.Bytes, o.SHA256)
 		}

@@ -55,6 +55,9 @@ type Recorder struct {
 	manifestCache fragments[ManifestEntry]
 	// journal, when set, takes the changes Set makes (see JournalName).
 	journal *journal
+	// fragment, when set, takes every change instead of the lock and the
+	// manifest (see Fragment).
+	fragment *fragmentSink
 }
 
 // journal is the Recorder's side of the journal of finished entries.
@@ -237,7 +240,10 @@ func (r *Recorder) writeBatches() {
 		var lockData, manifestData []byte
 		var err error
 		whole := b.full || r.journal == nil
-		if whole {
+		switch {
+		case r.fragment != nil:
+			lockData, err = r.encodeFragment()
+		case whole:
 			lockData, manifestData, err = r.encode()
 		}
 		r.dirty = false
@@ -245,9 +251,13 @@ func (r *Recorder) writeBatches() {
 		if err == nil {
 			err = syncDirs(syncs)
 		}
-		if err == nil && whole {
+		switch {
+		case err != nil:
+		case r.fragment != nil:
+			err = r.writeFragment(lockData)
+		case whole:
 			err = r.writeWhole(lockData, manifestData)
-		} else if err == nil {
+		default:
 			err = r.appendJournal(b.records)
 		}
 		r.mu.Lock()
@@ -327,6 +337,16 @@ func (r *Recorder) Close() error {
 	r.closed = true
 	if !r.dirty && (r.journal == nil || !r.journal.pending) {
 		return nil
+	}
+	if r.fragment != nil {
+		data, err := r.encodeFragment()
+		if err == nil {
+			err = syncDirs(r.syncs)
+		}
+		if err == nil {
+			err = r.writeFragment(data)
+		}
+		return err
 	}
 	lockData, manifestData, err := r.encode()
 	if err == nil {

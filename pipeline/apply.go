@@ -29,6 +29,9 @@ type Hook interface {
 	ImageReady(c *Change, index, width, height int)
 	// Finished is called once per change that was started or skipped.
 	Finished(c *Change, r *Result)
+	// Retrying is called before a provider retries a transient failure
+	// of c: the attempt to come, the wait before it and the failure.
+	Retrying(c *Change, attempt int, wait time.Duration, reason string)
 	// Stopping is called once when a stop request is first seen.
 	Stopping()
 }
@@ -64,6 +67,9 @@ type ApplyOptions struct {
 	// Budget, when set, is the running budget consulted before each
 	// request starts; a refusal stops the apply as Stop does.
 	Budget *cost.Gate
+	// Shard, when set, applies one shard of a saved plan (plan is then
+	// the whole plan): see ShardRun.
+	Shard *ShardRun
 }
 
 // ApplyResult is what an apply did.
@@ -93,6 +99,12 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
+	if opts.Shard != nil {
+		var err error
+		if plan, err = opts.Shard.prepare(ws, plan); err != nil {
+			return nil, err
+		}
+	}
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
@@ -121,6 +133,9 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
 	e.rec.Confine(ws.Dir)
 	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
+	if opts.Shard != nil {
+		opts.Shard.record(ws, e.rec, plan)
+	}
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)
 	}
@@ -346,6 +361,11 @@ func (e *engine) moveOrUpdate(c *Change) error {
 		// ignore_changes kept) stays as it was.
 		ent.Spec, ent.Upstream, _ = renameRefs(old, e.renames)
 		ent.SpecHash = effectiveHash(ent.Spec.Hash(), ent.Upstream)
+		if len(a.Sensitive) > 0 {
+			// A redacted spec hashes to something else: the hash is the
+			// configured spec's, which the renamed one equals.
+			ent.SpecHash = effectiveHash(a.SpecHash, ent.Upstream)
+		}
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
 	var dirs []string // where files moved to: synced before the lock names them

@@ -364,7 +364,8 @@ func writeFile(t *testing.T, name, content string) {
 
 type nopHook struct{}
 
-func (nopHook) Started(*pipeline.Change)                    {}
-func (nopHook) ImageReady(*pipeline.Change, int, int, int)  {}
-func (nopHook) Finished(*pipeline.Change, *pipeline.Result) {}
-func (nopHook) Stopping()                                   {}
+func (nopHook) Started(*pipeline.Change)                              {}
+func (nopHook) ImageReady(*pipeline.Change, int, int, int)            {}
+func (nopHook) Finished(*pipeline.Change, *pipeline.Result)           {}
+func (nopHook) Stopping()                                             {}
+func (nopHook) Retrying(*pipeline.Change, int, time.Duration, string) {}

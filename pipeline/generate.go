@@ -188,7 +188,10 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 
 	var res *provider.Result
 	var genErr error
-	if c.Action == Recover {
+	// A paid answer for this very spec may be staged although the plan
+	// did not know it (its hash was known only after apply, or a saved
+	// plan's shard is run again after a kill): finish it, never pay twice.
+	if c.Action == Recover || e.ws.Staging.Has(a.Addr, hash) {
 		res, genErr = e.recover(ctx, a, hash)
 		if errors.Is(genErr, errUnfinishable) {
 			// Nothing of the answer can ever be placed: say so, and pay
@@ -328,6 +331,10 @@ type imageEvents struct {
 }
 
 func (ev imageEvents) ImageReady(index, w, h int) { ev.hook.ImageReady(ev.c, index, w, h) }
+
+func (ev imageEvents) Retrying(attempt int, wait time.Duration, reason string) {
+	ev.hook.Retrying(ev.c, attempt, wait, reason)
+}
 
 // stagedItems journals the finished files, keeping each slot's download
 // URL from the first journal (paid) as a way back if a file is lost.

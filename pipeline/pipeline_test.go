@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/lockfile"
@@ -72,10 +73,11 @@ func (f *fakeProvider) Calls() []string {
 
 type nopHook struct{}
 
-func (nopHook) Started(*Change)                   {}
-func (nopHook) ImageReady(*Change, int, int, int) {}
-func (nopHook) Finished(*Change, *Result)         {}
-func (nopHook) Stopping()                         {}
+func (nopHook) Started(*Change)                              {}
+func (nopHook) ImageReady(*Change, int, int, int)            {}
+func (nopHook) Finished(*Change, *Result)                    {}
+func (nopHook) Stopping()                                    {}
+func (nopHook) Retrying(*Change, int, time.Duration, string) {}
 
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{
@@ -194,7 +196,7 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	changed.Size = "16x16"
 	changed.SpecHash = changed.HashInput().Hash()
 	p := mustPlan(t, config(dir, changed), Options{})
-	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy); d != "" {
+	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy()); d != "" {
 		t.Errorf("forced by (-want +got):\n%s", d)
 	}
 	changed.Lifecycle.IgnoreChanges = []string{"prompt", "size"}

@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -41,10 +45,15 @@ type Change struct {
 	PrevAddr string `json:"previous_address,omitempty"`
 	// Reasons say why, in words.
 	Reasons []string `json:"reasons,omitempty"`
-	// ForcedBy names the attributes that force a replacement.
-	ForcedBy []string `json:"forced_by,omitempty"`
-	// Diffs are the changed attributes' values, as JSON.
-	Diffs []AttrDiff `json:"diffs,omitempty"`
+	// Cause is why a replace or a delete is planned, for readers that
+	// know Terraform's reasons.
+	Cause Cause `json:"cause,omitempty"`
+	// Attrs are every attribute of a new asset, and the changed ones of
+	// any other, in the order a plan shows them.
+	Attrs []AttrChange `json:"attributes,omitempty"`
+	// Files are the files the change writes or removes, and the outputs
+	// edited by hand it leaves alone.
+	Files []PlannedFile `json:"files,omitempty"`
 	// Moves are the file renames a move (or a path change) makes.
 	Moves []FileMove `json:"moves,omitempty"`
 	// Drift lists outputs edited by hand; they are left alone unless
@@ -74,11 +83,44 @@ type Change struct {
 	InTheWay []string `json:"in_the_way,omitempty"`
 }
 
-// AttrDiff is one changed attribute: its recorded and configured values.
-type AttrDiff struct {
-	Name string `json:"name"`
-	Old  string `json:"old"`
-	New  string `json:"new"`
+// Cause is why a replace or a delete is planned.
+type Cause string
+
+const (
+	CauseRequested    Cause = "requested"     // -replace
+	CauseCannotUpdate Cause = "cannot_update" // an attribute or an upstream output changed
+	CauseNoConfig     Cause = "no_config"     // its block is gone
+	CauseNoKey        Cause = "no_key"        // its block no longer has its for_each key
+	CauseNoIndex      Cause = "no_index"      // its block's count no longer reaches its index
+	CauseRepetition   Cause = "repetition"    // its block gained or lost count/for_each
+)
+
+// ForcedBy names the changed attributes that force a replacement.
+func (c *Change) ForcedBy() []string {
+	var out []string
+	for _, a := range c.Attrs {
+		if a.ForcesReplacement && a.Before != nil || a.ForcesReplacement && a.Sensitive {
+			out = append(out, a.Name)
+		}
+	}
+	return out
+}
+
+// FileAction is what a change does to one file.
+type FileAction string
+
+const (
+	FileWrite  FileAction = "write"  // generated, or recovered from staging
+	FileRemove FileAction = "remove" // deleted with its asset
+	FileKeep   FileAction = "keep"   // edited by hand, left alone
+)
+
+// PlannedFile is one file a change touches, relative to the config
+// directory. An image set's files are listed up to max_images: the model
+// decides how many come back.
+type PlannedFile struct {
+	Action FileAction `json:"action"`
+	Path   string     `json:"path"`
 }
 
 // FileMove is one output file renamed, paths relative to the output directory.
@@ -95,7 +137,6 @@ type FileMove struct {
 
 // Plan is the set of changes apply will make, and what it was made from.
 type Plan struct {
-	FormatVersion int `json:"format_version"`
 	// ConfigDigest and LockDigest identify the config and lock the plan was
 	// made from; a saved plan is refused when either changed.
 	ConfigDigest string    `json:"config_digest"`
@@ -106,6 +147,8 @@ type Plan struct {
 	Options Options `json:"options"`
 	// OrphanTemps are leftover temp files from an interrupted run; apply removes them.
 	OrphanTemps []string `json:"orphan_temps,omitempty"`
+	// Deferred are the addresses whose changes -refresh-only leaves out.
+	Deferred []string `json:"deferred,omitempty"`
 }
 
 // Options are the flags that shape a plan.
@@ -120,9 +163,6 @@ type Options struct {
 	// apply; a plan saved without them applies VarFiles, then Vars.
 	VarArgs []spec.VarArg `json:"var_args,omitempty"`
 }
-
-// PlanFormatVersion is the saved plan format this build reads and writes.
-const PlanFormatVersion = 1
 
 // Summary counts a plan's changes.
 type Summary struct {
@@ -238,4 +278,35 @@ func effectiveHash(specHash string, upstream map[string]string) string {
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// ErrStalePlan is returned when a saved plan no longer matches the config,
+// the lock or the outputs it was made from.
+var ErrStalePlan = errors.New("saved plan is stale")
+
+// CheckSaved compares a saved plan with one made now from the same
+// options: the config, the lock and the outputs must be as they were.
+func CheckSaved(saved, now *Plan) error {
+	if err := CheckSavedInputs(saved, now); err != nil {
+		return err
+	}
+	a, _ := json.Marshal(saved.Changes)
+	b, _ := json.Marshal(now.Changes)
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("%w: the outputs on disk changed since the plan was made; make a new plan", ErrStalePlan)
+	}
+	return nil
+}
+
+// CheckSavedInputs is CheckSaved of the config and the lock alone: what a
+// shard checks, whose outputs an earlier run of the same shard may have
+// changed (a sharded apply never writes the lock).
+func CheckSavedInputs(saved, now *Plan) error {
+	switch {
+	case saved.ConfigDigest != now.ConfigDigest:
+		return fmt.Errorf("%w: the configuration (or a variable, or a reference file) changed since the plan was made; make a new plan", ErrStalePlan)
+	case saved.LockDigest != now.LockDigest:
+		return fmt.Errorf("%w: %s changed since the plan was made (another apply ran?); make a new plan", ErrStalePlan, lockfile.FileName)
+	}
+	return nil
 }

@@ -90,10 +90,11 @@ func BenchmarkPlan100k(b *testing.B) { benchPlan(b, scale(100000, 2000)) }
 
 type quietHook struct{}
 
-func (quietHook) Started(*pipeline.Change)                    {}
-func (quietHook) ImageReady(*pipeline.Change, int, int, int)  {}
-func (quietHook) Finished(*pipeline.Change, *pipeline.Result) {}
-func (quietHook) Stopping()                                   {}
+func (quietHook) Started(*pipeline.Change)                              {}
+func (quietHook) ImageReady(*pipeline.Change, int, int, int)            {}
+func (quietHook) Finished(*pipeline.Change, *pipeline.Result)           {}
+func (quietHook) Stopping()                                             {}
+func (quietHook) Retrying(*pipeline.Change, int, time.Duration, string) {}
 
 // BenchmarkApplySmallImages applies n small images with no latency
 // against seedreamtest: seedform's own overhead per asset (request,

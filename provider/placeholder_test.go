@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/seedream"
@@ -36,6 +37,8 @@ func (e *recordEvents) ImageReady(index, w, h int) {
 		e.then()
 	}
 }
+
+func (e *recordEvents) Retrying(int, time.Duration, string) {}
 
 func stageFiles(t *testing.T, dir string) []string {
 	t.Helper()

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/seedform/seedform/spec"
 )
@@ -60,6 +61,9 @@ type Ref struct {
 type Events interface {
 	// ImageReady is called as each image of the request is written.
 	ImageReady(index int, width, height int)
+	// Retrying is called before a transient failure is retried: the
+	// attempt to come, the wait before it, and the failure.
+	Retrying(attempt int, wait time.Duration, reason string)
 }
 
 // Image is one finished image, complete and synced in StageDir.

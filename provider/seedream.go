@@ -66,6 +66,11 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 				req.Events.ImageReady(im.Index, im.Width, im.Height)
 			}
 		},
+		OnRetry: func(r seedream.Retry) {
+			if req.Events != nil {
+				req.Events.Retrying(r.Attempt, r.Wait, r.Reason)
+			}
+		},
 	}
 	res, err := s.client.Generate(ctx, sreq, opts)
 	err = markLost(err)

@@ -10,7 +10,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/review"
 )
 
@@ -46,7 +45,7 @@ type pageItem struct {
 	ID, Label, Why string
 	Pairs          []pair
 	Prompt         []Span
-	OtherDiffs     []pipeline.AttrDiff
+	OtherDiffs     []AttrDiff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
 	// SHAs are the current content's sha256s, space-separated: what an
@@ -132,7 +131,7 @@ func newPageItem(id string, it *Item) pageItem {
 		case "size":
 			pi.Size = ""
 		}
-		pi.OtherDiffs = append(pi.OtherDiffs, pipeline.AttrDiff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
+		pi.OtherDiffs = append(pi.OtherDiffs, AttrDiff{Name: d.Name, Old: plainValue(d.Old), New: plainValue(d.New)})
 	}
 	cur := it.Current()
 	shas := make([]string, 0, len(cur))

@@ -60,8 +60,8 @@ type Item struct {
 	// Reasons say why, in the plan's words.
 	Reasons []string `json:"reasons,omitempty"`
 	// Diffs are the spec's changed attributes (values as JSON).
-	Diffs []pipeline.AttrDiff `json:"diffs,omitempty"`
-	Spec  *Spec               `json:"spec,omitempty"`
+	Diffs []AttrDiff `json:"diffs,omitempty"`
+	Spec  *Spec      `json:"spec,omitempty"`
 	// Images is how many images a generating change may produce.
 	Images int     `json:"images,omitempty"`
 	Before []Image `json:"before,omitempty"`
@@ -175,6 +175,31 @@ func RevSide(ctx context.Context, rev *Rev, outputDir string) (Side, error) {
 	return Side{Lock: lock, OutputDir: outputDir, Read: rev.ReadFile}, nil
 }
 
+// AttrDiff is one changed attribute: its old and new values, as JSON.
+type AttrDiff struct {
+	Name string `json:"name"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// sensitiveJSON stands for a sensitive value: the report never holds one.
+const sensitiveJSON = `"(sensitive value)"`
+
+// attrDiffs keeps the attributes that changed (a new asset's have no old
+// value and force nothing), a sensitive one without its values.
+func attrDiffs(attrs []pipeline.AttrChange) []AttrDiff {
+	var out []AttrDiff
+	for _, a := range attrs {
+		switch {
+		case a.Sensitive && a.ForcesReplacement:
+			out = append(out, AttrDiff{Name: a.Name, Old: sensitiveJSON, New: sensitiveJSON})
+		case a.Before != nil:
+			out = append(out, AttrDiff{Name: a.Name, Old: string(a.Before), New: string(a.After)})
+		}
+	}
+	return out
+}
+
 // FromPlan is the report of what p will change in ws.
 func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 	r := &Report{FormatVersion: FormatVersion, Source: "plan", Items: []*Item{}}
@@ -183,7 +208,7 @@ func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 			continue
 		}
 		it := &Item{Address: c.Addr, PrevAddress: c.PrevAddr, Action: string(c.Action), Kind: string(c.Kind),
-			Reasons: c.Reasons, Diffs: c.Diffs, Images: c.Images}
+			Reasons: c.Reasons, Diffs: attrDiffs(c.Attrs), Images: c.Images}
 		it.Before = CurrentFiles(ws, c)
 		markMissing(ws.Dir, it.Before)
 		switch c.Action {
@@ -318,7 +343,7 @@ func FromBase(base, now Side, rev *BaseRev) *Report {
 		}
 		if old != nil {
 			it.Before = base.outputImages(old)
-			it.Diffs = pipeline.SpecDiff(old.Spec, e.Spec)
+			it.Diffs = attrDiffs(pipeline.SpecDiff(old.Spec, e.Spec))
 		}
 		it.Action = string(it.Status)
 		r.Items = append(r.Items, it)

@@ -203,6 +203,18 @@ type Options struct {
 	OnAnswer func(Answer) error
 	// OnImage is called as each image is complete on disk.
 	OnImage func(Image)
+	// OnRetry is called before each retry of a transient failure.
+	OnRetry func(Retry)
+}
+
+// Retry is one retry Generate is about to make.
+type Retry struct {
+	Attempt int // the attempt to come: 2 for the first retry
+	// Wait is how long it waits first; 0 when it waited already for a
+	// request of this client to end (a 429 while others were in flight).
+	Wait time.Duration
+	// Reason is the failure retried, as its error says it.
+	Reason string
 }
 
 // Answer is what the API answered, before anything was downloaded.
@@ -286,15 +298,24 @@ func (c *Client) Generate(ctx context.Context, req *Request, opts Options) (*Res
 			return res, c.redact(e)
 		}
 		if wait == retryPaced {
+			opts.retrying(attempt+1, 0, c.redact(e))
 			c.retries.Add(1)
 			continue
 		}
-		if err := c.sleep(ctx, attempt, wait); err != nil {
+		d := backoff(attempt, wait, c.cfg.MinBackoff, c.cfg.MaxBackoff, c.jitter)
+		opts.retrying(attempt+1, d, c.redact(e))
+		if err := c.pause(ctx, d); err != nil {
 			e.Err = errors.Join(e.Err, err)
 			e.Transient = false
 			return nil, c.redact(e)
 		}
 		c.retries.Add(1)
+	}
+}
+
+func (o Options) retrying(attempt int, wait time.Duration, err error) {
+	if o.OnRetry != nil {
+		o.OnRetry(Retry{Attempt: attempt, Wait: wait, Reason: err.Error()})
 	}
 }
 

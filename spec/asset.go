@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -28,6 +29,8 @@ type Config struct {
 	Moved []*Moved
 	// MaxCost is the seedform block's max_cost, nil when unset.
 	MaxCost *Budget
+	// SensitiveVars names the variables declared sensitive.
+	SensitiveVars []string
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
 	// on (output dir, manifest, providers, every asset's fields, moved
 	// blocks), so that a change to the config, a variable value or a
@@ -150,9 +153,15 @@ type Asset struct {
 	// Meta is the user's metadata as canonical JSON (null when absent).
 	Meta      json.RawMessage
 	Lifecycle Lifecycle
-	// DependsOn lists the asset addresses this one needs first, from
-	// references and depends_on, sorted and unique.
+	// DependsOn lists the asset instances this one needs first, sorted and
+	// unique: those its own evaluated values use (image.base[each.key].file
+	// in the instance "a" is image.base["a"] only), and every instance
+	// depends_on names.
 	DependsOn []string
+	// Sensitive names the attributes whose values derive from a sensitive
+	// variable, sorted: plans show them as (sensitive value), and the lock
+	// keeps only their hash.
+	Sensitive []string
 	DeclRange hcl.Range
 	// SpecHash is "sha256:<hex>" over the fields that change the generated
 	// image (see HashInput), upstream assets' content excluded: the plan
@@ -239,4 +248,36 @@ func (in HashInput) Hash() string {
 	}
 	sum := sha256.Sum256(b)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// redactedPrefix starts a sensitive value as the lock records it.
+const redactedPrefix = "(sensitive value) "
+
+// Redact is how the lock records a sensitive value: its sha256 and no
+// more, so that a change is still seen and the value never committed.
+func Redact(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return redactedPrefix + "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// IsRedacted reports whether s is a value Redact made.
+func IsRedacted(s string) bool { return strings.HasPrefix(s, redactedPrefix) }
+
+// Redacted returns in with the string attributes named in sensitive
+// redacted: what the lock keeps. Its Hash differs from in's; the spec
+// hash recorded beside it is in's.
+func (in HashInput) Redacted(sensitive []string) HashInput {
+	for _, name := range sensitive {
+		switch name {
+		case "model":
+			in.Model = Redact(in.Model)
+		case "prompt":
+			in.Prompt = Redact(in.Prompt)
+		case "size":
+			in.Size = Redact(in.Size)
+		case "optimize_prompt":
+			in.OptimizePrompt = Redact(in.OptimizePrompt)
+		}
+	}
+	return in
 }

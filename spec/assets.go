@@ -75,8 +75,6 @@ type assetBlock struct {
 
 	instances []*instance
 	byKey     map[string]*instance
-	edges     []edge
-	dependsOn []string
 	cycleSeen bool
 }
 
@@ -91,6 +89,13 @@ type instance struct {
 	asset *Asset
 	ctx   *hcl.EvalContext
 	bad   bool
+	// uses holds the assets whose outputs this instance's evaluated
+	// attributes carry (their asset marks); edges are its dependencies.
+	uses  map[string]bool
+	edges []edge
+	// sensitive names the attributes whose values derive from a
+	// sensitive variable.
+	sensitive map[string]bool
 
 	model          seedream.Model
 	hasRules       bool // model is known: its rules are checked
@@ -104,6 +109,28 @@ type instance struct {
 
 // assetMark marks values that stand for an asset's output files.
 type assetMark struct{ addr string }
+
+// noteMarks records what the value of attribute name carries: the assets
+// whose outputs it uses, and whether it derives from a sensitive variable.
+func (in *instance) noteMarks(name string, v cty.Value) {
+	_, pvms := v.UnmarkDeepWithPaths()
+	for _, pvm := range pvms {
+		for m := range pvm.Marks {
+			switch m := m.(type) {
+			case assetMark:
+				if in.uses == nil {
+					in.uses = map[string]bool{}
+				}
+				in.uses[m.addr] = true
+			case sensitiveMarkType:
+				if in.sensitive == nil {
+					in.sensitive = map[string]bool{}
+				}
+				in.sensitive[name] = true
+			}
+		}
+	}
+}
 
 func (b *assetBlock) addr() string { return string(b.kind) + "." + b.name }
 
@@ -235,7 +262,10 @@ func (s *loadState) evalAssets() []*Asset {
 	}
 	assets := make([]*Asset, len(all))
 	for i, in := range all {
-		in.asset.DependsOn = slices.Clone(in.blk.dependsOn)
+		in.asset.DependsOn = in.dependsOn()
+		if len(in.sensitive) > 0 {
+			in.asset.Sensitive = sortedKeys(in.sensitive)
+		}
 		in.asset.SpecHash = in.asset.HashInput().Hash()
 		assets[i] = in.asset
 	}
@@ -337,7 +367,7 @@ func (s *loadState) expand(b *assetBlock) {
 		s.add(diags)
 		// IsKnown, not IsWhollyKnown: walking a 10,000-element set costs a
 		// sort; unknown elements are caught while iterating below.
-		if diags.HasErrors() || !v.IsKnown() {
+		if diags.HasErrors() || !s.knownForEach(a, v) {
 			b.bad = true
 			return
 		}
@@ -358,6 +388,7 @@ func (s *loadState) expand(b *assetBlock) {
 		for it := v.ElementIterator(); it.Next(); {
 			k, val := it.Element()
 			if !k.IsKnown() || !val.IsWhollyKnown() {
+				s.reportUnknown(a)
 				b.bad = true
 				return
 			}
@@ -375,7 +406,7 @@ func (s *loadState) expand(b *assetBlock) {
 		}
 	case b.attrs["count"] != nil:
 		a := b.attrs["count"]
-		n, ok := s.evalInt(a, s.baseCtx, 0)
+		n, ok := s.evalCount(a)
 		if !ok {
 			b.bad = true
 			return
@@ -538,7 +569,7 @@ func (s *loadState) evalStatic(in *instance) {
 		pathAttr = "dir"
 	}
 	written := ""
-	if at := b.attrs[pathAttr]; at != nil {
+	if at := s.given(b.attrs[pathAttr], in.ctx); at != nil {
 		var ok bool
 		if written, ok = s.evalString(at, in.ctx); !ok {
 			return
@@ -668,6 +699,9 @@ func (s *loadState) assetObjects() (images, sets cty.Value) {
 	imageTy := cty.Object(map[string]cty.Type{"file": cty.String})
 	setTy := cty.Object(map[string]cty.Type{"files": cty.List(cty.String), "dir": cty.String})
 	referenced := s.referencedBlocks()
+	if s.everyAsset {
+		referenced = nil
+	}
 	for _, b := range s.blocks {
 		ty := imageTy
 		if b.kind == KindImageSet {
@@ -755,12 +789,14 @@ func instanceObject(in *instance, ty cty.Type) cty.Value {
 func (s *loadState) evalDynamic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
+	s.evaluating = in
 	defer func() {
+		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}
 	}()
-	if at := b.attrs["prompt"]; at != nil {
+	if at := s.required(b.attrs["prompt"], in.ctx); at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
 			if strings.TrimSpace(v) == "" {
 				s.errorf(at.Expr.Range().Ptr(), "Empty prompt", "The prompt must say what to draw.")
@@ -802,7 +838,7 @@ func (s *loadState) evalDynamic(in *instance) {
 	if at := b.attrs["web_search"]; at != nil {
 		a.WebSearch, _ = s.evalBool(at, in.ctx)
 	}
-	if at := b.attrs["max_images"]; at != nil {
+	if at := s.required(b.attrs["max_images"], in.ctx); at != nil {
 		if n, ok := s.evalInt(at, in.ctx, 1); ok {
 			if !in.hasRules && n > seedream.MaxSequentialImages {
 				s.errorf(at.Expr.Range().Ptr(), "Invalid max_images", "max_images must be in [1, %d], got %d.", seedream.MaxSequentialImages, n)
@@ -840,7 +876,7 @@ func (s *loadState) evalMeta(in *instance, at *hcl.Attribute) []byte {
 	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsWhollyKnown() {
-		s.unknowns++
+		s.reportUnknown(at)
 		return nil
 	}
 	if v.IsNull() {

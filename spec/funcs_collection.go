@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 
@@ -481,3 +482,80 @@ var transposeFunc = function.New(&function.Spec{
 		return cty.MapVal(out), nil
 	},
 })
+
+// containsFunc is go-cty's contains with Terraform 1.11's rule that the
+// value searched for is not null: go-cty since v1.17 takes a null and, for
+// an untyped one, answers unknown, which would silently make an asset's
+// attribute unknown.
+var containsFunc = function.New(&function.Spec{
+	Description: stdlib.ContainsFunc.Description(),
+	Params: []function.Parameter{
+		{Name: "list", Type: cty.DynamicPseudoType},
+		{Name: "value", Type: cty.DynamicPseudoType},
+	},
+	Type:         function.StaticReturnType(cty.Bool),
+	RefineResult: refineNotNull,
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		return stdlib.ContainsFunc.Call(args)
+	},
+})
+
+// logFunc is log with a clean error where go-cty's panics: a result that
+// is not a number (log(0, 0)) is reported as Terraform's own log does.
+var logFunc = function.New(&function.Spec{
+	Description: stdlib.LogFunc.Description(),
+	Params: []function.Parameter{
+		{Name: "num", Type: cty.Number},
+		{Name: "base", Type: cty.Number},
+	},
+	Type:         function.StaticReturnType(cty.Number),
+	RefineResult: refineNotNull,
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		num, _ := args[0].AsBigFloat().Float64()
+		base, _ := args[1].AsBigFloat().Float64()
+		if r := math.Log(num) / math.Log(base); math.IsNaN(r) {
+			return cty.NilVal, errors.New("result is not a number")
+		}
+		return stdlib.LogFunc.Call(args)
+	},
+})
+
+// makeToFunc is go-cty's conversion function (tostring, tolist, ...)
+// taking marked values as Terraform's does: marks are kept through the
+// conversion, and a sensitive value it cannot convert is not quoted.
+func makeToFunc(want cty.Type) function.Function {
+	f := stdlib.MakeToFunc(want)
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params: []function.Parameter{{
+			Name: "v", Type: cty.DynamicPseudoType,
+			AllowNull: true, AllowDynamicType: true, AllowMarked: true,
+		}},
+		Type: func(args []cty.Value) (cty.Type, error) {
+			plain, _ := args[0].UnmarkDeep()
+			return f.ReturnTypeForValues([]cty.Value{plain})
+		},
+		Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+			if v, err := convert.Convert(args[0], retType); err == nil {
+				return v, nil
+			}
+			plain, _ := args[0].UnmarkDeep()
+			if hasMarkDeep(args[0], sensitiveMark) {
+				return cty.NilVal, function.NewArgErrorf(0, "cannot convert this sensitive %s to %s", plain.Type().FriendlyName(), want.FriendlyNameForConstraint())
+			}
+			// go-cty's messages for an explicit conversion.
+			return f.Call([]cty.Value{plain})
+		},
+	})
+}
+
+// hasMarkDeep reports whether v or any value inside it has mark.
+func hasMarkDeep(v cty.Value, mark any) bool {
+	_, marks := v.UnmarkDeepWithPaths()
+	for _, pm := range marks {
+		if _, ok := pm.Marks[mark]; ok {
+			return true
+		}
+	}
+	return false
+}

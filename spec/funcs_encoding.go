@@ -106,6 +106,11 @@ var base64GzipFunc = function.New(&function.Spec{
 		if _, err := gz.Write([]byte(args[0].AsString())); err != nil {
 			return cty.NilVal, fmt.Errorf("failed to write gzip raw data: %w", err)
 		}
+		// Flushing first, as Terraform does, adds an empty stored block:
+		// the output must be byte for byte Terraform's.
+		if err := gz.Flush(); err != nil {
+			return cty.NilVal, fmt.Errorf("failed to flush gzip writer: %w", err)
+		}
 		if err := gz.Close(); err != nil {
 			return cty.NilVal, fmt.Errorf("failed to close gzip writer: %w", err)
 		}
@@ -113,7 +118,7 @@ var base64GzipFunc = function.New(&function.Spec{
 	},
 })
 
-var textCodecParams = []function.Parameter{
+var textEncodeParams = []function.Parameter{
 	{Name: "string", Type: cty.String},
 	{Name: "encoding", Type: cty.String},
 }
@@ -134,7 +139,7 @@ func ianaEncoding(v cty.Value) (encoding.Encoding, string, error) {
 
 var textEncodeBase64Func = function.New(&function.Spec{
 	Description:  "Encodes the given string in the given character encoding and returns the result in Base64.",
-	Params:       textCodecParams,
+	Params:       textEncodeParams,
 	Type:         function.StaticReturnType(cty.String),
 	RefineResult: refineNotNull,
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
@@ -151,8 +156,11 @@ var textEncodeBase64Func = function.New(&function.Spec{
 })
 
 var textDecodeBase64Func = function.New(&function.Spec{
-	Description:  "Decodes Base64 data holding text in the given character encoding.",
-	Params:       textCodecParams,
+	Description: "Decodes Base64 data holding text in the given character encoding.",
+	Params: []function.Parameter{
+		{Name: "source", Type: cty.String},
+		{Name: "encoding", Type: cty.String},
+	},
 	Type:         function.StaticReturnType(cty.String),
 	RefineResult: refineNotNull,
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
@@ -162,9 +170,10 @@ var textDecodeBase64Func = function.New(&function.Spec{
 		}
 		raw, err := base64.StdEncoding.DecodeString(args[0].AsString())
 		if err != nil {
+			// "is has" is Terraform's wording, kept word for word.
 			var corrupt base64.CorruptInputError
 			if errors.As(err, &corrupt) {
-				return cty.NilVal, function.NewArgErrorf(0, "the given value has an invalid base64 symbol at offset %d", int(corrupt))
+				return cty.NilVal, function.NewArgErrorf(0, "the given value is has an invalid base64 symbol at offset %d", int(corrupt))
 			}
 			return cty.NilVal, function.NewArgErrorf(0, "invalid source string: %w", err)
 		}

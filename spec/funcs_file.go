@@ -55,27 +55,33 @@ func (s *loadState) openConfigFile(p string) (*os.File, error) {
 		return nil, fmt.Errorf("failed to expand ~: %w", err)
 	}
 	f, err := os.Open(s.configPath(expanded))
+	return f, relativeError(err, expanded)
+}
+
+// relativeError names the file of a path error as the configuration wrote
+// it, not by the absolute path it was opened by.
+func relativeError(err error, p string) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		pe.Path = filepath.Clean(expanded)
+		pe.Path = filepath.Clean(p)
 	}
-	return f, err
+	return err
 }
 
 // readConfigFile reads a whole file, with Terraform's message for one
-// that does not exist.
+// that does not exist. Its errors are about the path argument.
 func (s *loadState) readConfigFile(p string) ([]byte, error) {
 	f, err := s.openConfigFile(p)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("no file exists at %q; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", p)
+		return nil, function.NewArgErrorf(0, "no file exists at %q; this function works only with files that are distributed as part of the configuration source code, so if this file will be created by a resource in this configuration you must instead obtain this result from an attribute of that resource", p)
 	}
 	if err != nil {
-		return nil, err
+		return nil, function.NewArgError(0, err)
 	}
 	defer f.Close()
 	b, err := io.ReadAll(f)
 	if err != nil {
-		return nil, fmt.Errorf("failed to read file: %w", err)
+		return nil, function.NewArgErrorf(0, "failed to read file: %w", relativeError(err, p))
 	}
 	return b, nil
 }
@@ -132,13 +138,13 @@ func (s *loadState) fileFunc(base64 bool) function.Function {
 			if base64 {
 				b, err := s.readConfigFile(p.AsString())
 				if err != nil {
-					return cty.NilVal, function.NewArgError(0, err)
+					return cty.NilVal, err
 				}
 				return cty.StringVal(encodeBase64(b)).WithMarks(marks), nil
 			}
 			text, err := s.readText(p.AsString())
 			if err != nil {
-				return cty.NilVal, function.NewArgError(0, err)
+				return cty.NilVal, err
 			}
 			return cty.StringVal(text).WithMarks(marks), nil
 		},
@@ -161,7 +167,7 @@ func (s *loadState) fileHashFunc(newHash func() hash.Hash, encode func([]byte) s
 			defer f.Close()
 			h := newHash()
 			if _, err := io.Copy(h, f); err != nil {
-				return cty.NilVal, err
+				return cty.NilVal, relativeError(err, args[0].AsString())
 			}
 			return cty.StringVal(encode(h.Sum(nil))), nil
 		},
@@ -278,7 +284,7 @@ func (s *loadState) templateFileFunc(funcs map[string]function.Function) functio
 	load := func(name string) (hcl.Expression, error) {
 		src, err := s.readText(name)
 		if err != nil {
-			return nil, function.NewArgError(0, err)
+			return nil, err
 		}
 		expr, diags := hclsyntax.ParseTemplate([]byte(src), name, hcl.InitialPos)
 		if diags.HasErrors() {

@@ -124,11 +124,12 @@ func renderTemplate(expr hcl.Expression, vars cty.Value, funcs map[string]functi
 		}
 	}
 	for name, fn := range funcs {
+		plain := strings.TrimPrefix(name, corePrefix)
 		switch {
-		case templateFuncs[name]:
-			fn = unavailableFuncMsg(fmt.Sprintf("cannot recursively call %s from inside another template function", name))
-		case !allowFiles && fileFuncs[name]:
-			fn = unavailableFuncMsg(fmt.Sprintf("cannot use filesystem access functions like %s in templatestring templates; consider passing the function result as a template variable instead", name))
+		case templateFuncs[plain]:
+			fn = unavailableFuncMsg(fmt.Sprintf("cannot recursively call %s from inside another template function", plain))
+		case !allowFiles && fileFuncs[plain]:
+			fn = unavailableFuncMsg(fmt.Sprintf("cannot use filesystem access functions like %s in templatestring templates; consider passing the function result as a template variable instead", plain))
 		}
 		ctx.Functions[name] = fn
 	}
@@ -285,3 +286,21 @@ var ephemeralAsNullFunc = function.New(&function.Spec{
 		return args[0], nil
 	},
 })
+
+// withoutDynamicArgs is f as go-cty v1.16 (Terraform 1.11's) declared it:
+// its variadic arguments do not take an untyped null, so a call given one
+// is unknown rather than an error. format and formatlist changed in
+// go-cty v1.17.
+func withoutDynamicArgs(f function.Function) function.Function {
+	vp := *f.VarParam()
+	vp.AllowDynamicType = false
+	return function.New(&function.Spec{
+		Description: f.Description(),
+		Params:      f.Params(),
+		VarParam:    &vp,
+		Type:        f.ReturnTypeForValues,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			return f.Call(args)
+		},
+	})
+}

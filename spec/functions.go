@@ -35,7 +35,7 @@ func (s *loadState) functions() map[string]function.Function {
 		"coalescelist":     stdlib.CoalesceListFunc,
 		"compact":          stdlib.CompactFunc,
 		"concat":           stdlib.ConcatFunc,
-		"contains":         stdlib.ContainsFunc,
+		"contains":         containsFunc,
 		"csvdecode":        stdlib.CSVDecodeFunc,
 		"dirname":          dirnameFunc,
 		"distinct":         stdlib.DistinctFunc,
@@ -44,9 +44,9 @@ func (s *loadState) functions() map[string]function.Function {
 		"ephemeralasnull":  ephemeralAsNullFunc,
 		"flatten":          stdlib.FlattenFunc,
 		"floor":            stdlib.FloorFunc,
-		"format":           stdlib.FormatFunc,
+		"format":           withoutDynamicArgs(stdlib.FormatFunc),
 		"formatdate":       stdlib.FormatDateFunc,
-		"formatlist":       stdlib.FormatListFunc,
+		"formatlist":       withoutDynamicArgs(stdlib.FormatListFunc),
 		"indent":           stdlib.IndentFunc,
 		"index":            indexFunc,
 		"issensitive":      isSensitiveFunc,
@@ -56,7 +56,7 @@ func (s *loadState) functions() map[string]function.Function {
 		"keys":             stdlib.KeysFunc,
 		"length":           lengthFunc,
 		"list":             removedFunc("list", "tolist([ ... ]) syntax to write a literal list"),
-		"log":              stdlib.LogFunc,
+		"log":              logFunc,
 		"lookup":           lookupFunc,
 		"lower":            stdlib.LowerFunc,
 		"map":              removedFunc("map", "tomap({ ... }) syntax to write a literal map"),
@@ -97,12 +97,12 @@ func (s *loadState) functions() map[string]function.Function {
 		"timeadd":          stdlib.TimeAddFunc,
 		"timecmp":          timeCmpFunc,
 		"title":            stdlib.TitleFunc,
-		"tobool":           stdlib.MakeToFunc(cty.Bool),
-		"tolist":           uniformTupleFunc(cty.List, stdlib.MakeToFunc(cty.List(cty.DynamicPseudoType))),
-		"tomap":            stdlib.MakeToFunc(cty.Map(cty.DynamicPseudoType)),
-		"tonumber":         stdlib.MakeToFunc(cty.Number),
-		"toset":            uniformTupleFunc(cty.Set, stdlib.MakeToFunc(cty.Set(cty.DynamicPseudoType))),
-		"tostring":         stdlib.MakeToFunc(cty.String),
+		"tobool":           makeToFunc(cty.Bool),
+		"tolist":           uniformTupleFunc(cty.List, makeToFunc(cty.List(cty.DynamicPseudoType))),
+		"tomap":            makeToFunc(cty.Map(cty.DynamicPseudoType)),
+		"tonumber":         makeToFunc(cty.Number),
+		"toset":            uniformTupleFunc(cty.Set, makeToFunc(cty.Set(cty.DynamicPseudoType))),
+		"tostring":         makeToFunc(cty.String),
 		"transpose":        transposeFunc,
 		"trim":             stdlib.TrimFunc,
 		"trimprefix":       stdlib.TrimPrefixFunc,
@@ -136,8 +136,15 @@ func (s *loadState) functions() map[string]function.Function {
 	// they find in funcs once it is complete.
 	funcs["templatefile"] = s.templateFileFunc(funcs)
 	funcs["templatestring"] = templateStringFunc(funcs)
+	// Every function is also in Terraform's core:: namespace.
+	for _, name := range sortedKeys(funcs) {
+		funcs[corePrefix+name] = funcs[name]
+	}
 	return funcs
 }
+
+// corePrefix is the namespace of built-in functions: core::upper is upper.
+const corePrefix = "core::"
 
 // leftOutFunctions are Terraform's functions that seedform does not offer,
 // with the reason a call gives. The README lists them too.

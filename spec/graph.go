@@ -13,53 +13,79 @@ import (
 )
 
 // resolveEdges turns a block's references to assets (in any attribute,
-// plus depends_on) into dependency edges shared by all its instances: a
-// reference with a literal instance key depends on that instance, one
-// without on every instance of the block. A block picked by a computed key
-// (image[var.pick]) may be any block of its kind but b: b refers to its
-// own output only if its references, evaluated by now, say so.
+// plus depends_on) into each instance's dependency edges. An instance
+// depends on the instances its own evaluated values use: with
+// references = [image.base[each.key].file], image.derived["a"] depends on
+// image.base["a"] alone, and image[var.pick].file on the block picked, so
+// that a change cascades only to the instances that use what changed. A
+// reference whose value carries no output (length(image.tile)) stands, as
+// in Terraform, for every instance it names; so does depends_on, which is
+// not evaluated.
 func (s *loadState) resolveEdges(b *assetBlock) {
-	var refPick *hcl.Range // the first computed pick in references
+	// used: kept when the instance's values use them; named: kept unless
+	// the values say which instances of that block they use; declared:
+	// depends_on, kept always.
+	var used, named, declared []edge
 	for _, name := range sortedKeys(b.attrs) {
 		if staticAttrs[name] || name == "depends_on" {
 			continue
 		}
 		picks := computedPicks(b.attrs[name].Expr)
-		if name == "references" && len(picks) > 0 {
-			refPick = picks[0].Ptr()
-		}
 		for _, t := range b.attrs[name].Expr.Variables() {
 			if root := t.RootName(); root == string(KindImage) || root == string(KindImageSet) {
 				edges := s.traversalTargets(t, nil)
 				if slices.Contains(picks, t.SourceRange()) {
-					edges = slices.DeleteFunc(edges, func(e edge) bool { return e.to.blk == b })
+					used = append(used, edges...)
+				} else {
+					named = append(named, edges...)
 				}
-				b.edges = append(b.edges, edges...)
-			}
-		}
-	}
-	if refPick != nil {
-		for _, in := range b.instances {
-			if slices.ContainsFunc(in.asset.References, func(r Reference) bool { return r.Asset == in.asset.Addr }) &&
-				!slices.ContainsFunc(b.edges, func(e edge) bool { return e.to == in }) {
-				b.edges = append(b.edges, edge{to: in, rng: *refPick}) // a cycle, reported as one
 			}
 		}
 	}
 	if a := b.attrs["depends_on"]; a != nil {
 		ts, _ := s.dependsOn(a, false)
 		for _, t := range ts {
-			b.edges = append(b.edges, s.traversalTargets(t, a)...)
+			declared = append(declared, s.traversalTargets(t, a)...)
 		}
 	}
-	seen := map[string]bool{}
-	for _, e := range b.edges {
-		if !seen[e.to.asset.Addr] {
-			seen[e.to.asset.Addr] = true
-			b.dependsOn = append(b.dependsOn, e.to.asset.Addr)
+	for _, in := range b.instances {
+		usesBlock := map[*assetBlock]bool{}
+		for _, e := range append(used, named...) {
+			if in.uses[e.to.asset.Addr] {
+				usesBlock[e.to.blk] = true
+			}
+		}
+		add := func(e edge) {
+			if !slices.ContainsFunc(in.edges, func(have edge) bool { return have.to == e.to }) {
+				in.edges = append(in.edges, e)
+			}
+		}
+		for _, e := range used {
+			if in.uses[e.to.asset.Addr] {
+				add(e)
+			}
+		}
+		for _, e := range named {
+			// The values say which instances of a block are used; a
+			// block none of whose outputs they carry is used as a whole.
+			if in.uses[e.to.asset.Addr] || !usesBlock[e.to.blk] {
+				add(e)
+			}
+		}
+		for _, e := range declared {
+			add(e)
 		}
 	}
-	slices.Sort(b.dependsOn)
+}
+
+// dependsOn returns the addresses in's edges lead to, sorted and unique.
+func (in *instance) dependsOn() []string {
+	var addrs []string
+	for _, e := range in.edges {
+		addrs = append(addrs, e.to.asset.Addr)
+	}
+	slices.Sort(addrs)
+	return slices.Compact(addrs)
 }
 
 // dependsOn reads depends_on's traversals; with check, it reports those
@@ -223,7 +249,7 @@ func (s *loadState) checkCycles() {
 	var visit func(in *instance)
 	visit = func(in *instance) {
 		state[in] = visiting
-		for _, e := range in.blk.edges {
+		for _, e := range in.edges {
 			switch state[e.to] {
 			case visiting:
 				path = append(path, e)

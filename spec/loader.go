@@ -75,7 +75,7 @@ func (l *Loader) Files() map[string]*hcl.File {
 func (l *Loader) Load(dir string, opts Options) (*Config, hcl.Diagnostics) {
 	s := newLoadState(l.parser, dir)
 	cfg := s.load(opts)
-	diags := s.redact(dedupe(s.diags))
+	diags := terraformWording(s.redact(dedupe(s.diags)))
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -139,11 +139,17 @@ type loadState struct {
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
 	fileHashes               map[string]fileHash
+	// everyAsset builds the value of every asset, referenced or not, for
+	// the console.
+	everyAsset bool
 	// refImages holds what each reference file sent to the API is, by
 	// its path relative to the config dir.
 	refImages   map[string]seedream.ReferenceImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
+	// evaluating is the instance whose dynamic attributes are being
+	// evaluated: attrValue notes their marks on it.
+	evaluating *instance
 }
 
 type fileHash struct {
@@ -260,6 +266,11 @@ func (s *loadState) load(opts Options) *Config {
 		Providers: s.providers,
 		Assets:    assets,
 		Moved:     moved,
+	}
+	for _, name := range s.varOrder {
+		if s.variables[name].sensitive {
+			cfg.SensitiveVars = append(cfg.SensitiveVars, name)
+		}
 	}
 	cfg.index()
 	cfg.Digest = digest(cfg)

@@ -17,7 +17,7 @@ func (s *loadState) evalLocals(blocks []*hcl.Block) {
 		s.add(diags)
 		for name, a := range attrs {
 			if prev := s.locals[name]; prev != nil {
-				s.errorf(a.NameRange.Ptr(), "Duplicate local value", "A local value named %q was already defined at %s.", name, prev.NameRange)
+				s.errorf(a.NameRange.Ptr(), "Duplicate local value definition", "A local value named %q was already defined at %s. Local value names must be unique within a module.", name, prev.Range)
 				continue
 			}
 			s.locals[name] = a

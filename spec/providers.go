@@ -160,7 +160,7 @@ func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Typ
 	}
 	v, _ = v.UnmarkDeep()
 	if !v.IsWhollyKnown() {
-		s.unknowns++
+		s.reportUnknown(a)
 		return cty.NilVal, false
 	}
 	if v.IsNull() {
@@ -185,6 +185,15 @@ func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Typ
 // Only expanded blocks evaluate in a child of the base context; anything
 // evaluated in the base context itself runs once anyway.
 func (s *loadState) attrValue(a *hcl.Attribute, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
+	v, diags := s.evalAttr(a, ctx)
+	if in := s.evaluating; in != nil && v.ContainsMarked() {
+		in.noteMarks(a.Name, v)
+	}
+	return v, diags
+}
+
+// evalAttr is attrValue without noting the marks.
+func (s *loadState) evalAttr(a *hcl.Attribute, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	if ctx == s.baseCtx {
 		return a.Expr.Value(ctx)
 	}

@@ -30,7 +30,7 @@ func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference 
 		return nil
 	}
 	if !v.IsWhollyKnown() {
-		s.unknowns++
+		s.reportUnknown(at)
 		return nil
 	}
 	rng := at.Expr.Range().Ptr()

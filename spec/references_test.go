@@ -113,6 +113,62 @@ func containsAny(s string, subs []string) bool {
 	return false
 }
 
+// Dependencies are per instance: an instance depends on the instances its
+// own values use, so that a change cascades only where it is used. A
+// reference whose value carries no output, and depends_on, stand for
+// every instance they name.
+func TestPerInstanceDependencies(t *testing.T) {
+	t.Parallel()
+	dir := writeConfig(t, map[string]string{"main.sf.hcl": `
+provider "placeholder" {}
+locals {
+  keys = toset(["a", "b", "c"])
+}
+image "base" {
+  for_each = local.keys
+  prompt   = "base ${each.key}"
+}
+image "derived" {
+  for_each   = local.keys
+  prompt     = "derived ${each.key}"
+  references = [image.base[each.key].file]
+}
+image "by_prompt" {
+  for_each = local.keys
+  prompt   = "see ${image.base[each.key].file}"
+}
+image "counted" {
+  for_each = local.keys
+  prompt   = "${length(image.base)} bases"
+}
+image "declared" {
+  for_each   = local.keys
+  prompt     = "declared ${each.key}"
+  references = [image.base[each.key].file]
+  depends_on = [image.base]
+}
+image "one" {
+  prompt     = "one"
+  references = [image.derived["b"].file]
+}
+`})
+	cfg := mustLoad(t, dir, Options{})
+	all := []string{`image.base["a"]`, `image.base["b"]`, `image.base["c"]`}
+	for addr, want := range map[string][]string{
+		`image.derived["a"]`:   {`image.base["a"]`},
+		`image.derived["c"]`:   {`image.base["c"]`},
+		`image.by_prompt["b"]`: {`image.base["b"]`},
+		`image.counted["a"]`:   all,
+		`image.declared["b"]`:  all,
+		`image.one`:            {`image.derived["b"]`},
+		`image.base["a"]`:      nil,
+	} {
+		if diff := cmp.Diff(want, cfg.Asset(addr).DependsOn); diff != "" {
+			t.Errorf("%s depends on (-want +got):\n%s", addr, diff)
+		}
+	}
+}
+
 // TestReferenceRequestSize: local references are sent inline, and a
 // request they would make too large fails at validate, on references.
 func TestReferenceRequestSize(t *testing.T) {

@@ -43,7 +43,18 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 			attr = a.Name
 		}
 	}
+	if len(t) == 1 && (root == "var" || root == "local" || root == "path") {
+		return &hcl.Diagnostic{
+			Summary: "Invalid reference",
+			Detail:  fmt.Sprintf("The %q object cannot be accessed directly. Instead, access one of its attributes.", root),
+		}
+	}
 	switch root {
+	case "self":
+		return &hcl.Diagnostic{
+			Summary: `Invalid "self" reference`,
+			Detail:  `The "self" object is not available in this context. This object can be used only in resource provisioner, connection, and postcondition blocks.`,
+		}
 	case "var":
 		if attr != "" && s.variables[attr] == nil {
 			return &hcl.Diagnostic{
@@ -97,6 +108,8 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 				Detail:  fmt.Sprintf("count has only the attribute index, not %q.", attr),
 			}
 		}
+	case "data", "module":
+		return undeclaredObject(t)
 	case string(KindImage), string(KindImageSet):
 		if !sc.assets {
 			return &hcl.Diagnostic{
@@ -116,8 +129,39 @@ func (s *loadState) checkRef(t hcl.Traversal, sc refScope) *hcl.Diagnostic {
 				Detail:  fmt.Sprintf("There is no %s block named %q.%s", root, attr, didYouMean(attr, names)),
 			}
 		}
+	default:
+		return undeclaredObject(t)
 	}
 	return nil
+}
+
+// undeclaredObject reports a reference whose root names nothing seedform
+// has, in Terraform's words (which would read it as a resource), so that
+// a misspelt name fails even inside try or can instead of silently
+// taking their fallback.
+func undeclaredObject(t hcl.Traversal) *hcl.Diagnostic {
+	root := t.RootName()
+	var names []string
+	for _, step := range t[1:] {
+		a, ok := step.(hcl.TraverseAttr)
+		if !ok {
+			break
+		}
+		names = append(names, a.Name)
+	}
+	switch {
+	case root == "module" && len(names) > 0:
+		return &hcl.Diagnostic{Summary: "Reference to undeclared module", Detail: fmt.Sprintf("No module call named %q is declared in the root module.", names[0])}
+	case root == "data" && len(names) > 1:
+		return &hcl.Diagnostic{Summary: "Reference to undeclared resource", Detail: fmt.Sprintf("A data resource %q %q has not been declared in the root module.", names[0], names[1])}
+	case root == "data":
+		return &hcl.Diagnostic{Summary: "Invalid reference", Detail: `The "data" object must be followed by two attribute names: the data source type and the resource name.`}
+	case root == "module":
+		return &hcl.Diagnostic{Summary: "Invalid reference", Detail: `The "module" object cannot be accessed directly. Instead, access one of its attributes.`}
+	case len(names) > 0:
+		return &hcl.Diagnostic{Summary: "Reference to undeclared resource", Detail: fmt.Sprintf("A managed resource %q %q has not been declared in the root module.", root, names[0])}
+	}
+	return &hcl.Diagnostic{Summary: "Invalid reference", Detail: "A reference to a resource type must be followed by at least one attribute access, specifying the resource name."}
 }
 
 // declareHint suggests a close variable name, or else how to declare one,

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -76,18 +77,22 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 	for _, b := range blocks {
 		name := b.Labels[0]
 		if !hclsyntax.ValidIdentifier(name) {
-			s.errorf(b.LabelRanges[0].Ptr(), "Invalid variable name", "%q is not a valid name: use letters, digits, underscores and dashes, starting with a letter.", name)
+			s.errorf(b.LabelRanges[0].Ptr(), "Invalid variable name", "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.")
 			continue
 		}
 		if prev := s.variables[name]; prev != nil {
-			s.errorf(b.DefRange.Ptr(), "Duplicate variable declaration", "A variable named %q was already declared at %s.", name, prev.decl)
+			s.errorf(b.DefRange.Ptr(), "Duplicate variable declaration", "A variable named %q was already declared at %s. Variable names must be unique within a module.", name, prev.decl)
 			continue
 		}
 		v := &variable{name: name, decl: b.DefRange, typ: cty.DynamicPseudoType, nullable: true}
 		content, diags := b.Body.Content(variableSchema)
 		s.add(diags)
+		if diags.HasErrors() {
+			// Reported; a second error saying it has no value would be noise.
+			v.value, v.set = cty.DynamicVal, true
+		}
 		if a := content.Attributes["type"]; a != nil {
-			ty, defaults, diags := typeexpr.TypeConstraintWithDefaults(a.Expr)
+			ty, defaults, diags := decodeVariableType(a.Expr)
 			s.add(diags)
 			if !diags.HasErrors() {
 				v.typ, v.defaults, v.parseHCL = ty, defaults, !ty.IsPrimitiveType()
@@ -114,11 +119,14 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 			if diags.HasErrors() {
 				continue
 			}
-			v.validations = append(v.validations, validation{
+			rule := validation{
 				condition: vc.Attributes["condition"].Expr,
 				message:   vc.Attributes["error_message"].Expr,
 				decl:      vb.DefRange,
-			})
+			}
+			if s.checkValidationRefs(v.name, rule.condition) {
+				v.validations = append(v.validations, rule)
+			}
 		}
 		s.variables[name] = v
 		s.varOrder = append(s.varOrder, name)
@@ -126,8 +134,9 @@ func (s *loadState) decodeVariables(blocks []*hcl.Block) {
 	sort.Strings(s.varOrder)
 }
 
-// literalBool reads an optional attribute that must be the literal true
-// or false; ok is false when it is absent or wrong (and reported).
+// literalBool reads an optional attribute that must be a constant true or
+// false ("true" will do, as in Terraform); ok is false when it is absent
+// or wrong (and reported).
 func (s *loadState) literalBool(a *hcl.Attribute) (val, ok bool) {
 	if a == nil {
 		return false, false
@@ -137,11 +146,42 @@ func (s *loadState) literalBool(a *hcl.Attribute) (val, ok bool) {
 	if diags.HasErrors() {
 		return false, false
 	}
-	if v.Type() != cty.Bool || v.IsNull() {
-		s.errorf(a.Expr.Range().Ptr(), "Invalid "+a.Name+" value", "%s must be true or false.", a.Name)
+	v, err := convert.Convert(v, cty.Bool)
+	if err == nil && v.IsNull() {
+		err = errors.New("value must not be null")
+	}
+	if err != nil {
+		s.errorf(a.Expr.Range().Ptr(), "Unsuitable value type", "Unsuitable value: %s", err)
 		return false, false
 	}
 	return v.True(), true
+}
+
+// decodeVariableType reads a variable's type as Terraform does: the
+// pre-0.12 quoted forms are errors that say what to write, and the bare
+// keywords list and map mean list(any) and map(any).
+func decodeVariableType(expr hcl.Expression) (cty.Type, *typeexpr.Defaults, hcl.Diagnostics) {
+	const quoted = "Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated and will be removed in a future version of Terraform. "
+	if t, ok := expr.(*hclsyntax.TemplateExpr); ok && t.IsStringLiteral() {
+		v, _ := t.Value(nil)
+		detail := map[string]string{
+			"string": quoted + `Remove the quotes around "string".`,
+			"list":   quoted + `Remove the quotes around "list" and write list(string) instead to explicitly indicate that the list elements are strings.`,
+			"map":    quoted + `Remove the quotes around "map" and write map(string) instead to explicitly indicate that the map elements are strings.`,
+		}[v.AsString()]
+		summary := "Invalid quoted type constraints"
+		if detail == "" {
+			summary, detail = "Invalid legacy variable type hint", "To provide a full type expression, remove the surrounding quotes and give the type expression directly."
+		}
+		return cty.DynamicPseudoType, nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: expr.Range().Ptr()}}
+	}
+	switch hcl.ExprAsKeyword(expr) {
+	case "list":
+		return cty.List(cty.DynamicPseudoType), nil, nil
+	case "map":
+		return cty.Map(cty.DynamicPseudoType), nil, nil
+	}
+	return typeexpr.TypeConstraintWithDefaults(expr)
 }
 
 // decodeDefault checks a variable's default against its type, as
@@ -302,11 +342,13 @@ func (s *loadState) setRawVar(v *variable, raw, from string) {
 		}
 	}
 	v.value = cty.DynamicVal
+	// The parser's detail does not quote the value; a sensitive one's
+	// detail is left out all the same.
 	why := diags[0].Summary
 	if !v.sensitive {
 		why += ": " + strings.TrimSuffix(diags[0].Detail, ".")
 	}
-	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: the value of a %s variable is written as an HCL expression (a string in quotes): %s.", v.name, from, v.typ.FriendlyNameForConstraint(), why)
+	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: %s. For a variable of type %s the value is an HCL expression, written as in a configuration file.", v.name, from, why, v.typ.FriendlyNameForConstraint())
 }
 
 // validateVariables converts each value to its type, runs the validation
@@ -378,6 +420,26 @@ func (s *loadState) finalVarValue(v *variable) (cty.Value, bool) {
 		s.errorf(v.src, "Required variable not set", "The given value is not suitable for var.%s defined at %s: required variable may not be set to null.", v.name, v.decl)
 	}
 	return cty.NilVal, false
+}
+
+// checkValidationRefs requires, as Terraform does, that a validation
+// condition refers to the variable it validates: one that does not
+// checks nothing.
+func (s *loadState) checkValidationRefs(name string, cond hcl.Expression) bool {
+	refs := cond.Variables()
+	if len(refs) == 0 {
+		s.errorf(cond.Range().Ptr(), "Invalid validation expression", "The condition expression must refer to at least one object from elsewhere in the configuration, or else its result would not be checking anything.")
+	}
+	for _, t := range refs {
+		if t.RootName() != "var" || len(t) < 2 {
+			continue
+		}
+		if a, ok := t[1].(hcl.TraverseAttr); ok && a.Name == name {
+			return true
+		}
+	}
+	s.errorf(cond.Range().Ptr(), "Invalid variable validation condition", "The condition for variable %q must refer to var.%s in order to test incoming values.", name, name)
+	return false
 }
 
 func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalContext) {

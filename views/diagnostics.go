@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
 // WriteDiagnostics renders diags for people, with a source snippet for each
@@ -17,53 +18,23 @@ func WriteDiagnostics(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnos
 	_ = tw.WriteDiagnostics(diags) // a failed write to the terminal has nowhere to be reported
 }
 
-// JSONDiagnostic is one diagnostic as the -json views show it, in the shape
-// Terraform uses.
-type JSONDiagnostic struct {
-	Severity string       `json:"severity"`
-	Summary  string       `json:"summary"`
-	Detail   string       `json:"detail,omitempty"`
-	Range    *JSONRange   `json:"range,omitempty"`
-	Snippet  *JSONSnippet `json:"snippet,omitempty"`
-}
-
-// JSONRange is a source range.
-type JSONRange struct {
-	Filename string  `json:"filename"`
-	Start    JSONPos `json:"start"`
-	End      JSONPos `json:"end"`
-}
-
-// JSONPos is a position in a source file.
-type JSONPos struct {
-	Line   int `json:"line"`
-	Column int `json:"column"`
-	Byte   int `json:"byte"`
-}
-
-// JSONSnippet is the source line a diagnostic points at.
-type JSONSnippet struct {
-	Code      string `json:"code"`
-	StartLine int    `json:"start_line"`
-}
-
 // NewJSONDiagnostic converts one diagnostic, with its snippet when the
 // source is known.
-func NewJSONDiagnostic(d *hcl.Diagnostic, files map[string]*hcl.File) JSONDiagnostic {
-	jd := JSONDiagnostic{Summary: d.Summary, Detail: d.Detail, Severity: "error"}
+func NewJSONDiagnostic(d *hcl.Diagnostic, files map[string]*hcl.File) jsonui.Diagnostic {
+	jd := jsonui.Diagnostic{Summary: d.Summary, Detail: d.Detail, Severity: "error"}
 	if d.Severity == hcl.DiagWarning {
 		jd.Severity = "warning"
 	}
 	if d.Subject != nil {
 		r := *d.Subject
-		jd.Range = &JSONRange{
+		jd.Range = &jsonui.Range{
 			Filename: r.Filename,
-			Start:    JSONPos{r.Start.Line, r.Start.Column, r.Start.Byte},
-			End:      JSONPos{r.End.Line, r.End.Column, r.End.Byte},
+			Start:    jsonui.Pos{Line: r.Start.Line, Column: r.Start.Column, Byte: r.Start.Byte},
+			End:      jsonui.Pos{Line: r.End.Line, Column: r.End.Column, Byte: r.End.Byte},
 		}
 		if f := files[r.Filename]; f != nil {
 			if code := sourceLine(f.Bytes, r.Start.Line); code != "" {
-				jd.Snippet = &JSONSnippet{Code: code, StartLine: r.Start.Line}
+				jd.Snippet = &jsonui.Snippet{Code: code, StartLine: r.Start.Line}
 			}
 		}
 	}
@@ -91,16 +62,16 @@ func sourceLine(src []byte, line int) string {
 
 // ValidateResult is the document `validate -json` prints.
 type ValidateResult struct {
-	FormatVersion string           `json:"format_version"`
-	Valid         bool             `json:"valid"`
-	ErrorCount    int              `json:"error_count"`
-	WarningCount  int              `json:"warning_count"`
-	Diagnostics   []JSONDiagnostic `json:"diagnostics"`
+	FormatVersion string              `json:"format_version"`
+	Valid         bool                `json:"valid"`
+	ErrorCount    int                 `json:"error_count"`
+	WarningCount  int                 `json:"warning_count"`
+	Diagnostics   []jsonui.Diagnostic `json:"diagnostics"`
 }
 
 // WriteValidateJSON prints the validate -json document.
 func WriteValidateJSON(w io.Writer, files map[string]*hcl.File, diags hcl.Diagnostics) error {
-	res := ValidateResult{FormatVersion: "1.0", Valid: !diags.HasErrors(), Diagnostics: []JSONDiagnostic{}}
+	res := ValidateResult{FormatVersion: "1.0", Valid: !diags.HasErrors(), Diagnostics: []jsonui.Diagnostic{}}
 	for _, d := range diags {
 		if d.Severity == hcl.DiagError {
 			res.ErrorCount++

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -17,12 +18,19 @@ import (
 type Human struct {
 	W     io.Writer
 	Color bool
+	// Width is the terminal's width, to which long attribute lines are
+	// wrapped; 0 (not a terminal) keeps each line whole.
+	Width int
 	// StillEvery is how often each asset in flight gets a "Still
 	// generating..." line: 0 means DefaultStillEvery, negative never.
 	StillEvery time.Duration
 
+	// Destroy is set for destroy: its summary says "Destroy complete!".
+	Destroy bool
+
 	// clock is the real clock unless a test set one before the apply.
 	clock clock
+	count progressCount
 
 	mu       sync.Mutex
 	start    time.Time
@@ -114,7 +122,16 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		if len(p.OrphanTemps) > 0 {
 			fmt.Fprintf(w, "%d leftover staging folder(s) from an interrupted run will be removed.\n\n", len(p.OrphanTemps))
 		}
-		fmt.Fprintln(w, h.paint(bold+green, "No changes.")+" The outputs match the configuration.")
+		switch {
+		case len(p.Deferred) > 0:
+			fmt.Fprintf(w, "%s -refresh-only looks only at outputs edited by hand; %d change(s) to the configuration are pending (%s): run plan without -refresh-only to see them.\n",
+				h.paint(bold, "No changes to record."), len(p.Deferred), listSome(p.Deferred))
+		case len(drifted) > 0:
+			fmt.Fprintf(w, "%s %d asset(s) have outputs edited by hand, left alone (above): the outputs do not match the lock until -replace=ADDR regenerates them or -refresh-only accepts the edit.\n",
+				h.paint(bold+yellow, "No changes to make."), len(drifted))
+		default:
+			fmt.Fprintln(w, h.paint(bold+green, "No changes.")+" The outputs match the configuration.")
+		}
 		return
 	}
 	fmt.Fprintln(w, "seedform will perform the following actions:")
@@ -127,23 +144,16 @@ func (h *Human) Plan(p *pipeline.Plan) {
 			line += fmt.Sprintf("  (%s, %s)", c.Cost.Text(), c.Provider)
 		}
 		fmt.Fprintln(w, line)
-		for _, d := range c.Diffs {
-			fmt.Fprintf(w, "      %s %s = %s -> %s %s\n", h.paint(yellow, "~"), d.Name, short(d.Old), short(d.New),
-				h.paint(red, "# forces replacement"))
-		}
-		for _, f := range c.ForcedBy {
-			if f == "references" && !hasDiff(c, f) {
-				fmt.Fprintf(w, "      %s references %s\n", h.paint(yellow, "~"), h.paint(red, "# forces replacement"))
+		for _, l := range h.attrLines(c) {
+			for _, part := range h.wrap(l, 6) {
+				fmt.Fprintf(w, "      %s\n", part)
 			}
 		}
-		for _, mv := range c.Moves {
-			fmt.Fprintf(w, "      %s -> %s\n", mv.From, mv.To)
-		}
-		if c.MetaChanged && c.Action != pipeline.Create && c.Action != pipeline.Replace {
-			fmt.Fprintf(w, "      %s meta (manifest only)\n", h.paint(yellow, "~"))
+		for _, l := range fileLines(c) {
+			fmt.Fprintf(w, "      %s\n", l)
 		}
 		if c.KnownAfterApply {
-			fmt.Fprintln(w, "      spec_hash = (known after apply)")
+			fmt.Fprintln(w, "      # spec_hash = (known after apply)")
 		}
 		for _, r := range c.Reasons {
 			fmt.Fprintf(w, "      # %s\n", r)
@@ -156,21 +166,12 @@ func (h *Human) Plan(p *pipeline.Plan) {
 	fmt.Fprintln(w, h.paint(bold, SummaryLine(p.Summary())))
 }
 
-func hasDiff(c *pipeline.Change, name string) bool {
-	for _, d := range c.Diffs {
-		if d.Name == name {
-			return true
-		}
+// listSome joins up to three addresses, and says how many more there are.
+func listSome(addrs []string) string {
+	if len(addrs) <= 3 {
+		return strings.Join(addrs, ", ")
 	}
-	return false
-}
-
-// short keeps long prompts readable on one line.
-func short(s string) string {
-	if len(s) > 72 {
-		return s[:60] + "…" + s[len(s)-10:]
-	}
-	return s
+	return fmt.Sprintf("%s and %d more", strings.Join(addrs[:3], ", "), len(addrs)-3)
 }
 
 // SummaryLine is the plan's closing line: "Plan: 3 to generate (3 to 9
@@ -259,6 +260,13 @@ func (h *Human) ImageReady(c *pipeline.Change, index, width, height int) {
 	}
 }
 
+// Retrying implements pipeline.Hook.
+func (h *Human) Retrying(c *pipeline.Change, attempt int, wait time.Duration, reason string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintln(h.W, h.paint(yellow, retryMessage(c, attempt, wait, errText(c.Addr, errors.New(reason)))))
+}
+
 // Finished implements pipeline.Hook.
 func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	// Stopped before taking h.mu, which the ticker's report takes.
@@ -280,14 +288,8 @@ func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	case r.Err != nil:
 		fmt.Fprintf(h.W, "%s: %s after %s: %s\n", c.Addr, h.paint(red, "failed"), round(r.Elapsed), errText(c.Addr, r.Err))
 	default:
-		msg := fmt.Sprintf("%s: %s after %s", c.Addr, done(c.Action), round(r.Elapsed))
-		if len(r.Outputs) > 0 && c.Action.CallsProvider() {
-			msg += fmt.Sprintf(" (%d file(s))", len(r.Outputs))
-		}
-		for _, f := range r.Failed {
-			msg += fmt.Sprintf("; image %d failed: %s", f.Index+1, f.Code)
-		}
-		fmt.Fprintf(h.W, "%s [%s elapsed]\n", msg, h.elapsed())
+		d, t := h.count.finished()
+		fmt.Fprintf(h.W, "%s [%s elapsed]\n", completeMessage(c, r, d, t), h.elapsed())
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(h.W, "%s: note: %s\n", c.Addr, n)
@@ -328,7 +330,7 @@ func verbing(a pipeline.Action) string {
 	return "Working"
 }
 
-func done(a pipeline.Action) string {
+func doneVerb(a pipeline.Action) string {
 	switch a {
 	case pipeline.Create:
 		return "Generated"
@@ -358,14 +360,7 @@ const summaryListMax = 20
 func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 	o := outcomeOf(res)
 	fmt.Fprintln(h.W)
-	line := fmt.Sprintf("%d generated, %d regenerated, %d updated, %d moved, %d deleted",
-		o.counts[pipeline.Create], o.counts[pipeline.Replace], o.counts[pipeline.Update], o.counts[pipeline.Move], o.counts[pipeline.Delete])
-	if n := o.counts[pipeline.Recover]; n > 0 {
-		line += fmt.Sprintf(", %d recovered", n)
-	}
-	if n := o.counts[pipeline.Accept]; n > 0 {
-		line += fmt.Sprintf(", %d accepted", n)
-	}
+	line := applyCounts(o)
 	switch {
 	case o.interrupted:
 		var left []string
@@ -395,12 +390,31 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 		for _, r := range o.failed {
 			fmt.Fprintf(h.W, "  - %s\n", h.failure(r))
 		}
+	case h.Destroy:
+		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Destroy complete!"), line)
 	default:
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Apply complete!"), line)
 	}
 	if b := res.Budget; b != nil {
 		fmt.Fprintf(h.W, "Billed %s of the budget of %s.\n", cost.Format(b.Spent, b.Currency), cost.Format(b.Limit, b.Currency))
 	}
+}
+
+// SetTotal tells the view how many changes the apply carries out, so that
+// each finished line says where the apply is ("[3 of 26]").
+func (h *Human) SetTotal(n int) { h.count.setTotal(n) }
+
+// applyCounts is the count of what an apply did, in words.
+func applyCounts(o applyOutcome) string {
+	line := fmt.Sprintf("%d generated, %d regenerated, %d updated, %d moved, %d deleted",
+		o.counts[pipeline.Create], o.counts[pipeline.Replace], o.counts[pipeline.Update], o.counts[pipeline.Move], o.counts[pipeline.Delete])
+	if n := o.counts[pipeline.Recover]; n > 0 {
+		line += fmt.Sprintf(", %d recovered", n)
+	}
+	if n := o.counts[pipeline.Accept]; n > 0 {
+		line += fmt.Sprintf(", %d accepted", n)
+	}
+	return line
 }
 
 // failure is one failed asset's summary line.

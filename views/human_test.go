@@ -287,8 +287,8 @@ Failed:
 	j := NewJSON(&buf, "test")
 	buf.Reset()
 	j.ApplySummary(res)
-	for _, s := range []string{`"interrupted":true`, `"not_started":3`, `"cancelled":1`, `"failed":1`, `"skipped":1`, `"create":1`,
-		`"@message":"apply interrupted"`, `"not_started":["image.b","image.c","image.d"]`} {
+	for _, s := range []string{`"interrupted":true`, `"cancelled":["image.g"]`, `"failed":1`, `"skipped":1`, `"create":1`,
+		`"@message":"Apply interrupted. `, `"not_started":["image.b","image.c","image.d"]`} {
 		if !strings.Contains(buf.String(), s) {
 			t.Errorf("JSON summary lacks %s: %s", s, buf.String())
 		}

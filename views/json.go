@@ -2,6 +2,7 @@ package views
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -9,97 +10,102 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/views/jsonui"
 )
 
-// JSONUIVersion is the version of the JSON-lines format. Readers must
-// ignore fields they do not know, so fields can be added.
-const JSONUIVersion = "1.0"
-
-// JSON is the machine view: one JSON object per line, the first a version
-// line; every later one has a "type" and, where there is one, an "address".
+// JSON is the machine view: one jsonui.Message per line, the first a
+// version line (README "Machine-readable UI").
 type JSON struct {
 	// StillEvery is how often each asset in flight gets an apply_progress
 	// line with its elapsed_seconds: 0 means DefaultStillEvery, negative
 	// never. Set it before the apply starts.
 	StillEvery time.Duration
+	// Operation is what the change summaries sum up: plan, or destroy for
+	// plan -destroy and destroy; apply's summary says apply or destroy.
+	Operation jsonui.Operation
 
 	// Files are each planned change's current output files, by address,
 	// for readers that render their own review; set before Plan.
-	Files map[string][]PlanFile
+	Files map[string][]jsonui.CurrentFile
 
 	mu       sync.Mutex
 	enc      *json.Encoder
 	clock    clock
 	progress *inFlight
+	count    progressCount
+	started  map[string]time.Time // when each asset in flight started
+	shard    *jsonui.Shard        // on every line of a sharded apply
 }
 
 // NewJSON starts a JSON-lines view and writes the version line.
 func NewJSON(w io.Writer, version string) *JSON {
-	j := &JSON{enc: json.NewEncoder(w), clock: realClock()}
-	j.emit(map[string]any{"type": "version", "@message": "seedform " + version, "seedform": version, "ui": JSONUIVersion})
+	j := &JSON{enc: json.NewEncoder(w), clock: realClock(), Operation: jsonui.OperationPlan}
+	j.emit(jsonui.Message{Type: jsonui.TypeVersion, Message: "seedform " + version, Seedform: version, UI: jsonui.UIVersion})
 	return j
 }
 
-func (j *JSON) emit(m map[string]any) {
+func (j *JSON) emit(m jsonui.Message) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	m["@timestamp"] = j.clock.now().UTC().Format(time.RFC3339Nano)
-	if _, ok := m["@level"]; !ok {
-		m["@level"] = "info"
+	m.Timestamp = j.clock.now().Format(time.RFC3339Nano)
+	m.Module = jsonui.Module
+	if m.Shard == nil {
+		m.Shard = j.shard
+	}
+	if m.Level == "" {
+		m.Level = jsonui.LevelInfo
 	}
 	_ = j.enc.Encode(m) // nowhere to report a failed write to stdout
-}
-
-// PlanFile is one file an asset has before a planned change: its path
-// relative to the configuration directory, its content, and the path of
-// its thumbnail when a review report was written.
-type PlanFile struct {
-	Path      string `json:"path"`
-	SHA256    string `json:"sha256"`
-	Width     int    `json:"width,omitempty"`
-	Height    int    `json:"height,omitempty"`
-	Thumbnail string `json:"thumbnail,omitempty"`
 }
 
 // Diagnostics writes one line per diagnostic.
 func (j *JSON) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	for _, d := range diags {
 		jd := NewJSONDiagnostic(d, files)
-		j.emit(map[string]any{"type": "diagnostic", "@level": jd.Severity, "@message": jd.Summary, "diagnostic": jd})
+		level := jsonui.LevelError
+		if jd.Severity == "warning" {
+			level = jsonui.LevelWarn
+		}
+		j.emit(jsonui.Message{Type: jsonui.TypeDiagnostic, Level: level, Message: jd.Summary, Diagnostic: &jd})
 	}
 }
 
-// Plan writes one planned_change line per change and the summary.
+// Plan writes a resource_drift line per asset edited by hand, a
+// planned_change line per change and the change summary.
 func (j *JSON) Plan(p *pipeline.Plan) {
 	for _, c := range p.Changes {
 		if len(c.Drift) > 0 {
-			j.emit(map[string]any{"type": "resource_drift", "address": c.Addr, "@message": c.Addr + ": outputs edited by hand", "files": c.Drift})
+			j.emit(jsonui.Message{Type: jsonui.TypeResourceDrift, Address: c.Addr,
+				Message: c.Addr + ": outputs edited by hand", Change: driftChange(c)})
 		}
 		if c.Action == pipeline.NoOp {
 			continue
 		}
-		// The cost is also on the line itself, beside the change summary's.
-		m := map[string]any{"type": "planned_change", "address": c.Addr, "@message": headline(c), "change": c, "cost": c.Cost}
-		if files := j.Files[c.Addr]; len(files) > 0 {
-			m["current_files"] = files
-		}
-		j.emit(m)
+		jc := jsonChange(c)
+		j.emit(jsonui.Message{Type: jsonui.TypePlannedChange, Address: c.Addr, Message: headline(c), Change: jc,
+			CurrentFiles: j.Files[c.Addr], Cost: jc.Cost})
 	}
-	s := p.Summary()
-	j.emit(map[string]any{"type": "change_summary", "@message": SummaryLine(s), "changes": map[string]int{
-		"generate": s.Generate, "generate_images": s.GenerateImages, "regenerate": s.Regenerate,
-		"regenerate_images": s.RegenImages, "update": s.Update, "move": s.Move, "delete": s.Delete,
-		"recover": s.Recover, "accept": s.Accept, "drift": s.Drift,
-	}, "cost": s.Cost, "operation": "plan"})
+	js := planSummary(p, j.Operation)
+	j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: SummaryLine(p.Summary()), Changes: js, Cost: js.Cost})
 }
 
 // Started implements pipeline.Hook.
 func (j *JSON) Started(c *pipeline.Change) {
-	j.emit(map[string]any{"type": "apply_start", "address": c.Addr, "action": c.Action, "@message": c.Addr + ": " + verbing(c.Action)})
+	j.mu.Lock()
+	if j.started == nil {
+		j.started = map[string]time.Time{}
+	}
+	j.started[c.Addr] = j.clock.now()
+	j.mu.Unlock()
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyStart, Address: c.Addr, Message: c.Addr + ": " + verbing(c.Action) + "...", Hook: hook(c)})
 	if c.Action.CallsProvider() {
 		j.inFlight().start(c)
 	}
 }
+
+// SetTotal tells the view how many changes the apply carries out, so that
+// each apply_complete line says where the apply is.
+func (j *JSON) SetTotal(n int) { j.count.setTotal(n) }
 
 // inFlight returns the ticker of assets in flight, made on first use.
 func (j *JSON) inFlight() *inFlight {
@@ -113,9 +119,9 @@ func (j *JSON) inFlight() *inFlight {
 
 // still reports that c is still in flight, as Terraform's apply_progress does.
 func (j *JSON) still(c *pipeline.Change, elapsed time.Duration) {
-	j.emit(map[string]any{"type": "apply_progress", "address": c.Addr, "action": c.Action,
-		"elapsed_seconds": int(elapsed.Seconds()),
-		"@message":        stillMessage(c, elapsed)})
+	h := hook(c)
+	h.ElapsedSeconds = seconds(elapsed)
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Message: stillMessage(c, elapsed), Hook: h})
 }
 
 // StopProgress ends every in-flight ticker; the command calls it when the
@@ -126,51 +132,67 @@ func (j *JSON) StopProgress() {
 
 // ImageReady implements pipeline.Hook.
 func (j *JSON) ImageReady(c *pipeline.Change, index, width, height int) {
-	j.emit(map[string]any{"type": "apply_progress", "address": c.Addr, "image_index": index, "width": width, "height": height,
-		"@message": fmt.Sprintf("%s: image %d ready", c.Addr, index+1)})
+	h := hook(c)
+	j.mu.Lock()
+	h.ElapsedSeconds = seconds(j.clock.now().Sub(j.started[c.Addr]))
+	j.mu.Unlock()
+	h.ImageIndex, h.Width, h.Height = &index, width, height
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Hook: h,
+		Message: fmt.Sprintf("%s: image %d ready (%dx%d)", c.Addr, index+1, width, height)})
 }
 
-// Finished implements pipeline.Hook. A change cut off in flight by a
-// second interrupt is an apply_errored line like a failure, for readers
-// that know only that type, but at warn level and with "cancelled": true,
-// as the summary counts it: cancelled, not failed.
+// Retrying implements pipeline.Hook: an apply_progress line with the retry.
+func (j *JSON) Retrying(c *pipeline.Change, attempt int, wait time.Duration, reason string) {
+	h := hook(c)
+	j.mu.Lock()
+	h.ElapsedSeconds = seconds(j.clock.now().Sub(j.started[c.Addr]))
+	j.mu.Unlock()
+	reason = errText(c.Addr, errors.New(reason))
+	h.Retry = &jsonui.Retry{Attempt: attempt, WaitSeconds: wait.Seconds(), Reason: reason}
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Level: jsonui.LevelWarn, Hook: h,
+		Message: retryMessage(c, attempt, wait, reason)})
+}
+
+// Finished implements pipeline.Hook. A failure, a skip and a change cut
+// off in flight by a second interrupt are each an apply_errored line, the
+// last two at warn level with skipped or cancelled set, as the summary
+// counts them: skipped or cancelled, not failed.
 func (j *JSON) Finished(c *pipeline.Change, r *pipeline.Result) {
 	j.inFlight().finish(c.Addr)
-	m := map[string]any{"address": c.Addr, "action": c.Action, "elapsed_seconds": r.Elapsed.Seconds()}
+	h := hook(c)
+	h.ElapsedSeconds = seconds(r.Elapsed)
+	h.Outputs = outputs(r)
+	m := jsonui.Message{Type: jsonui.TypeApplyErrored, Address: c.Addr, Hook: h}
+	var diag *jsonui.Diagnostic
 	switch {
 	case r.Skipped != "":
-		m["type"], m["@level"], m["@message"], m["reason"] = "apply_skipped", "warn", c.Addr+": skipped", r.Skipped
+		m.Level, m.Message, h.Skipped = jsonui.LevelWarn, c.Addr+": skipped ("+r.Skipped+")", r.Skipped
 	case cancelled(r):
-		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "warn", c.Addr+": cancelled (interrupted; nothing recorded)", errText(c.Addr, r.Err)
-		m["cancelled"] = true
-		if len(r.Outputs) > 0 {
-			m["outputs"] = r.Outputs
-		}
+		m.Level, m.Message, h.Error = jsonui.LevelWarn, c.Addr+": cancelled (interrupted; nothing recorded)", errText(c.Addr, r.Err)
+		h.Cancelled = true
 	case r.Err != nil:
-		msg := errText(c.Addr, r.Err)
-		m["type"], m["@level"], m["@message"], m["error"] = "apply_errored", "error", c.Addr+": "+msg, msg
-		if len(r.Outputs) > 0 {
-			m["outputs"] = r.Outputs
-		}
+		h.Error = errText(c.Addr, r.Err)
+		m.Level, m.Message = jsonui.LevelError, c.Addr+": "+h.Error
+		// As Terraform's: the error itself is a diagnostic of its own.
+		diag = &jsonui.Diagnostic{Severity: "error", Summary: h.Error, Address: c.Addr}
 	default:
-		m["type"], m["@message"] = "apply_complete", c.Addr+": "+done(c.Action)
-		if len(r.Outputs) > 0 {
-			m["outputs"] = r.Outputs
-		}
-		if len(r.Failed) > 0 {
-			m["failed_images"] = r.Failed
+		h.Done, h.Total = j.count.finished()
+		m.Type, m.Message = jsonui.TypeApplyComplete, completeMessage(c, r, h.Done, h.Total)
+		for _, f := range r.Failed {
+			h.FailedImages = append(h.FailedImages, jsonui.FailedImage{Index: f.Index, Code: f.Code, Message: f.Message})
 		}
 	}
-	if len(r.Notes) > 0 {
-		m["notes"] = r.Notes
-	}
+	h.Notes = r.Notes
 	j.emit(m)
+	if diag != nil {
+		j.emit(jsonui.Message{Type: jsonui.TypeDiagnostic, Level: jsonui.LevelError, Address: c.Addr, Message: diag.Summary, Diagnostic: diag})
+	}
 }
 
 // Stopping implements pipeline.Hook; the engine calls it once, as soon as
 // the interrupt comes.
 func (j *JSON) Stopping() {
-	j.emit(map[string]any{"type": "interrupt", "@level": "warn", "@message": "interrupt received: starting nothing new"})
+	j.Message("warn", "interrupt received: starting nothing new")
 }
 
 // ApplySummary writes the closing summary line. Like the human view's,
@@ -178,55 +200,54 @@ func (j *JSON) Stopping() {
 // apart from what failed ("failed", and "skipped" for their dependents).
 func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
 	o := outcomeOf(res)
-	counts := map[string]int{}
-	for a, n := range o.counts {
-		counts[string(a)] = n
+	op := jsonui.OperationApply
+	if j.Operation == jsonui.OperationDestroy {
+		op = jsonui.OperationDestroy
 	}
+	s := &jsonui.ChangeSummary{Operation: op, Interrupted: o.interrupted,
+		NotStarted: addrs(o.notStarted), Cancelled: addrs(o.cancelled)}
+	countActions(s, func(a pipeline.Action) int { return o.counts[a] })
 	for _, r := range o.failed {
 		if r.Err != nil {
-			counts["failed"]++
+			s.Failed++
 		} else {
-			counts["skipped"]++
+			s.Skipped++
 		}
 	}
-	if n := len(o.notStarted); n > 0 {
-		counts["not_started"] = n
-	}
-	if n := len(o.cancelled); n > 0 {
-		counts["cancelled"] = n
-	}
-	msg := "apply complete"
+	msg := "Apply complete!"
 	switch {
 	case o.interrupted:
-		msg = "apply interrupted"
-	case len(o.failed) > 0:
-		msg = "apply finished with errors"
-	}
-	m := map[string]any{"type": "change_summary", "operation": "apply", "changes": counts, "interrupted": o.interrupted, "@message": msg}
-	if len(o.notStarted) > 0 {
-		m["not_started"] = addrs(o.notStarted)
-	}
-	if len(o.cancelled) > 0 {
-		m["cancelled"] = addrs(o.cancelled)
-	}
-	if b := res.Budget; b != nil {
-		m["budget"] = map[string]any{"limit": b.Limit, "spent": b.Spent, "currency": b.Currency, "stopped": b.Stopped}
-		if b.Stopped {
-			m["@message"] = "apply stopped at the budget"
+		msg = "Apply interrupted."
+		if res.Budget != nil && res.Budget.Stopped {
+			msg = "Apply stopped at the budget."
 		}
+	case len(o.failed) > 0:
+		msg = "Apply finished with errors."
+	case op == jsonui.OperationDestroy:
+		msg = "Destroy complete!"
+	}
+	m := jsonui.Message{Type: jsonui.TypeChangeSummary, Message: msg + " " + applyCounts(o) + ".", Changes: s}
+	if b := res.Budget; b != nil {
+		m.Budget = &jsonui.Budget{Currency: b.Currency, Limit: json.Number(b.Limit.String()),
+			Spent: json.Number(b.Spent.String()), Stopped: b.Stopped}
 	}
 	j.emit(m)
 }
 
 func addrs(rs []*pipeline.Result) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.Addr
+	var out []string
+	for _, r := range rs {
+		out = append(out, r.Addr)
 	}
 	return out
 }
 
-// Message writes a free-form log line.
+// Message writes a free-form log line; level is info, warn or error.
 func (j *JSON) Message(level, msg string) {
-	j.emit(map[string]any{"type": "log", "@level": level, "@message": msg})
+	j.emit(jsonui.Message{Type: jsonui.TypeLog, Level: jsonui.Level(level), Message: msg})
+}
+
+func seconds(d time.Duration) *int {
+	n := int(d.Seconds())
+	return &n
 }

@@ -132,6 +132,16 @@ func stillMessage(c *pipeline.Change, elapsed time.Duration) string {
 	return fmt.Sprintf("%s: Still %s... [%s elapsed]", c.Addr, strings.ToLower(verbing(c.Action)), stillElapsed(elapsed))
 }
 
+// retryMessage says that c's request failed and is tried again, when and
+// why: "image.x: HTTP 429 ...; retrying in 2s (attempt 2)".
+func retryMessage(c *pipeline.Change, attempt int, wait time.Duration, reason string) string {
+	when := "retrying as soon as a request in flight ends"
+	if wait > 0 {
+		when = "retrying in " + round(wait).String()
+	}
+	return fmt.Sprintf("%s: %s; %s (attempt %d)", c.Addr, reason, when, attempt)
+}
+
 // stillElapsed formats the time an asset has been in flight: whole
 // seconds as Terraform shows them ("10s", "1m0s"); milliseconds below a
 // second, which only tests' short intervals produce.

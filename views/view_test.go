@@ -40,13 +40,23 @@ func TestJSONCancelledIsNotAnError(t *testing.T) {
 			j := NewJSON(&buf, "test")
 			buf.Reset()
 			j.Finished(c, &pipeline.Result{Addr: c.Addr, Action: c.Action, Err: tt.err, Elapsed: time.Second})
+			// The first line is the apply_errored line; a failure's
+			// error follows as a diagnostic, as in Terraform.
 			var line map[string]any
-			if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			first, rest, _ := bytes.Cut(buf.Bytes(), []byte("\n"))
+			if err := json.Unmarshal(first, &line); err != nil {
 				t.Fatalf("%v: %s", err, buf.String())
 			}
+			if got, want := bytes.Contains(rest, []byte(`"type":"diagnostic"`)), tt.name == "failed"; got != want {
+				t.Errorf("a diagnostic follows: %v, want %v:\n%s", got, want, buf.String())
+			}
+			hook, _ := line["hook"].(map[string]any)
 			got := map[string]any{}
 			for k := range tt.want {
 				got[k] = line[k]
+				if k == "cancelled" || k == "error" {
+					got[k] = hook[k]
+				}
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Finished (-want +got):\n%s", diff)

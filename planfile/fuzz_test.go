@@ -1,4 +1,4 @@
-package pipeline
+package planfile
 
 import (
 	"os"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/pipeline"
 )
 
 // FuzzReadPlanFile: a saved plan is input like any other file. No content
@@ -13,15 +14,17 @@ import (
 func FuzzReadPlanFile(f *testing.F) {
 	dir := f.TempDir()
 	sample := filepath.Join(dir, "sample.plan")
-	p := &Plan{FormatVersion: PlanFormatVersion, ConfigDigest: "sha256:c", LockDigest: "sha256:l",
-		Changes: []*Change{
-			{Addr: "image.a", Action: Create, Kind: "image", Images: 1, Reasons: []string{"not yet generated"}},
-			{Addr: `image.b["x"]`, Action: Move, Kind: "image", PrevAddr: "image.c",
-				Moves: []FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}},
+	p := &pipeline.Plan{ConfigDigest: "sha256:c", LockDigest: "sha256:l",
+		Changes: []*pipeline.Change{
+			{Addr: "image.a", Action: pipeline.Create, Kind: "image", Images: 1, Reasons: []string{"not yet generated"},
+				Attrs: []pipeline.AttrChange{{Name: "prompt", After: []byte(`"a"`)}, {Name: "seed", Sensitive: true}},
+				Files: []pipeline.PlannedFile{{Action: pipeline.FileWrite, Path: "out/a.png"}}},
+			{Addr: `image.b["x"]`, Action: pipeline.Move, Kind: "image", PrevAddr: "image.c",
+				Moves: []pipeline.FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}},
 		},
 		OrphanTemps: []string{"/tmp/x/.seedform/staging/0123456789abcdef01234567"},
 	}
-	if err := WritePlanFile(sample, p); err != nil {
+	if err := Write(sample, FromPlan(p)); err != nil {
 		f.Fatal(err)
 	}
 	b, err := os.ReadFile(sample)
@@ -36,15 +39,15 @@ func FuzzReadPlanFile(f *testing.F) {
 		if err := os.WriteFile(name, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadPlanFile(name)
+		got, err := Read(name)
 		if err != nil {
 			return
 		}
 		again := filepath.Join(t.TempDir(), "again.plan")
-		if err := WritePlanFile(again, got); err != nil {
+		if err := Write(again, FromPlan(got.Pipeline())); err != nil {
 			t.Fatalf("writing an accepted plan: %v", err)
 		}
-		back, err := ReadPlanFile(again)
+		back, err := Read(again)
 		if err != nil {
 			t.Fatalf("reading back an accepted plan: %v", err)
 		}

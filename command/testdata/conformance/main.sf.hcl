@@ -1,0 +1,4 @@
+provider "placeholder" {}
+locals {
+  t = "Hi $${name}"
+}

@@ -1,0 +1,117 @@
+package pipeline
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/seedform/seedform/spec"
+)
+
+// shardFixture is a plan of chains (each link depends on the one before),
+// some independent sets of up to 4 images, and local changes.
+func shardFixture() (*Plan, *spec.Config) {
+	cfg := &spec.Config{}
+	plan := &Plan{}
+	add := func(a *spec.Asset, action Action, images int) {
+		cfg.Assets = append(cfg.Assets, a)
+		plan.Changes = append(plan.Changes, &Change{Addr: a.Addr, Action: action, Images: images})
+	}
+	for c := range 6 {
+		for i := range 5 {
+			a := &spec.Asset{Addr: fmt.Sprintf("image.chain%d_%d", c, i)}
+			if i > 0 {
+				a.DependsOn = []string{fmt.Sprintf("image.chain%d_%d", c, i-1)}
+			}
+			add(a, Create, 1)
+		}
+	}
+	for s := range 7 {
+		add(&spec.Asset{Addr: fmt.Sprintf("image_set.s%d", s), Kind: spec.KindImageSet}, Replace, 4)
+	}
+	add(&spec.Asset{Addr: "image.moved_a"}, Move, 0)
+	add(&spec.Asset{Addr: "image.moved_b"}, Move, 0)
+	add(&spec.Asset{Addr: "image.meta"}, Update, 0)
+	add(&spec.Asset{Addr: "image.same"}, NoOp, 0)
+	plan.Changes = append(plan.Changes, &Change{Addr: "image.gone", Action: Delete})
+	return plan, cfg
+}
+
+func TestAssignShards(t *testing.T) {
+	t.Parallel()
+	plan, cfg := shardFixture()
+	const n = 4
+	got := AssignShards(plan, cfg, n)
+
+	// Deterministic: the same split from the plan alone, whatever the
+	// order the changes come in.
+	rev := *plan
+	rev.Changes = nil
+	for i := len(plan.Changes) - 1; i >= 0; i-- {
+		rev.Changes = append(rev.Changes, plan.Changes[i])
+	}
+	again := AssignShards(&rev, cfg, n)
+	for addr, s := range got {
+		if again[addr] != s {
+			t.Errorf("%s: shard %d, then %d with the changes reversed", addr, s, again[addr])
+		}
+	}
+	if _, ok := got["image.same"]; ok {
+		t.Error("a no-op was given a shard")
+	}
+	// No dependency crosses a shard.
+	for _, a := range cfg.Assets {
+		for _, d := range a.DependsOn {
+			if got[a.Addr] != got[d] {
+				t.Errorf("%s (shard %d) depends on %s (shard %d)", a.Addr, got[a.Addr], d, got[d])
+			}
+		}
+	}
+	// Every local change in one shard.
+	locals := map[int]bool{}
+	for _, addr := range []string{"image.moved_a", "image.moved_b", "image.meta", "image.gone"} {
+		locals[got[addr]] = true
+	}
+	if len(locals) != 1 {
+		t.Errorf("local changes spread over shards %v", locals)
+	}
+	// Balanced by images: 30 in chains of 5, 28 in sets of 4; 58 over 4.
+	load := make([]int, n+1)
+	for _, c := range plan.Changes {
+		if c.Action.Generates() {
+			load[got[c.Addr]] += c.Images
+		}
+	}
+	mean := 58.0 / n
+	for i := 1; i <= n; i++ {
+		if float64(load[i]) > mean*1.25 {
+			t.Errorf("shard %d carries %d images, over 1.25 x the mean %.1f (loads %v)", i, load[i], mean, load[1:])
+		}
+	}
+}
+
+func TestForShardEmpty(t *testing.T) {
+	t.Parallel()
+	plan, cfg := shardFixture()
+	total := 0
+	for i := 1; i <= 40; i++ {
+		total += len(plan.ForShard(cfg, Shard{Index: i, Count: 40}).Changes)
+	}
+	if want := len(plan.Changes) - 1; total != want {
+		t.Errorf("40 shards hold %d changes, want every change but the no-op (%d) once", total, want)
+	}
+	if got := plan.ForShard(cfg, Shard{Index: 40, Count: 40}); len(got.Changes) != 0 {
+		t.Errorf("shard 40 of 40 has %d changes, want none (more shards than groups)", len(got.Changes))
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	t.Parallel()
+	if s, err := ParseShard("2/4"); err != nil || s != (Shard{2, 4}) {
+		t.Errorf("ParseShard(2/4) = %v, %v", s, err)
+	}
+	for _, bad := range []string{"0/4", "5/4", "1/0", "a/b", "1", "-1/2", "1/2/3"} {
+		if _, err := ParseShard(bad); err == nil {
+			t.Errorf("ParseShard(%q) succeeded", bad)
+		}
+	}
+}

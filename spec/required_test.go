@@ -1,0 +1,75 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// unknownFunc stands for any expression that gives an unknown value
+// without an error (as go-cty functions may for an untyped null).
+var unknownFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "ty", Type: cty.String}},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		return map[string]cty.Type{"string": cty.String, "number": cty.Number, "map": cty.Map(cty.String)}[args[0].AsString()], nil
+	},
+	Impl: func(_ []cty.Value, ty cty.Type) (cty.Value, error) { return cty.UnknownVal(ty), nil },
+})
+
+// TestUnknownAndNullArguments checks that an unknown or null value where
+// a value is required is an error at the attribute, never a silently
+// empty prompt, path, instance list or meta.
+func TestUnknownAndNullArguments(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, asset   string
+		summary, attr string // attr is the text the diagnostic's range covers
+	}{
+		{"unknown prompt", `prompt = unknown("string")`, "Unknown value", `unknown("string")`},
+		{"unknown path", "prompt = \"p\"\n  path = unknown(\"string\")", "Unknown value", `unknown("string")`},
+		{"unknown size", "prompt = \"p\"\n  size = unknown(\"string\")", "Unknown value", `unknown("string")`},
+		{"unknown meta", "prompt = \"p\"\n  meta = { a = unknown(\"string\") }", "Unknown value", `{ a = unknown("string") }`},
+		{"unknown references", "prompt = \"p\"\n  references = [unknown(\"string\")]", "Unknown value", `[unknown("string")]`},
+		{"unknown for_each", "for_each = unknown(\"map\")\n  prompt = \"p\"", "Unknown value", `unknown("map")`},
+		{"unknown for_each key", "for_each = toset([unknown(\"string\")])\n  prompt = \"p\"", "Unknown value", `toset([unknown("string")])`},
+		{"unknown count", "count = unknown(\"number\")\n  prompt = \"p\"", "Unknown value", `unknown("number")`},
+		{"null prompt", `prompt = null`, "Missing required argument", "null"},
+		{"null count", "count = null\n  prompt = \"p\"", "Invalid count argument", "null"},
+		{"null for_each", "for_each = null\n  prompt = \"p\"", "Invalid for_each argument", "null"},
+		{"contains with null", `prompt = contains(["a"], null) ? "a" : "b"`, "Invalid function argument", "null"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			src := "provider \"placeholder\" {}\nimage \"a\" {\n  " + tt.asset + "\n}\n"
+			dir := writeConfig(t, map[string]string{"main.sf.hcl": src})
+			s := newLoadState(hclparse.NewParser(), dir)
+			s.funcs["unknown"] = unknownFunc
+			cfg := s.load(Options{})
+			if cfg != nil || len(s.diags) != 1 {
+				t.Fatalf("want one error, got config %v and %v", cfg != nil, s.diags)
+			}
+			d := s.diags[0]
+			if d.Summary != tt.summary || d.Subject == nil {
+				t.Fatalf("got %v, want %q with a range", d, tt.summary)
+			}
+			if got := src[d.Subject.Start.Byte:d.Subject.End.Byte]; got != tt.attr {
+				t.Errorf("the error covers %q, want %q", got, tt.attr)
+			}
+		})
+	}
+}
+
+// TestNullOptionalArgument checks that null means "not given", as in
+// Terraform: the default path and no meta.
+func TestNullOptionalArgument(t *testing.T) {
+	t.Parallel()
+	dir := writeConfig(t, map[string]string{"main.sf.hcl": "provider \"placeholder\" {}\nimage \"a\" {\n  prompt = \"p\"\n  path = null\n  meta = null\n  size = null\n}\n"})
+	cfg := mustLoad(t, dir, Options{})
+	a := cfg.Asset("image.a")
+	if a.Path != "a.jpeg" || a.Meta != nil || a.Size != PlaceholderDefaultSize {
+		t.Errorf("got path %q, meta %s, size %q; want the defaults", a.Path, a.Meta, a.Size)
+	}
+}
