@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/openai/openaitest"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
@@ -64,21 +65,99 @@ var momentNames = []string{"request sent", "mid-download", "just answered", "fil
 // waiting in staging. The next run recovers staged answers with no new
 // request. Over the whole test the requests sent stay within the assets
 // plus the requests whose answers were not saved when a kill came.
+//
+// It runs once per provider, against each one's fake: the guarantees are
+// the same whichever API an asset uses.
 func TestCrashKillAnywhere(t *testing.T) {
 	bin, err := exec.LookPath("seedform")
 	if err != nil {
 		t.Fatalf("the seedform command is not on PATH (TestMain installs it): %v", err)
 	}
+	for _, b := range []func() *crashBackend{seedreamBackend, openaiBackend} {
+		be := b()
+		t.Run(be.name, func(t *testing.T) {
+			defer be.close()
+			crashKillAnywhere(t, bin, be)
+		})
+	}
+}
+
+// crashBackend is one provider's fake as the crash test drives it.
+type crashBackend struct {
+	name string
+	// root is the fake's URL without the API path; apiPath is that path.
+	root, apiPath string
+	// count and prompts are the generation requests received.
+	count   func() int
+	prompts func() []string
+	close   func()
+	// provider is the provider block and the tile's provider-specific
+	// lines, for writeCrashConfig.
+	provider, tile string
+	ext            string
+	// moments are the kill moments that can happen: a b64 answer has no
+	// download to kill in the middle of.
+	moments []crashMoment
+}
+
+func seedreamBackend() *crashBackend {
 	srv := seedreamtest.New()
-	defer srv.Close()
 	srv.SetAPIKey(testAPIKey)
 	srv.SetLatency(crashLatency)
-	px := newCrashProxy(srv)
+	return &crashBackend{name: "seedream", root: srv.URL(), apiPath: "/api/v3", count: srv.Count, close: srv.Close,
+		prompts: func() []string {
+			var out []string
+			for _, r := range srv.Requests() {
+				p, _ := r.Body["prompt"].(string)
+				out = append(out, p)
+			}
+			return out
+		},
+		provider: `provider "seedream" {
+  base_url    = %q
+  parallelism = %d
+  max_retries = 2
+}`,
+		tile: `model  = "doubao-seedream-3-0-t2i-250415"
+  size   = "512x512"`,
+		ext:     "jpeg",
+		moments: []crashMoment{momentRequestSent, momentDownloading, momentAnswered, momentFileWritten, momentAnywhere},
+	}
+}
+
+func openaiBackend() *crashBackend {
+	srv := openaitest.New()
+	srv.SetAPIKey(testAPIKey)
+	srv.SetLatency(crashLatency)
+	return &crashBackend{name: "openai", root: srv.URL(), apiPath: "/v1", count: srv.Count, close: srv.Close,
+		prompts: func() []string {
+			var out []string
+			for _, r := range srv.Requests() {
+				p, _ := r.Body["prompt"].(string)
+				out = append(out, p)
+			}
+			return out
+		},
+		provider: `provider "openai" {
+  base_url    = %q
+  parallelism = %d
+  max_retries = 2
+}`,
+		tile: `model   = "gpt-image-1-mini"
+  size    = "1024x1024"
+  quality = "low"`,
+		ext:     "png",
+		moments: []crashMoment{momentRequestSent, momentAnswered, momentFileWritten, momentAnywhere},
+	}
+}
+
+func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
+	px := newCrashProxy(be.root)
 	defer px.Close()
 
 	dir := t.TempDir()
-	writeCrashConfig(t, dir, px.URL()+"/api/v3")
-	c := &crashRun{t: t, bin: bin, dir: dir, px: px, srv: srv, epoch: 1,
+	writeCrashConfig(t, dir, px.URL()+be.apiPath, be)
+	c := &crashRun{t: t, bin: bin, dir: dir, px: px, be: be, epoch: 1,
 		rng: rand.New(rand.NewPCG(20250906, 1))}
 
 	start := time.Now()
@@ -100,7 +179,7 @@ func TestCrashKillAnywhere(t *testing.T) {
 		// Spread the kills over the run, stopping short of its end so that
 		// there are still requests and downloads to catch.
 		target := c.campaignKills * (crashAssets - 2*crashParallelism) / crashKills
-		moment := crashMoment(kills % len(momentNames))
+		moment := be.moments[kills%len(be.moments)]
 		r := c.killRound(target, moment)
 		if !r.killed {
 			continue
@@ -129,7 +208,7 @@ func TestCrashKillAnywhere(t *testing.T) {
 		t.Fatalf("%d assets recorded after the final apply, want %d", got, crashAssets)
 	}
 
-	total := srv.Count()
+	total := be.count()
 	t.Logf("crash figure: %d kills (%v) in %v; %d generation requests for %d asset generations; %d answers not saved at the kills (%d of them not yet answered by the server); bound %d",
 		kills, moments, time.Since(start).Round(time.Millisecond), total, budget, lost, serverInFlight, budget+lost)
 	if total > budget+lost {
@@ -142,7 +221,7 @@ type crashRun struct {
 	t             *testing.T
 	bin, dir      string
 	px            *crashProxy
-	srv           *seedreamtest.Server
+	be            *crashBackend
 	rng           *rand.Rand
 	epoch         int // bumped to regenerate everything
 	campaignKills int // kills since the epoch changed
@@ -170,7 +249,7 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	before := c.px.Stats()
 	cmd := exec.Command(c.bin, "apply", "-auto-approve", "-no-color", "-parallelism="+strconv.Itoa(crashParallelism), "-var", "epoch="+strconv.Itoa(c.epoch))
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey)
+	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey, "OPENAI_API_KEY="+testAPIKey)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -222,7 +301,7 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	if c.savedAt == nil {
 		c.savedAt = map[string]int{}
 	}
-	count := c.srv.Count()
+	count := c.be.count()
 	for p := range savedAfter {
 		if _, ok := c.savedAt[p]; !ok {
 			c.savedAt[p] = count
@@ -288,31 +367,26 @@ func (c *crashRun) command(args ...string) (string, error) {
 	args = append(args, "-var", "epoch="+strconv.Itoa(c.epoch))
 	cmd := exec.Command(c.bin, args...)
 	cmd.Dir = c.dir
-	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey)
+	cmd.Env = append(os.Environ(), "ARK_API_KEY="+testAPIKey, "OPENAI_API_KEY="+testAPIKey)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
 
 func crashPrompt(i, epoch int) string { return fmt.Sprintf("Tile %d, epoch %d", i, epoch) }
 
-func writeCrashConfig(t *testing.T, dir, baseURL string) {
+func writeCrashConfig(t *testing.T, dir, baseURL string, be *crashBackend) {
 	t.Helper()
 	cfg := fmt.Sprintf(`seedform { output_dir = "assets" }
 variable "epoch" {
   type    = number
   default = 1
 }
-provider "seedream" {
-  base_url    = %q
-  parallelism = %d
-  max_retries = 2
-}
+`+be.provider+`
 image "tile" {
   count  = %d
-  model  = "doubao-seedream-3-0-t2i-250415"
+  `+be.tile+`
   prompt = "Tile ${count.index}, epoch ${var.epoch}"
-  size   = "512x512"
-  path   = "tiles/${count.index}.jpeg"
+  path   = "tiles/${count.index}.`+be.ext+`"
 }
 `, baseURL, crashParallelism, crashAssets)
 	if err := os.WriteFile(filepath.Join(dir, "main.sf.hcl"), []byte(cfg), 0o644); err != nil {
@@ -350,7 +424,7 @@ func (c *crashRun) lock() *lockfile.Lock {
 func (c *crashRun) recorded() int {
 	n := 0
 	for addr, e := range c.lock().Assets {
-		if e.Spec.Prompt == crashPrompt(tileIndex(c.t, addr), c.epoch) {
+		if recordedPrompt(e) == crashPrompt(tileIndex(c.t, addr), c.epoch) {
 			n++
 		}
 	}
@@ -386,7 +460,7 @@ func (c *crashRun) stagedAnswers() map[string]*pipeline.StagedAnswer {
 func (c *crashRun) saved() map[string]bool {
 	out := map[string]bool{}
 	for addr, e := range c.lock().Assets {
-		if p := crashPrompt(tileIndex(c.t, addr), c.epoch); e.Spec.Prompt == p {
+		if p := crashPrompt(tileIndex(c.t, addr), c.epoch); recordedPrompt(e) == p {
 			out[p] = true
 		}
 	}
@@ -399,8 +473,7 @@ func (c *crashRun) saved() map[string]bool {
 // checkNoRepeatPayment fails if a prompt was requested after its answer
 // was saved.
 func (c *crashRun) checkNoRepeatPayment() {
-	for i, r := range c.srv.Requests() {
-		p, _ := r.Body["prompt"].(string)
+	for i, p := range c.be.prompts() {
 		if at, ok := c.savedAt[p]; ok && i >= at {
 			c.t.Fatalf("request %d asks again for %q, whose paid answer was saved before request %d", i, p, at)
 		}
@@ -514,9 +587,10 @@ func (c *crashRun) checkClean() {
 // points the answers' download URLs at itself and holds each download
 // halfway for a moment, so that a kill can land in the middle of one.
 type crashProxy struct {
-	srv    *seedreamtest.Server
-	hs     *httptest.Server
-	client *http.Client
+	// upstream is the fake server's root URL.
+	upstream string
+	hs       *httptest.Server
+	client   *http.Client
 
 	mu    sync.Mutex
 	stats proxyStats
@@ -528,8 +602,8 @@ type proxyStats struct {
 	downloadsStarted, finished int // downloads
 }
 
-func newCrashProxy(srv *seedreamtest.Server) *crashProxy {
-	p := &crashProxy{srv: srv, client: &http.Client{}}
+func newCrashProxy(upstream string) *crashProxy {
+	p := &crashProxy{upstream: upstream, client: &http.Client{}}
 	p.hs = httptest.NewServer(p)
 	return p
 }
@@ -556,7 +630,7 @@ func (p *crashProxy) count(f func(*proxyStats)) {
 }
 
 func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	generation := strings.HasSuffix(r.URL.Path, "/images/generations")
+	generation := strings.HasSuffix(r.URL.Path, "/images/generations") || strings.HasSuffix(r.URL.Path, "/images/edits")
 	if generation {
 		p.count(func(s *proxyStats) { s.started++ })
 	} else {
@@ -566,7 +640,7 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.srv.URL()+r.URL.RequestURI(), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.upstream+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
 		panic(err)
 	}
@@ -581,7 +655,7 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler)
 	}
 	if generation {
-		data = bytes.ReplaceAll(data, []byte(p.srv.URL()), []byte(p.hs.URL))
+		data = bytes.ReplaceAll(data, []byte(p.upstream), []byte(p.hs.URL))
 	}
 	for k, v := range resp.Header {
 		w.Header()[k] = slices.Clone(v)
@@ -605,4 +679,10 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, err := w.Write(data[half:]); err == nil {
 		p.count(func(s *proxyStats) { s.finished++ })
 	}
+}
+
+// recordedPrompt is the prompt a lock entry's request holds.
+func recordedPrompt(e *lockfile.Entry) string {
+	prompt, _ := e.Spec.String("prompt")
+	return prompt
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/seedream/seedreamtest"
+	"github.com/seedform/seedform/sharedrate/redistest"
 )
 
 // shardChains and shardChainLen shape the sharding test's config: chains
@@ -328,12 +330,50 @@ func TestShardKilledAndRerun(t *testing.T) {
 }
 
 // TestShardsShareTheRateLimit: 4 shards at once against one server stay
-// within the provider's images_per_minute together, each taking a quarter.
+// within the provider's images_per_minute together: each with its static
+// quarter, and through a shared Redis. With Redis, one shard running alone
+// borrows the others' idle headroom; with Redis unreachable, a shard says
+// so and takes its static share.
 func TestShardsShareTheRateLimit(t *testing.T) {
+	const ipm, n = 1200, 4 // 20 starts a second in all, 5 per shard
+	t.Setenv(shardKeyEnv, "sk-shard-test")
+	t.Run("static", func(t *testing.T) {
+		starts, _ := runRateShards(t, "", ipm, n, []int{1, 2, 3, 4}, 60)
+		checkRate(t, starts, ipm/60+n)
+	})
+	t.Run("redis", func(t *testing.T) {
+		url := redistest.Start(t).URL
+		starts, _ := runRateShards(t, url, ipm, n, []int{1, 2, 3, 4}, 60)
+		checkRate(t, starts, ipm/60+n)
+		// Alone, shard 1 of 4 runs at the whole rate, not its quarter.
+		alone, _ := runRateShards(t, url, ipm, n, []int{1}, 60)
+		if most := mostInSecond(alone); most <= ipm/60/n+1 {
+			t.Errorf("shard 1 alone started at most %d in a second: it did not borrow the idle shards' headroom", most)
+		}
+	})
+	t.Run("redis unreachable", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := "redis://" + ln.Addr().String() + "/0"
+		ln.Close()
+		starts, outs := runRateShards(t, url, ipm, n, []int{1, 2, 3, 4}, 60)
+		checkRate(t, starts, ipm/60+n)
+		if !strings.Contains(outs[0], "static share (1/4)") {
+			t.Errorf("shard 1 did not say it fell back to its static share:\n%s", outs[0])
+		}
+	})
+}
+
+// runRateShards plans assets independent images and applies the shards
+// listed (of n) at once, each in its own copy, with redisURL in a
+// rate_limit block when set. It returns the server's request start times
+// and each shard's output.
+func runRateShards(t *testing.T, redisURL string, ipm, n int, shards []int, assets int) ([]time.Time, []string) {
+	t.Helper()
 	srv := seedreamtest.New()
 	defer srv.Close()
-	t.Setenv(shardKeyEnv, "sk-shard-test")
-	const ipm, n, assets = 1200, 4, 60 // 20 starts a second in all, 5 per shard
 	root := t.TempDir()
 	base := filepath.Join(root, "base")
 	if err := os.MkdirAll(base, 0o755); err != nil {
@@ -354,6 +394,9 @@ image "tile" {
   path     = "tiles/${each.key}.jpeg"
 }
 `, srv.BaseURL(), shardKeyEnv, ipm, assets)
+	if redisURL != "" {
+		config += fmt.Sprintf("\nseedform {\n  rate_limit {\n    redis_url = %q\n  }\n}\n", redisURL)
+	}
 	if err := os.WriteFile(filepath.Join(base, "main.sf.hcl"), []byte(config), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -361,28 +404,31 @@ image "tile" {
 		t.Fatalf("plan: exit %d\n%s", code, out)
 	}
 	var wg sync.WaitGroup
-	codes := make([]int, n)
-	outs := make([]string, n)
-	for i := range n {
-		job := filepath.Join(root, fmt.Sprintf("job%d", i+1))
+	codes := make([]int, len(shards))
+	outs := make([]string, len(shards))
+	for k, i := range shards {
+		job := filepath.Join(root, fmt.Sprintf("job%d", i))
 		copyTree(t, base, job)
 		wg.Go(func() {
-			codes[i], outs[i] = seedformIn(job, "apply", fmt.Sprintf("-shard=%d/%d", i+1, n), "-no-color", "plan.sfplan")
+			codes[k], outs[k] = seedformIn(job, "apply", fmt.Sprintf("-shard=%d/%d", i, n), "-no-color", "plan.sfplan")
 		})
 	}
 	wg.Wait()
-	for i := range n {
-		if codes[i] != 0 {
-			t.Fatalf("shard %d: exit %d\n%s", i+1, codes[i], outs[i])
+	for k, i := range shards {
+		if codes[k] != 0 {
+			t.Fatalf("shard %d: exit %d\n%s", i, codes[k], outs[k])
 		}
 	}
 	var starts []time.Time
 	for _, r := range srv.Requests() {
 		starts = append(starts, r.Time)
 	}
-	if len(starts) != assets {
-		t.Fatalf("%d requests for %d assets", len(starts), assets)
-	}
+	return starts, outs
+}
+
+// mostInSecond is the most starts within any one-second window.
+func mostInSecond(starts []time.Time) int {
+	starts = slices.Clone(starts)
 	slices.SortFunc(starts, time.Time.Compare)
 	most, j := 0, 0
 	for i := range starts {
@@ -391,10 +437,17 @@ image "tile" {
 		}
 		most = max(most, i-j+1)
 	}
-	// Each shard spaces its starts 200 ms apart; one start per shard may
-	// reach the server early or late by a scheduling hiccup.
-	if limit := ipm / 60; most > limit+n {
-		t.Errorf("%d requests started within one second; the shards' shared limit is %d a second", most, limit)
+	return most
+}
+
+// checkRate fails if more than limit requests started within one second.
+// The limit allows one start per shard that a scheduling hiccup brings
+// to the server early or late.
+func checkRate(t *testing.T, starts []time.Time, limit int) {
+	t.Helper()
+	most := mostInSecond(starts)
+	if most > limit {
+		t.Errorf("%d requests started within one second, over %d", most, limit)
 	}
-	t.Logf("at most %d starts in any 1 s window (limit %d) over %v", most, ipm/60, starts[len(starts)-1].Sub(starts[0]).Round(time.Millisecond))
+	t.Logf("%d requests, at most %d in any 1 s window", len(starts), most)
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/openai/openaitest"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
 
@@ -46,22 +47,48 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SEEDREAM_URL", srv.BaseURL())
 			env.Setenv("SEEDFORM_VAR_base_url", srv.BaseURL())
 			env.Setenv("ARK_API_KEY", testAPIKey)
+			oai := openaitest.New()
+			oai.SetAPIKey(testAPIKey)
+			env.Defer(oai.Close)
+			env.Values["openai"] = oai
+			env.Values["openaicalls"] = new(int)
+			env.Setenv("OPENAI_URL", oai.BaseURL())
+			env.Setenv("SEEDFORM_VAR_openai_url", oai.BaseURL())
+			env.Setenv("OPENAI_API_KEY", testAPIKey)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"calls":     cmdCalls,
-			"waitcalls": cmdWaitCalls,
-			"fake":      cmdFake,
-			"waitfor":   cmdWaitFor,
-			"lockok":    cmdLockOK,
-			"nosecret":  cmdNoSecret,
-			"replace":   cmdReplace,
-			"sleep":     cmdSleep,
-			"mkimage":   cmdMkImage,
-			"tfui":      cmdTFUI,
-			"mdtrim":    cmdMdTrim,
+			"calls":       cmdCalls,
+			"openaicalls": cmdOpenAICalls,
+			"waitcalls":   cmdWaitCalls,
+			"fake":        cmdFake,
+			"waitfor":     cmdWaitFor,
+			"lockok":      cmdLockOK,
+			"nosecret":    cmdNoSecret,
+			"replace":     cmdReplace,
+			"sleep":       cmdSleep,
+			"mkimage":     cmdMkImage,
+			"tfui":        cmdTFUI,
+			"mdtrim":      cmdMdTrim,
 		},
 	})
+}
+
+// openaicalls N: the fake OpenAI server received exactly N generation or
+// edit requests since the previous `openaicalls`.
+func cmdOpenAICalls(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: openaicalls N")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	srv := ts.Value("openai").(*openaitest.Server)
+	seen := ts.Value("openaicalls").(*int)
+	got := srv.Count() - *seen
+	*seen = srv.Count()
+	if (got == want) == neg {
+		ts.Fatalf("fake OpenAI server got %d request(s), want %s%d", got, map[bool]string{true: "not ", false: ""}[neg], want)
+	}
 }
 
 // calls N: the fake server received exactly N generation requests since

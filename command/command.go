@@ -259,3 +259,9 @@ func (d diagWriter) write(files map[string]*hcl.File, diags hcl.Diagnostics) {
 func (d diagWriter) errorf(format string, args ...any) {
 	d.write(nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: fmt.Sprintf(format, args...)}})
 }
+
+// warnf reports a plain warning (not tied to a source range). It may be
+// called from several goroutines: each diagnostic is written whole.
+func (d diagWriter) warnf(format string, args ...any) {
+	d.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: fmt.Sprintf(format, args...)}})
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
+	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
@@ -302,6 +303,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 		opts = saved.Options
 	}
 	var shard *pipeline.ShardRun
+	paceShard := func(_ string, p provider.Provider) provider.Provider { return p }
 	if shardFlag != "" {
 		if shard, ok = parseShardRun(s, shardFlag, pos); !ok {
 			return 1
@@ -323,7 +325,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 			return 1
 		}
 		plan = saved
-		shareLimits(s.cfg, shard.Shard.Count)
+		wrap, closeRate := shareRate(ctx, s, shard.Shard.Count)
+		defer closeRate()
+		paceShard = wrap
 		if s.json != nil {
 			s.json.SetShard(shard.Shard.Index, shard.Shard.Count)
 		}
@@ -350,6 +354,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return 1
+	}
+	for addr, p := range providers {
+		providers[addr] = paceShard(addr, p)
 	}
 	var hook interface {
 		pipeline.Hook

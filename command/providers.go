@@ -1,11 +1,8 @@
 package command
 
 import (
-	"fmt"
-
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
-	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -24,22 +21,12 @@ func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]
 		if !used[p.Addr] {
 			continue
 		}
-		switch p.Type {
-		case spec.ProviderPlaceholder:
-			out[p.Addr] = provider.NewPlaceholder()
-		case spec.ProviderSeedream:
-			key := m.Getenv(p.APIKeyEnv)
-			if key == "" {
-				return nil, fmt.Errorf("provider %s: the environment variable %s is not set; seedform reads the API key from it at apply time", p.Addr, p.APIKeyEnv)
-			}
-			client, err := seedream.NewClient(provider.SeedreamConfig(p, key))
-			if err != nil {
-				return nil, fmt.Errorf("provider %s: %w", p.Addr, err)
-			}
-			out[p.Addr] = provider.NewSeedream(client)
-		default:
-			return nil, fmt.Errorf("provider %s: unknown type %q", p.Addr, p.Type)
+		impl, err := provider.New(provider.Instance{Addr: p.Addr, Type: p.Type, Parallelism: p.Parallelism,
+			Settings: p.Settings, Getenv: m.Getenv})
+		if err != nil {
+			return nil, err
 		}
+		out[p.Addr] = impl
 	}
 	return out, nil
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
+	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/sharedrate"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -29,8 +31,11 @@ func planDigest(path string) (string, error) {
 func shareLimits(cfg *spec.Config, n int) {
 	for _, p := range cfg.Providers {
 		p.Parallelism = max(1, p.Parallelism/n)
-		if p.ImagesPerMinute > 0 {
-			p.ImagesPerMinute = max(1, p.ImagesPerMinute/n)
+		// images_per_minute is a setting of the API providers' own.
+		if ipm := p.Settings.Int("images_per_minute"); ipm != nil && *ipm > 0 {
+			if err := p.Settings.Set("images_per_minute", max(1, *ipm/int64(n))); err != nil {
+				panic(err) // a number always encodes
+			}
 		}
 	}
 }
@@ -100,4 +105,64 @@ func parseShardRun(s *session, flag string, pos []string) (*pipeline.ShardRun, b
 		return nil, false
 	}
 	return &pipeline.ShardRun{Shard: sh, PlanDigest: digest}, true
+}
+
+// pacedProvider waits on the shared rate limit before each request.
+type pacedProvider struct {
+	provider.Provider
+	wait func(ctx context.Context, req *provider.Request) error
+}
+
+func (p *pacedProvider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
+	if err := p.wait(ctx, req); err != nil {
+		return nil, err
+	}
+	return p.Provider.Generate(ctx, req)
+}
+
+// pacedDownloader is a pacedProvider that also downloads a recovered
+// answer's images (downloads are not generations: they are not paced).
+type pacedDownloader struct {
+	*pacedProvider
+	provider.Downloader
+}
+
+// shareRate sets up how a shard of count keeps within every provider's
+// images_per_minute together with the other shards: through the Redis of
+// the seedform block's rate_limit when it answers, each request then
+// waiting on the budget of its provider instance and model, which every
+// shard draws from; else each shard takes its static share. It returns
+// a function that wraps a provider accordingly, and one to call at the end.
+func shareRate(ctx context.Context, s *session, count int) (wrap func(addr string, p provider.Provider) provider.Provider, closeFn func()) {
+	none := func(_ string, p provider.Provider) provider.Provider { return p }
+	if s.cfg.RateLimit == nil {
+		shareLimits(s.cfg, count)
+		return none, func() {}
+	}
+	warn := func(msg string) { s.diag.warnf("%s", msg) }
+	lim, err := sharedrate.Open(ctx, s.cfg.RateLimit.RedisURL, count, warn)
+	if err != nil {
+		warn(fmt.Sprintf("%v: this shard takes its static share (1/%d) of each provider's limits", err, count))
+		shareLimits(s.cfg, count)
+		return none, func() {}
+	}
+	ipm := map[string]int{}
+	for _, p := range s.cfg.Providers {
+		ipm[p.Addr] = p.ImagesPerMinute
+		p.Parallelism = max(1, p.Parallelism/count) // in flight stays this shard's own
+	}
+	wrap = func(addr string, p provider.Provider) provider.Provider {
+		paced := &pacedProvider{Provider: p, wait: func(ctx context.Context, req *provider.Request) error {
+			n := 1
+			if req.Asset.Kind == spec.KindImageSet {
+				n = req.Asset.MaxImages
+			}
+			return lim.Wait(ctx, addr+":"+req.Asset.Model, ipm[addr], n)
+		}}
+		if d, ok := p.(provider.Downloader); ok {
+			return &pacedDownloader{paced, d}
+		}
+		return paced
+	}
+	return wrap, func() { lim.Close() }
 }

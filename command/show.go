@@ -10,6 +10,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 	"github.com/seedform/seedform/views"
 )
@@ -71,10 +72,11 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 			fmt.Fprintf(m.Stdout, ", %s", e.Model)
 		}
 		fmt.Fprintf(m.Stdout, ", %s)\n", e.CreatedAt.Format("2006-01-02 15:04:05Z07:00"))
-		if spec.IsRedacted(e.Spec.Prompt) {
+		prompt, _ := e.Spec.String(schema.AttrPrompt)
+		if spec.IsRedacted(prompt) {
 			fmt.Fprintln(m.Stdout, "    prompt = (sensitive value)")
 		} else {
-			fmt.Fprintf(m.Stdout, "    prompt = %q\n", e.Spec.Prompt)
+			fmt.Fprintf(m.Stdout, "    prompt = %q\n", prompt)
 		}
 		for _, o := range e.Outputs {
 			fmt.Fprintf(m.Stdout, "    %s  %dx%d %s, %d bytes, sha256 %s\n", o.Path, o.Width, o.Height, o.Format, o.Bytes, o.SHA256)

@@ -9,9 +9,10 @@ import (
 // may have changed.
 const MaxAge = 90 * 24 * time.Hour
 
-// Card is a provider's price list: one price per model family, in one
-// currency, per Unit, read from Source on Read. A provider hands its card
-// over as data; a provider block's price_per_image overrides it.
+// Card is a provider type's price list: one price per key (a model's
+// family, or model, quality and size: the type decides), in one currency,
+// per Unit, read from Source on Read. A provider type hands its card over
+// as data; a provider block's price_per_image overrides it.
 type Card struct {
 	// Provider is the provider type the card prices ("seedream").
 	Provider string
@@ -26,18 +27,18 @@ type Card struct {
 	Source string
 	// Read is the day the prices were read from Source.
 	Read time.Time
-	// Rates lists the model families the card knows, priced or not.
+	// Rates lists the keys the card knows, priced or not.
 	Rates []Rate
-	// Default, when set, prices every family the card does not list; nil
-	// leaves an unlisted family's price unknown.
+	// Default, when set, prices every key the card does not list; nil
+	// leaves an unlisted key's price unknown.
 	Default *Amount
 }
 
-// Rate is one model family's price per unit. A nil Price is an unknown
-// price, never a free one.
+// Rate is one key's price per unit. A nil Price is an unknown price,
+// never a free one.
 type Rate struct {
-	Family string
-	Price  *Amount
+	Key   string
+	Price *Amount
 }
 
 // Price is the price in force for one model: from a card, or from a
@@ -60,10 +61,10 @@ type Override struct {
 	Provider string
 }
 
-// PriceOf returns the price of one image of family. An override wins; a
-// card without a rate for the family gives an unknown price (or its
+// PriceOf returns the price of one image whose rate is key. An override
+// wins; a card without a rate for the key gives an unknown price (or its
 // Default); no card at all gives an unknown price.
-func PriceOf(card *Card, family string, o *Override) Price {
+func PriceOf(card *Card, key string, o *Override) Price {
 	if o != nil {
 		return Price{Known: true, Amount: o.PricePerImage, Currency: o.Currency,
 			Source: fmt.Sprintf("price_per_image of provider %s", o.Provider)}
@@ -73,9 +74,9 @@ func PriceOf(card *Card, family string, o *Override) Price {
 	}
 	src := card.Describe()
 	for _, r := range card.Rates {
-		if r.Family == family {
+		if r.Key == key {
 			if r.Price == nil {
-				return Price{Source: fmt.Sprintf("no price for %s on the %s price card", family, card.Provider)}
+				return Price{Source: fmt.Sprintf("no price for %s on the %s price card", key, card.Provider)}
 			}
 			return Price{Known: true, Amount: *r.Price, Currency: card.Currency, Source: src}
 		}
@@ -83,10 +84,10 @@ func PriceOf(card *Card, family string, o *Override) Price {
 	if card.Default != nil {
 		return Price{Known: true, Amount: *card.Default, Currency: card.Currency, Source: src}
 	}
-	if family == "" {
-		return Price{Source: "the model's family is unknown: state it with model_family, or set price_per_image"}
+	if key == "" {
+		return Price{Source: "the price card cannot price this asset (an unknown model, or a size or quality it leaves to the model): set price_per_image"}
 	}
-	return Price{Source: fmt.Sprintf("no price for %s on the %s price card", family, card.Provider)}
+	return Price{Source: fmt.Sprintf("no price for %s on the %s price card", key, card.Provider)}
 }
 
 // Describe names the card for messages: provider, version, what a price

@@ -218,3 +218,43 @@ func TestJournalStale(t *testing.T) {
 		t.Errorf("replay of a journal already in the lock: %d, %v; want 0, nil", n, err)
 	}
 }
+
+// TestJournalAppendAfterTornRecord: a run that appends to a journal whose
+// last record a kill cut short first cuts that record off, so that the
+// journal still parses and holds every acknowledged record.
+func TestJournalAppendAfterTornRecord(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	r := NewRecorder(d.lock, d.manifest, nil, nil)
+	r.UseJournal(d.journal, "", false)
+	e, me := imageEntry("a")
+	if err := r.Set(nil, "image.a", e, me); err != nil {
+		t.Fatal(err)
+	}
+	r.journal.file.Close() // the kill, in the middle of the next record
+	f, err := os.OpenFile(d.journal, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"addr":"image.b","lock":{"kind":"ima`)
+	f.Close()
+
+	l, m := NewLock(), NewManifest()
+	n, err := ReplayJournal(d.journal, "", l, m)
+	if err != nil || n != 1 {
+		t.Fatalf("replay after the kill: %d, %v", n, err)
+	}
+	next := NewRecorder(d.lock, d.manifest, l, m)
+	next.UseJournal(d.journal, "", true)
+	c, mc := imageEntry("c")
+	if err := next.Set(nil, "image.c", c, mc); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadRecorded(d.lock, d.journal)
+	if err != nil {
+		t.Fatalf("the journal after appending to a torn one: %v", err)
+	}
+	if got.Assets["image.a"] == nil || got.Assets["image.c"] == nil || got.Assets["image.b"] != nil {
+		t.Errorf("recorded %d assets, want image.a and image.c", len(got.Assets))
+	}
+}

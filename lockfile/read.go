@@ -214,12 +214,9 @@ func canonicalMeta(meta json.RawMessage) (json.RawMessage, error) {
 }
 
 // normalize makes the empty optional lists and maps nil, as they are
-// after an omitempty round trip and as spec.Asset.HashInput builds them, so
-// that entries compare equal however they were written.
+// after an omitempty round trip, so that entries compare equal however
+// they were written.
 func (e *Entry) normalize() {
-	if len(e.Spec.References) == 0 {
-		e.Spec.References = nil
-	}
 	if len(e.Upstream) == 0 {
 		e.Upstream = nil
 	}

@@ -388,11 +388,20 @@ func (r *Recorder) appendJournal(records [][]byte) error {
 
 func (j *journal) append(records [][]byte) error {
 	if j.file == nil {
-		f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 		if err != nil {
 			return err
 		}
 		fi, err := f.Stat()
+		if err == nil && fi.Size() > 0 {
+			// A record a kill cut short was never acknowledged (replay
+			// ignores it): cut it off, or the next record would be glued
+			// to it and the journal would no longer parse.
+			err = truncateTornLine(f, fi.Size())
+		}
+		if err == nil {
+			fi, err = f.Stat()
+		}
 		if err == nil && fi.Size() == 0 {
 			var head []byte
 			head, err = json.Marshal(journalHeader{Version: journalVersion, Lock: j.base})
@@ -414,6 +423,28 @@ func (j *journal) append(records [][]byte) error {
 		return err
 	}
 	return j.file.Sync()
+}
+
+// truncateTornLine cuts f (size bytes long) after its last newline.
+func truncateTornLine(f *os.File, size int64) error {
+	const chunk = 64 << 10
+	buf := make([]byte, chunk)
+	end := size
+	for end > 0 {
+		start := max(0, end-chunk)
+		n, err := f.ReadAt(buf[:end-start], start)
+		if err != nil && n < int(end-start) {
+			return err
+		}
+		if i := bytes.LastIndexByte(buf[:n], '\n'); i >= 0 {
+			if start+int64(i)+1 == size {
+				return nil // whole: nothing to cut
+			}
+			return f.Truncate(start + int64(i) + 1)
+		}
+		end = start
+	}
+	return f.Truncate(0) // not even the header is whole
 }
 
 // reset empties the journal after the lock (now with digest base) and the

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/seedform/seedform/spec"
 )
 
 // imageEntry is a valid lock entry for image.<name> and its manifest entry.
@@ -18,7 +18,7 @@ func imageEntry(name string) (*Entry, *ManifestEntry) {
 	out := Output{Path: name + ".png", SHA256: sum('a'), Bytes: 1, Width: 64, Height: 64, Format: "png"}
 	e := &Entry{
 		Kind: "image", SpecHash: "sha256:" + sum('b'),
-		Spec:      spec.HashInput{ProviderType: "placeholder", Prompt: name, OutputFormat: "png"},
+		Spec:      specOf(`{"provider_type": "placeholder", "prompt": ` + strconv.Quote(name) + `, "output_format": "png"}`),
 		Path:      out.Path,
 		Provider:  "placeholder",
 		Outputs:   []Output{out},

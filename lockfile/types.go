@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/cost"
-	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/schema"
 )
 
 // FileName is the lock file's name in the configuration directory.
@@ -101,9 +101,14 @@ type Entry struct {
 	// SpecHash is the hash the asset was generated from, upstream content
 	// folded in (pipeline decides how).
 	SpecHash string `json:"spec_hash"`
-	// Spec is the resolved spec the hash was made from, kept so that a plan
-	// can say which attributes changed.
-	Spec spec.HashInput `json:"spec"`
+	// Spec is the request the hash was made from: the provider type's
+	// attribute map, "provider_type" first, kept so that a plan can say
+	// which attributes changed. Its hash is the hash of its JSON.
+	Spec schema.Values `json:"spec"`
+	// SpecVersion is the provider type's version of Spec's attributes;
+	// left out for version 1, which is what every lock written before
+	// versions held.
+	SpecVersion int `json:"spec_version,omitempty"`
 	// Upstream maps each upstream asset address to the sha256 of its
 	// outputs that went into SpecHash.
 	Upstream map[string]string `json:"upstream,omitempty"`
@@ -132,7 +137,7 @@ type Output struct {
 	Bytes  int64  `json:"bytes"`
 	Width  int    `json:"width"`
 	Height int    `json:"height"`
-	Format string `json:"format"` // "png" or "jpeg"
+	Format string `json:"format"` // "png", "jpeg" or "webp"
 }
 
 // FailedSlot is one image of a set that the API reported as failed.
@@ -146,8 +151,11 @@ type FailedSlot struct {
 // a lock written before a field existed reads as its zero value.
 type Usage struct {
 	GeneratedImages int `json:"generated_images,omitempty"`
-	OutputTokens    int `json:"output_tokens,omitempty"`
-	TotalTokens     int `json:"total_tokens,omitempty"`
+	// InputTokens are the prompt's and reference images' tokens, where
+	// the API counts them (token-billed image models).
+	InputTokens  int `json:"input_tokens,omitempty"`
+	OutputTokens int `json:"output_tokens,omitempty"`
+	TotalTokens  int `json:"total_tokens,omitempty"`
 	// InputImages is the reference images billed (usage.input_images).
 	InputImages int `json:"input_images,omitempty"`
 	// ToolUsage counts the tools the model used, by name (usage.tool_usage:

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/seedform/seedform/schema"
 )
 
 // Asset kinds as the lock records them (spec.KindImage, spec.KindImageSet).
@@ -87,26 +89,12 @@ func (e *Entry) validate(addr, kind string) error {
 	if !validHash(e.SpecHash) {
 		return fmt.Errorf("spec_hash must be \"sha256:\" and 64 lowercase hex digits, got %q", e.SpecHash)
 	}
-	if e.Spec.ProviderType == "" {
-		return errors.New("spec.provider_type is missing")
+	if err := validateSpec(e.Spec, e.SpecVersion); err != nil {
+		return err
 	}
 	if e.Billed != nil {
 		if err := e.Billed.validate(); err != nil {
 			return fmt.Errorf("billed: %w", err)
-		}
-	}
-	for i, r := range e.Spec.References {
-		set := 0
-		for _, s := range []string{r.SHA256, r.URL, r.Asset} {
-			if s != "" {
-				set++
-			}
-		}
-		if set != 1 {
-			return fmt.Errorf("spec.references[%d] must have exactly one of sha256, url or asset", i)
-		}
-		if r.SHA256 != "" && !validHex(r.SHA256) {
-			return fmt.Errorf("spec.references[%d].sha256 must be 64 lowercase hex digits, got %q", i, r.SHA256)
 		}
 	}
 	for up, sum := range e.Upstream {
@@ -224,8 +212,8 @@ func checkOutputs(field string, outs []Output) error {
 		if o.Width <= 0 || o.Height <= 0 {
 			return fmt.Errorf("%s[%d] has no size (width %d, height %d)", field, i, o.Width, o.Height)
 		}
-		if o.Format != "png" && o.Format != "jpeg" {
-			return fmt.Errorf("%s[%d].format must be \"png\" or \"jpeg\", got %q", field, i, o.Format)
+		if o.Format != "png" && o.Format != "jpeg" && o.Format != "webp" {
+			return fmt.Errorf("%s[%d].format must be \"png\", \"jpeg\" or \"webp\", got %q", field, i, o.Format)
 		}
 	}
 	return nil
@@ -293,4 +281,43 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// validateSpec checks what every request holds whatever its provider
+// type: provider_type first, a known spec version, references by content.
+func validateSpec(spec schema.Values, version int) error {
+	names := spec.Names()
+	typ, ok := spec.String(schema.AttrProviderType)
+	if len(names) == 0 || names[0] != schema.AttrProviderType || !ok || typ == "" {
+		return errors.New("spec.provider_type is missing: it must be the spec's first attribute, a provider type's name")
+	}
+	if version < 0 {
+		return fmt.Errorf("spec_version must be positive, got %d", version)
+	}
+	if t, known := schema.Lookup(typ); known && version > t.Schema().SpecVersion {
+		return fmt.Errorf("spec_version %d of provider type %q is newer than this seedform reads (%d); use a newer seedform", version, typ, t.Schema().SpecVersion)
+	}
+	var refs []struct {
+		SHA256 string `json:"sha256"`
+		URL    string `json:"url"`
+		Asset  string `json:"asset"`
+	}
+	if _, err := spec.Decode(schema.AttrReferences, &refs); err != nil {
+		return fmt.Errorf("spec.references must be a list of references: %w", err)
+	}
+	for i, r := range refs {
+		set := 0
+		for _, s := range []string{r.SHA256, r.URL, r.Asset} {
+			if s != "" {
+				set++
+			}
+		}
+		if set != 1 {
+			return fmt.Errorf("spec.references[%d] must have exactly one of sha256, url or asset", i)
+		}
+		if r.SHA256 != "" && !validHex(r.SHA256) {
+			return fmt.Errorf("spec.references[%d].sha256 must be 64 lowercase hex digits, got %q", i, r.SHA256)
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -43,23 +44,19 @@ func (a attr) identity() any {
 	return a.show
 }
 
-// configAttrs lists an asset's attributes in the order a plan shows them.
-func configAttrs(a *spec.Asset) []attr {
-	in := a.HashInput()
-	out := []attr{
-		{name: "provider", show: a.Provider, same: a.ProviderType, forces: true},
-		{name: "model", show: a.Model, forces: true},
-		{name: "prompt", show: a.Prompt, forces: true},
-		{name: "size", show: a.Size, forces: true},
-		{name: "seed", show: a.Seed, forces: true},
-		{name: "guidance_scale", show: a.GuidanceScale, forces: true},
-		{name: "watermark", show: a.Watermark, forces: true},
-		{name: "output_format", show: a.OutputFormat, forces: true},
-		{name: "max_images", show: zeroNil(a.MaxImages), forces: true},
-		{name: "optimize_prompt", show: a.OptimizePrompt, forces: true},
-		{name: "thinking", show: a.Thinking, forces: true},
-		{name: "web_search", show: zeroFalse(a.WebSearch), forces: true},
-		{name: "references", show: refNames(a.References, nil), same: in.References, forces: true},
+// configAttrs lists an asset's attributes in the order a plan shows them:
+// its provider, its request in the provider type's order (names), then
+// its output location and meta.
+func configAttrs(a *spec.Asset, names []string) []attr {
+	req := a.Request()
+	out := []attr{{name: "provider", show: a.Provider, same: a.ProviderType, forces: true}}
+	for _, name := range names {
+		raw, _ := req.Get(name)
+		at := attr{name: name, show: raw, forces: true}
+		if name == schema.AttrReferences {
+			at.show, at.same = refNames(a.References, nil), raw
+		}
+		out = append(out, at)
 	}
 	if a.Kind == spec.KindImageSet {
 		out = append(out, attr{name: "dir", show: a.Dir})
@@ -72,21 +69,16 @@ func configAttrs(a *spec.Asset) []attr {
 // recordedAttrs lists what the lock records of an asset, in configAttrs'
 // order; now are the configured references, whose file names stand for
 // recorded files of the same position (the lock keeps only their content).
-func recordedAttrs(e *lockfile.Entry, in spec.HashInput, now []spec.Reference, meta json.RawMessage) []attr {
-	out := []attr{
-		{name: "provider", show: e.Provider, same: in.ProviderType, forces: true},
-		{name: "model", show: in.Model, forces: true},
-		{name: "prompt", show: in.Prompt, forces: true},
-		{name: "size", show: in.Size, forces: true},
-		{name: "seed", show: in.Seed, forces: true},
-		{name: "guidance_scale", show: in.GuidanceScale, forces: true},
-		{name: "watermark", show: in.Watermark, forces: true},
-		{name: "output_format", show: in.OutputFormat, forces: true},
-		{name: "max_images", show: zeroNil(in.MaxImages), forces: true},
-		{name: "optimize_prompt", show: in.OptimizePrompt, forces: true},
-		{name: "thinking", show: in.Thinking, forces: true},
-		{name: "web_search", show: zeroFalse(in.WebSearch), forces: true},
-		{name: "references", show: refNames(now, in.References), same: in.References, forces: true},
+func recordedAttrs(e *lockfile.Entry, in schema.Values, names []string, now []spec.Reference, meta json.RawMessage) []attr {
+	typ, _ := in.String(schema.AttrProviderType)
+	out := []attr{{name: "provider", show: e.Provider, same: typ, forces: true}}
+	for _, name := range names {
+		raw, _ := in.Get(name)
+		at := attr{name: name, show: raw, forces: true}
+		if name == schema.AttrReferences {
+			at.show, at.same = refNames(now, recordedRefs(in)), raw
+		}
+		out = append(out, at)
 	}
 	if e.Kind == string(spec.KindImageSet) {
 		out = append(out, attr{name: "dir", show: e.Dir})
@@ -96,26 +88,31 @@ func recordedAttrs(e *lockfile.Entry, in spec.HashInput, now []spec.Reference, m
 	return append(out, attr{name: "meta", show: meta})
 }
 
-// SpecDiff compares two recorded specs: the attributes that differ, as a
-// plan shows them.
-func SpecDiff(old, now spec.HashInput) []AttrChange {
+// requestNames are the attribute names a plan compares: the configured
+// provider type's request order, then any other name either request
+// holds (a lock written for another type).
+func requestNames(typ string, reqs ...schema.Values) []string {
+	var names []string
+	if t, ok := schema.Lookup(typ); ok {
+		names = slices.Clone(t.Schema().Request)
+	}
+	for _, req := range reqs {
+		for _, n := range req.Names() {
+			if n != schema.AttrProviderType && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+		}
+	}
+	return names
+}
+
+// SpecDiff compares two recorded requests: the attributes that differ, as
+// a plan shows them.
+func SpecDiff(old, now schema.Values) []AttrChange {
 	e := &lockfile.Entry{}
-	return diffAttrs(recordedAttrs(e, old, nil, nil), recordedAttrs(e, now, nil, nil), nil, nil)
-}
-
-// zeroFalse leaves false out, as an unset option.
-func zeroFalse(b bool) any {
-	if !b {
-		return nil
-	}
-	return b
-}
-
-func zeroNil(n int) any {
-	if n == 0 {
-		return nil
-	}
-	return n
+	typ, _ := now.String(schema.AttrProviderType)
+	names := requestNames(typ, old, now)
+	return diffAttrs(recordedAttrs(e, old, names, nil, nil), recordedAttrs(e, now, names, nil, nil), nil, nil)
 }
 
 // refNames names references as a reviewer knows them: a file by its path,
@@ -170,17 +167,19 @@ func newAttrs(attrs []attr, sensitive []string) []AttrChange {
 }
 
 // diffAttrs compares recorded and configured attributes, of the same
-// names in the same order, leaving out ignored ones.
+// names in the same order, leaving out ignored ones: ignore_changes = all
+// leaves out every attribute whose change would make a new image.
 func diffAttrs(old, now []attr, ignore, sensitive []string) []AttrChange {
 	var out []AttrChange
+	all := slices.Contains(ignore, "all")
 	for i, a := range now {
-		if i >= len(old) || old[i].name != a.name || slices.Contains(ignore, a.name) {
+		if i >= len(old) || old[i].name != a.name || slices.Contains(ignore, a.name) || all && a.forces {
 			continue
 		}
 		was, is := old[i].identity(), a.identity()
-		if w, ok := was.(string); ok && spec.IsRedacted(w) {
-			if s, ok := is.(string); ok {
-				is = spec.Redact(s) // recorded by hash only: compared by hash
+		if w, ok := asString(was); ok && spec.IsRedacted(w) {
+			if s, ok := asString(is); ok {
+				was, is = w, spec.Redact(s) // recorded by hash only: compared by hash
 			}
 		}
 		// Equal values encode equally: the cheap test first, so that an
@@ -199,6 +198,18 @@ func diffAttrs(old, now []attr, ignore, sensitive []string) []AttrChange {
 		out = append(out, c)
 	}
 	return out
+}
+
+// asString reads a string, or a JSON string.
+func asString(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case json.RawMessage:
+		var s string
+		return s, json.Unmarshal(v, &s) == nil
+	}
+	return "", false
 }
 
 func jsonOf(v any) json.RawMessage {

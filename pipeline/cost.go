@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/cost"
-	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -28,13 +27,13 @@ func priceChanges(plan *Plan, cfg *spec.Config) {
 }
 
 // PriceOf is the price in force for one image of a: its provider block's
-// price_per_image, else the provider's card for its model family.
+// price_per_image, else the rate its provider type's card has for it.
 func PriceOf(cfg *spec.Config, a *spec.Asset) cost.Price {
 	p := cfg.Provider(a.Provider)
 	if p == nil {
 		return cost.Price{}
 	}
-	return cost.PriceOf(provider.PriceCard(p.Type), string(a.Family), p.Price)
+	return cost.PriceOf(p.PriceCard(), a.PriceKey, p.Price)
 }
 
 // Cost is the plan's total cost, and each change's for messages.
@@ -68,7 +67,7 @@ func StaleCards(p *Plan, cfg *spec.Config, now time.Time) []*cost.Card {
 			continue
 		}
 		seen[prov.Type] = true
-		if card := provider.PriceCard(prov.Type); card.Stale(now) {
+		if card := prov.PriceCard(); card.Stale(now) {
 			out = append(out, card)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -279,13 +280,20 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	if err != nil {
 		return nil, err
 	}
+	files, err := e.attrFiles(a)
+	if err != nil {
+		return nil, err
+	}
 	ans := &StagedAnswer{Addr: a.Addr, SpecHash: hash, Provider: a.Provider, Created: time.Now().UTC()}
 	journaled := false
 	req := &provider.Request{
-		Asset: a, SpecHash: hash, References: refs, StageDir: dir,
+		Asset: a.ForProvider(), SpecHash: hash, References: refs, Files: files, StageDir: dir,
 		Events: imageEvents{e.opts.Hook, c},
 		Paid: func(items []provider.PaidItem) error {
 			for _, it := range items {
+				if it.URL != "" && ans.URLsExpire.IsZero() {
+					ans.URLsExpire = ans.Created.Add(urlLifetime(a))
+				}
 				si := StagedItem{Index: it.Index, URL: it.URL, ErrorCode: it.ErrorCode}
 				if im := it.Image; im != nil {
 					// Whole on disk already (b64_json): journaled with
@@ -293,6 +301,14 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 					si = stagedItem(dir, *im, it.URL)
 				}
 				ans.Items = append(ans.Items, si)
+				if it.RequestID != "" {
+					// Journaled with the payment, so that an answer
+					// finished after a crash still names its request.
+					if ans.Usage == nil {
+						ans.Usage = &lockfile.Usage{}
+					}
+					ans.Usage.RequestID = it.RequestID
+				}
 			}
 			journaled = true
 			release()
@@ -308,6 +324,9 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		ans.Complete = true
 		ans.Model = res.Model
 		ans.Items = stagedItems(dir, res, ans.Items)
+		if res.RequestID == "" && ans.Usage != nil {
+			res.RequestID = ans.Usage.RequestID
+		}
 		ans.Usage = usageOf(res)
 		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
 			return res, errors.Join(err, jerr)
@@ -367,9 +386,9 @@ func stagedItem(dir string, im provider.Image, url string) StagedItem {
 }
 
 func usageOf(res *provider.Result) *lockfile.Usage {
-	u := &lockfile.Usage{GeneratedImages: res.GeneratedImages, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens,
+	u := &lockfile.Usage{GeneratedImages: res.GeneratedImages, InputTokens: res.InputTokens, OutputTokens: res.OutputTokens, TotalTokens: res.TotalTokens,
 		InputImages: res.InputImages, ToolUsage: res.ToolUsage, RequestID: res.RequestID}
-	if u.GeneratedImages == 0 && u.OutputTokens == 0 && u.TotalTokens == 0 && u.InputImages == 0 &&
+	if u.GeneratedImages == 0 && u.InputTokens == 0 && u.OutputTokens == 0 && u.TotalTokens == 0 && u.InputImages == 0 &&
 		len(u.ToolUsage) == 0 && u.RequestID == "" {
 		return nil
 	}
@@ -400,4 +419,45 @@ func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
 		}
 	}
 	return refs, nil
+}
+
+// attrFiles resolves a's File attributes to absolute paths.
+func (e *engine) attrFiles(a *spec.Asset) (map[string]string, error) {
+	t, ok := schema.Lookup(a.ProviderType)
+	if !ok {
+		return nil, nil
+	}
+	var out map[string]string
+	for _, attr := range t.Schema().Attributes {
+		f, ok := a.Attrs.File(attr.Name)
+		if !attr.File || !ok {
+			continue
+		}
+		abs, err := filepath.Abs(e.ws.ConfigPath(f.File))
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[attr.Name] = abs
+	}
+	return out, nil
+}
+
+// specVersion is the lock's spec_version for a's request: its provider
+// type's, left out (0) when it is 1.
+func specVersion(a *spec.Asset) int {
+	if t, ok := schema.Lookup(a.ProviderType); ok && t.Schema().SpecVersion > 1 {
+		return t.Schema().SpecVersion
+	}
+	return 0
+}
+
+// urlLifetime is how long the URLs of a's provider's answers live.
+func urlLifetime(a *spec.Asset) time.Duration {
+	if t, ok := schema.Lookup(a.ProviderType); ok && t.Schema().URLLifetime > 0 {
+		return t.Schema().URLLifetime
+	}
+	return legacyURLLifetime
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -82,13 +83,21 @@ func (nopHook) Retrying(*Change, int, time.Duration, string) {}
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{
 		Addr: "image." + name, Kind: spec.KindImage, Name: name, Provider: "fake", ProviderType: "placeholder",
-		Prompt: prompt, Size: "8x8", Watermark: true, OutputFormat: "png", Path: name + ".png", DependsOn: deps,
+		Prompt: prompt, OutputFormat: "png", Path: name + ".png", DependsOn: deps,
 	}
+	mustSet(a, "size", "8x8")
+	mustSet(a, "watermark", true)
 	for _, d := range deps {
 		a.References = append(a.References, spec.Reference{Asset: d})
 	}
-	a.SpecHash = a.HashInput().Hash()
+	a.SpecHash = a.Request().Hash()
 	return a
+}
+
+func mustSet(a *spec.Asset, name string, v any) {
+	if err := a.Attrs.Set(name, v); err != nil {
+		panic(err)
+	}
 }
 
 func config(dir string, assets ...*spec.Asset) *spec.Config {
@@ -193,8 +202,8 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	_, _ = run(t, config(dir, image("a", "A")), &fakeProvider{}, Options{})
 
 	changed := image("a", "A new")
-	changed.Size = "16x16"
-	changed.SpecHash = changed.HashInput().Hash()
+	mustSet(changed, "size", "16x16")
+	changed.SpecHash = changed.Request().Hash()
 	p := mustPlan(t, config(dir, changed), Options{})
 	if d := cmp.Diff([]string{"prompt", "size"}, p.Changes[0].ForcedBy()); d != "" {
 		t.Errorf("forced by (-want +got):\n%s", d)
@@ -203,6 +212,18 @@ func TestPlanIgnoreChangesAndForcedBy(t *testing.T) {
 	p = mustPlan(t, config(dir, changed), Options{})
 	if p.Changes[0].Action != NoOp {
 		t.Errorf("with ignore_changes: %s, want no-op", p.Changes[0].Action)
+	}
+	changed.Lifecycle.IgnoreChanges = []string{"all"}
+	p = mustPlan(t, config(dir, changed), Options{})
+	if p.Changes[0].Action != NoOp {
+		t.Errorf("with ignore_changes = all: %s, want no-op", p.Changes[0].Action)
+	}
+	want := []AttrChange{
+		{Name: "prompt", Before: json.RawMessage(`"A"`), After: json.RawMessage(`"A new"`), ForcesReplacement: true},
+		{Name: "size", Before: json.RawMessage(`"8x8"`), After: json.RawMessage(`"16x16"`), ForcesReplacement: true},
+	}
+	if d := cmp.Diff(want, SpecDiff(mustLock(t, dir).Assets["image.a"].Spec, changed.Request())); d != "" {
+		t.Errorf("diffs (-want +got):\n%s", d)
 	}
 }
 
@@ -515,4 +536,13 @@ func TestStoppingReportedAtOnce(t *testing.T) {
 	if !res.Stopped || hook.n != 1 {
 		t.Errorf("stopped %v, Stopping called %d times; want true and once", res.Stopped, hook.n)
 	}
+}
+
+func mustLock(t *testing.T, dir string) *lockfile.Lock {
+	t.Helper()
+	lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lock
 }

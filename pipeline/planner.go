@@ -15,6 +15,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -207,7 +208,7 @@ func (p *planner) matchMoves() {
 		}
 		h := a.SpecHash
 		if len(a.Sensitive) > 0 {
-			h = a.HashInput().Redacted(a.Sensitive).Hash() // as the lock keeps it
+			h = a.Recorded().Hash() // as the lock keeps it
 		}
 		cands := orphans[h]
 		for i, from := range cands {
@@ -339,7 +340,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		return c
 	}
 	if e == nil {
-		c.Attrs = newAttrs(configAttrs(a), a.Sensitive)
+		c.Attrs = newAttrs(configAttrs(a, requestNames(a.ProviderType)), a.Sensitive)
 		return generate(Create, "not yet generated")
 	}
 	// An upstream asset renamed in this plan is the same content under a
@@ -350,7 +351,8 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	// Most assets of a large config are up to date: compare what the
 	// lock holds first, and list attributes only when something differs.
 	if !unchanged(e, recorded, a, meta) {
-		c.Attrs = diffAttrs(recordedAttrs(e, recorded, a.References, meta), configAttrs(a), a.Lifecycle.IgnoreChanges, a.Sensitive)
+		names := requestNames(a.ProviderType, recorded)
+		c.Attrs = diffAttrs(recordedAttrs(e, recorded, names, a.References, meta), configAttrs(a, names), a.Lifecycle.IgnoreChanges, a.Sensitive)
 	}
 	forced := c.ForcedBy()
 	var why []string
@@ -361,7 +363,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if len(forced) > 0 {
 		why = append(why, strings.Join(forced, ", ")+" changed")
 	}
-	for _, f := range changedRefFiles(recorded.References, a.References) {
+	for _, f := range changedRefFiles(recordedRefs(recorded), a.References) {
 		why = append(why, "the content of reference "+f+" changed")
 	}
 	for _, dep := range a.DependsOn {
@@ -495,15 +497,18 @@ func (p *planner) renamed() map[string]string {
 
 // renameRefs returns e's recorded spec and upstream digests with asset
 // addresses renamed as in renames, and whether any was.
-func renameRefs(e *lockfile.Entry, renames map[string]string) (spec.HashInput, map[string]string, bool) {
+func renameRefs(e *lockfile.Entry, renames map[string]string) (schema.Values, map[string]string, bool) {
 	in, up, changed := e.Spec, e.Upstream, false
-	for i, r := range in.References {
+	refs := recordedRefs(in)
+	for i, r := range refs {
 		if to, ok := renames[r.Asset]; ok && r.Asset != "" {
-			if !changed {
-				in.References = slices.Clone(in.References)
-				changed = true
-			}
-			in.References[i].Asset = to
+			refs[i].Asset = to
+			changed = true
+		}
+	}
+	if changed {
+		if err := in.Set(schema.AttrReferences, refs); err != nil {
+			panic(err) // references always encode
 		}
 	}
 	for from := range e.Upstream {
@@ -547,9 +552,19 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 
 // unchanged reports whether the lock records a exactly as configured:
 // the same spec, path or dir, provider instance and meta.
-func unchanged(e *lockfile.Entry, recorded spec.HashInput, a *spec.Asset, meta json.RawMessage) bool {
+func unchanged(e *lockfile.Entry, recorded schema.Values, a *spec.Asset, meta json.RawMessage) bool {
 	return e.Provider == a.Provider && e.Path == a.Path && e.Dir == a.Dir && jsonEqual(meta, a.Meta) &&
-		reflect.DeepEqual(recorded, a.HashInput().Redacted(a.Sensitive))
+		recorded.Equal(a.Recorded())
+}
+
+// recordedRefs reads the references a recorded request holds; the lock
+// reader has checked their shape.
+func recordedRefs(req schema.Values) []spec.HashedRef {
+	var refs []spec.HashedRef
+	if _, err := req.Decode(schema.AttrReferences, &refs); err != nil {
+		return nil
+	}
+	return refs
 }
 
 // changedRefFiles names the reference files whose content differs from

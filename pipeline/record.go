@@ -139,7 +139,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		failed = append(failed, lockfile.FailedSlot{Index: f.Index, Code: f.Code, Message: f.Message})
 	}
 	ent := &lockfile.Entry{
-		Kind: string(a.Kind), SpecHash: hash, Spec: a.HashInput().Redacted(a.Sensitive), Path: a.Path, Dir: a.Dir,
+		Kind: string(a.Kind), SpecHash: hash, Spec: a.Recorded(), SpecVersion: specVersion(a), Path: a.Path, Dir: a.Dir,
 		Provider: a.Provider, Model: res.Model, Outputs: outs, Failed: failed,
 		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Usage: usageOf(res),

@@ -29,7 +29,7 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	dir := e.ws.Staging.Dir(a.Addr)
 	res := &provider.Result{Model: ans.Model}
 	if u := ans.Usage; u != nil {
-		res.GeneratedImages, res.OutputTokens, res.TotalTokens = u.GeneratedImages, u.OutputTokens, u.TotalTokens
+		res.GeneratedImages, res.InputTokens, res.OutputTokens, res.TotalTokens = u.GeneratedImages, u.InputTokens, u.OutputTokens, u.TotalTokens
 		res.InputImages, res.ToolUsage, res.RequestID = u.InputImages, u.ToolUsage, u.RequestID
 	}
 	var errs, gone []error

@@ -17,8 +17,10 @@ import (
 	"github.com/seedform/seedform/lockfile"
 )
 
-// URLLifetime is how long the API keeps download URLs valid.
-const URLLifetime = 24 * time.Hour
+// legacyURLLifetime is how long the URLs of a journal that does not say
+// lasted: journals were written without urls_expire while the only
+// provider whose answers held URLs kept them a day.
+const legacyURLLifetime = 24 * time.Hour
 
 const answerFile = "answer.json"
 
@@ -44,13 +46,16 @@ type Staging struct {
 
 // StagedAnswer is the journal of one paid answer.
 type StagedAnswer struct {
-	Addr     string          `json:"address"`
-	SpecHash string          `json:"spec_hash"`
-	Provider string          `json:"provider"`
-	Model    string          `json:"model,omitempty"`
-	Created  time.Time       `json:"created"`
-	Items    []StagedItem    `json:"items"`
-	Usage    *lockfile.Usage `json:"usage,omitempty"`
+	Addr     string    `json:"address"`
+	SpecHash string    `json:"spec_hash"`
+	Provider string    `json:"provider"`
+	Model    string    `json:"model,omitempty"`
+	Created  time.Time `json:"created"`
+	// URLsExpire is when the items' URLs lapse, as the provider type
+	// says (schema.Schema.URLLifetime); zero when no item holds one.
+	URLsExpire time.Time       `json:"urls_expire,omitempty"`
+	Items      []StagedItem    `json:"items"`
+	Usage      *lockfile.Usage `json:"usage,omitempty"`
 	// Complete is set when every image the answer holds is on disk.
 	Complete bool `json:"complete"`
 	// Replaces are the files of the asset's previous generation, journaled
@@ -130,7 +135,14 @@ func ReadJournal(path string) (*StagedAnswer, error) {
 
 // expired reports whether the answer still needs URLs that have lapsed.
 func (a *StagedAnswer) expired() bool {
-	if a.Complete || time.Since(a.Created) <= URLLifetime {
+	if a.Complete {
+		return false
+	}
+	deadline := a.URLsExpire
+	if deadline.IsZero() {
+		deadline = a.Created.Add(legacyURLLifetime)
+	}
+	if !time.Now().After(deadline) {
 		return false
 	}
 	for _, it := range a.Items {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -25,7 +26,7 @@ type shot struct {
 // asset, written to the staging directory, journaled through Paid as a
 // b64_json answer is (each image whole on disk when the answer is seen).
 type answerProvider struct {
-	shots func(a *spec.Asset, call int) []shot
+	shots func(a *schema.Asset, call int) []shot
 	// err is returned with the images.
 	err error
 
@@ -99,8 +100,8 @@ func TestAnyAnswerShapeIsRecorded(t *testing.T) {
 	far := image("far", "out of range")
 	set := image("set", "a set of two, four answered")
 	set.Kind, set.Addr, set.Path, set.Dir, set.MaxImages = spec.KindImageSet, "image_set.set", "", "set", 2
-	set.SpecHash = set.HashInput().Hash()
-	prov := &answerProvider{shots: func(a *spec.Asset, _ int) []shot {
+	set.SpecHash = set.Request().Hash()
+	prov := &answerProvider{shots: func(a *schema.Asset, _ int) []shot {
 		switch a.Addr {
 		case "image.single":
 			return []shot{{2, "third"}, {0, "first"}, {1, "second"}}
@@ -172,7 +173,7 @@ func TestRecoveryOfSeveralImagesForOneImage(t *testing.T) {
 	if c := p.Change(a.Addr); c.Action != Recover {
 		t.Fatalf("plan: %s, want recover", c.Action)
 	}
-	prov := &answerProvider{shots: func(*spec.Asset, int) []shot { return []shot{{0, "new"}} }}
+	prov := &answerProvider{shots: func(*schema.Asset, int) []shot { return []shot{{0, "new"}} }}
 	_, res := run(t, cfg, prov, Options{})
 	if r := res.Results[0]; r.Err != nil || len(r.Notes) == 0 {
 		t.Fatalf("recovery: %v, notes %q", r.Err, r.Notes)
@@ -244,11 +245,11 @@ func TestRecoveryAlwaysConverges(t *testing.T) {
 			a := image("a", "A")
 			if tt.kind == spec.KindImageSet {
 				a.Kind, a.Addr, a.Path, a.Dir, a.MaxImages = spec.KindImageSet, "image_set.a", "", "a", 3
-				a.SpecHash = a.HashInput().Hash()
+				a.SpecHash = a.Request().Hash()
 			}
 			cfg := config(dir, a)
 			stageAnswer(t, cfg, a, tt.shots, tt.finished)
-			prov := &answerProvider{shots: func(a *spec.Asset, _ int) []shot {
+			prov := &answerProvider{shots: func(a *schema.Asset, _ int) []shot {
 				n := 1
 				if a.Kind == spec.KindImageSet {
 					n = 3
@@ -295,7 +296,7 @@ func TestRecoveryAlwaysConverges(t *testing.T) {
 func TestLockNeverLiesDuringRegeneration(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	prov := &answerProvider{shots: func(a *spec.Asset, call int) []shot {
+	prov := &answerProvider{shots: func(a *schema.Asset, call int) []shot {
 		return []shot{{0, fmt.Sprintf("%s call %d", a.Prompt, call)}}
 	}}
 	run(t, config(dir, image("a", "old prompt")), prov, Options{})

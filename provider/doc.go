@@ -1,6 +1,10 @@
 // Package provider turns one asset spec into image files. It owns the
-// Provider interface the pipeline calls, the offline placeholder renderer
-// and the Seedream adapter, and the probing of image files (ProbeFile).
+// Provider interface the pipeline calls, the provider types it registers
+// with package schema (their attributes, settings and model rules: the
+// offline placeholder, Seedream, the OpenAI Images API), the adapters
+// that build each type's client from a provider block (New), and the
+// probing of image files (ProbeFile). It does not import the
+// configuration language: a provider sees an asset as schema.Asset.
 //
 // A provider writes finished, synced files into the request's staging
 // directory and reports them; moving them into place, and recording them

@@ -21,8 +21,8 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
-	"github.com/seedform/seedform/spec"
 )
 
 // Placeholder renders real images offline: a card of the requested size
@@ -67,7 +67,7 @@ func (p *Placeholder) Generate(ctx context.Context, req *Request) (*Result, erro
 		return nil, fmt.Errorf("output format must be png or jpeg, got %q", format)
 	}
 	n := 1
-	if a.Kind == spec.KindImageSet {
+	if a.Kind == schema.KindImageSet {
 		n = a.MaxImages
 		if n < 1 || n > seedream.MaxSequentialImages {
 			return nil, fmt.Errorf("max_images must be in [1, %d], got %d", seedream.MaxSequentialImages, n)
@@ -106,15 +106,15 @@ func (p *Placeholder) Generate(ctx context.Context, req *Request) (*Result, erro
 // placeholderSize is the pixel size Seedream would be asked for: WxH as
 // written when there is no model, the model's reading of its size (presets
 // are square) otherwise, and for "adaptive" the first reference's size.
-func placeholderSize(a *spec.Asset, refs []Ref) (w, h int, err error) {
-	size := a.Size
+func placeholderSize(a *schema.Asset, refs []Ref) (w, h int, err error) {
+	size, _ := a.Attrs.String("size")
+	m, known := seedreamModelOf(a.Model, a.Attrs)
+	if family, stated := a.Attrs.String("model_family"); stated && !known {
+		return 0, 0, fmt.Errorf("unknown model family %q", family)
+	}
 	ok := true
 	switch {
-	case a.Family != "":
-		m, known := seedream.ModelFor(a.Family)
-		if !known {
-			return 0, 0, fmt.Errorf("unknown model family %q", a.Family)
-		}
+	case known:
 		if m.AdaptiveOnly || size == "adaptive" {
 			return adaptiveSize(refs)
 		}

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
-	"github.com/seedform/seedform/spec"
 )
 
 // recordEvents remembers ImageReady calls.
@@ -75,21 +75,21 @@ func TestPlaceholderGenerate(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		asset spec.Asset
+		asset schema.Asset
 		refs  []Ref
 		want  []shape
 	}{
-		{"no model, WxH", spec.Asset{Size: "64x64", OutputFormat: "png"}, nil, []shape{{64, 64, "png"}}},
-		{"no model, unicode x", spec.Asset{Size: "300×200", OutputFormat: "jpeg"}, nil, []shape{{300, 200, "jpeg"}}},
-		{"no model, no size", spec.Asset{OutputFormat: "jpeg"}, nil, []shape{{1024, 1024, "jpeg"}}},
-		{"no format means jpeg", spec.Asset{Size: "40x30"}, nil, []shape{{40, 30, "jpeg"}}},
-		{"seedream 3.0", spec.Asset{Family: seedream.Seedream30, Size: "512x768", OutputFormat: "jpeg"}, nil, []shape{{512, 768, "jpeg"}}},
-		{"4.0 preset", spec.Asset{Family: seedream.Seedream40, Size: "1K", OutputFormat: "jpeg"}, nil, []shape{{1024, 1024, "jpeg"}}},
-		{"4.5 default size", spec.Asset{Family: seedream.Seedream45, OutputFormat: "png"}, nil, []shape{{2048, 2048, "png"}}},
-		{"5.0 png WxH", spec.Asset{Family: seedream.Seedream50, Size: "2848x1600", OutputFormat: "png"}, nil, []shape{{2848, 1600, "png"}}},
-		{"seededit adaptive from a file", spec.Asset{Family: seedream.SeedEdit30, Size: "adaptive", OutputFormat: "jpeg"}, []Ref{{File: ref}}, []shape{{320, 240, "jpeg"}}},
-		{"seededit adaptive from a URL", spec.Asset{Family: seedream.SeedEdit30, OutputFormat: "jpeg"}, []Ref{{URL: "https://example.com/a.png"}}, []shape{{1024, 1024, "jpeg"}}},
-		{"image set", spec.Asset{Kind: spec.KindImageSet, MaxImages: 3, Size: "96x64", OutputFormat: "png"}, nil,
+		{"no model, WxH", schema.Asset{OutputFormat: "png", Attrs: attrs("size", "64x64")}, nil, []shape{{64, 64, "png"}}},
+		{"no model, unicode x", schema.Asset{OutputFormat: "jpeg", Attrs: attrs("size", "300×200")}, nil, []shape{{300, 200, "jpeg"}}},
+		{"no model, no size", schema.Asset{OutputFormat: "jpeg"}, nil, []shape{{1024, 1024, "jpeg"}}},
+		{"no format means jpeg", schema.Asset{Attrs: attrs("size", "40x30")}, nil, []shape{{40, 30, "jpeg"}}},
+		{"seedream 3.0", schema.Asset{OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream30), "size", "512x768")}, nil, []shape{{512, 768, "jpeg"}}},
+		{"4.0 preset", schema.Asset{OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K")}, nil, []shape{{1024, 1024, "jpeg"}}},
+		{"4.5 default size", schema.Asset{OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream45))}, nil, []shape{{2048, 2048, "png"}}},
+		{"5.0 png WxH", schema.Asset{OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream50), "size", "2848x1600")}, nil, []shape{{2848, 1600, "png"}}},
+		{"seededit adaptive from a file", schema.Asset{OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.SeedEdit30), "size", "adaptive")}, []Ref{{File: ref}}, []shape{{320, 240, "jpeg"}}},
+		{"seededit adaptive from a URL", schema.Asset{OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.SeedEdit30))}, []Ref{{URL: "https://example.com/a.png"}}, []shape{{1024, 1024, "jpeg"}}},
+		{"image set", schema.Asset{Kind: schema.KindImageSet, MaxImages: 3, OutputFormat: "png", Attrs: attrs("size", "96x64")}, nil,
 			[]shape{{96, 64, "png"}, {96, 64, "png"}, {96, 64, "png"}}},
 	}
 	for _, tt := range tests {
@@ -98,7 +98,7 @@ func TestPlaceholderGenerate(t *testing.T) {
 			a := tt.asset
 			a.Addr, a.Prompt = "image.test", "A lighthouse at dawn, soft watercolor"
 			if a.Kind == "" {
-				a.Kind = spec.KindImage
+				a.Kind = schema.KindImage
 			}
 			stage := t.TempDir()
 			events := &recordEvents{}
@@ -161,10 +161,10 @@ func imageDecode(data []byte) (image.Image, string, error) {
 }
 
 // generate renders one image and returns its bytes.
-func generate(t *testing.T, a spec.Asset, specHash string) []byte {
+func generate(t *testing.T, a schema.Asset, specHash string) []byte {
 	t.Helper()
 	if a.Kind == "" {
-		a.Kind = spec.KindImage
+		a.Kind = schema.KindImage
 	}
 	res, err := NewPlaceholder().Generate(context.Background(), &Request{Asset: &a, SpecHash: specHash, StageDir: t.TempDir()})
 	if err != nil {
@@ -179,7 +179,7 @@ func generate(t *testing.T, a spec.Asset, specHash string) []byte {
 
 func TestPlaceholderDeterministic(t *testing.T) {
 	for _, format := range []string{"png", "jpeg"} {
-		a := spec.Asset{Addr: "image.hero", Prompt: "A lighthouse at dawn", Size: "256x160", OutputFormat: format}
+		a := schema.Asset{Addr: "image.hero", Prompt: "A lighthouse at dawn", OutputFormat: format, Attrs: attrs("size", "256x160")}
 		first := generate(t, a, "sha256:aaa")
 		if again := generate(t, a, "sha256:aaa"); !bytes.Equal(first, again) {
 			t.Errorf("%s: the same spec hash gave different bytes", format)
@@ -193,7 +193,7 @@ func TestPlaceholderDeterministic(t *testing.T) {
 func TestPlaceholderDrawsPrompt(t *testing.T) {
 	// Same hash, so the same colours and pattern: only the text differs.
 	pixels := func(prompt string) image.Image {
-		a := spec.Asset{Addr: "image.hero", Prompt: prompt, Size: "256x160", OutputFormat: "png"}
+		a := schema.Asset{Addr: "image.hero", Prompt: prompt, OutputFormat: "png", Attrs: attrs("size", "256x160")}
 		img, _, err := imageDecode(generate(t, a, "sha256:same"))
 		if err != nil {
 			t.Fatal(err)
@@ -242,17 +242,17 @@ func TestFitText(t *testing.T) {
 func TestPlaceholderErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		asset spec.Asset
+		asset schema.Asset
 		refs  []Ref
 		want  string
 	}{
-		{"bad size", spec.Asset{Size: "big"}, nil, `size "big" is not WxH`},
-		{"too large", spec.Asset{Size: "20000x20000"}, nil, "size 20000x20000 is too large for the placeholder"},
-		{"huge side", spec.Asset{Size: "99999999999x1"}, nil, "is too large for the placeholder"},
-		{"unknown family", spec.Asset{Family: "seedream-9", Size: "64x64"}, nil, `unknown model family "seedream-9"`},
-		{"bad format", spec.Asset{Size: "64x64", OutputFormat: "webp"}, nil, `output format must be png or jpeg, got "webp"`},
-		{"unreadable reference", spec.Asset{Family: seedream.SeedEdit30}, []Ref{{File: "/nonexistent/ref.png"}}, "adaptive size: open /nonexistent/ref.png"},
-		{"empty set", spec.Asset{Kind: spec.KindImageSet, Size: "64x64"}, nil, "max_images must be in [1, 15], got 0"},
+		{"bad size", schema.Asset{Attrs: attrs("size", "big")}, nil, `size "big" is not WxH`},
+		{"too large", schema.Asset{Attrs: attrs("size", "20000x20000")}, nil, "size 20000x20000 is too large for the placeholder"},
+		{"huge side", schema.Asset{Attrs: attrs("size", "99999999999x1")}, nil, "is too large for the placeholder"},
+		{"unknown family", schema.Asset{Attrs: attrs("model_family", "seedream-9", "size", "64x64")}, nil, `unknown model family "seedream-9"`},
+		{"bad format", schema.Asset{OutputFormat: "webp", Attrs: attrs("size", "64x64")}, nil, `output format must be png or jpeg, got "webp"`},
+		{"unreadable reference", schema.Asset{Attrs: attrs("model_family", string(seedream.SeedEdit30))}, []Ref{{File: "/nonexistent/ref.png"}}, "adaptive size: open /nonexistent/ref.png"},
+		{"empty set", schema.Asset{Kind: schema.KindImageSet, Attrs: attrs("size", "64x64")}, nil, "max_images must be in [1, 15], got 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,7 +274,7 @@ func TestPlaceholderErrors(t *testing.T) {
 }
 
 func TestPlaceholderCancel(t *testing.T) {
-	a := spec.Asset{Addr: "image_set.s", Kind: spec.KindImageSet, MaxImages: 4, Size: "128x128", OutputFormat: "png"}
+	a := schema.Asset{Addr: "image_set.s", Kind: schema.KindImageSet, MaxImages: 4, OutputFormat: "png", Attrs: attrs("size", "128x128")}
 
 	t.Run("before", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -326,7 +326,7 @@ func BenchmarkPlaceholder(b *testing.B) {
 		{"2048x2048", "png"}, {"2048x2048", "jpeg"}, {"4096x4096", "png"}, {"4096x4096", "jpeg"},
 	} {
 		b.Run(tc.size+"-"+tc.format, func(b *testing.B) {
-			a := spec.Asset{Addr: "image.bench", Kind: spec.KindImage, Prompt: "A lighthouse at dawn, soft watercolor, long exposure", Size: tc.size, OutputFormat: tc.format}
+			a := schema.Asset{Addr: "image.bench", Kind: schema.KindImage, Prompt: "A lighthouse at dawn, soft watercolor, long exposure", OutputFormat: tc.format, Attrs: attrs("size", tc.size)}
 			stage := b.TempDir()
 			var bytes int64
 			for b.Loop() {
@@ -340,4 +340,15 @@ func BenchmarkPlaceholder(b *testing.B) {
 			b.ReportMetric(float64(bytes), "file-bytes")
 		})
 	}
+}
+
+// attrs builds a provider type's attribute map from name, value pairs.
+func attrs(kv ...any) schema.Values {
+	var v schema.Values
+	for i := 0; i < len(kv); i += 2 {
+		if err := v.Set(kv[i].(string), kv[i+1]); err != nil {
+			panic(err)
+		}
+	}
+	return v
 }

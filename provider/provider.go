@@ -5,7 +5,9 @@ import (
 	"errors"
 	"time"
 
-	"github.com/seedform/seedform/spec"
+	"fmt"
+
+	"github.com/seedform/seedform/schema"
 )
 
 // Provider turns one asset spec into image files. Implementations are safe
@@ -16,13 +18,16 @@ type Provider interface {
 
 // Request is one asset to generate.
 type Request struct {
-	Asset *spec.Asset
+	Asset *schema.Asset
 	// SpecHash is the effective hash, upstream content folded in; the
 	// placeholder draws from it so that its output is deterministic.
 	SpecHash string
 	// References are the asset's reference images, resolved to local
 	// files (absolute paths) or URLs, in the order the config lists them.
 	References []Ref
+	// Files are the type's File attributes (schema.Attribute.File)
+	// resolved to absolute paths, by attribute name.
+	Files map[string]string
 	// StageDir is a directory on the same file system as the outputs where
 	// the provider writes its files (and anything it must keep to recover
 	// a paid response after a crash).
@@ -43,6 +48,9 @@ type PaidItem struct {
 	URL       string
 	Image     *Image
 	ErrorCode string
+	// RequestID is the API's id of the request that was paid for, when
+	// it gave one: the same for every item of an answer.
+	RequestID string
 }
 
 // Downloader is implemented by providers whose answers hold URLs, so that
@@ -89,6 +97,7 @@ type Result struct {
 	// Model is the model id the API reported, if any.
 	Model           string
 	GeneratedImages int
+	InputTokens     int
 	OutputTokens    int
 	TotalTokens     int
 	// InputImages and ToolUsage are the reference images and the tools
@@ -111,3 +120,51 @@ type answerLost struct{ err error }
 
 func (e answerLost) Error() string   { return e.err.Error() }
 func (e answerLost) Unwrap() []error { return []error{e.err, ErrAnswerLost} }
+
+// Instance is one configured provider block, as the command line hands
+// it over at apply time.
+type Instance struct {
+	Addr, Type  string
+	Parallelism int
+	// Settings are the type's settings, defaults filled in.
+	Settings schema.Values
+	// Getenv reads the environment: the API key is read here, at apply
+	// time, and only for instances that will be called.
+	Getenv func(string) string
+}
+
+// builders make an implementation of each provider type.
+var builders = map[string]func(Instance) (Provider, error){}
+
+// register makes a provider type known to the language (schema.Register)
+// and to New.
+func register(t schema.Type, build func(Instance) (Provider, error)) {
+	schema.Register(t)
+	builders[t.Schema().Name] = build
+}
+
+// New builds the implementation of a provider instance.
+func New(inst Instance) (Provider, error) {
+	build := builders[inst.Type]
+	if build == nil {
+		return nil, fmt.Errorf("provider %s: unknown type %q", inst.Addr, inst.Type)
+	}
+	p, err := build(inst)
+	if err != nil {
+		return nil, fmt.Errorf("provider %s: %w", inst.Addr, err)
+	}
+	return p, nil
+}
+
+// apiKey reads the key an instance's api_key_env names.
+func apiKey(inst Instance) (string, error) {
+	env, _ := inst.Settings.String("api_key_env")
+	key := ""
+	if inst.Getenv != nil && env != "" {
+		key = inst.Getenv(env)
+	}
+	if key == "" {
+		return "", fmt.Errorf("the environment variable %s is not set; seedform reads the API key from it at apply time", env)
+	}
+	return key, nil
+}

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
-	"github.com/seedform/seedform/spec"
 )
 
 // Seedream generates images with the Seedream API: it turns an asset spec
@@ -20,15 +20,24 @@ type Seedream struct {
 // The spec has filled in every default, so each number is what the user
 // meant: max_retries = 0 turns retries off, where seedream.Config takes 0
 // to mean its own default.
-func SeedreamConfig(p *spec.Provider, apiKey string) seedream.Config {
-	retries := p.MaxRetries
+func SeedreamConfig(inst Instance, apiKey string) seedream.Config {
+	st := inst.Settings
+	num := func(name string) int64 {
+		if n := st.Int(name); n != nil {
+			return *n
+		}
+		return 0
+	}
+	retries := int(num("max_retries"))
 	if retries == 0 {
 		retries = seedream.NoRetries
 	}
+	baseURL, _ := st.String("base_url")
+	format, _ := st.String("response_format")
 	return seedream.Config{
-		BaseURL: p.BaseURL, APIKey: apiKey, Parallelism: p.Parallelism, ImagesPerMinute: p.ImagesPerMinute,
-		MaxRetries: retries, ResponseFormat: p.ResponseFormat, MaxImageBytes: p.MaxImageBytes,
-		Timeout: time.Duration(p.TimeoutSeconds) * time.Second,
+		BaseURL: baseURL, APIKey: apiKey, Parallelism: inst.Parallelism, ImagesPerMinute: int(num("images_per_minute")),
+		MaxRetries: retries, ResponseFormat: format, MaxImageBytes: num("max_image_bytes"),
+		Timeout: time.Duration(num("timeout")) * time.Second,
 	}
 }
 
@@ -50,7 +59,7 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 			}
 			items := make([]PaidItem, len(ans.Items))
 			for i, it := range ans.Items {
-				items[i] = PaidItem{Index: it.Index, URL: it.URL}
+				items[i] = PaidItem{Index: it.Index, URL: it.URL, RequestID: ans.RequestID}
 				if it.Image != nil {
 					im := fromSeedream(*it.Image)
 					items[i].Image = &im
@@ -149,18 +158,23 @@ func fromSeedream(im seedream.Image) Image {
 // are set, and watermark is always sent (the API's default is true).
 func seedreamRequest(req *Request) (*seedream.Request, error) {
 	a := req.Asset
+	size, _ := a.Attrs.String("size")
+	watermark, _ := a.Attrs.Bool("watermark")
+	stream, _ := a.Attrs.Bool("stream")
+	opt, _ := a.Attrs.String("optimize_prompt")
+	thinking, _ := a.Attrs.String("thinking")
+	webSearch, _ := a.Attrs.Bool("web_search")
 	sreq := &seedream.Request{
-		Model: a.Model, Prompt: a.Prompt, Size: a.Size, Seed: a.Seed, GuidanceScale: a.GuidanceScale,
-		Watermark: a.Watermark, Stream: a.Stream, OptimizePrompt: a.OptimizePrompt,
-		Thinking: a.Thinking, WebSearch: a.WebSearch,
+		Model: a.Model, Prompt: a.Prompt, Size: size, Seed: a.Attrs.Int("seed"), GuidanceScale: a.Attrs.Float("guidance_scale"),
+		Watermark: watermark, Stream: stream, OptimizePrompt: opt, Thinking: thinking, WebSearch: webSearch,
 	}
-	if a.Kind == spec.KindImageSet {
+	if a.Kind == schema.KindImageSet {
 		sreq.MaxImages = a.MaxImages
 	}
-	if m, ok := seedream.ModelFor(a.Family); ok && len(m.OutputFormats) > 0 {
+	if m, ok := seedreamModelOf(a.Model, a.Attrs); ok && len(m.OutputFormats) > 0 {
 		sreq.OutputFormat = a.OutputFormat
 	}
-	m, known := seedream.ModelFor(a.Family)
+	m, known := seedreamModelOf(a.Model, a.Attrs)
 	for _, r := range req.References {
 		if r.URL != "" {
 			sreq.Images = append(sreq.Images, r.URL)

@@ -17,9 +17,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/seedream/seedreamtest"
-	"github.com/seedform/seedform/spec"
 )
 
 // TestMarkLost: only an answer whose every download failed for good is
@@ -112,7 +112,7 @@ func TestSeedreamRequests(t *testing.T) {
 	const styleURL = "https://cdn.example.com/style.png?sig=1"
 	tests := []struct {
 		name  string
-		asset spec.Asset
+		asset schema.Asset
 		refs  []Ref
 		// endpoint, if set, is registered with the fake for the asset's family.
 		endpoint   string
@@ -122,94 +122,82 @@ func TestSeedreamRequests(t *testing.T) {
 		wantInputImages int
 		wantToolUsage   map[string]int
 	}{{
-		name: "3.0 with seed and guidance_scale",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
-			Prompt: "a cat", Size: "512x512", Seed: ptrTo[int64](42), GuidanceScale: ptrTo(7.5), Watermark: true, OutputFormat: "jpeg"},
+		name:  "3.0 with seed and guidance_scale",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Prompt: "a cat", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream30), "size", "512x512", "seed", int64(42), "guidance_scale", float64(7.5), "watermark", true)},
 		wantBody: map[string]any{"model": "doubao-seedream-3-0-t2i-250415", "prompt": "a cat", "size": "512x512",
 			"seed": 42.0, "guidance_scale": 7.5, "watermark": true},
 		wantImages: []string{"512x512 jpeg"},
 	}, {
-		name: "seededit with one local reference",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Family: seedream.SeedEdit30,
-			Prompt: "make it blue", Size: "adaptive", Seed: ptrTo[int64](-1), GuidanceScale: ptrTo(5.5), OutputFormat: "jpeg"},
-		refs: []Ref{{File: refA}},
+		name:  "seededit with one local reference",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Prompt: "make it blue", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.SeedEdit30), "size", "adaptive", "seed", int64(-1), "guidance_scale", float64(5.5))},
+		refs:  []Ref{{File: refA}},
 		wantBody: map[string]any{"model": "doubao-seededit-3-0-i2i-250628", "prompt": "make it blue", "size": "adaptive",
 			"image": uriA, "seed": -1.0, "guidance_scale": 5.5, "watermark": false},
 		wantImages: []string{"64x48 jpeg"},
 	}, {
-		name: "4.0 with two local references and a URL, in order",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-4-0-250828", Family: seedream.Seedream40,
-			Prompt: "combine them", Size: "1K", OutputFormat: "jpeg", OptimizePrompt: "fast"},
-		refs: []Ref{{File: refA}, {URL: styleURL}, {File: refB}},
+		name:  "4.0 with two local references and a URL, in order",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-4-0-250828", Prompt: "combine them", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K", "optimize_prompt", "fast")},
+		refs:  []Ref{{File: refA}, {URL: styleURL}, {File: refB}},
 		wantBody: map[string]any{"model": "doubao-seedream-4-0-250828", "prompt": "combine them", "size": "1K",
 			"image": []any{uriA, styleURL, uriB}, "watermark": false, "optimize_prompt_options": map[string]any{"mode": "fast"}},
 		wantImages: []string{"1024x1024 jpeg"},
 	}, {
-		name: "5.0 with output_format png",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-260128", Family: seedream.Seedream50,
-			Prompt: "an icon", Size: "1920x1920", OutputFormat: "png", Watermark: true},
+		name:  "5.0 with output_format png",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-5-0-260128", Prompt: "an icon", OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream50), "size", "1920x1920", "watermark", true)},
 		wantBody: map[string]any{"model": "doubao-seedream-5-0-260128", "prompt": "an icon", "size": "1920x1920",
 			"output_format": "png", "watermark": true},
 		wantImages: []string{"1920x1920 png"},
 	}, {
-		name: "5.0 endpoint id takes output_format by its family",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "ep-20260101-icons", Family: seedream.Seedream50,
-			Prompt: "an icon", Size: "1920x1920", OutputFormat: "png"},
+		name:     "5.0 endpoint id takes output_format by its family",
+		asset:    schema.Asset{Kind: schema.KindImage, Model: "ep-20260101-icons", Prompt: "an icon", OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream50), "size", "1920x1920")},
 		endpoint: "ep-20260101-icons",
 		wantBody: map[string]any{"model": "ep-20260101-icons", "prompt": "an icon", "size": "1920x1920",
 			"output_format": "png", "watermark": false},
 		wantImages: []string{"1920x1920 png"},
 	}, {
-		name: "5.0 Pro with two references, 1.5K png, thinking",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-pro-260628", Family: seedream.Seedream50Pro,
-			Prompt: "a poster", Size: "1.5K", OutputFormat: "png", OptimizePrompt: "standard", Thinking: "enabled"},
-		refs: []Ref{{File: refA}, {File: refB}},
+		name:  "5.0 Pro with two references, 1.5K png, thinking",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-5-0-pro-260628", Prompt: "a poster", OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream50Pro), "size", "1.5K", "optimize_prompt", "standard", "thinking", "enabled")},
+		refs:  []Ref{{File: refA}, {File: refB}},
 		wantBody: map[string]any{"model": "doubao-seedream-5-0-pro-260628", "prompt": "a poster", "size": "1.5K",
 			"image": []any{uriA, uriB}, "output_format": "png", "watermark": false,
 			"optimize_prompt_options": map[string]any{"mode": "standard", "thinking": "enabled"}},
 		wantImages:      []string{"1536x1536 png"},
 		wantInputImages: 2,
 	}, {
-		name: "5.0 Pro by its BytePlus id",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "dola-seedream-5-0-pro-260628", Family: seedream.Seedream50Pro,
-			Prompt: "a poster", Size: "1K", OutputFormat: "jpeg"},
+		name:  "5.0 Pro by its BytePlus id",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "dola-seedream-5-0-pro-260628", Prompt: "a poster", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream50Pro), "size", "1K")},
 		wantBody: map[string]any{"model": "dola-seedream-5-0-pro-260628", "prompt": "a poster", "size": "1K",
 			"output_format": "jpeg", "watermark": false},
 		wantImages: []string{"1024x1024 jpeg"},
 	}, {
-		name: "5.0 Lite alias with web search and thinking alone",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-5-0-lite-260128", Family: seedream.Seedream50,
-			Prompt: "today's weather in Paris", Size: "2K", OutputFormat: "jpeg", WebSearch: true, Thinking: "auto"},
+		name:  "5.0 Lite alias with web search and thinking alone",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-5-0-lite-260128", Prompt: "today's weather in Paris", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream50), "size", "2K", "web_search", true, "thinking", "auto")},
 		wantBody: map[string]any{"model": "doubao-seedream-5-0-lite-260128", "prompt": "today's weather in Paris", "size": "2K",
 			"output_format": "jpeg", "watermark": false, "tools": []any{map[string]any{"type": "web_search"}},
 			"optimize_prompt_options": map[string]any{"thinking": "auto"}},
 		wantImages:    []string{"2048x2048 jpeg"},
 		wantToolUsage: map[string]int{"web_search": 1},
 	}, {
-		name: "BytePlus 4.0 and 4.5 ids",
-		asset: spec.Asset{Kind: spec.KindImageSet, Model: "seedream-4-0-250828", Family: seedream.Seedream40,
-			Prompt: "two panels", Size: "1K", OutputFormat: "jpeg", MaxImages: 2, OptimizePrompt: "fast"},
+		name:  "BytePlus 4.0 and 4.5 ids",
+		asset: schema.Asset{Kind: schema.KindImageSet, Model: "seedream-4-0-250828", Prompt: "two panels", OutputFormat: "jpeg", MaxImages: 2, Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K", "optimize_prompt", "fast")},
 		wantBody: map[string]any{"model": "seedream-4-0-250828", "prompt": "two panels", "size": "1K", "watermark": false,
 			"sequential_image_generation": "auto", "sequential_image_generation_options": map[string]any{"max_images": 2.0},
 			"optimize_prompt_options": map[string]any{"mode": "fast"}},
 		wantImages: []string{"1024x1024 jpeg", "1024x1024 jpeg"},
 	}, {
-		name: "BytePlus 5.0 Lite png",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "seedream-5-0-260128", Family: seedream.Seedream50,
-			Prompt: "an icon", Size: "3K", OutputFormat: "png", Watermark: true},
+		name:       "BytePlus 5.0 Lite png",
+		asset:      schema.Asset{Kind: schema.KindImage, Model: "seedream-5-0-260128", Prompt: "an icon", OutputFormat: "png", Attrs: attrs("model_family", string(seedream.Seedream50), "size", "3K", "watermark", true)},
 		wantBody:   map[string]any{"model": "seedream-5-0-260128", "prompt": "an icon", "size": "3K", "output_format": "png", "watermark": true},
 		wantImages: []string{"3072x3072 png"},
 	}, {
-		name: "watermark false is sent, not left to the API's default",
-		asset: spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-4-5-251128", Family: seedream.Seedream45,
-			Prompt: "a hero", Size: "2K", OutputFormat: "jpeg", Stream: true},
+		name:  "watermark false is sent, not left to the API's default",
+		asset: schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-4-5-251128", Prompt: "a hero", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream45), "size", "2K", "stream", true)},
 		wantBody: map[string]any{"model": "doubao-seedream-4-5-251128", "prompt": "a hero", "size": "2K",
 			"watermark": false, "stream": true},
 		wantImages: []string{"2048x2048 jpeg"},
 	}, {
-		name: "image_set asks for a sequential set of max_images",
-		asset: spec.Asset{Kind: spec.KindImageSet, Model: "doubao-seedream-4-0-250828", Family: seedream.Seedream40,
-			Prompt: "three panels", Size: "1K", OutputFormat: "jpeg", MaxImages: 3},
+		name:  "image_set asks for a sequential set of max_images",
+		asset: schema.Asset{Kind: schema.KindImageSet, Model: "doubao-seedream-4-0-250828", Prompt: "three panels", OutputFormat: "jpeg", MaxImages: 3, Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K")},
 		wantBody: map[string]any{"model": "doubao-seedream-4-0-250828", "prompt": "three panels", "size": "1K",
 			"watermark": false, "sequential_image_generation": "auto",
 			"sequential_image_generation_options": map[string]any{"max_images": 3.0}},
@@ -219,7 +207,8 @@ func TestSeedreamRequests(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, p := fakeSeedream(t, nil)
 			if tt.endpoint != "" {
-				srv.RegisterEndpoint(tt.endpoint, tt.asset.Family)
+				family, _ := tt.asset.Attrs.String("model_family")
+				srv.RegisterEndpoint(tt.endpoint, seedream.Family(family))
 			}
 			var paid []PaidItem
 			res, err := p.Generate(context.Background(), &Request{
@@ -258,6 +247,11 @@ func TestSeedreamRequests(t *testing.T) {
 			if reqs[0].ClientRequestID == "" || res.RequestID != reqs[0].RequestID {
 				t.Errorf("sent X-Client-Request-Id %q; result request id %q, the server's %q", reqs[0].ClientRequestID, res.RequestID, reqs[0].RequestID)
 			}
+			for _, it := range paid {
+				if it.RequestID != reqs[0].RequestID {
+					t.Errorf("paid item %d names request %q, want %q", it.Index, it.RequestID, reqs[0].RequestID)
+				}
+			}
 			if res.InputImages != tt.wantInputImages || !cmp.Equal(res.ToolUsage, tt.wantToolUsage, cmpopts.EquateEmpty()) {
 				t.Errorf("usage: %d input images and tools %v, want %d and %v", res.InputImages, res.ToolUsage, tt.wantInputImages, tt.wantToolUsage)
 			}
@@ -271,8 +265,8 @@ func TestSeedreamRequests(t *testing.T) {
 // TestSeedreamConfig checks the client configuration a provider block
 // makes, and that max_retries = 0 in HCL means no retries at all.
 func TestSeedreamConfig(t *testing.T) {
-	p := &spec.Provider{Type: spec.ProviderSeedream, BaseURL: "https://ark.example.com/api/v3", Parallelism: 6,
-		ImagesPerMinute: 300, MaxRetries: 2, ResponseFormat: "b64_json", MaxImageBytes: 1 << 20, TimeoutSeconds: 90}
+	p := Instance{Type: "seedream", Parallelism: 6, Settings: attrs("base_url", "https://ark.example.com/api/v3",
+		"images_per_minute", 300, "max_retries", 2, "response_format", "b64_json", "max_image_bytes", 1<<20, "timeout", 90)}
 	want := seedream.Config{BaseURL: "https://ark.example.com/api/v3", APIKey: "k", Parallelism: 6, ImagesPerMinute: 300,
 		MaxRetries: 2, ResponseFormat: "b64_json", MaxImageBytes: 1 << 20, Timeout: 90 * time.Second}
 	if diff := cmp.Diff(want, SeedreamConfig(p, "k")); diff != "" {
@@ -285,15 +279,14 @@ func TestSeedreamConfig(t *testing.T) {
 		srv := seedreamtest.New()
 		t.Cleanup(srv.Close)
 		srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindStatus, Status: 500, Times: 10})
-		cfg := SeedreamConfig(&spec.Provider{Type: spec.ProviderSeedream, BaseURL: srv.BaseURL(), Parallelism: 4,
-			MaxRetries: tt.maxRetries, ResponseFormat: "url", MaxImageBytes: 1 << 20, TimeoutSeconds: 30}, fakeKey)
+		cfg := SeedreamConfig(Instance{Type: "seedream", Parallelism: 4, Settings: attrs("base_url", srv.BaseURL(),
+			"max_retries", tt.maxRetries, "response_format", "url", "max_image_bytes", 1<<20, "timeout", 30)}, fakeKey)
 		cfg.MinBackoff, cfg.MaxBackoff = time.Millisecond, time.Millisecond
 		c, err := seedream.NewClient(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
-		asset := &spec.Asset{Kind: spec.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
-			Prompt: "x", Size: "512x512", OutputFormat: "jpeg"}
+		asset := &schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-3-0-t2i-250415", Prompt: "x", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream30), "size", "512x512")}
 		_, err = NewSeedream(c).Generate(context.Background(), &Request{Asset: asset, StageDir: t.TempDir()})
 		if !seedream.IsTransient(err) || srv.Count() != tt.wantCalls {
 			t.Errorf("max_retries = %d: got %v after %d calls, want a 500 after %d", tt.maxRetries, err, srv.Count(), tt.wantCalls)
@@ -304,8 +297,7 @@ func TestSeedreamConfig(t *testing.T) {
 // TestImageFileMode checks that both providers write images readable by
 // all: they are renamed as they are into a design repository.
 func TestImageFileMode(t *testing.T) {
-	asset := &spec.Asset{Kind: spec.KindImage, Addr: "image.x", Model: "doubao-seedream-3-0-t2i-250415", Family: seedream.Seedream30,
-		Prompt: "x", Size: "512x512", OutputFormat: "jpeg"}
+	asset := &schema.Asset{Kind: schema.KindImage, Addr: "image.x", Model: "doubao-seedream-3-0-t2i-250415", Prompt: "x", OutputFormat: "jpeg", Attrs: attrs("model_family", string(seedream.Seedream30), "size", "512x512")}
 	_, sd := fakeSeedream(t, nil)
 	for name, p := range map[string]Provider{"seedream": sd, "placeholder": NewPlaceholder()} {
 		res, err := p.Generate(context.Background(), &Request{Asset: asset, SpecHash: "sha256:00", StageDir: t.TempDir()})
@@ -328,8 +320,8 @@ func TestImageFileMode(t *testing.T) {
 func TestSeedreamReferenceLimits(t *testing.T) {
 	wide, _ := writeReference(t, "wide.png", 80, 20, 0x40)
 	srv, p := fakeSeedream(t, nil)
-	asset := &spec.Asset{Kind: spec.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Family: seedream.SeedEdit30,
-		Prompt: "make it blue", Size: "adaptive", OutputFormat: "jpeg"}
+	asset := &schema.Asset{Kind: schema.KindImage, Model: "doubao-seededit-3-0-i2i-250628", Prompt: "make it blue", OutputFormat: "jpeg",
+		Attrs: attrs("model_family", string(seedream.SeedEdit30), "size", "adaptive")}
 	_, err := p.Generate(context.Background(), &Request{Asset: asset, References: []Ref{{File: wide}}, StageDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "80x20: the aspect ratio must lie in [1/3, 3]") || srv.Count() != 0 {
 		t.Errorf("got %v after %d requests, want the aspect ratio refused before any", err, srv.Count())

@@ -14,6 +14,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/review"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -281,7 +282,8 @@ func markMissing(dir string, imgs []Image) {
 
 // assetSpec is the configured spec of a, reference files as images.
 func assetSpec(ws *pipeline.Workspace, a *spec.Asset) *Spec {
-	s := &Spec{Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Size: a.Size}
+	size, _ := a.Attrs.String("size")
+	s := &Spec{Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Size: size}
 	now := WorkspaceSide(ws)
 	for _, ref := range a.References {
 		switch {
@@ -377,8 +379,14 @@ func samePaths(a Side, ea *lockfile.Entry, b Side, eb *lockfile.Entry) bool {
 }
 
 func entrySpec(e *lockfile.Entry) *Spec {
-	s := &Spec{Provider: e.Provider, Model: e.Spec.Model, Prompt: e.Spec.Prompt, Size: e.Spec.Size}
-	for _, r := range e.Spec.References {
+	s := &Spec{Provider: e.Provider}
+	s.Model, _ = e.Spec.String(schema.AttrModel)
+	s.Prompt, _ = e.Spec.String(schema.AttrPrompt)
+	s.Size, _ = e.Spec.String("size")
+	var refs []spec.HashedRef
+	// A malformed list was refused when the lock was read.
+	_, _ = e.Spec.Decode(schema.AttrReferences, &refs)
+	for _, r := range refs {
 		if r.URL != "" {
 			s.URLs = append(s.URLs, r.URL)
 		}

@@ -24,7 +24,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/review"
-	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/schema"
 )
 
 // repo is a git repository made in a test, with the config directory in
@@ -83,7 +83,12 @@ func (r *repo) put(addr, rel string, c color.RGBA, w, h int) string {
 	}
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
-	in := spec.HashInput{ProviderType: "placeholder", Prompt: "a picture of " + addr, OutputFormat: "png"}
+	var in schema.Values
+	for _, kv := range [][2]string{{"provider_type", "placeholder"}, {"prompt", "a picture of " + addr}, {"output_format", "png"}} {
+		if err := in.Set(kv[0], kv[1]); err != nil {
+			r.t.Fatal(err)
+		}
+	}
 	r.lock.Assets[addr] = &lockfile.Entry{Kind: "image", SpecHash: in.Hash(), Spec: in, Path: rel, Provider: "placeholder",
 		CreatedAt: time.Unix(1700000000, 0).UTC(),
 		Outputs:   []lockfile.Output{{Path: rel, SHA256: sha, Bytes: int64(len(data)), Width: w, Height: h, Format: "png"}}}

@@ -12,11 +12,10 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/time/rate"
+	"github.com/seedform/seedform/throttle"
 )
 
 // Config configures one Client, which is one provider instance: its limits
@@ -77,9 +76,8 @@ type Client struct {
 	cfg      Config
 	http     *http.Client
 	endpoint string
-	limit    *adaptiveLimit
-	rate     *rate.Limiter // nil when unlimited
-	rateMu   sync.Mutex
+	limit    *throttle.Adaptive
+	rate     *throttle.Rate // nil when unlimited
 	// jitter returns a random duration in [0, n); pause waits d or until
 	// ctx ends. Tests replace them to see the retry schedule.
 	jitter func(n time.Duration) time.Duration
@@ -136,27 +134,16 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg:      cfg,
 		http:     cfg.HTTPClient,
 		endpoint: strings.TrimRight(cfg.BaseURL, "/") + "/images/generations",
-		limit:    newAdaptiveLimit(cfg.Parallelism),
+		limit:    throttle.NewAdaptive(cfg.Parallelism),
+		rate:     throttle.NewRate(cfg.ImagesPerMinute),
 		jitter:   rand.N[time.Duration],
 		pause:    pause,
 	}
 	if c.http == nil {
 		c.http = defaultHTTPClient(cfg.Parallelism)
 	}
-	if cfg.ImagesPerMinute > 0 {
-		// A burst of a tenth of a second's worth keeps any one-second
-		// window within about 10% of the rate (600 IPM: 11 starts at most).
-		// The rate keeps 1% head-room: the vendor counts its own minute,
-		// and network jitter pushes a client that runs exactly at the
-		// limit over it in some windows (each excess image is a 429).
-		perSecond := float64(cfg.ImagesPerMinute) / 60 * ipmHeadroom
-		c.rate = rate.NewLimiter(rate.Limit(perSecond), max(1, int(perSecond/10)))
-	}
 	return c, nil
 }
-
-// ipmHeadroom is the share of images_per_minute the client uses.
-const ipmHeadroom = 0.99
 
 func orDefault[T comparable](v, def T) T {
 	var zero T
@@ -186,7 +173,7 @@ func defaultHTTPClient(parallelism int) *http.Client {
 func (c *Client) Stats() Stats {
 	return Stats{
 		Requests: c.requests.Load(), Throttled: c.throttled.Load(), Retries: c.retries.Load(),
-		Downloads: c.downloads.Load(), Limit: c.limit.current(),
+		Downloads: c.downloads.Load(), Limit: c.limit.Current(),
 	}
 }
 
@@ -222,6 +209,8 @@ type Answer struct {
 	Model   string
 	Created int64
 	Items   []AnswerItem
+	// RequestID is the server's id of the request (x-request-id).
+	RequestID string
 }
 
 // AnswerItem is one slot of an answer: a URL, decoded data (URL ""), or
@@ -410,32 +399,6 @@ func pause(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// waitRate takes n images from the IPM budget. The request starts as soon
-// as one image's worth is there, and the rest is taken as debt that later
-// requests wait out: so a set of 5 at 10 images a second is followed by a
-// pause of half a second, and no one-second window starts much more than
-// the rate. Waiting for all n first would let the set and the requests
-// after it start in the same second.
-func (c *Client) waitRate(ctx context.Context, n int) error {
-	if c.rate == nil {
-		return nil
-	}
-	// One request's tokens are taken in one go, not interleaved with
-	// others'.
-	c.rateMu.Lock()
-	defer c.rateMu.Unlock()
-	if err := c.rate.Wait(ctx); err != nil {
-		return err
-	}
-	now := time.Now()
-	for rest := n - 1; rest > 0; {
-		k := min(rest, c.rate.Burst())
-		c.rate.ReserveN(now, k) // never fails: k <= burst
-		rest -= k
-	}
-	return nil
 }
 
 // newClientRequestID returns an id for the X-Client-Request-Id header,

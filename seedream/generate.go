@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/seedform/seedform/throttle"
 )
 
 // retryPaced is the wait generateOnce returns for a 429 answered while
@@ -24,20 +26,20 @@ const retryPaced time.Duration = -1
 // the Retry-After the server asked for, or retryPaced. A non-nil result
 // with an error holds images that were written before the failure.
 func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, opts Options, clientID string) (*Result, *Error, time.Duration) {
-	s, err := c.limit.acquire(ctx)
+	s, err := c.limit.Acquire(ctx)
 	if err != nil {
 		return nil, &Error{Op: "generate", Err: err}, 0
 	}
 	released := false
 	var freed <-chan struct{}
-	release := func(o outcome) {
+	release := func(o throttle.Outcome) {
 		if !released {
 			released = true
-			freed = c.limit.release(s, o)
+			freed = c.limit.Release(s, o)
 		}
 	}
-	defer release(outcomeNeutral)
-	if err := c.waitRate(ctx, req.imagesPerCall()); err != nil {
+	defer release(throttle.Neutral)
+	if err := c.rate.Wait(ctx, req.imagesPerCall()); err != nil {
 		return nil, &Error{Op: "generate", Err: err}, 0
 	}
 
@@ -65,7 +67,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 		e := errorFromResponse("generate", resp)
 		if resp.StatusCode == http.StatusTooManyRequests {
 			c.throttled.Add(1)
-			release(outcomeThrottled)
+			release(throttle.Throttled)
 		}
 		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if freed != nil && (wait == 0 || e.Code == codeOverloaded) {
@@ -83,7 +85,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 		c: c, ctx: actx, req: req, opts: opts,
 		body:    &trackedReader{r: resp.Body},
 		res:     &Result{RequestID: responseRequestID(resp.Header)},
-		release: func() { release(outcomeSuccess) },
+		release: func() { release(throttle.Success) },
 	}
 	defer a.release()
 	return a.read(ctx, resp.StatusCode, resp.Header.Get("Content-Type"))
@@ -359,7 +361,7 @@ func (a *answer) readJSON() error {
 // deliver journals the items through OnAnswer, then downloads the URLs
 // and reports each image.
 func (a *answer) deliver(items []item) error {
-	ans := Answer{Model: a.res.Model, Created: a.res.Created}
+	ans := Answer{Model: a.res.Model, Created: a.res.Created, RequestID: a.res.RequestID}
 	var fetch []item
 	for _, it := range items {
 		ai := AnswerItem{Index: it.index, URL: a.c.withoutKey(it.url), Size: it.size}

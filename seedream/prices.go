@@ -6,7 +6,8 @@ import (
 	"github.com/seedform/seedform/cost"
 )
 
-// PriceCard is the price of one Seedream image per model family, from
+// PriceCard is the price of one Seedream image per model family (the
+// key), from
 // the BytePlus ModelArk list in USD (SEEDREAM_API.md, "Limits and
 // timing"). This is the one place those prices are written; a provider
 // block's price_per_image overrides them, as relays and the Volcengine
@@ -23,15 +24,15 @@ func PriceCard() *cost.Card {
 		Rates: []cost.Rate{
 			// Retired on BytePlus (3.0 t2i in March 2026); relays that
 			// still serve them set their own price.
-			{Family: string(Seedream30)},
-			{Family: string(SeedEdit30)},
-			{Family: string(Seedream40), Price: usd("0.03")},
-			{Family: string(Seedream45), Price: usd("0.04")},
+			{Key: string(Seedream30)},
+			{Key: string(SeedEdit30)},
+			{Key: string(Seedream40), Price: usd("0.03")},
+			{Key: string(Seedream45), Price: usd("0.04")},
 			// 5.0 Lite, as quoted by relays that follow the BytePlus list.
-			{Family: string(Seedream50), Price: usd("0.035")},
+			{Key: string(Seedream50), Price: usd("0.035")},
 			// No USD price is published; Volcengine bills it in CNY by
 			// size (0.30 up to 2.61 MP, 0.60 above).
-			{Family: string(Seedream50Pro)},
+			{Key: string(Seedream50Pro)},
 		},
 	}
 }

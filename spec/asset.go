@@ -7,9 +7,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-
 	"github.com/seedform/seedform/cost"
-	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/schema"
 )
 
 // Config is one configuration directory, loaded, evaluated and validated.
@@ -29,6 +28,11 @@ type Config struct {
 	Moved []*Moved
 	// MaxCost is the seedform block's max_cost, nil when unset.
 	MaxCost *Budget
+	// RateLimit is the seedform block's rate_limit: how the shards of a
+	// sharded apply share each provider's images_per_minute. It is not
+	// part of Digest: like a provider's settings it changes no image. Nil
+	// without the block.
+	RateLimit *RateLimit `json:",omitempty"`
 	// SensitiveVars names the variables declared sensitive.
 	SensitiveVars []string
 	// Digest is "sha256:<hex>" of everything evaluated that a plan depends
@@ -75,46 +79,40 @@ func (c *Config) Provider(addr string) *Provider {
 	return nil
 }
 
-// Provider types.
-const (
-	ProviderSeedream    = "seedream"
-	ProviderPlaceholder = "placeholder"
-)
-
 // Provider is one provider block: a type and an optional alias.
 type Provider struct {
-	Type  string // ProviderSeedream or ProviderPlaceholder
+	// Type is the provider type's name, the block's label.
+	Type  string
 	Alias string
-	// Addr is "seedream", "seedream.relay", "placeholder".
+	// Addr is TYPE or TYPE.ALIAS.
 	Addr string
-	// BaseURL is the API root; "/images/generations" is appended.
-	BaseURL string
-	// APIKeyEnv names the environment variable holding the key.
-	APIKeyEnv string
 	// Parallelism bounds the requests in flight to this instance.
 	Parallelism int
-	// ImagesPerMinute is the account's IPM limit; 0 means no limit.
-	ImagesPerMinute int
-	// MaxRetries bounds the retries of one transient failure.
-	MaxRetries int
-	// ResponseFormat is "url" or "b64_json".
-	ResponseFormat string
-	// MaxImageBytes caps one downloaded or decoded image.
-	MaxImageBytes int64
-	// TimeoutSeconds bounds one request, headers included.
-	TimeoutSeconds int
+	// Settings are the type's own settings, defaults filled in, in the
+	// order its schema declares them.
+	Settings schema.Values
 	// Price is the block's price_per_image and currency, in place of the
-	// provider's price card; nil when unset.
+	// provider type's price card; nil when unset.
 	Price     *cost.Override
 	DeclRange hcl.Range
+
+	schema *schema.Schema
+	typ    schema.Type
+}
+
+// RateLimit is the seedform block's rate_limit block.
+type RateLimit struct {
+	// RedisURL is the Redis the shards share their budgets through.
+	RedisURL string
 }
 
 // Kind is the block type of an asset.
-type Kind string
+type Kind = schema.Kind
 
+// The asset kinds.
 const (
-	KindImage    Kind = "image"
-	KindImageSet Kind = "image_set"
+	KindImage    = schema.KindImage
+	KindImageSet = schema.KindImageSet
 )
 
 // Asset is one asset instance: an image (one file) or an image set (one
@@ -128,24 +126,18 @@ type Asset struct {
 	Name, Key string
 	// Provider is the provider instance address; ProviderType its type.
 	Provider, ProviderType string
-	// Model is the model id as written; "" on the placeholder means any WxH.
-	Model string
-	// Family is the model's family: known from the id, or stated with
-	// model_family for endpoint ids; "" when there is no model.
-	Family         seedream.Family
-	Prompt         string
-	Size           string // as written, "" for the model's default
-	Seed           *int64
-	GuidanceScale  *float64
-	Watermark      bool
-	OutputFormat   string // the file format produced: "jpeg" or "png"
-	MaxImages      int    // image_set only
-	Stream         bool
-	OptimizePrompt string
-	// Thinking is optimize_prompt_options.thinking; "" sends none.
-	Thinking string
-	// WebSearch lets the model search the web (5.0 Lite).
-	WebSearch  bool
+	// Model is the model id as written; "" when none is.
+	Model  string
+	Prompt string
+	// OutputFormat is the file format produced: "jpeg", "png", ...
+	OutputFormat string
+	MaxImages    int // image_set only
+	// Attrs are the provider type's own attributes (size, seed, ...),
+	// defaults filled in, in the order its schema declares them.
+	Attrs schema.Values
+	// PriceKey is the rate on the provider type's price card that prices
+	// one image of the asset (schema.Rules.PriceKey); "" when unknown.
+	PriceKey   string
 	References []Reference
 	// Path (image) is the output file; Dir (image_set) the output folder.
 	// Both are clean slash paths relative to Config.OutputDir.
@@ -197,57 +189,67 @@ type Moved struct {
 	DeclRange hcl.Range
 }
 
-// HashInput is what a spec hash covers: exactly the fields that change the
-// generated image (DESIGN.md "What changes what"). Path, dir, meta,
-// lifecycle and provider settings are left out on purpose. Field order is
-// fixed by the struct, so the JSON encoding is canonical.
-type HashInput struct {
-	ProviderType   string      `json:"provider_type"`
-	Model          string      `json:"model,omitempty"`
-	Prompt         string      `json:"prompt"`
-	Size           string      `json:"size,omitempty"`
-	Seed           *int64      `json:"seed,omitempty"`
-	GuidanceScale  *float64    `json:"guidance_scale,omitempty"`
-	Watermark      bool        `json:"watermark"`
-	OutputFormat   string      `json:"output_format"`
-	MaxImages      int         `json:"max_images,omitempty"`
-	OptimizePrompt string      `json:"optimize_prompt,omitempty"`
-	Thinking       string      `json:"thinking,omitempty"`
-	WebSearch      bool        `json:"web_search,omitempty"`
-	References     []HashedRef `json:"references,omitempty"`
-}
-
-// HashedRef is a reference by content: a file's sha256, a URL, or an asset address.
+// HashedRef is a reference by content, as a request holds it: a file's
+// sha256, a URL, or an asset address.
 type HashedRef struct {
 	SHA256 string `json:"sha256,omitempty"`
 	URL    string `json:"url,omitempty"`
 	Asset  string `json:"asset,omitempty"`
 }
 
-// HashInput returns the fields of a that its spec hash covers. The lock
+// Request returns what a's spec hash covers: its provider type's request
+// attributes (the ones that change the generated image, DESIGN.md "What
+// changes what"), in the type's order after provider_type. Path, dir,
+// meta, lifecycle and provider settings are left out on purpose. The lock
 // keeps it, so that a plan can name the attributes that changed and honour
 // ignore_changes.
-func (a *Asset) HashInput() HashInput {
-	in := HashInput{
-		ProviderType: a.ProviderType, Model: a.Model, Prompt: a.Prompt, Size: a.Size,
-		Seed: a.Seed, GuidanceScale: a.GuidanceScale, Watermark: a.Watermark,
-		OutputFormat: a.OutputFormat, MaxImages: a.MaxImages, OptimizePrompt: a.OptimizePrompt,
-		Thinking: a.Thinking, WebSearch: a.WebSearch,
+func (a *Asset) Request() schema.Values {
+	var req schema.Values
+	set := func(name string, x any) {
+		if err := req.Set(name, x); err != nil {
+			panic(err) // strings, numbers, bools and references always encode
+		}
 	}
-	for _, r := range a.References {
-		in.References = append(in.References, HashedRef{SHA256: r.SHA256, URL: r.URL, Asset: r.Asset})
+	set(schema.AttrProviderType, a.ProviderType)
+	t, ok := schema.Lookup(a.ProviderType)
+	if !ok {
+		return req
 	}
-	return in
+	for _, name := range t.Schema().Request {
+		switch name {
+		case schema.AttrModel:
+			if a.Model != "" {
+				set(name, a.Model)
+			}
+		case schema.AttrPrompt:
+			set(name, a.Prompt)
+		case schema.AttrOutputFormat:
+			set(name, a.OutputFormat)
+		case schema.AttrMaxImages:
+			if a.MaxImages != 0 {
+				set(name, a.MaxImages)
+			}
+		case schema.AttrReferences:
+			if len(a.References) > 0 {
+				refs := make([]HashedRef, len(a.References))
+				for i, r := range a.References {
+					refs[i] = HashedRef{SHA256: r.SHA256, URL: r.URL, Asset: r.Asset}
+				}
+				set(name, refs)
+			}
+		default:
+			if raw, ok := a.Attrs.Get(name); ok {
+				req.SetRaw(name, raw)
+			}
+		}
+	}
+	return req
 }
 
-// Hash returns "sha256:<hex>" of the canonical JSON of in.
-func (in HashInput) Hash() string {
-	b, err := json.Marshal(in)
-	if err != nil {
-		panic(err) // HashInput holds only strings, numbers and bools
-	}
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+// ForProvider is what a's provider is asked to make.
+func (a *Asset) ForProvider() *schema.Asset {
+	return &schema.Asset{Addr: a.Addr, Kind: a.Kind, Model: a.Model, Prompt: a.Prompt,
+		OutputFormat: a.OutputFormat, MaxImages: a.MaxImages, Attrs: a.Attrs}
 }
 
 // redactedPrefix starts a sensitive value as the lock records it.
@@ -263,21 +265,22 @@ func Redact(s string) string {
 // IsRedacted reports whether s is a value Redact made.
 func IsRedacted(s string) bool { return strings.HasPrefix(s, redactedPrefix) }
 
-// Redacted returns in with the string attributes named in sensitive
-// redacted: what the lock keeps. Its Hash differs from in's; the spec
-// hash recorded beside it is in's.
-func (in HashInput) Redacted(sensitive []string) HashInput {
+// Recorded is what the lock keeps of a's request: Request with the string
+// attributes derived from a sensitive variable replaced by Redact. Its
+// hash differs from SpecHash; the spec hash recorded beside it is a's.
+func (a *Asset) Recorded() schema.Values {
+	return RedactRequest(a.Request(), a.Sensitive)
+}
+
+// RedactRequest returns req with the string attributes named in
+// sensitive redacted.
+func RedactRequest(req schema.Values, sensitive []string) schema.Values {
 	for _, name := range sensitive {
-		switch name {
-		case "model":
-			in.Model = Redact(in.Model)
-		case "prompt":
-			in.Prompt = Redact(in.Prompt)
-		case "size":
-			in.Size = Redact(in.Size)
-		case "optimize_prompt":
-			in.OptimizePrompt = Redact(in.OptimizePrompt)
+		if v, ok := req.String(name); ok && !IsRedacted(v) {
+			if err := req.Set(name, Redact(v)); err != nil {
+				panic(err) // a string always encodes
+			}
 		}
 	}
-	return in
+	return req
 }

@@ -10,25 +10,22 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
-	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 )
 
-// Placeholder limits when no model is given.
 const (
-	PlaceholderDefaultSize = "1024x1024"
-	PlaceholderMaxSide     = 8192
 	// MaxInstances bounds count and for_each, so that a typo such as
 	// count = 10000000 fails fast instead of exhausting memory.
 	MaxInstances = 100000
 )
 
+// assetAttrs are the shared arguments every asset takes, decoded first;
+// the rest of the body is the provider type's (schema.Schema.Attributes).
 var assetAttrs = []hcl.AttributeSchema{
-	{Name: "for_each"}, {Name: "count"}, {Name: "provider"}, {Name: "model"}, {Name: "model_family"},
-	{Name: "prompt", Required: true}, {Name: "size"}, {Name: "seed"}, {Name: "guidance_scale"},
-	{Name: "watermark"}, {Name: "output_format"}, {Name: "stream"}, {Name: "optimize_prompt"},
-	{Name: "thinking"}, {Name: "web_search"},
+	{Name: "for_each"}, {Name: "count"}, {Name: "provider"}, {Name: "model"},
+	{Name: "prompt"}, {Name: "output_format"},
 	{Name: "references"}, {Name: "meta"}, {Name: "depends_on"},
 }
 
@@ -48,30 +45,51 @@ var lifecycleSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "prevent_destroy"}, {Name: "ignore_changes"}},
 }
 
+// fileFormats are the image files seedform writes and records.
+var fileFormats = []string{"png", "jpeg", "webp"}
+
 // staticAttrs decide an asset's provider, format and output location. They
 // are evaluated before any asset's outputs are known, so they may not
-// refer to assets; everything else may.
+// refer to assets; everything else may, but for the provider type's own
+// attributes marked Static.
 var staticAttrs = map[string]bool{
-	"for_each": true, "count": true, "provider": true, "model": true, "model_family": true,
+	"for_each": true, "count": true, "provider": true, "model": true,
 	"output_format": true, "path": true, "dir": true,
 }
 
-// IgnorableAttributes are the names lifecycle.ignore_changes takes: the
-// attributes a spec hash covers, plus "all".
-var IgnorableAttributes = []string{
-	"all", "guidance_scale", "max_images", "model", "optimize_prompt", "output_format",
-	"prompt", "references", "seed", "size", "thinking", "watermark", "web_search",
+// isStatic reports whether an attribute of b is evaluated statically.
+func (b *assetBlock) isStatic(name string) bool {
+	if staticAttrs[name] {
+		return true
+	}
+	if b.provider == nil {
+		return false
+	}
+	a, ok := b.provider.schema.Attribute(name)
+	return ok && a.Static
+}
+
+// IgnorableAttributes are the names lifecycle.ignore_changes takes on a
+// provider type: the attributes its request covers, plus "all".
+func IgnorableAttributes(sc *schema.Schema) []string {
+	out := append([]string{"all"}, sc.Request...)
+	slices.Sort(out)
+	return out
 }
 
 // assetBlock is one image or image_set block and its instances.
 type assetBlock struct {
-	kind      Kind
-	name      string
-	block     *hcl.Block
-	attrs     hcl.Attributes
+	kind  Kind
+	name  string
+	block *hcl.Block
+	attrs hcl.Attributes
+	// rest is the body less the shared arguments: the provider type's.
+	rest      hcl.Body
 	lifecycle Lifecycle
-	bad       bool // an error makes evaluating it pointless
-	provider  *Provider
+	// ignoreRanges are where ignore_changes names each attribute.
+	ignoreRanges []hcl.Range
+	bad          bool // an error makes evaluating it pointless
+	provider     *Provider
 
 	instances []*instance
 	byKey     map[string]*instance
@@ -97,8 +115,9 @@ type instance struct {
 	// sensitive variable.
 	sensitive map[string]bool
 
-	model          seedream.Model
-	hasRules       bool // model is known: its rules are checked
+	// rules are the model's, from its provider type; nil after an error.
+	rules          schema.Rules
+	static         schema.Values // the type's static attributes
 	explicitFormat bool
 	// refString is the output path (image) or dir (set) relative to the
 	// config dir: the value of image.NAME.file / image_set.NAME.dir.
@@ -146,10 +165,11 @@ func (s *loadState) declareAssetBlock(hb *hcl.Block) {
 		s.errorf(hb.LabelRanges[0].Ptr(), "Duplicate "+hb.Type+" block", "%s is already declared at %s.", b.addr(), prev.block.DefRange)
 		return
 	}
-	content, diags := hb.Body.Content(assetSchemas[kind])
+	content, rest, diags := hb.Body.PartialContent(assetSchemas[kind])
 	s.add(diags)
 	b.bad = diags.HasErrors()
 	b.attrs = content.Attributes
+	b.rest = rest
 	var lc *hcl.Block
 	for _, blk := range content.Blocks {
 		if lc != nil {
@@ -190,13 +210,13 @@ func (s *loadState) decodeLifecycle(b *assetBlock, lc *hcl.Block) bool {
 		s.add(diags)
 		for _, e := range exprs {
 			name := hcl.ExprAsKeyword(e)
-			if !slices.Contains(IgnorableAttributes, name) {
-				s.errorf(e.Range().Ptr(), "Invalid ignore_changes", "ignore_changes takes attribute names without quotes, among %s.%s",
-					strings.Join(IgnorableAttributes, ", "), didYouMean(name, IgnorableAttributes))
+			if name == "" {
+				s.errorf(e.Range().Ptr(), "Invalid ignore_changes", "ignore_changes takes attribute names without quotes, such as ignore_changes = [prompt].")
 				ok = false
 				continue
 			}
 			b.lifecycle.IgnoreChanges = append(b.lifecycle.IgnoreChanges, name)
+			b.ignoreRanges = append(b.ignoreRanges, e.Range())
 		}
 	}
 	return ok
@@ -210,6 +230,10 @@ func (s *loadState) evalAssets() []*Asset {
 	for _, b := range s.blocks {
 		if !b.bad {
 			s.prepareBlock(b)
+		} else if b.rest != nil {
+			// Report what else is wrong with it in the same pass: its
+			// provider attributes and ignore_changes.
+			s.resolveBlockProvider(b)
 		}
 	}
 	for _, b := range s.blocks {
@@ -252,7 +276,7 @@ func (s *loadState) evalAssets() []*Asset {
 	}
 	s.checkCycles()
 	for _, in := range all {
-		if !in.bad && in.hasRules {
+		if !in.bad && in.rules != nil {
 			s.checkModel(in, byAddr)
 		}
 	}
@@ -266,7 +290,7 @@ func (s *loadState) evalAssets() []*Asset {
 		if len(in.sensitive) > 0 {
 			in.asset.Sensitive = sortedKeys(in.sensitive)
 		}
-		in.asset.SpecHash = in.asset.HashInput().Hash()
+		in.asset.SpecHash = in.asset.Request().Hash()
 		assets[i] = in.asset
 	}
 	slices.SortFunc(assets, func(a, b *Asset) int { return strings.Compare(a.Addr, b.Addr) })
@@ -278,6 +302,10 @@ func (s *loadState) prepareBlock(b *assetBlock) {
 	sc := refScope{locals: true, each: b.attrs["for_each"] != nil, count: b.attrs["count"] != nil}
 	if sc.each && sc.count {
 		s.errorf(b.attrs["count"].NameRange.Ptr(), `Invalid combination of "count" and "for_each"`, "An asset may use count or for_each, not both.")
+		b.bad = true
+		return
+	}
+	if !s.resolveBlockProvider(b) {
 		b.bad = true
 		return
 	}
@@ -294,7 +322,7 @@ func (s *loadState) prepareBlock(b *assetBlock) {
 			continue
 		}
 		sc := sc
-		sc.assets = !staticAttrs[name]
+		sc.assets = !b.isStatic(name)
 		sc.what = "The " + name + " argument"
 		s.checkBlockRefs(b, a, sc)
 	}
@@ -303,6 +331,12 @@ func (s *loadState) prepareBlock(b *assetBlock) {
 			b.bad = true
 		}
 	}
+}
+
+// resolveBlockProvider finds b's provider instance, then decodes the rest
+// of b's body by the provider type's own attribute schema and checks
+// ignore_changes against the attributes its request covers.
+func (s *loadState) resolveBlockProvider(b *assetBlock) bool {
 	b.provider = s.defProv
 	if a := b.attrs["provider"]; a != nil {
 		b.provider = s.lookupProvider(a)
@@ -316,8 +350,39 @@ func (s *loadState) prepareBlock(b *assetBlock) {
 			strings.Join(addrs, ", "), b.addr())
 	}
 	if b.provider == nil {
-		b.bad = true
+		return false
 	}
+	sc := b.provider.schema
+	// The shared names are listed again (the rest hides them) so that a
+	// misspelt argument is matched against every name the block takes.
+	own := &hcl.BodySchema{}
+	for _, a := range assetSchemas[b.kind].Attributes {
+		own.Attributes = append(own.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	for _, a := range sc.Attributes {
+		own.Attributes = append(own.Attributes, hcl.AttributeSchema{Name: a.Name})
+	}
+	content, diags := b.rest.Content(own)
+	s.add(diags)
+	for name, a := range content.Attributes {
+		b.attrs[name] = a
+	}
+	ok := !diags.HasErrors()
+	if b.attrs["prompt"] == nil {
+		s.add(hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Missing required argument",
+			Detail:  `The argument "prompt" is required, but no definition was found.`,
+			Subject: b.block.Body.MissingItemRange().Ptr()}})
+		ok = false
+	}
+	ignorable := IgnorableAttributes(sc)
+	for i, name := range b.lifecycle.IgnoreChanges {
+		if !slices.Contains(ignorable, name) {
+			s.errorf(&b.ignoreRanges[i], "Invalid ignore_changes", "ignore_changes takes attribute names without quotes; on the %s provider they are %s.%s",
+				sc.Name, strings.Join(ignorable, ", "), didYouMean(name, ignorable))
+			ok = false
+		}
+	}
+	return ok
 }
 
 func (s *loadState) checkBlockRefs(b *assetBlock, a *hcl.Attribute, sc refScope) {
@@ -331,14 +396,14 @@ func (s *loadState) checkBlockRefs(b *assetBlock, a *hcl.Attribute, sc refScope)
 func (s *loadState) lookupProvider(a *hcl.Attribute) *Provider {
 	t, diags := hcl.AbsTraversalForExpr(a.Expr)
 	if diags.HasErrors() || len(t) > 2 {
-		s.errorf(a.Expr.Range().Ptr(), "Invalid provider reference", "provider takes a provider address without quotes, such as provider = seedream or provider = seedream.relay.")
+		s.errorf(a.Expr.Range().Ptr(), "Invalid provider reference", "provider takes a provider address without quotes, TYPE or TYPE.ALIAS: %s.", s.providerExamples())
 		return nil
 	}
 	addr := t.RootName()
 	if len(t) == 2 {
 		step, ok := t[1].(hcl.TraverseAttr)
 		if !ok {
-			s.errorf(a.Expr.Range().Ptr(), "Invalid provider reference", "provider takes a provider address without quotes, such as provider = seedream or provider = seedream.relay.")
+			s.errorf(a.Expr.Range().Ptr(), "Invalid provider reference", "provider takes a provider address without quotes, TYPE or TYPE.ALIAS: %s.", s.providerExamples())
 			return nil
 		}
 		addr += "." + step.Name
@@ -349,6 +414,18 @@ func (s *loadState) lookupProvider(a *hcl.Attribute) *Provider {
 			addr, didYouMean(addr, sortedKeys(s.provByAdr)), t.RootName())
 	}
 	return p
+}
+
+// providerExamples names the declared provider addresses for a message.
+func (s *loadState) providerExamples() string {
+	var addrs []string
+	for _, p := range s.providers {
+		addrs = append(addrs, "provider = "+p.Addr)
+	}
+	if len(addrs) == 0 {
+		return "no provider is declared"
+	}
+	return "here " + strings.Join(addrs, ", ")
 }
 
 // expand evaluates for_each or count and creates the block's instances.
@@ -489,7 +566,7 @@ func (s *loadState) addInstance(b *assetBlock, key, addr string, ctx *hcl.EvalCo
 	in := &instance{blk: b, ctx: ctx, asset: &Asset{
 		Addr: addr, Kind: b.kind, Name: b.name, Key: key,
 		Provider: b.provider.Addr, ProviderType: b.provider.Type,
-		Watermark: true, Lifecycle: Lifecycle{PreventDestroy: b.lifecycle.PreventDestroy, IgnoreChanges: slices.Clone(b.lifecycle.IgnoreChanges)},
+		Lifecycle: Lifecycle{PreventDestroy: b.lifecycle.PreventDestroy, IgnoreChanges: slices.Clone(b.lifecycle.IgnoreChanges)},
 		DeclRange: b.block.DefRange,
 	}}
 	b.instances = append(b.instances, in)
@@ -538,32 +615,32 @@ func (s *loadState) evalStatic(in *instance) {
 	if at := b.attrs["model"]; at != nil {
 		a.Model, _ = s.evalString(at, in.ctx)
 	}
-	family := ""
-	if at := b.attrs["model_family"]; at != nil {
-		family, _ = s.evalString(at, in.ctx)
+	for _, attr := range b.provider.schema.Attributes {
+		if at := b.attrs[attr.Name]; at != nil && attr.Static {
+			s.evalOwn(in, attr, at, &in.static)
+		}
 	}
 	if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 		return
 	}
-	s.resolveModel(in, family)
+	rules, problems := b.provider.typ.ResolveModel(a.Model, in.static, b.provider.Settings)
+	s.reportProblems(in, problems)
+	if rules == nil {
+		return
+	}
+	in.rules = rules
 
 	format := ""
 	if at := b.attrs["output_format"]; at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
-			if v != "png" && v != "jpeg" {
-				s.errorf(at.Expr.Range().Ptr(), "Invalid output_format", "output_format must be \"png\" or \"jpeg\", got %q.%s", v, didYouMean(v, []string{"png", "jpeg"}))
+			if !slices.Contains(fileFormats, v) {
+				s.errorf(at.Expr.Range().Ptr(), "Invalid output_format", "output_format must be \"png\", \"jpeg\" or \"webp\", got %q.%s", v, didYouMean(v, fileFormats))
 				return
 			}
 			format, in.explicitFormat = v, true
 		}
 	}
-	producible := []string{"png", "jpeg"}
-	if in.hasRules {
-		producible = in.model.OutputFormats
-		if len(producible) == 0 {
-			producible = []string{"jpeg"}
-		}
-	}
+	producible := in.rules.OutputFormats()
 	pathAttr := "path"
 	if b.kind == KindImageSet {
 		pathAttr = "dir"
@@ -583,22 +660,22 @@ func (s *loadState) evalStatic(in *instance) {
 
 	if b.kind == KindImage && written != "" {
 		ext := strings.ToLower(path.Ext(written))
-		extFormat := map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg"}[ext]
+		extFormat := map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}[ext]
 		switch {
 		case extFormat == "":
-			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The path %q must end in .png, .jpg or .jpeg: the extension tells apps the file's format.", written)
+			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The path %q must end in .png, .jpg, .jpeg or .webp: the extension tells apps the file's format.", written)
 			return
 		case format != "" && extFormat != format:
 			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but output_format is %q.", written, ext, format)
 			return
 		case format == "" && !slices.Contains(producible, extFormat):
-			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but %s produces only %s.", written, ext, a.Family, strings.Join(producible, " or "))
+			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but %s produces only %s.", written, ext, in.rules.Name(), strings.Join(producible, " or "))
 			return
 		}
 		format = extFormat
 	}
 	if format == "" {
-		format = "jpeg"
+		format = producible[0]
 	}
 	a.OutputFormat = format
 
@@ -624,71 +701,39 @@ func (s *loadState) evalStatic(in *instance) {
 	in.refString = joinSlash(s.outputDir, clean)
 }
 
-// resolveModel finds the rules that apply to an instance's model.
-func (s *loadState) resolveModel(in *instance, family string) {
-	b, a := in.blk, in.asset
-	if a.Model == "" {
-		if family != "" {
-			s.errorf(b.attrs["model_family"].Expr.Range().Ptr(), "Missing model", "model_family says which rules apply to a model id; set model as well.")
-		} else if b.provider.Type == ProviderSeedream {
-			s.errorf(b.block.DefRange.Ptr(), "Missing model", "Assets on the seedream provider need a model, such as model = %q.", seedreamExampleModel())
+// reportProblems turns a provider type's findings into diagnostics on
+// the attributes they name.
+func (s *loadState) reportProblems(in *instance, problems []schema.Problem) {
+	for _, p := range problems {
+		subject := in.blk.block.DefRange
+		if at := in.blk.attrs[p.Attr]; at != nil {
+			subject = at.Expr.Range()
 		}
-		return
-	}
-	known, isKnown := seedream.LookupModel(a.Model)
-	if b.provider.Type == ProviderSeedream {
-		for _, w := range seedream.VendorWarnings(a.Model, b.provider.BaseURL) {
-			s.diags = append(s.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagWarning,
-				Summary:  "Model not served by the vendor",
-				Detail:   fmt.Sprintf("%s (provider %s, base_url %q.)", w, b.provider.Addr, b.provider.BaseURL),
-				Subject:  b.attrs["model"].Expr.Range().Ptr(),
-			})
+		sev := hcl.DiagError
+		if p.Warning {
+			sev = hcl.DiagWarning
 		}
+		s.diags = append(s.diags, &hcl.Diagnostic{Severity: sev, Summary: p.Summary, Detail: p.Detail, Subject: &subject})
 	}
-	if family == "" {
-		if !isKnown {
-			at := b.attrs["model"]
-			s.diags = append(s.diags, &hcl.Diagnostic{
-				Severity: hcl.DiagWarning,
-				Summary:  "Unknown model",
-				Detail: fmt.Sprintf("seedform does not know the model %q (an endpoint id or a newer model?), so it cannot check this asset against the model's rules before a request is paid for. Set model_family to the model's family, one of %s, for example model_family = %q.",
-					a.Model, familyList(), seedream.Seedream45),
-				Subject: at.Expr.Range().Ptr(),
-			})
-			return
-		}
-		in.model, in.hasRules, a.Family = known, true, known.Family
-		return
-	}
-	at := b.attrs["model_family"]
-	m, ok := seedream.ModelFor(seedream.Family(family))
-	if !ok {
-		names := make([]string, 0)
-		for _, f := range seedream.Families() {
-			names = append(names, string(f))
-		}
-		s.errorf(at.Expr.Range().Ptr(), "Unknown model family", "There is no model family %q; the families are %s.%s", family, familyList(), didYouMean(family, names))
-		return
-	}
-	if isKnown && known.Family != m.Family {
-		s.errorf(at.Expr.Range().Ptr(), "Conflicting model_family", "The model %q belongs to %s, not %s; remove model_family or fix it.", a.Model, known.Family, m.Family)
-		return
-	}
-	in.model, in.hasRules, a.Family = m, true, m.Family
 }
 
-func familyList() string {
-	var names []string
-	for _, f := range seedream.Families() {
-		names = append(names, strconv.Quote(string(f)))
+// evalOwn evaluates one of the provider type's own attributes into vals.
+// An empty string is no value, as an absent attribute.
+func (s *loadState) evalOwn(in *instance, attr schema.Attribute, at *hcl.Attribute, vals *schema.Values) {
+	v, ok := s.evalTyped(at, in.ctx, attr.Type, attr.Integer, math.MinInt64, attr.OneOf)
+	if !ok || v.Type() == cty.String && v.AsString() == "" {
+		return
 	}
-	return strings.Join(names, ", ")
-}
-
-func seedreamExampleModel() string {
-	m, _ := seedream.ModelFor(seedream.Seedream45)
-	return m.ID
+	if attr.File {
+		rel, sum, ok := s.localFile(v.AsString(), attr.Name, at.Expr.Range().Ptr())
+		if ok {
+			if err := vals.Set(attr.Name, schema.FileValue{File: rel, SHA256: sum}); err != nil {
+				panic(err) // two strings always encode
+			}
+		}
+		return
+	}
+	vals.SetRaw(attr.Name, ctyCanonical(v))
 }
 
 // assetObjects builds the values of `image` and `image_set`: each output
@@ -751,7 +796,7 @@ func (s *loadState) referencedBlocks() map[*assetBlock]bool {
 	refs := map[*assetBlock]bool{}
 	for _, b := range s.blocks {
 		for name, a := range b.attrs {
-			if staticAttrs[name] || name == "depends_on" {
+			if b.isStatic(name) || name == "depends_on" {
 				continue
 			}
 			for _, t := range a.Expr.Variables() {
@@ -804,45 +849,22 @@ func (s *loadState) evalDynamic(in *instance) {
 			a.Prompt = v
 		}
 	}
-	if at := b.attrs["size"]; at != nil {
-		a.Size, _ = s.evalString(at, in.ctx)
-	}
-	if a.Model == "" {
-		s.checkPlaceholderSize(in)
-	}
-	if at := b.attrs["seed"]; at != nil {
-		if n, ok := s.evalInt(at, in.ctx, math.MinInt64); ok {
-			a.Seed = &n
+	for _, attr := range b.provider.schema.Attributes {
+		at := b.attrs[attr.Name]
+		switch {
+		case attr.Static:
+			if raw, ok := in.static.Get(attr.Name); ok {
+				a.Attrs.SetRaw(attr.Name, raw)
+			}
+		case at != nil:
+			s.evalOwn(in, attr, at, &a.Attrs)
 		}
-	}
-	if at := b.attrs["guidance_scale"]; at != nil {
-		if v, ok := s.evalValue(at, in.ctx, cty.Number); ok {
-			f, _ := v.AsBigFloat().Float64()
-			a.GuidanceScale = &f
+		if !a.Attrs.Has(attr.Name) && attr.Default != cty.NilVal {
+			a.Attrs.SetRaw(attr.Name, ctyCanonical(attr.Default))
 		}
-	}
-	if at := b.attrs["watermark"]; at != nil {
-		if v, ok := s.evalBool(at, in.ctx); ok {
-			a.Watermark = v
-		}
-	}
-	if at := b.attrs["stream"]; at != nil {
-		a.Stream, _ = s.evalBool(at, in.ctx)
-	}
-	if at := b.attrs["optimize_prompt"]; at != nil {
-		a.OptimizePrompt, _ = s.evalString(at, in.ctx)
-	}
-	if at := b.attrs["thinking"]; at != nil {
-		a.Thinking, _ = s.evalString(at, in.ctx)
-	}
-	if at := b.attrs["web_search"]; at != nil {
-		a.WebSearch, _ = s.evalBool(at, in.ctx)
 	}
 	if at := s.required(b.attrs["max_images"], in.ctx); at != nil {
 		if n, ok := s.evalInt(at, in.ctx, 1); ok {
-			if !in.hasRules && n > seedream.MaxSequentialImages {
-				s.errorf(at.Expr.Range().Ptr(), "Invalid max_images", "max_images must be in [1, %d], got %d.", seedream.MaxSequentialImages, n)
-			}
 			a.MaxImages = int(n)
 		}
 	}
@@ -851,20 +873,6 @@ func (s *loadState) evalDynamic(in *instance) {
 	}
 	if at := b.attrs["meta"]; at != nil {
 		a.Meta = s.evalMeta(in, at)
-	}
-}
-
-// checkPlaceholderSize applies the placeholder's own rule when no model
-// is given: any WxH up to PlaceholderMaxSide per side.
-func (s *loadState) checkPlaceholderSize(in *instance) {
-	a := in.asset
-	if a.Size == "" {
-		a.Size = PlaceholderDefaultSize
-		return
-	}
-	w, h, ok := seedream.ParseSize(a.Size)
-	if !ok || w > PlaceholderMaxSide || h > PlaceholderMaxSide {
-		s.errorf(in.blk.attrs["size"].Expr.Range().Ptr(), "Invalid size", "Without a model the placeholder takes a size WxH, each side from 1 to %d, got %q.", PlaceholderMaxSide, a.Size)
 	}
 }
 

@@ -1,97 +1,34 @@
 package spec
 
 import (
-	"fmt"
 	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/schema"
 )
 
 // checkModel checks an instance against its model's rules, so that a spec
 // the API would reject fails here instead of in a paid round trip.
 func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 	a := in.asset
-	p := seedream.Params{
-		Size:           a.Size,
-		Seed:           a.Seed,
-		Guidance:       a.GuidanceScale,
-		MaxImages:      a.MaxImages,
-		Stream:         a.Stream,
-		OptimizePrompt: a.OptimizePrompt,
-		Thinking:       a.Thinking,
-		WebSearch:      a.WebSearch,
-	}
-	if in.explicitFormat {
-		p.OutputFormat = a.OutputFormat
-	}
+	req := &schema.Check{Addr: a.Addr, Kind: a.Kind, Model: a.Model, MaxImages: a.MaxImages, Prompt: a.Prompt,
+		OutputFormat: a.OutputFormat, ExplicitFormat: in.explicitFormat, Attrs: &a.Attrs,
+		Files: s.referenceFiles(in)}
 	for _, r := range a.References {
 		// An upstream set contributes as many images as it may return.
 		if up := byAddr[r.Asset]; up != nil && up.asset.Kind == KindImageSet {
-			p.References += up.asset.MaxImages
+			req.References += up.asset.MaxImages
 		} else {
-			p.References++
+			req.References++
+		}
+		if r.URL != "" {
+			req.URLs = append(req.URLs, r.URL)
 		}
 	}
-	s.checkReferenceImages(in)
-	for _, pe := range in.model.Check(p) {
-		attr := paramAttribute(pe.Param)
-		subject := in.blk.block.DefRange
-		if at := in.blk.attrs[attr]; at != nil {
-			subject = at.Expr.Range()
-		}
-		s.errorf(&subject, fmt.Sprintf("Invalid %s for %s", attr, in.model.Family),
-			"The model %q (%s) rejects this request: %s.", a.Model, in.model.Family, pe.Message)
-	}
-}
-
-// checkReferenceImages checks the local reference files against the
-// model's own limits, and the request they make against the size a
-// request may have: each is sent inline as a data URI. Upstream assets'
-// outputs do not exist yet; the provider checks them before sending.
-func (s *loadState) checkReferenceImages(in *instance) {
-	a := in.asset
-	at := in.blk.attrs["references"]
-	if at == nil {
-		return
-	}
-	size := int64(len(a.Prompt))
-	for _, r := range a.References {
-		size += int64(len(r.URL))
-		img, ok := s.refImages[r.File]
-		if r.File == "" || !ok {
-			continue
-		}
-		size += img.DataURIBytes()
-		if err := in.model.CheckReference(img); err != nil {
-			s.errorf(at.Expr.Range().Ptr(), fmt.Sprintf("Invalid references for %s", in.model.Family),
-				"The model %q (%s) rejects the reference image %q: %s.", a.Model, in.model.Family, r.File, err)
-		}
-	}
-	if size > seedream.MaxRequestBytes {
-		s.errorf(at.Expr.Range().Ptr(), "Request too large",
-			"The reference files of %s, sent inline, make a request of %.1f MiB; a request may take %d MiB. Give some references as http(s) URLs, or make them smaller.",
-			a.Addr, float64(size)/(1<<20), seedream.MaxRequestBytes>>20)
-	}
-}
-
-// paramAttribute maps an API request field to the attribute it comes from.
-func paramAttribute(param string) string {
-	switch {
-	case param == "image":
-		return "references"
-	case strings.HasPrefix(param, "sequential_image_generation"):
-		return "max_images"
-	case param == "optimize_prompt_options.thinking":
-		return "thinking"
-	case param == "tools":
-		return "web_search"
-	case strings.HasPrefix(param, "optimize_prompt_options"):
-		return "optimize_prompt"
-	}
-	return param // size, seed, guidance_scale, stream, output_format
+	s.reportProblems(in, in.rules.Check(req))
+	a.PriceKey = in.rules.PriceKey(req)
 }
 
 // checkOutputs checks that no two assets write the same file, that no

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"hash"
 	"strconv"
+
+	"github.com/seedform/seedform/schema"
 )
 
 // digest returns "sha256:" and the hex of a canonical encoding of everything a
@@ -19,13 +21,14 @@ import (
 func digest(cfg *Config) string {
 	h := sha256.New()
 	e := digestWriter{h: h, w: bufio.NewWriterSize(h, 64<<10)}
-	e.str("seedform-config-digest-v1")
+	e.str("seedform-config-digest-v2")
 	e.str(cfg.OutputDir)
 	e.str(cfg.Manifest)
 	e.int(int64(len(cfg.Providers)))
 	for _, p := range cfg.Providers {
-		e.str(p.Type, p.Alias, p.Addr, p.BaseURL, p.APIKeyEnv, p.ResponseFormat)
-		e.int(int64(p.Parallelism), int64(p.ImagesPerMinute), int64(p.MaxRetries), p.MaxImageBytes, int64(p.TimeoutSeconds))
+		e.str(p.Type, p.Alias, p.Addr)
+		e.int(int64(p.Parallelism))
+		e.values(p.Settings)
 		if p.Price != nil {
 			e.str(p.Price.PricePerImage.String(), p.Price.Currency)
 		} else {
@@ -34,10 +37,12 @@ func digest(cfg *Config) string {
 	}
 	e.int(int64(len(cfg.Assets)))
 	for _, a := range cfg.Assets {
-		// The spec hash covers model, prompt, size, seed, guidance scale,
-		// watermark, format, max_images, optimize_prompt and references.
-		e.str(a.Addr, string(a.Kind), a.Name, a.Key, a.Provider, a.ProviderType, string(a.Family), a.SpecHash, a.Path, a.Dir, string(a.Meta))
-		e.bool(a.Stream, a.Lifecycle.PreventDestroy)
+		// The spec hash covers the request; the provider type's other
+		// attributes (such as stream) are written as well.
+		e.str(a.Addr, string(a.Kind), a.Name, a.Key, a.Provider, a.ProviderType, a.SpecHash, a.Path, a.Dir, string(a.Meta))
+		e.values(a.Attrs)
+		e.str(a.PriceKey)
+		e.bool(a.Lifecycle.PreventDestroy)
 		e.list(a.Lifecycle.IgnoreChanges)
 		e.list(a.DependsOn)
 		e.int(int64(len(a.References)))
@@ -58,6 +63,15 @@ func digest(cfg *Config) string {
 		panic(err) // a hash.Hash never fails to write
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// values writes an attribute map: its length, then each name and value.
+func (e *digestWriter) values(v schema.Values) {
+	members := v.Members()
+	e.int(int64(len(members)))
+	for _, m := range members {
+		e.str(m.Name, string(m.Value))
+	}
 }
 
 // digestWriter writes values unambiguously: each string with its length.

@@ -4,6 +4,12 @@
 // against its model's rules and the output-path rules, and returns the result
 // as evaluated values (Config, Provider, Asset) with HCL diagnostics.
 //
+// It knows no provider by name. An asset block's shared arguments (model,
+// prompt, references, path, ...) are decoded first with PartialContent;
+// the rest of the body is decoded by the schema its provider type
+// registered (package schema), whose rules check the model offline and
+// whose request list decides what the spec hash covers.
+//
 // It does no I/O beyond reading the configuration, variable files and
 // reference images (to hash them, and to check that those sent to the
 // API are images it takes), and checking the output tree for symlinks

@@ -27,7 +27,7 @@ func (s *loadState) resolveEdges(b *assetBlock) {
 	// depends_on, kept always.
 	var used, named, declared []edge
 	for _, name := range sortedKeys(b.attrs) {
-		if staticAttrs[name] || name == "depends_on" {
+		if b.isStatic(name) || name == "depends_on" {
 			continue
 		}
 		picks := computedPicks(b.attrs[name].Expr)

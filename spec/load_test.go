@@ -2,6 +2,8 @@ package spec
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -32,7 +34,7 @@ func mustLoad(t *testing.T, dir string, opts Options) *Config {
 	t.Helper()
 	cfg, diags := NewLoader().Load(dir, opts)
 	if diags.HasErrors() {
-		t.Fatalf("Load: %s", diags)
+		t.Fatalf("Load: %s", diags.Errs())
 	}
 	return cfg
 }
@@ -120,15 +122,18 @@ func TestSpecHashStability(t *testing.T) {
 func TestSpecHashGolden(t *testing.T) {
 	cfg := mustLoad(t, writeConfig(t, map[string]string{"main.sf.hcl": baseConfig, "refs/a.png": "A"}), Options{})
 	a := cfg.Asset("image.hero")
-	want := HashInput{
-		ProviderType: "placeholder", Prompt: "A lighthouse", Size: "64x64", Watermark: true, OutputFormat: "png",
-		References: []HashedRef{{SHA256: "559aead08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd"}},
+	want := `{"provider_type":"placeholder","prompt":"A lighthouse","size":"64x64","watermark":true,"output_format":"png",` +
+		`"references":[{"sha256":"559aead08264d5795d3909718cdd05abd49572e84fe55590eef31a88a08fdffd"}]}`
+	got, err := a.Request().MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if diff := cmp.Diff(want, a.HashInput()); diff != "" {
-		t.Errorf("HashInput (-want +got):\n%s", diff)
+	if string(got) != want {
+		t.Errorf("Request =\n%s\nwant\n%s", got, want)
 	}
-	if a.SpecHash != want.Hash() {
-		t.Errorf("SpecHash = %s, want %s", a.SpecHash, want.Hash())
+	sum := sha256.Sum256([]byte(want))
+	if wantHash := "sha256:" + hex.EncodeToString(sum[:]); a.SpecHash != wantHash {
+		t.Errorf("SpecHash = %s, want %s", a.SpecHash, wantHash)
 	}
 }
 
@@ -355,9 +360,16 @@ func TestImplicitProvider(t *testing.T) {
   prompt = "x"
 }`})
 	cfg := mustLoad(t, dir, Options{})
-	want := []*Provider{newProvider(ProviderSeedream, "")}
-	if diff := cmp.Diff(want, cfg.Providers); diff != "" {
-		t.Errorf("providers (-want +got):\n%s", diff)
+	if len(cfg.Providers) != 1 {
+		t.Fatalf("providers = %d, want the implicit one", len(cfg.Providers))
+	}
+	p := cfg.Providers[0]
+	if p.Type != "seedream" || p.Addr != "seedream" || p.Alias != "" || p.Parallelism != 4 {
+		t.Errorf("provider = %s %s alias %q parallelism %d, want the preferred type's defaults", p.Type, p.Addr, p.Alias, p.Parallelism)
+	}
+	settings, _ := p.Settings.MarshalJSON()
+	if want := `{"base_url":"https://ark.cn-beijing.volces.com/api/v3","api_key_env":"ARK_API_KEY","images_per_minute":500,"max_retries":4,"response_format":"url","max_image_bytes":67108864,"timeout":600}`; string(settings) != want {
+		t.Errorf("settings = %s\nwant %s", settings, want)
 	}
 	if got := cfg.Asset("image.x").Provider; got != "seedream" {
 		t.Errorf("provider = %q", got)

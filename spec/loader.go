@@ -9,7 +9,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
-	"github.com/seedform/seedform/seedream"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
 )
@@ -135,6 +134,7 @@ type loadState struct {
 
 	outputDir, manifest string
 	maxCost             *Budget
+	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
 	// dir) to its asset address; outputOwner is the reverse.
 	outputPaths, outputOwner map[string]string
@@ -142,9 +142,9 @@ type loadState struct {
 	// everyAsset builds the value of every asset, referenced or not, for
 	// the console.
 	everyAsset bool
-	// refImages holds what each reference file sent to the API is, by
-	// its path relative to the config dir.
-	refImages   map[string]seedream.ReferenceImage
+	// refImages holds what each reference file sent to an API is, by
+	// provider type and path relative to the config dir.
+	refImages   map[refImageKey]refImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
 	// evaluating is the instance whose dynamic attributes are being
@@ -165,7 +165,7 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		provByAdr:   map[string]*Provider{},
 		blockIdx:    map[string]*assetBlock{},
 		fileHashes:  map[string]fileHash{},
-		refImages:   map[string]seedream.ReferenceImage{},
+		refImages:   map[refImageKey]refImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
 	}
@@ -264,6 +264,7 @@ func (s *loadState) load(opts Options) *Config {
 		Manifest:  s.manifest,
 		MaxCost:   s.maxCost,
 		Providers: s.providers,
+		RateLimit: s.rateLimit,
 		Assets:    assets,
 		Moved:     moved,
 	}
@@ -321,6 +322,11 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 
 var settingsSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}, {Name: "max_cost"}},
+	Blocks:     []hcl.BlockHeaderSchema{{Type: "rate_limit"}},
+}
+
+var rateLimitSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{{Name: "redis_url", Required: true}},
 }
 
 // decodeSettings reads the seedform block: where outputs and the manifest go.
@@ -346,6 +352,7 @@ func (s *loadState) decodeSettings() {
 		if a := content.Attributes["max_cost"]; a != nil {
 			s.decodeMaxCost(a)
 		}
+		s.decodeRateLimit(content.Blocks)
 	}
 	s.manifest = joinSlash(s.outputDir, "manifest.json")
 	if manifestAttr == nil {
@@ -366,4 +373,26 @@ func (s *loadState) decodeSettings() {
 		return
 	}
 	s.manifest = p
+}
+
+// decodeRateLimit reads the seedform block's rate_limit block: the Redis
+// through which the shards of a sharded apply share one rate limit.
+func (s *loadState) decodeRateLimit(blocks hcl.Blocks) {
+	for i, b := range blocks {
+		if i > 0 {
+			s.errorf(b.DefRange.Ptr(), "Duplicate rate_limit block", "The seedform block takes one rate_limit block; the first is at %s.", blocks[0].DefRange)
+			continue
+		}
+		content, diags := b.Body.Content(rateLimitSchema)
+		s.add(diags)
+		if a := content.Attributes["redis_url"]; a != nil {
+			if v, ok := s.evalString(a, s.baseCtx); ok {
+				if !strings.HasPrefix(v, "redis://") && !strings.HasPrefix(v, "rediss://") {
+					s.errorf(a.Expr.Range().Ptr(), "Invalid redis_url", "redis_url must be a redis:// or rediss:// URL, as redis://127.0.0.1:6379/0.")
+				} else {
+					s.rateLimit = &RateLimit{RedisURL: v}
+				}
+			}
+		}
+	}
 }

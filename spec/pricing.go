@@ -5,6 +5,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/seedform/seedform/cost"
+	"github.com/seedform/seedform/schema"
 )
 
 // DefaultCurrency is the currency of a price_per_image given without one.
@@ -67,4 +68,18 @@ func (s *loadState) decodeMaxCost(a *hcl.Attribute) {
 		return
 	}
 	s.maxCost = &Budget{Budget: b, Range: a.Expr.Range()}
+}
+
+// PriceCard is the price card of the block's provider type, nil when the
+// type has none.
+func (p *Provider) PriceCard() *cost.Card {
+	sc := p.schema
+	if sc == nil {
+		t, ok := schema.Lookup(p.Type)
+		if !ok {
+			return nil
+		}
+		sc = t.Schema()
+	}
+	return sc.PriceCard
 }

@@ -1,46 +1,28 @@
 package spec
 
 import (
+	"encoding/json"
 	"math/big"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 )
 
-// Provider defaults.
-const (
-	DefaultBaseURL         = "https://ark.cn-beijing.volces.com/api/v3"
-	DefaultAPIKeyEnv       = "ARK_API_KEY"
-	DefaultParallelism     = 4
-	DefaultImagesPerMinute = 500
-	DefaultMaxRetries      = 4
-	DefaultResponseFormat  = "url"
-	DefaultMaxImageBytes   = 64 << 20
-	DefaultTimeoutSeconds  = 600
-	// DefaultPlaceholderParallelism is higher: the placeholder only uses the CPU.
-	DefaultPlaceholderParallelism = 8
-)
-
-var providerSchemas = map[string]*hcl.BodySchema{
-	ProviderSeedream: {Attributes: []hcl.AttributeSchema{
-		{Name: "alias"}, {Name: "base_url"}, {Name: "api_key_env"}, {Name: "parallelism"},
-		{Name: "images_per_minute"}, {Name: "max_retries"}, {Name: "response_format"},
-		{Name: "max_image_bytes"}, {Name: "timeout"}, {Name: "price_per_image"}, {Name: "currency"},
-	}},
-	ProviderPlaceholder: {Attributes: []hcl.AttributeSchema{
-		{Name: "alias"}, {Name: "parallelism"}, {Name: "price_per_image"}, {Name: "currency"},
-	}},
-}
-
 // decodeProviders reads the provider blocks and picks the default instance.
 func (s *loadState) decodeProviders(blocks []*hcl.Block) {
 	if len(blocks) == 0 {
-		p := newProvider(ProviderSeedream, "")
-		s.providers = []*Provider{p}
-		s.provByAdr[p.Addr] = p
-		s.defProv = p
+		if t := preferredType(); t != nil {
+			p := newProvider(t, "")
+			s.providers = []*Provider{p}
+			s.provByAdr[p.Addr] = p
+			s.defProv = p
+		}
 		return
 	}
 	for _, b := range blocks {
@@ -54,10 +36,12 @@ func (s *loadState) decodeProviders(blocks []*hcl.Block) {
 		}
 	}
 	sort.Slice(s.providers, func(i, j int) bool { return s.providers[i].Addr < s.providers[j].Addr })
-	// The unaliased seedream block, else the only unaliased block.
-	if p := s.provByAdr[ProviderSeedream]; p != nil {
-		s.defProv = p
-		return
+	// The unaliased block of the preferred type, else the only unaliased block.
+	if t := preferredType(); t != nil {
+		if p := s.provByAdr[t.Schema().Name]; p != nil {
+			s.defProv = p
+			return
+		}
 	}
 	var unaliased []*Provider
 	for _, p := range s.providers {
@@ -70,36 +54,48 @@ func (s *loadState) decodeProviders(blocks []*hcl.Block) {
 	}
 }
 
-func newProvider(typ, alias string) *Provider {
-	p := &Provider{Type: typ, Alias: alias, Addr: typ}
-	if alias != "" {
-		p.Addr = typ + "." + alias
+// preferredType is the registered type that stands in when a
+// configuration declares no provider.
+func preferredType() schema.Type {
+	for _, name := range schema.Names() {
+		if t, _ := schema.Lookup(name); t.Schema().Preferred {
+			return t
+		}
 	}
-	switch typ {
-	case ProviderSeedream:
-		p.BaseURL = DefaultBaseURL
-		p.APIKeyEnv = DefaultAPIKeyEnv
-		p.Parallelism = DefaultParallelism
-		p.ImagesPerMinute = DefaultImagesPerMinute
-		p.MaxRetries = DefaultMaxRetries
-		p.ResponseFormat = DefaultResponseFormat
-		p.MaxImageBytes = DefaultMaxImageBytes
-		p.TimeoutSeconds = DefaultTimeoutSeconds
-	case ProviderPlaceholder:
-		p.Parallelism = DefaultPlaceholderParallelism
+	return nil
+}
+
+// newProvider returns an instance of t with every default setting.
+func newProvider(t schema.Type, alias string) *Provider {
+	sc := t.Schema()
+	p := &Provider{Type: sc.Name, Alias: alias, Addr: sc.Name, Parallelism: sc.Parallelism, schema: sc, typ: t}
+	if alias != "" {
+		p.Addr = sc.Name + "." + alias
+	}
+	for _, st := range sc.Settings {
+		if st.Default != cty.NilVal {
+			p.Settings.SetRaw(st.Name, ctyCanonical(st.Default))
+		}
 	}
 	return p
 }
 
 func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 	typ := b.Labels[0]
-	schema := providerSchemas[typ]
-	if schema == nil {
-		s.errorf(b.LabelRanges[0].Ptr(), "Unknown provider type", "There is no provider %q; the providers are %q and %q.%s",
-			typ, ProviderSeedream, ProviderPlaceholder, didYouMean(typ, []string{ProviderSeedream, ProviderPlaceholder}))
+	t, ok := schema.Lookup(typ)
+	if !ok {
+		names := schema.Names()
+		s.errorf(b.LabelRanges[0].Ptr(), "Unknown provider type", "There is no provider %q; the providers are %s.%s",
+			typ, quotedList(names), didYouMean(typ, names))
 		return nil
 	}
-	content, diags := b.Body.Content(schema)
+	sc := t.Schema()
+	bs := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "parallelism"},
+		{Name: "price_per_image"}, {Name: "currency"}}}
+	for _, st := range sc.Settings {
+		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: st.Name})
+	}
+	content, diags := b.Body.Content(bs)
 	s.add(diags)
 	alias := ""
 	if a := content.Attributes["alias"]; a != nil {
@@ -111,42 +107,74 @@ func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 			alias = v
 		}
 	}
-	p := newProvider(typ, alias)
+	p := newProvider(t, alias)
 	p.DeclRange = b.DefRange
-	strs := []struct {
-		name string
-		dst  *string
-	}{{"base_url", &p.BaseURL}, {"api_key_env", &p.APIKeyEnv}, {"response_format", &p.ResponseFormat}}
-	for _, f := range strs {
-		if a := content.Attributes[f.name]; a != nil {
-			if v, ok := s.evalString(a, s.baseCtx); ok {
-				*f.dst = v
-			}
+	if a := content.Attributes["parallelism"]; a != nil {
+		if n, ok := s.evalInt(a, s.baseCtx, 1); ok {
+			p.Parallelism = int(n)
 		}
 	}
-	if a := content.Attributes["response_format"]; a != nil && p.ResponseFormat != "url" && p.ResponseFormat != "b64_json" {
-		s.errorf(a.Expr.Range().Ptr(), "Invalid response_format", "response_format must be \"url\" or \"b64_json\", got %q.", p.ResponseFormat)
-	}
-	ints := []struct {
-		name string
-		min  int64
-		set  func(int64)
-	}{
-		{"parallelism", 1, func(n int64) { p.Parallelism = int(n) }},
-		{"images_per_minute", 0, func(n int64) { p.ImagesPerMinute = int(n) }},
-		{"max_retries", 0, func(n int64) { p.MaxRetries = int(n) }},
-		{"max_image_bytes", 1, func(n int64) { p.MaxImageBytes = n }},
-		{"timeout", 1, func(n int64) { p.TimeoutSeconds = int(n) }},
-	}
-	for _, f := range ints {
-		if a := content.Attributes[f.name]; a != nil {
-			if n, ok := s.evalInt(a, s.baseCtx, f.min); ok {
-				f.set(n)
-			}
+	for _, st := range sc.Settings {
+		a := content.Attributes[st.Name]
+		if a == nil {
+			continue
+		}
+		if v, ok := s.evalTyped(a, s.baseCtx, st.Type, st.Integer, st.Min, st.OneOf); ok {
+			p.Settings.SetRaw(st.Name, ctyCanonical(v))
 		}
 	}
 	s.decodePrice(p, content)
 	return p
+}
+
+// evalTyped evaluates an attribute of a declared type: a string among
+// oneOf when that is not empty, a number (whole and at least min when
+// integer is set), or a bool.
+func (s *loadState) evalTyped(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Type, integer bool, min int64, oneOf []string) (cty.Value, bool) {
+	if ty == cty.Number && integer {
+		n, ok := s.evalInt(a, ctx, min)
+		return cty.NumberIntVal(n), ok
+	}
+	v, ok := s.evalValue(a, ctx, ty)
+	if !ok {
+		return cty.NilVal, false
+	}
+	if ty == cty.String && len(oneOf) > 0 && !slices.Contains(oneOf, v.AsString()) {
+		s.errorf(a.Expr.Range().Ptr(), "Invalid "+a.Name, "%s must be one of %s, got %q.%s", a.Name, quotedList(oneOf), v.AsString(), didYouMean(v.AsString(), oneOf))
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+// ctyCanonical is the canonical JSON of a string, number or bool.
+func ctyCanonical(v cty.Value) json.RawMessage {
+	var x any
+	switch v.Type() {
+	case cty.String:
+		x = v.AsString()
+	case cty.Bool:
+		x = v.True()
+	default:
+		bf := v.AsBigFloat()
+		if n, acc := bf.Int64(); bf.IsInt() && acc == big.Exact {
+			x = n
+		} else {
+			x, _ = bf.Float64()
+		}
+	}
+	raw, err := schema.Canonical(x)
+	if err != nil {
+		panic(err) // strings, bools and finite numbers always encode
+	}
+	return raw
+}
+
+func quotedList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
 }
 
 // evalValue evaluates an attribute, converts it to ty and strips marks.

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -39,12 +39,12 @@ func (s *loadState) evalReferences(in *instance, at *hcl.Attribute) []Reference 
 		s.errorf(rng, "Invalid references", "references must be a list of strings: file paths, URLs or other assets' outputs; %s.", problem)
 		return nil
 	}
-	// Files sent to the API are checked as images; the placeholder only
-	// hashes them.
-	probe := in.blk.provider != nil && in.blk.provider.Type == ProviderSeedream
+	// Files sent to an API are read as images by the provider type, when
+	// it says how (a type that reads none only hashes them).
+	prober, _ := in.blk.provider.typ.(schema.ReferenceProber)
 	refs := make([]Reference, 0, len(items))
 	for _, it := range items {
-		if ref, ok := s.resolveRef(it, rng, probe); ok {
+		if ref, ok := s.resolveRef(it, rng, prober, in.blk.provider.Type); ok {
 			refs = append(refs, ref)
 		}
 	}
@@ -81,7 +81,7 @@ func flattenRefs(v cty.Value, inherited []string, out *[]refItem) string {
 	return ""
 }
 
-func (s *loadState) resolveRef(it refItem, rng *hcl.Range, probe bool) (Reference, bool) {
+func (s *loadState) resolveRef(it refItem, rng *hcl.Range, prober schema.ReferenceProber, typ string) (Reference, bool) {
 	if len(it.assets) > 0 {
 		sort.Strings(it.assets)
 		for _, addr := range it.assets {
@@ -97,11 +97,24 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range, probe bool) (Referenc
 		return Reference{URL: it.value}, true
 	}
 	p := it.value
-	if strings.ContainsRune(p, '\\') {
-		s.errorf(rng, "Invalid reference file", "The path %q contains a backslash; use forward slashes.", p)
+	rel, sum, ok := s.localFile(p, "reference image", rng)
+	if !ok {
 		return Reference{}, false
 	}
-	rel := path.Clean(p)
+	if prober != nil && !s.probeReference(prober, typ, p, rel, rng) {
+		return Reference{}, false
+	}
+	return Reference{File: rel, SHA256: sum}, true
+}
+
+// localFile resolves p, a file the request sends (what names it), to its
+// slash path relative to the config dir and its content's sha256.
+func (s *loadState) localFile(p, what string, rng *hcl.Range) (rel, sum string, ok bool) {
+	if strings.ContainsRune(p, '\\') {
+		s.errorf(rng, "Invalid reference file", "The path %q contains a backslash; use forward slashes.", p)
+		return "", "", false
+	}
+	rel = path.Clean(p)
 	if filepath.IsAbs(p) {
 		if r, err := filepath.Rel(s.absDir, p); err == nil {
 			rel = filepath.ToSlash(r)
@@ -109,38 +122,55 @@ func (s *loadState) resolveRef(it refItem, rng *hcl.Range, probe bool) (Referenc
 	}
 	if owner := s.outputAt(rel); owner != "" {
 		s.errorf(rng, "Reference to an output by path", "%q is the output of %s; refer to it as an asset (image.NAME.file or image_set.NAME.files) so that it is generated first and tracked.", p, owner)
-		return Reference{}, false
+		return "", "", false
 	}
 	sum, err := s.hashFile(s.configPath(p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		s.errorf(rng, "Reference file not found", "The reference image %q does not exist (paths are relative to the configuration directory).", p)
-		return Reference{}, false
+		s.errorf(rng, "Reference file not found", "The %s %q does not exist (paths are relative to the configuration directory).", what, p)
+		return "", "", false
 	case err != nil:
-		s.errorf(rng, "Invalid reference file", "The reference image %q cannot be read: %s.", p, err)
-		return Reference{}, false
+		s.errorf(rng, "Invalid reference file", "The %s %q cannot be read: %s.", what, p, err)
+		return "", "", false
 	}
-	if probe && !s.probeReference(p, rel, rng) {
-		return Reference{}, false
-	}
-	return Reference{File: rel, SHA256: sum}, true
+	return rel, sum, true
 }
 
-// probeReference checks that the file p (rel from the config dir) is an
-// image the API takes, once per file, and keeps what it is for the
-// model's own checks.
-func (s *loadState) probeReference(p, rel string, rng *hcl.Range) bool {
-	if _, ok := s.refImages[rel]; ok {
-		return true
+// refImageKey names a reference file as one provider type read it.
+type refImageKey struct{ typ, rel string }
+
+// refImage is a probed reference file: what it is, or why it was refused.
+type refImage struct {
+	file schema.ReferenceFile
+	err  error
+}
+
+// probeReference has the provider type read the file p (rel from the
+// config dir) once, and keeps what it is for the model's own checks.
+func (s *loadState) probeReference(prober schema.ReferenceProber, typ, p, rel string, rng *hcl.Range) bool {
+	key := refImageKey{typ, rel}
+	img, ok := s.refImages[key]
+	if !ok {
+		img.file, img.err = prober.ProbeReference(s.configPath(p))
+		img.file.Path = rel
+		s.refImages[key] = img
 	}
-	img, err := seedream.ProbeReference(s.configPath(p), seedream.MaxReferenceBytes)
-	if err != nil {
-		s.errorf(rng, "Invalid reference image", "The reference image %q cannot be sent to the API: %s. It must be a jpeg, png, webp, bmp, tiff, gif, heic or heif image of at most %d MB, each side over %d px, at most 6000x6000 pixels, with an aspect ratio within 1/16 to 16.",
-			p, err, seedream.MaxReferenceBytes>>20, seedream.MinReferenceSide)
+	if img.err != nil {
+		s.errorf(rng, "Invalid reference image", "The reference image %q cannot be sent to the %s API: %s.", p, typ, img.err)
 		return false
 	}
-	s.refImages[rel] = img
 	return true
+}
+
+// referenceFiles are the probed local reference files of an instance.
+func (s *loadState) referenceFiles(in *instance) []schema.ReferenceFile {
+	var out []schema.ReferenceFile
+	for _, r := range in.asset.References {
+		if img, ok := s.refImages[refImageKey{in.blk.provider.Type, r.File}]; ok && r.File != "" && img.err == nil {
+			out = append(out, img.file)
+		}
+	}
+	return out
 }
 
 // outputAt returns the asset whose output is rel (a slash path relative to

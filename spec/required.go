@@ -8,7 +8,7 @@ import (
 
 // This file keeps null and unknown values from reaching an asset
 // silently. An unknown value would become an empty prompt or path, no
-// instances or a dropped meta: with Seedream, a paid image that can never
+// instances or a dropped meta: with a paid API, an image that can never
 // be written. A null is, as in Terraform, an argument not given: an error
 // for a required one.
 

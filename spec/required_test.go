@@ -69,7 +69,7 @@ func TestNullOptionalArgument(t *testing.T) {
 	dir := writeConfig(t, map[string]string{"main.sf.hcl": "provider \"placeholder\" {}\nimage \"a\" {\n  prompt = \"p\"\n  path = null\n  meta = null\n  size = null\n}\n"})
 	cfg := mustLoad(t, dir, Options{})
 	a := cfg.Asset("image.a")
-	if a.Path != "a.jpeg" || a.Meta != nil || a.Size != PlaceholderDefaultSize {
-		t.Errorf("got path %q, meta %s, size %q; want the defaults", a.Path, a.Meta, a.Size)
+	if size, _ := a.Attrs.String("size"); a.Path != "a.jpeg" || a.Meta != nil || size != "1024x1024" {
+		t.Errorf("got path %q, meta %s, size %q; want the defaults", a.Path, a.Meta, size)
 	}
 }

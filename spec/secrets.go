@@ -6,6 +6,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 )
 
@@ -28,6 +29,7 @@ func (s *loadState) redactSecrets(f *hcl.File) {
 		if b.Type != "provider" {
 			continue
 		}
+		keyEnv := keyEnvOf(b.Labels)
 		for name, a := range b.Body.Attributes {
 			switch {
 			case name == "api_key_env":
@@ -36,14 +38,29 @@ func (s *loadState) redactSecrets(f *hcl.File) {
 				}
 				redact(f.Bytes, a.Expr.Range())
 				s.errorf(a.Expr.Range().Ptr(), "api_key_env holds a key",
-					"api_key_env names the environment variable the API key is read from (such as %s), not the key itself. Its value here is not a variable name, so it was not shown: remove it from the file, revoke the key if the file was shared, and export the key in the variable instead.", DefaultAPIKeyEnv)
+					"api_key_env names the environment variable the API key is read from (such as %s), not the key itself. Its value here is not a variable name, so it was not shown: remove it from the file, revoke the key if the file was shared, and export the key in the variable instead.", keyEnv)
 			case isSecretName(name):
 				redact(f.Bytes, a.Expr.Range())
 				s.errorf(a.NameRange.Ptr(), "API key in a configuration file",
-					"seedform never reads a key from a file, which is committed and shared. The value of %s was not shown: remove the attribute, revoke the key if the file was shared, and export it in the environment variable that api_key_env names (default %s).", name, DefaultAPIKeyEnv)
+					"seedform never reads a key from a file, which is committed and shared. The value of %s was not shown: remove the attribute, revoke the key if the file was shared, and export it in the environment variable that api_key_env names (default %s).", name, keyEnv)
 			}
 		}
 	}
+}
+
+// keyEnvOf is the default api_key_env of a provider block's type, for
+// messages; a generic name when the type has none.
+func keyEnvOf(labels []string) string {
+	if len(labels) > 0 {
+		if t, ok := schema.Lookup(labels[0]); ok {
+			for _, st := range t.Schema().Settings {
+				if st.Name == "api_key_env" && st.Default != cty.NilVal && st.Default.Type() == cty.String {
+					return st.Default.AsString()
+				}
+			}
+		}
+	}
+	return "API_KEY"
 }
 
 // looksLikeKey reports whether an api_key_env value is a key rather than

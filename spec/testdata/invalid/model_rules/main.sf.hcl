@@ -157,7 +157,7 @@ image "guidance_40" {
 image "webp_50" {
   model         = "doubao-seedream-5-0-260128"
   prompt        = "x"
-  output_format = "webp" # ERROR: Invalid output_format
+  output_format = "webp" # ERROR: Invalid output_format for seedream-5.0
 }
 image "optimize_mode" {
   model           = "doubao-seedream-4-0-250828"

@@ -13,7 +13,7 @@ image "five" {
 image "webp" {
   model  = "doubao-seedream-5-0-260128"
   prompt = "x"
-  path   = "five.webp" # ERROR: Invalid output path
+  path   = "five.webp" # ERROR: Output format mismatch
 }
 image "jpg" {
   model         = "doubao-seedream-5-0-260128"

@@ -1,11 +1,11 @@
-package seedream
+package throttle
 
 import (
 	"context"
 	"sync"
 )
 
-// adaptiveLimit bounds the requests in flight with a limit that follows
+// Adaptive bounds the requests in flight with a limit that follows
 // the server, as TCP's congestion window does: it grows by one per
 // success (slow start, doubling each round of answers) until the first
 // 429; a 429 cuts it (decrease); then a run of successes as long as the
@@ -20,7 +20,7 @@ import (
 // half: a 429 costs nothing and comes back at once, and against a server
 // of fixed capacity a deep cut leaves it under-used for the many rounds
 // additive increase takes to climb back.
-type adaptiveLimit struct {
+type Adaptive struct {
 	mu      sync.Mutex
 	ceiling int
 	limit   int
@@ -44,7 +44,7 @@ type adaptiveLimit struct {
 	// last decrease says nothing about the new limit, so it is not
 	// allowed to cut it again.
 	epoch uint64
-	// wake is closed and replaced whenever a slot may have freed up.
+	// wake is closed and replaced whenever a Slot may have freed up.
 	wake chan struct{}
 	// freed is closed and replaced when a request the server held ends
 	// (any answer but a 429), or when none is left in flight.
@@ -59,26 +59,28 @@ const initialLimit = 16
 
 const plateauRounds = 4
 
-func newAdaptiveLimit(ceiling int) *adaptiveLimit {
-	return &adaptiveLimit{
+// NewAdaptive returns a limit that never lets more than ceiling requests
+// be in flight.
+func NewAdaptive(ceiling int) *Adaptive {
+	return &Adaptive{
 		ceiling: ceiling, limit: min(ceiling, initialLimit), slowStart: true,
 		inFlight: map[uint64]struct{}{},
 		wake:     make(chan struct{}), freed: make(chan struct{}),
 	}
 }
 
-// slot is a request's place under the limit, handed back to release.
-type slot struct {
+// Slot is a request's place under the limit, handed back to Release.
+type Slot struct {
 	seq   uint64 // order of acquisition
 	epoch uint64 // the decreases before it
 }
 
-// acquire waits for a slot.
-func (l *adaptiveLimit) acquire(ctx context.Context) (slot, error) {
+// acquire waits for a Slot.
+func (l *Adaptive) Acquire(ctx context.Context) (Slot, error) {
 	for {
 		l.mu.Lock()
 		if len(l.inFlight) < l.limit {
-			s := slot{seq: l.next, epoch: l.epoch}
+			s := Slot{seq: l.next, epoch: l.epoch}
 			l.next++
 			l.inFlight[s.seq] = struct{}{}
 			l.mu.Unlock()
@@ -95,25 +97,25 @@ func (l *adaptiveLimit) acquire(ctx context.Context) (slot, error) {
 		l.waiting--
 		l.mu.Unlock()
 		if err := ctx.Err(); err != nil {
-			return slot{}, err
+			return Slot{}, err
 		}
 	}
 }
 
-// outcome is what a request taught the limiter.
-type outcome int
+// Outcome is what a request taught the limiter.
+type Outcome int
 
 const (
-	outcomeNeutral   outcome = iota // failed for another reason: no signal
-	outcomeSuccess                  // the server took the request
-	outcomeThrottled                // 429
+	Neutral   Outcome = iota // failed for another reason: no signal
+	Success                  // the server took the request
+	Throttled                // 429
 )
 
-// release frees s and adjusts the limit. For a 429 while other requests
+// Release frees s and adjusts the limit. For a 429 while other requests
 // are in flight it returns a channel closed when one of them ends: the
 // server was full with them, so that is when the retry may find room,
 // and it needs no timer on top. With none in flight it returns nil.
-func (l *adaptiveLimit) release(s slot, o outcome) (retryAfter <-chan struct{}) {
+func (l *Adaptive) Release(s Slot, o Outcome) (retryAfter <-chan struct{}) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	// Only a limit that holds requests back is worth raising: successes
@@ -121,11 +123,11 @@ func (l *adaptiveLimit) release(s slot, o outcome) (retryAfter <-chan struct{}) 
 	// and growing on them would let the limit drift far above what the
 	// server takes. Demand is a full limit or a caller waiting; the
 	// waiters matter when a round of answers comes back together, since
-	// each release empties a slot before the waiters refill it.
+	// each release empties a Slot before the waiters refill it.
 	saturated := len(l.inFlight) >= l.limit || l.waiting > 0
 	delete(l.inFlight, s.seq)
 	switch o {
-	case outcomeThrottled:
+	case Throttled:
 		older := 0
 		for seq := range l.inFlight {
 			if seq < s.seq {
@@ -151,7 +153,7 @@ func (l *adaptiveLimit) release(s slot, o outcome) (retryAfter <-chan struct{}) 
 		if len(l.inFlight) > 0 {
 			retryAfter = l.freed
 		}
-	case outcomeSuccess:
+	case Success:
 		if saturated && l.limit < l.ceiling {
 			round := l.limit
 			if l.limit+1 >= l.failedAt {
@@ -170,14 +172,15 @@ func (l *adaptiveLimit) release(s slot, o outcome) (retryAfter <-chan struct{}) 
 	l.wake = make(chan struct{})
 	// A 429 does not free room at the server: it must not wake the
 	// retries of other 429s, or they would only meet it full again.
-	if o != outcomeThrottled || len(l.inFlight) == 0 {
+	if o != Throttled || len(l.inFlight) == 0 {
 		close(l.freed)
 		l.freed = make(chan struct{})
 	}
 	return retryAfter
 }
 
-func (l *adaptiveLimit) current() int {
+// Current is the limit now.
+func (l *Adaptive) Current() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.limit

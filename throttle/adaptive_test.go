@@ -1,4 +1,4 @@
-package seedream
+package throttle
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 )
 
 // hold takes n slots of l, which must be free.
-func hold(t *testing.T, l *adaptiveLimit, n int) []slot {
+func hold(t *testing.T, l *Adaptive, n int) []Slot {
 	t.Helper()
-	var s []slot
+	var s []Slot
 	for range n {
-		sl, err := l.acquire(context.Background())
+		sl, err := l.Acquire(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -21,15 +21,15 @@ func hold(t *testing.T, l *adaptiveLimit, n int) []slot {
 	return s
 }
 
-func releaseAll(l *adaptiveLimit, s []slot, o outcome) {
+func releaseAll(l *Adaptive, s []Slot, o Outcome) {
 	for _, sl := range s {
-		l.release(sl, o)
+		l.Release(sl, o)
 	}
 }
 
 func TestAdaptiveLimitStart(t *testing.T) {
 	for _, tt := range []struct{ ceiling, want int }{{1, 1}, {4, 4}, {16, 16}, {64, 16}} {
-		if got := newAdaptiveLimit(tt.ceiling).current(); got != tt.want {
+		if got := NewAdaptive(tt.ceiling).Current(); got != tt.want {
 			t.Errorf("ceiling %d: starts at %d, want %d", tt.ceiling, got, tt.want)
 		}
 	}
@@ -39,36 +39,36 @@ func TestAdaptiveLimitStart(t *testing.T) {
 // there is demand beyond it, whether the limit is full or callers wait;
 // successes with room to spare do not.
 func TestAdaptiveLimitSlowStart(t *testing.T) {
-	l := newAdaptiveLimit(64)
-	l.release(hold(t, l, 1)[0], outcomeSuccess)
-	if got := l.current(); got != 16 {
+	l := NewAdaptive(64)
+	l.Release(hold(t, l, 1)[0], Success)
+	if got := l.Current(); got != 16 {
 		t.Fatalf("a success with 15 slots free grew the limit to %d", got)
 	}
 	full := hold(t, l, 16)
-	l.release(full[0], outcomeSuccess) // the limit was full
-	if got := l.current(); got != 17 {
+	l.Release(full[0], Success) // the limit was full
+	if got := l.Current(); got != 17 {
 		t.Fatalf("a success at a full limit left it at %d, want 17", got)
 	}
 	// 15 of 17 in flight. When a round of answers comes back together,
-	// each release empties a slot before the woken waiters refill it, so
+	// each release empties a Slot before the woken waiters refill it, so
 	// the limit is not full; the callers still waiting show the demand.
 	// This is that moment: a caller woken by the last release, not yet
 	// back in acquire.
 	l.mu.Lock()
 	l.waiting++
 	l.mu.Unlock()
-	l.release(full[1], outcomeSuccess)
-	if c := l.current(); c != 18 {
+	l.Release(full[1], Success)
+	if c := l.Current(); c != 18 {
 		t.Fatalf("a success with a caller waiting left the limit at %d, want 18", c)
 	}
 	l.mu.Lock()
 	l.waiting--
 	l.mu.Unlock()
-	l.release(full[2], outcomeSuccess) // 13 of 18 in flight, no one waiting
-	if c := l.current(); c != 18 {
+	l.Release(full[2], Success) // 13 of 18 in flight, no one waiting
+	if c := l.Current(); c != 18 {
 		t.Fatalf("a success with room to spare grew the limit to %d", c)
 	}
-	releaseAll(l, full[3:], outcomeNeutral)
+	releaseAll(l, full[3:], Neutral)
 }
 
 // TestAdaptiveLimitCut: a 429 cuts the limit to the number of older
@@ -87,24 +87,24 @@ func TestAdaptiveLimitCut(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := newAdaptiveLimit(16)
+			l := NewAdaptive(16)
 			older := hold(t, l, tt.older)
 			throttled := hold(t, l, 1)[0]
 			younger := hold(t, l, 16-tt.older-1)
-			l.release(throttled, outcomeThrottled)
-			if got := l.current(); got != tt.wantLimit {
+			l.Release(throttled, Throttled)
+			if got := l.Current(); got != tt.wantLimit {
 				t.Errorf("limit %d, want %d", got, tt.wantLimit)
 			}
 			// A 429 of a request sent before the cut, the youngest, finds
 			// the server as full as the first did: no second cut.
 			if len(younger) > 0 {
-				l.release(younger[len(younger)-1], outcomeThrottled)
-				if got := l.current(); got != tt.wantLimit {
+				l.Release(younger[len(younger)-1], Throttled)
+				if got := l.Current(); got != tt.wantLimit {
 					t.Errorf("a stale 429 moved the limit to %d", got)
 				}
 				younger = younger[:len(younger)-1]
 			}
-			releaseAll(l, append(older, younger...), outcomeNeutral)
+			releaseAll(l, append(older, younger...), Neutral)
 		})
 	}
 }
@@ -122,28 +122,28 @@ func TestAdaptiveLimitRetryAfter(t *testing.T) {
 			return false
 		}
 	}
-	l := newAdaptiveLimit(16)
+	l := NewAdaptive(16)
 	s := hold(t, l, 4)
-	first := l.release(s[0], outcomeThrottled)
+	first := l.Release(s[0], Throttled)
 	if first == nil {
 		t.Fatal("no channel for a 429 with 3 requests in flight")
 	}
-	second := l.release(s[1], outcomeThrottled)
+	second := l.Release(s[1], Throttled)
 	if closed(first) || second == nil {
 		t.Fatal("a 429 let another 429's retry go")
 	}
-	l.release(s[2], outcomeSuccess)
+	l.Release(s[2], Success)
 	if !closed(first) || !closed(second) {
 		t.Fatal("a success did not let the retries go")
 	}
-	third := l.release(s[3], outcomeThrottled)
+	third := l.Release(s[3], Throttled)
 	if third != nil {
 		t.Fatal("a channel for a 429 with nothing in flight: it would never close")
 	}
 
 	s = hold(t, l, 2)
-	waiting := l.release(s[0], outcomeThrottled)
-	l.release(s[1], outcomeThrottled) // the last one leaves, as a 429 too
+	waiting := l.Release(s[0], Throttled)
+	l.Release(s[1], Throttled) // the last one leaves, as a 429 too
 	if !closed(waiting) {
 		t.Fatal("a retry still waits with nothing left in flight")
 	}
@@ -153,23 +153,23 @@ func TestAdaptiveLimitRetryAfter(t *testing.T) {
 // limit raises it by one, and the level just found full takes
 // four rounds (plateauRounds).
 func TestAdaptiveLimitProbe(t *testing.T) {
-	l := newAdaptiveLimit(16)
+	l := NewAdaptive(16)
 	older := hold(t, l, 12)
-	l.release(hold(t, l, 1)[0], outcomeThrottled) // 16 -> 12, failed at 16
-	releaseAll(l, older, outcomeNeutral)
+	l.Release(hold(t, l, 1)[0], Throttled) // 16 -> 12, failed at 16
+	releaseAll(l, older, Neutral)
 	// succeed runs n requests, each with the limit full.
 	succeed := func(n int) {
 		for range n {
-			s := hold(t, l, l.current())
-			l.release(s[0], outcomeSuccess)
-			releaseAll(l, s[1:], outcomeNeutral)
+			s := hold(t, l, l.Current())
+			l.Release(s[0], Success)
+			releaseAll(l, s[1:], Neutral)
 		}
 	}
 	var got []int
 	// 15 to 16, the level found full, takes 4 rounds of 15: 60 successes.
 	for _, n := range []int{11, 1, 13, 14, 59, 1} {
 		succeed(n)
-		got = append(got, l.current())
+		got = append(got, l.Current())
 	}
 	want := []int{12, 13, 14, 15, 15, 16}
 	for i := range want {
@@ -180,17 +180,17 @@ func TestAdaptiveLimitProbe(t *testing.T) {
 }
 
 func TestAdaptiveLimitCancel(t *testing.T) {
-	l := newAdaptiveLimit(2)
+	l := NewAdaptive(2)
 	s := hold(t, l, 2)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
-	if _, err := l.acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("a third request got a slot under a limit of 2: %v", err)
+	if _, err := l.Acquire(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a third request got a Slot under a limit of 2: %v", err)
 	}
 	if l.waiting != 0 {
 		t.Errorf("waiting = %d after the caller gave up", l.waiting)
 	}
-	releaseAll(l, s, outcomeNeutral)
+	releaseAll(l, s, Neutral)
 }
 
 // TestAdaptiveLimitFailedProbe: a 429 of a probe above the level a round
@@ -198,21 +198,21 @@ func TestAdaptiveLimitCancel(t *testing.T) {
 // flight; a 429 at that level itself means the server has less room, and
 // the older requests decide.
 func TestAdaptiveLimitFailedProbe(t *testing.T) {
-	l := newAdaptiveLimit(32)
+	l := NewAdaptive(32)
 	throttle := func(older int) int {
 		t.Helper()
 		o := hold(t, l, older)
-		l.release(hold(t, l, 1)[0], outcomeThrottled)
-		releaseAll(l, o, outcomeNeutral)
-		return l.current()
+		l.Release(hold(t, l, 1)[0], Throttled)
+		releaseAll(l, o, Neutral)
+		return l.Current()
 	}
 	succeed := func(n int) int {
 		for range n {
-			s := hold(t, l, l.current())
-			l.release(s[0], outcomeSuccess)
-			releaseAll(l, s[1:], outcomeNeutral)
+			s := hold(t, l, l.Current())
+			l.Release(s[0], Success)
+			releaseAll(l, s[1:], Neutral)
 		}
-		return l.current()
+		return l.Current()
 	}
 	if got := throttle(12); got != 12 { // ends slow start at 16
 		t.Fatalf("first cut to %d, want 12", got)

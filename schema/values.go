@@ -1,0 +1,366 @@
+package schema
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Member is one attribute of a Values: its name and its value as
+// canonical JSON (compact, HTML characters unescaped, numbers in Go's
+// shortest form).
+type Member struct {
+	Name  string
+	Value json.RawMessage
+}
+
+// Values is an ordered attribute map. An attribute that is not set is
+// absent: null, the empty string and the empty list are not values, so
+// that a map reads the same however an unset attribute was written. It
+// encodes as a JSON object in its order.
+type Values struct {
+	members []Member
+}
+
+// Members returns the attributes in order. The slice is the caller's; the
+// values are shared and must not be modified.
+func (v Values) Members() []Member {
+	return append([]Member(nil), v.members...)
+}
+
+// Len is the number of attributes set.
+func (v Values) Len() int { return len(v.members) }
+
+// Names returns the attribute names in order.
+func (v Values) Names() []string {
+	out := make([]string, len(v.members))
+	for i, m := range v.members {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// Get returns an attribute's canonical JSON.
+func (v Values) Get(name string) (json.RawMessage, bool) {
+	for _, m := range v.members {
+		if m.Name == name {
+			return m.Value, true
+		}
+	}
+	return nil, false
+}
+
+// Has reports whether an attribute is set.
+func (v Values) Has(name string) bool {
+	_, ok := v.Get(name)
+	return ok
+}
+
+// Set sets an attribute to the JSON encoding of x, keeping its place when
+// it is already set and appending it otherwise. A nil x removes it.
+func (v *Values) Set(name string, x any) error {
+	if x == nil {
+		v.Delete(name)
+		return nil
+	}
+	raw, err := Canonical(x)
+	if err != nil {
+		return fmt.Errorf("attribute %s: %w", name, err)
+	}
+	v.SetRaw(name, raw)
+	return nil
+}
+
+// SetRaw sets an attribute to raw, which must already be canonical.
+func (v *Values) SetRaw(name string, raw json.RawMessage) {
+	if unset(raw) {
+		v.Delete(name)
+		return
+	}
+	for i := range v.members {
+		if v.members[i].Name == name {
+			v.members = append([]Member(nil), v.members...)
+			v.members[i].Value = raw
+			return
+		}
+	}
+	v.members = append(v.members[:len(v.members):len(v.members)], Member{Name: name, Value: raw})
+}
+
+// Delete removes an attribute.
+func (v *Values) Delete(name string) {
+	for i := range v.members {
+		if v.members[i].Name == name {
+			v.members = append(append([]Member(nil), v.members[:i]...), v.members[i+1:]...)
+			return
+		}
+	}
+}
+
+// String returns a string attribute; ok is false when it is absent or not a string.
+func (v Values) String(name string) (s string, ok bool) {
+	raw, found := v.Get(name)
+	if !found || json.Unmarshal(raw, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// Int returns a whole-number attribute, or nil.
+func (v Values) Int(name string) *int64 {
+	raw, found := v.Get(name)
+	var n int64
+	if !found || json.Unmarshal(raw, &n) != nil {
+		return nil
+	}
+	return &n
+}
+
+// Float returns a number attribute, or nil.
+func (v Values) Float(name string) *float64 {
+	raw, found := v.Get(name)
+	var f float64
+	if !found || json.Unmarshal(raw, &f) != nil {
+		return nil
+	}
+	return &f
+}
+
+// Bool returns a bool attribute; ok is false when it is absent.
+func (v Values) Bool(name string) (b, ok bool) {
+	raw, found := v.Get(name)
+	if !found || json.Unmarshal(raw, &b) != nil {
+		return false, false
+	}
+	return b, true
+}
+
+// File returns a File attribute's value.
+func (v Values) File(name string) (FileValue, bool) {
+	var f FileValue
+	found, err := v.Decode(name, &f)
+	return f, found && err == nil && f.File != ""
+}
+
+// Decode unmarshals an attribute into dst; it reports whether it was set.
+func (v Values) Decode(name string, dst any) (bool, error) {
+	raw, found := v.Get(name)
+	if !found {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return true, fmt.Errorf("attribute %s: %w", name, err)
+	}
+	return true, nil
+}
+
+// Equal reports whether two Values hold the same attributes in the same order.
+func (v Values) Equal(o Values) bool {
+	if len(v.members) != len(o.members) {
+		return false
+	}
+	for i, m := range v.members {
+		if m.Name != o.members[i].Name || !bytes.Equal(m.Value, o.members[i].Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// MarshalJSON encodes the attributes as one JSON object, in order.
+func (v Values) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, m := range v.members {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		name, err := Canonical(m.Name)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(name)
+		b.WriteByte(':')
+		b.Write(m.Value)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// UnmarshalJSON reads a JSON object, keeping the order of its members and
+// making each value canonical. A repeated name or a null value is an error.
+func (v *Values) UnmarshalJSON(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return errors.New("attribute map must be a JSON object")
+	}
+	var out Values
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		name := tok.(string) // an object key is always a string
+		if seen[name] {
+			return fmt.Errorf("attribute %q is repeated", name)
+		}
+		seen[name] = true
+		var val json.RawMessage
+		if err := dec.Decode(&val); err != nil {
+			return fmt.Errorf("attribute %q: %w", name, err)
+		}
+		canon, err := canonicalRaw(val)
+		if err != nil {
+			return fmt.Errorf("attribute %q: %w", name, err)
+		}
+		if unset(canon) {
+			continue
+		}
+		out.members = append(out.members, Member{Name: name, Value: canon})
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	*v = out
+	return nil
+}
+
+// unset reports whether canonical JSON stands for no value.
+func unset(raw json.RawMessage) bool {
+	s := string(raw)
+	return s == "null" || s == `""` || s == "[]"
+}
+
+// Hash returns "sha256:<hex>" of the attributes' JSON as encoding/json's
+// Marshal writes it (HTML characters escaped), so that a request hashes as
+// the structs earlier versions hashed did.
+func (v Values) Hash() string {
+	b, err := v.MarshalJSON()
+	if err != nil {
+		panic(err) // every value is canonical JSON already
+	}
+	var esc bytes.Buffer
+	json.HTMLEscape(&esc, b)
+	sum := sha256.Sum256(esc.Bytes())
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Canonical returns the canonical JSON of x.
+func Canonical(x any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(x); err != nil {
+		return nil, err
+	}
+	return canonicalRaw(bytes.TrimRight(b.Bytes(), "\n"))
+}
+
+// canonicalRaw rewrites JSON text canonically, keeping object member
+// order: strings as encoding/json writes them (without HTML escaping),
+// whole numbers as integers, other numbers as float64.
+func canonicalRaw(raw []byte) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var b bytes.Buffer
+	if err := canonicalValue(dec, &b); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err == nil {
+		return nil, errors.New("trailing data after a JSON value")
+	}
+	return b.Bytes(), nil
+}
+
+func canonicalValue(dec *json.Decoder, b *bytes.Buffer) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch t := tok.(type) {
+	case json.Delim:
+		return canonicalComposite(dec, b, t)
+	case string:
+		return writeString(b, t)
+	case json.Number:
+		return writeNumber(b, t)
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case nil:
+		b.WriteString("null")
+	}
+	return nil
+}
+
+func canonicalComposite(dec *json.Decoder, b *bytes.Buffer, open json.Delim) error {
+	close := byte(']')
+	if open == '{' {
+		close = '}'
+	}
+	b.WriteByte(byte(open))
+	for i := 0; dec.More(); i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if open == '{' {
+			key, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if err := writeString(b, key.(string)); err != nil {
+				return err
+			}
+			b.WriteByte(':')
+		}
+		if err := canonicalValue(dec, b); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return err
+	}
+	b.WriteByte(close)
+	return nil
+}
+
+func writeString(b *bytes.Buffer, s string) error {
+	enc := json.NewEncoder(b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	b.Truncate(b.Len() - 1) // Encode ends with "\n"
+	return nil
+}
+
+func writeNumber(b *bytes.Buffer, n json.Number) error {
+	s := n.String()
+	if !strings.ContainsAny(s, ".eE") {
+		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+			b.WriteString(strconv.FormatInt(i, 10))
+			return nil
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) {
+		return fmt.Errorf("number %s is out of range", s)
+	}
+	out, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	b.Write(out)
+	return nil
+}
