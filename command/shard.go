@@ -148,7 +148,9 @@ func shareRate(ctx context.Context, s *session, count int) (wrap func(addr strin
 	}
 	ipm := map[string]int{}
 	for _, p := range s.cfg.Providers {
-		ipm[p.Addr] = p.ImagesPerMinute
+		if n := p.Settings.Int("images_per_minute"); n != nil {
+			ipm[p.Addr] = int(*n)
+		}
 		p.Parallelism = max(1, p.Parallelism/count) // in flight stays this shard's own
 	}
 	wrap = func(addr string, p provider.Provider) provider.Provider {
