@@ -41,7 +41,7 @@ func TestEstimateEveryModel(t *testing.T) {
 	}
 	listed := map[seedream.Family]bool{}
 	for _, r := range card.Rates {
-		listed[seedream.Family(r.Family)] = true
+		listed[seedream.Family(r.Key)] = true
 	}
 	for _, f := range seedream.Families() {
 		if !listed[f] {
