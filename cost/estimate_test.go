@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/seedform/seedform/cost"
+	"github.com/seedform/seedform/openai"
 	"github.com/seedform/seedform/seedream"
 )
 
@@ -63,6 +64,29 @@ func TestEstimateEveryModel(t *testing.T) {
 		if tt.setMax == nil && (set.UnpricedImages != 4 || set.PriceSource == "") {
 			t.Errorf("%s set: %d unpriced images (%q), want 4 and why (an unknown price is never free)", tt.family, set.UnpricedImages, set.PriceSource)
 		}
+	}
+}
+
+// TestEstimateOpenAI: OpenAI's card prices by model, quality and size;
+// what it leaves to the model ("auto") has no known price.
+func TestEstimateOpenAI(t *testing.T) {
+	t.Parallel()
+	card := openai.PriceCard()
+	tests := []struct{ model, quality, size, want string }{
+		{"dall-e-3", "", "", "1 to 2 images, $0.04 to $0.08"},
+		{"dall-e-3", "hd", "1024x1792", "1 to 2 images, $0.12 to $0.24"},
+		{"gpt-image-1", "low", "1024x1024", "1 to 2 images, $0.011 to $0.022"},
+		{"gpt-image-1", "auto", "1024x1024", "1 to 2 images, price unknown"},
+		{"gpt-image-9", "low", "1024x1024", "1 to 2 images, price unknown"},
+	}
+	for _, tt := range tests {
+		got := cost.Line(cost.PriceOf(card, openai.PriceKey(tt.model, tt.quality, tt.size), nil), 1, 2).Text()
+		if got != tt.want {
+			t.Errorf("%s %s %s: got %q, want %q", tt.model, tt.quality, tt.size, got, tt.want)
+		}
+	}
+	if len(card.Rates) != len(openai.Prices) {
+		t.Errorf("the card has %d rates for %d prices", len(card.Rates), len(openai.Prices))
 	}
 }
 
