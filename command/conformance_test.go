@@ -11,6 +11,7 @@ import (
 // null, unicode, large numbers, wrong types) as Terraform 1.11.4's
 // `terraform console` answered them, run in testdata/conformance: the
 // value as the console prints it, or the error's summary and detail.
+// (testdata/conformance/main.tf is the configuration Terraform ran with.)
 // Functions seedform leaves out on purpose are at the end.
 var conformance = []struct {
 	expr, want      string
@@ -1625,6 +1626,532 @@ EOT`, "", ""},
 	{`length(sensitive("abc"))`, `(sensitive value)`, "", ""},
 	{`keys(sensitive({a = 1}))`, `(sensitive value)`, "", ""},
 	{`jsonencode(sensitive({a = 1}))`, `(sensitive value)`, "", ""},
+	{`"%{ for x in ["a", "b"] ~} ${x} %{~ endfor }"`, `"ab"`, "", ""},
+	{`"%{ if false }a%{ else ~} b %{~ endif }"`, `"b"`, "", ""},
+	{`"${ "a" } ${~ "b" }"`, `"ab"`, "", ""},
+	{`"%{ for k, v in tomap({b = 2, a = 1}) }${k}${v}%{ endfor }"`, `"a1b2"`, "", ""},
+	{`"%{ for x in toset(["b", "a"]) }${x}%{ endfor }"`, `"ab"`, "", ""},
+	{`"%{ for x in [] }${x}%{ endfor }"`, `""`, "", ""},
+	{`"%{ for x in null }${x}%{ endfor }"`, "", `Iteration over null value`, `A null value cannot be used as the collection in a 'for' expression.`},
+	{`"%{ for x in "abc" }${x}%{ endfor }"`, "", `Iteration over non-iterable value`, `A value of type string cannot be used as the collection in a 'for' expression.`},
+	{`"${[]}"`, `[]`, "", ""},
+	{`"${tolist([])}"`, `tolist([])`, "", ""},
+	{`"a" == "a" ? "yes" : "no"`, `"yes"`, "", ""},
+	{`[for x in [1, 2, 3] : x if x != 2]`, `[
+  1,
+  3,
+]`, "", ""},
+	{`[for x in [[1, 2], [3, 4]] : [for y in x : y * 10]]`, `[
+  [
+    10,
+    20,
+  ],
+  [
+    30,
+    40,
+  ],
+]`, "", ""},
+	{`flatten([for x in [[1, 2], [3]] : [for y in x : {v = y}]])`, `[
+  {
+    "v" = 1
+  },
+  {
+    "v" = 2
+  },
+  {
+    "v" = 3
+  },
+]`, "", ""},
+	{`{for x in [{k = "a", v = 1}, {k = "b", v = 2}] : x.k => x.v}`, `{
+  "a" = 1
+  "b" = 2
+}`, "", ""},
+	{`{for x in [{k = "a", v = 1}, {k = "a", v = 2}] : x.k => x.v...}`, `{
+  "a" = [
+    1,
+    2,
+  ]
+}`, "", ""},
+	{`[for k, v in {a = [1], b = [2, 3]} : length(v)]`, `[
+  1,
+  2,
+]`, "", ""},
+	{`toset([for x in ["b", "a", "b"] : upper(x)])`, `toset([
+  "A",
+  "B",
+])`, "", ""},
+	{`[for i, x in toset(["b", "a"]) : i]`, `[
+  "a",
+  "b",
+]`, "", ""},
+	{`[for x in ["a"] : x if x]`, "", `Invalid 'for' condition`, `The 'if' clause value is invalid: a bool is required.`},
+	{`{a = 1, b = 2}[*]`, `[
+  {
+    "a" = 1
+    "b" = 2
+  },
+]`, "", ""},
+	{`toset(["a", "b"])[*]`, `tolist([
+  "a",
+  "b",
+])`, "", ""},
+	{`tolist(["a", "b"])[*]`, `tolist([
+  "a",
+  "b",
+])`, "", ""},
+	{`[{a = [1, 2]}, {a = [3]}][*].a[0]`, `[
+  1,
+  3,
+]`, "", ""},
+	{`[{a = {b = 1}}, {a = {b = 2}}][*].a.b`, `[
+  1,
+  2,
+]`, "", ""},
+	{`{a = [{b = 1}]}.a[*].b`, `[
+  1,
+]`, "", ""},
+	{`[null, {a = 1}][*].a`, "", `Attempt to get attribute from null value`, `This value is null, so it does not have any attributes.`},
+	{`try([1][1], {a = 1}.b, "fallback")`, `"fallback"`, "", ""},
+	{`try(tostring([1]), "no")`, `"no"`, "", ""},
+	{`can([1][0])`, `true`, "", ""},
+	{`can({a = 1}.b)`, `false`, "", ""},
+	{`can(tonumber("1"))`, `true`, "", ""},
+	{`can(file("missing.txt"))`, `false`, "", ""},
+	{`try(file("missing.txt"), "none")`, `"none"`, "", ""},
+	{`format("%-8s|%8s|", "é", "日本")`, `"é       |      日本|"`, "", ""},
+	{`format("%c", 65)`, "", `Error in function call`, `Call to function "format" failed: unsupported format verb 'c' in "%c" at offset 0.`},
+	{`format("%5.1f%%", 99.44)`, `" 99.4%"`, "", ""},
+	{`format("%v %v %v", true, 1.5, "s")`, `"true 1.5 s"`, "", ""},
+	{`format("%#v", "s")`, `"\"s\""`, "", ""},
+	{`format("%#v", [1, "a", null])`, `"[1,\"a\",null]"`, "", ""},
+	{`format("%10d|", -42)`, `"       -42|"`, "", ""},
+	{`format("%+d", 5)`, `"+5"`, "", ""},
+	{`format("%d", 99999999999999999999)`, `"99999999999999999999"`, "", ""},
+	{`format("%.3s", "abcdef")`, `"abc"`, "", ""},
+	{`formatlist("%s=%d", ["a", "b"], [1, 2])`, `tolist([
+  "a=1",
+  "b=2",
+])`, "", ""},
+	{`formatlist("%s", toset(["b", "a"]))`, `tolist([
+  "a",
+  "b",
+])`, "", ""},
+	{`regex("\\p{L}+", "123héllo456")`, `"héllo"`, "", ""},
+	{`regex("(?i)HELLO", "say hello")`, `"hello"`, "", ""},
+	{`regex("^\\s*(\\w+)\\s*$", "  word  ")`, `[
+  "word",
+]`, "", ""},
+	{`regexall("\\d", "a1b22c333")`, `tolist([
+  "1",
+  "2",
+  "2",
+  "3",
+  "3",
+  "3",
+])`, "", ""},
+	{`regex("(\\d)(\\d)?", "1")`, `[
+  "1",
+  tostring(null),
+]`, "", ""},
+	{`replace("héllo", "/\\p{L}/", "x")`, `"xxxxx"`, "", ""},
+	{`replace("a.b.c", "/\\./", "")`, `"abc"`, "", ""},
+	{`replace("CamelCaseString", "/([a-z])([A-Z])/", "$1-$2")`, `"Camel-Case-String"`, "", ""},
+	{`lower(replace("Hello  World", "/\\s+/", "-"))`, `"hello-world"`, "", ""},
+	{`trimsuffix(trimprefix("--a--", "-"), "-")`, `"-a-"`, "", ""},
+	{`split("/", "a/b/c")[length(split("/", "a/b/c")) - 1]`, `"c"`, "", ""},
+	{`join("-", reverse(split("", "abc")))`, `"c-b-a"`, "", ""},
+	{`substr("日本語テキスト", 2, 3)`, `"語テキ"`, "", ""},
+	{`strrev("日本語")`, `"語本日"`, "", ""},
+	{`upper("ǆ")`, `"Ǆ"`, "", ""},
+	{`title("ǆemal élan")`, `"ǅemal Élan"`, "", ""},
+	{`title("o'neil mcdonald")`, `"O'Neil Mcdonald"`, "", ""},
+	{`length(split(" ", ""))`, `1`, "", ""},
+	{`length(split(" ", " "))`, `2`, "", ""},
+	{`sort(["10", "9", "1", "B", "a"])`, `tolist([
+  "1",
+  "10",
+  "9",
+  "B",
+  "a",
+])`, "", ""},
+	{`sort([3, 10, 2])`, `tolist([
+  "10",
+  "2",
+  "3",
+])`, "", ""},
+	{`distinct(["b", "a", "b"])`, `tolist([
+  "b",
+  "a",
+])`, "", ""},
+	{`slice(["a", "b", "c"], 1, 3)`, `[
+  "b",
+  "c",
+]`, "", ""},
+	{`index(["a", "b"], "b")`, `1`, "", ""},
+	{`lookup({a = "x"}, "b", "default")`, `"default"`, "", ""},
+	{`keys({b = {}, a = []})`, `[
+  "a",
+  "b",
+]`, "", ""},
+	{`values({b = [1], a = ["x"]})`, `[
+  [
+    "x",
+  ],
+  [
+    1,
+  ],
+]`, "", ""},
+	{`merge({a = 1}, {b = [1]})`, `{
+  "a" = 1
+  "b" = [
+    1,
+  ]
+}`, "", ""},
+	{`merge({}, {})`, `{}`, "", ""},
+	{`merge(null, {a = 1})`, `{
+  "a" = 1
+}`, "", ""},
+	{`merge({a = 1}, {a = null})`, `{
+  "a" = null
+}`, "", ""},
+	{`zipmap(["b", "a"], ["x", "y"])`, `{
+  "a" = "y"
+  "b" = "x"
+}`, "", ""},
+	{`coalesce("", null, "x")`, `"x"`, "", ""},
+	{`coalescelist(tolist([]), ["a"])`, `[
+  "a",
+]`, "", ""},
+	{`contains(["a", "b"], "b")`, `true`, "", ""},
+	{`contains([1, 2], 2.0)`, `true`, "", ""},
+	{`contains(["1"], 1)`, `false`, "", ""},
+	{`range(0, -3, -1)`, `tolist([
+  0,
+  -1,
+  -2,
+])`, "", ""},
+	{`range(1, 2, 0.3)`, `tolist([
+  1,
+  1.3,
+  1.5999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999,
+  1.8999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999998,
+])`, "", ""},
+	{`max(0.1, 0.2)`, `0.2`, "", ""},
+	{`min(-0, 0)`, `-0`, "", ""},
+	{`abs(-1e300)`, `1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000`, "", ""},
+	{`ceil(1e20 + 0.5)`, `100000000000000000001`, "", ""},
+	{`floor(-0.5)`, `-1`, "", ""},
+	{`signum(-0.0)`, `0`, "", ""},
+	{`log(1, 10)`, `0`, "", ""},
+	{`log(100, 10)`, `2`, "", ""},
+	{`log(2, 0.5)`, `-1`, "", ""},
+	{`pow(2, -1)`, `0.5`, "", ""},
+	{`pow(0, 0)`, `1`, "", ""},
+	{`parseint("-0", 10)`, `0`, "", ""},
+	{`parseint("0b1", 2)`, "", `Invalid function argument`, `Invalid value for "number" parameter: cannot parse "0b1" as a base 2 integer.`},
+	{`parseint("1_000", 10)`, "", `Invalid function argument`, `Invalid value for "number" parameter: cannot parse "1_000" as a base 10 integer.`},
+	{`parseint("7fffffffffffffffffff", 16)`, `604462909807314587353087`, "", ""},
+	{`tonumber("1e-7")`, `0.0000001`, "", ""},
+	{`tonumber("00012")`, `12`, "", ""},
+	{`1e-7`, `0.0000001`, "", ""},
+	{`0.0000001 * 10`, `0.000001`, "", ""},
+	{`100 / 3`, `33.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333`, "", ""},
+	{`-100 / 3`, `-33.33333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333`, "", ""},
+	{`7 % -3`, `1`, "", ""},
+	{`-7 % -3`, `-1`, "", ""},
+	{`0.5 % 0.2`, `0.09999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999`, "", ""},
+	{`2 * 3 + 4 * 5 - 6 / 2`, `23`, "", ""},
+	{`(1 + 2) * (3 - 4) / 5`, `-0.6`, "", ""},
+	{`jsonencode({a = 1e-7})`, `"{\"a\":0.0000001}"`, "", ""},
+	{`jsonencode(1e21)`, `"1000000000000000000000"`, "", ""},
+	{`jsonencode(100000000000000000000)`, `"100000000000000000000"`, "", ""},
+	{`jsonencode("\u2028")`, `"\"\\u2028\""`, "", ""},
+	{`jsonencode("a\tb")`, `"\"a\\tb\""`, "", ""},
+	{`jsondecode("1.0")`, `1`, "", ""},
+	{`jsondecode("[1.5e3]")`, `[
+  1500,
+]`, "", ""},
+	{`jsondecode("{\"b\":1,\"a\":2}")`, `{
+  "a" = 2
+  "b" = 1
+}`, "", ""},
+	{`yamlencode(1e21)`, `<<EOT
+1000000000000000000000
+...
+
+EOT`, "", ""},
+	{`yamlencode({a = [{b = 1}]})`, `<<EOT
+"a":
+- "b": 1
+
+EOT`, "", ""},
+	{`yamlencode("a: b")`, `<<EOT
+"a: b"
+
+EOT`, "", ""},
+	{`yamlencode("- x")`, `<<EOT
+"- x"
+
+EOT`, "", ""},
+	{`yamlencode(" leading")`, `<<EOT
+" leading"
+
+EOT`, "", ""},
+	{`yamlencode("null")`, `<<EOT
+"null"
+
+EOT`, "", ""},
+	{`yamlencode(0.1)`, `<<EOT
+0.1
+...
+
+EOT`, "", ""},
+	{`yamldecode("a: 1\nb: [1, 2]\nc: {d: e}")`, `{
+  "a" = 1
+  "b" = [
+    1,
+    2,
+  ]
+  "c" = {
+    "d" = "e"
+  }
+}`, "", ""},
+	{`yamldecode("a:\n  - b: 1\n    c: 2")`, `{
+  "a" = [
+    {
+      "b" = 1
+      "c" = 2
+    },
+  ]
+}`, "", ""},
+	{`yamldecode("- 1\n- a\n- true\n- null\n- 1.5")`, `[
+  1,
+  "a",
+  true,
+  null,
+  1.5,
+]`, "", ""},
+	{`yamldecode("key: 'quoted'")`, `{
+  "key" = "quoted"
+}`, "", ""},
+	{`yamldecode("multi: |\n  line1\n  line2\n")`, `{
+  "multi" = <<-EOT
+  line1
+  line2
+  
+  EOT
+}`, "", ""},
+	{`yamldecode("folded: >\n  a\n  b\n")`, `{
+  "folded" = <<-EOT
+  a b
+  
+  EOT
+}`, "", ""},
+	{`yamldecode("2001-12-14t21:59:43.10-05:00")`, `"2001-12-14T21:59:43-05:00"`, "", ""},
+	{`yamldecode("!!int 10")`, `10`, "", ""},
+	{`yamldecode("a: b: c")`, "", `Error in function call`, `Call to function "yamldecode" failed: mapping values are not allowed in this context.`},
+	{`csvdecode("name,size\nhero,2K\n\"with, comma\",4K")`, `tolist([
+  {
+    "name" = "hero"
+    "size" = "2K"
+  },
+  {
+    "name" = "with, comma"
+    "size" = "4K"
+  },
+])`, "", ""},
+	{`base64encode(jsonencode({a = 1}))`, `"eyJhIjoxfQ=="`, "", ""},
+	{`base64decode(base64encode("日本"))`, `"日本"`, "", ""},
+	{`sha256(jsonencode({prompt = "x", size = "2K"}))`, `"22041996ae515d732fa3d5d70303ec0a2c1155c3c8b378119f6101015f3c5b42"`, "", ""},
+	{`md5(file("hello.txt"))`, `"5d41402abc4b2a76b9719d911017c592"`, "", ""},
+	{`sha1(templatefile("hello.tmpl", {name = "n"}))`, `"d2252d9da05c923acc637d600654a96ed18b3850"`, "", ""},
+	{`uuidv5("url", "https://example.com/a")`, `"6639460f-3425-5329-8097-a58f06127860"`, "", ""},
+	{`urlencode("a b&c=d/é?")`, `"a+b%26c%3Dd%2F%C3%A9%3F"`, "", ""},
+	{`timeadd("2024-02-28T00:00:00Z", "24h")`, `"2024-02-29T00:00:00Z"`, "", ""},
+	{`timeadd("2024-02-28T00:00:00Z", "48h30m15s")`, `"2024-03-01T00:30:15Z"`, "", ""},
+	{`timeadd("2024-02-28T00:00:00+05:30", "1h")`, `"2024-02-28T01:00:00+05:30"`, "", ""},
+	{`formatdate("MMMM D, YYYY", "2024-02-29T10:00:00Z")`, `"February 29, 2024"`, "", ""},
+	{`formatdate("hh:mm:ss AA", "2024-02-29T15:04:05Z")`, `"15:04:05 PM"`, "", ""},
+	{`formatdate("YY-M-D h:m:s", "2024-02-29T05:04:05Z")`, `"24-2-29 5:4:5"`, "", ""},
+	{`formatdate("ZZZZZ ZZZZ Z", "2024-02-29T05:04:05+01:30")`, `"+01:30 +0130 +01:30"`, "", ""},
+	{`formatdate("EEE", "2024-02-29T05:04:05Z")`, `"Thu"`, "", ""},
+	{`formatdate("X", "2024-02-29T05:04:05Z")`, "", `Invalid function argument`, `Invalid value for "format" parameter: invalid date format verb "X".`},
+	{`timecmp("2024-02-29T05:04:05Z", "2024-02-29T05:04:05.000000001Z")`, `-1`, "", ""},
+	{`startswith("hello", "HE")`, `false`, "", ""},
+	{`endswith("héllo", "llo")`, `true`, "", ""},
+	{`strcontains("héllo", "é")`, `true`, "", ""},
+	{`alltrue([for x in [1, 2] : x > 0])`, `true`, "", ""},
+	{`anytrue([for x in [1, 2] : x > 1])`, `true`, "", ""},
+	{`one([for x in ["a"] : x])`, `"a"`, "", ""},
+	{`sum([for x in [1, 2, 3] : x * 2])`, `12`, "", ""},
+	{`matchkeys(["i-1", "i-2", "i-3"], ["a", "b", "a"], ["a"])`, `tolist([
+  "i-1",
+  "i-3",
+])`, "", ""},
+	{`transpose({"a" = ["1", "2"], "b" = ["2"], "c" = []})`, `tomap({
+  "1" = tolist([
+    "a",
+  ])
+  "2" = tolist([
+    "a",
+    "b",
+  ])
+})`, "", ""},
+	{`lookup({a = {b = 1}}, "a", {})`, `{
+  "b" = 1
+}`, "", ""},
+	{`lookup({a = {b = 1}}, "c", {})`, `{}`, "", ""},
+	{`templatefile("cond.tmpl", {x = true})`, `"yes"`, "", ""},
+	{`templatefile("cond.tmpl", {x = "false"})`, `"no"`, "", ""},
+	{`templatefile("cond.tmpl", {x = 1})`, "", `Error in function call`, `Call to function "templatefile" failed: cond.tmpl:1,7-8: Incorrect condition type; The condition expression must be of type bool..`},
+	{`templatefile("cond.tmpl", {})`, "", `Invalid function argument`, `Invalid value for "vars" parameter: vars map does not contain key "x", referenced at cond.tmpl:1,7-8.`},
+	{`templatefile("kv.tmpl", {m = {b = 2, a = 1}})`, `<<EOT
+a
+a=1
+b=2
+z
+EOT`, "", ""},
+	{`templatefile("fn.tmpl", {name = "x", items = [1, 2]})`, `"X 2"`, "", ""},
+	{`templatefile("json.tmpl", {v = {a = [1]}})`, `"{\"a\":[1]}"`, "", ""},
+	{`templatefile("x.tmpl", {x = [1, 2]})`, `[
+  1,
+  2,
+]`, "", ""},
+	{`templatefile("x.tmpl", {x = 1})`, `1`, "", ""},
+	{`templatefile("x.tmpl", {x = true})`, `true`, "", ""},
+	{`templatefile("x.tmpl", {x = tolist(["a"])})`, `tolist([
+  "a",
+])`, "", ""},
+	{`templatefile("x.tmpl", tomap({x = "m"}))`, `"m"`, "", ""},
+	{`templatefile("x.tmpl", {x = "a", y = "b"})`, `"a"`, "", ""},
+	{`templatefile("list.tmpl", {list = toset(["b", "a"])})`, `toset([
+  "a",
+  "b",
+])`, "", ""},
+	{`templatefile("hello.tmpl", null)`, "", `Invalid function argument`, `Invalid value for "vars" parameter: argument must not be null.`},
+	{`templatefile(null, {})`, "", `Invalid function argument`, `Invalid value for "path" parameter: argument must not be null.`},
+	{`templatefile("", {})`, "", `Invalid function argument`, `Invalid value for "path" parameter: failed to read file: read .: is a directory.`},
+	{`templatefile(".", {})`, "", `Invalid function argument`, `Invalid value for "path" parameter: failed to read file: read .: is a directory.`},
+	{`templatefile("sub", {})`, "", `Invalid function argument`, `Invalid value for "path" parameter: failed to read file: read sub: is a directory.`},
+	{`templatefile("bin.dat", {})`, "", `Error in function call`, `Call to function "templatefile" failed: contents of "bin.dat" are not valid UTF-8; use the filebase64 function to obtain the Base64 encoded contents or the other file functions (e.g. filemd5, filesha256) to obtain file hashing results instead.`},
+	{`templatefile("hello.txt", {})`, `"hello"`, "", ""},
+	{`templatefile("./hello.tmpl", {name = "."})`, `"Hello .!"`, "", ""},
+	{`templatefile("sub/../hello.tmpl", {name = ".."})`, `"Hello ..!"`, "", ""},
+	{`file("./hello.txt")`, `"hello"`, "", ""},
+	{`file("sub/../hello.txt")`, `"hello"`, "", ""},
+	{`file("")`, "", `Invalid function argument`, `Invalid value for "path" parameter: failed to read file: read .: is a directory.`},
+	{`file(".")`, "", `Invalid function argument`, `Invalid value for "path" parameter: failed to read file: read .: is a directory.`},
+	{`file("sub/a.txt")`, `"x"`, "", ""},
+	{`fileexists("")`, "", `Error in function call`, `Call to function "fileexists" failed: "." is a directory, not a file.`},
+	{`fileexists(".")`, "", `Error in function call`, `Call to function "fileexists" failed: "." is a directory, not a file.`},
+	{`fileexists("sub/../hello.txt")`, `true`, "", ""},
+	{`fileexists("missing/dir/x")`, `false`, "", ""},
+	{`fileset(".", "")`, `toset([])`, "", ""},
+	{`fileset(".", "*")`, `toset([
+  "bad.tmpl",
+  "bin.dat",
+  "cond.tmpl",
+  "empty.txt",
+  "fn.tmpl",
+  "hello.tmpl",
+  "hello.txt",
+  "json.tmpl",
+  "kv.tmpl",
+  "list.tmpl",
+  "loop.tmpl",
+  "main.sf.hcl",
+  "main.tf",
+  "rec.tmpl",
+  "usefile.tmpl",
+  "x.tmpl",
+])`, "", ""},
+	{`fileset(".", "sub/**")`, `toset([
+  "sub/a.txt",
+  "sub/c.md",
+  "sub/deep/b.txt",
+])`, "", ""},
+	{`fileset(".", "sub/**/*")`, `toset([
+  "sub/a.txt",
+  "sub/c.md",
+  "sub/deep/b.txt",
+])`, "", ""},
+	{`fileset(".", "**/b.txt")`, `toset([
+  "sub/deep/b.txt",
+])`, "", ""},
+	{`fileset(".", "*.t?t")`, `toset([
+  "empty.txt",
+  "hello.txt",
+])`, "", ""},
+	{`fileset(".", "*.[tm][xd]*")`, `toset([
+  "empty.txt",
+  "hello.txt",
+])`, "", ""},
+	{`fileset(".", "{hello,empty}.txt")`, `toset([
+  "empty.txt",
+  "hello.txt",
+])`, "", ""},
+	{`fileset("sub", "../*.txt")`, `toset([
+  "../empty.txt",
+  "../hello.txt",
+])`, "", ""},
+	{`fileset("./sub", "*.txt")`, `toset([
+  "a.txt",
+])`, "", ""},
+	{`fileset("sub/", "**/*.txt")`, `toset([
+  "a.txt",
+  "deep/b.txt",
+])`, "", ""},
+	{`fileset(".", "/hello.txt")`, `toset([
+  "hello.txt",
+])`, "", ""},
+	{`fileset("", "*.txt")`, `toset([
+  "empty.txt",
+  "hello.txt",
+])`, "", ""},
+	{`fileset(".", "sub")`, `toset([])`, "", ""},
+	{`fileset(".", "sub/deep")`, `toset([])`, "", ""},
+	{`fileset(".", "**")`, `toset([
+  "bad.tmpl",
+  "bin.dat",
+  "cond.tmpl",
+  "empty.txt",
+  "fn.tmpl",
+  "hello.tmpl",
+  "hello.txt",
+  "json.tmpl",
+  "kv.tmpl",
+  "list.tmpl",
+  "loop.tmpl",
+  "main.sf.hcl",
+  "main.tf",
+  "rec.tmpl",
+  "sub/a.txt",
+  "sub/c.md",
+  "sub/deep/b.txt",
+  "usefile.tmpl",
+  "x.tmpl",
+])`, "", ""},
+	{`filemd5("")`, "", `Error in function call`, `Call to function "filemd5" failed: read .: is a directory.`},
+	{`filemd5("empty.txt")`, `"d41d8cd98f00b204e9800998ecf8427e"`, "", ""},
+	{`filesha256("empty.txt")`, `"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"`, "", ""},
+	{`filebase64("empty.txt")`, `""`, "", ""},
+	{`filebase64sha512("empty.txt")`, `"z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg=="`, "", ""},
+	{`filesha1("sub/a.txt")`, `"11f6ad8ec52a2984abaafd7c3b516503785c2072"`, "", ""},
+	{`basename("a/b.c.d")`, `"b.c.d"`, "", ""},
+	{`basename("a\\b")`, `"a\\b"`, "", ""},
+	{`basename(".")`, `"."`, "", ""},
+	{`basename("..")`, `".."`, "", ""},
+	{`basename("a/..")`, `".."`, "", ""},
+	{`dirname("a/b/")`, `"a/b"`, "", ""},
+	{`dirname("./a")`, `"."`, "", ""},
+	{`dirname("../a")`, `".."`, "", ""},
+	{`dirname("a\\b")`, `"."`, "", ""},
+	{`dirname("//a//b")`, `"/a"`, "", ""},
+	{`pathexpand("/abs")`, `"/abs"`, "", ""},
+	{`pathexpand("")`, `""`, "", ""},
+	{`pathexpand("~user/x")`, "", `Error in function call`, `Call to function "pathexpand" failed: cannot expand user-specific home dir.`},
+	{`abspath("/")`, `"/"`, "", ""},
+	{`abspath("/a//b")`, `"/a/b"`, "", ""},
 
 	// Left out on purpose (see leftOutFunctions): the error says why.
 	{`timestamp()`, "", "Error in function call", `Call to function "timestamp" failed: the timestamp function is not available in seedform: its result changes on every run, so an asset using it would be regenerated, and paid for, on every apply.`},
@@ -1633,8 +2160,11 @@ EOT`, "", ""},
 	{`bcrypt("x")`, "", "Error in function call", `Call to function "bcrypt" failed: the bcrypt function is not available in seedform: its result changes on every run (a random salt), so an asset using it would be regenerated, and paid for, on every apply.`},
 	{`rsadecrypt("a", "b")`, "", "Error in function call", `Call to function "rsadecrypt" failed: the rsadecrypt function is not available in seedform: seedform reads no private keys; secrets belong in the environment.`},
 	{`cidrhost("10.0.0.0/8", 1)`, "", "Error in function call", `Call to function "cidrhost" failed: the cidrhost function is not available in seedform: network address arithmetic serves no image configuration.`},
-	// Terraform 1.11.4 reports a Go panic with its stack here.
+	// Terraform 1.11.4 reports a Go panic with its stack for these.
 	{`log(0, 0)`, "", "Error in function call", `Call to function "log" failed: result is not a number.`},
+	{`log(-1, 2)`, "", "Error in function call", `Call to function "log" failed: result is not a number.`},
+	{`pow(-8, 1/3)`, "", "Error in function call", `Call to function "pow" failed: result is not a number.`},
+	{`element(["a", "b"], -1)`, "", "Invalid function argument", `Invalid value for "index" parameter: the index must not be negative.`},
 }
 
 // TestConformance evaluates every row as `seedform console` does and

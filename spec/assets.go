@@ -449,7 +449,7 @@ func (s *loadState) expand(b *assetBlock) {
 			return
 		}
 		if v.HasMark(sensitiveMark) {
-			s.errorf(a.Expr.Range().Ptr(), "Invalid for_each argument", "Sensitive values cannot be used in for_each: the keys become part of asset addresses, which are shown in plans.")
+			s.errorf(a.Expr.Range().Ptr(), "Invalid for_each argument", "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.")
 			b.bad = true
 			return
 		}
@@ -457,8 +457,7 @@ func (s *loadState) expand(b *assetBlock) {
 		// each.value, where sensitive values must remain marked.
 		v, _ = v.Unmark()
 		ty := v.Type()
-		if v.IsNull() || !(ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() && ty.ElementType() == cty.String) {
-			s.errorf(a.Expr.Range().Ptr(), "Invalid for_each argument", "for_each takes a map, or a set of strings; this is %s. Use toset(...) to turn a list of strings into a set.", friendly(v))
+		if !s.forEachType(a, ty) {
 			b.bad = true
 			return
 		}
@@ -471,7 +470,7 @@ func (s *loadState) expand(b *assetBlock) {
 			}
 			if ty.IsSetType() {
 				if k.IsNull() {
-					s.errorf(a.Expr.Range().Ptr(), "Invalid for_each argument", "The set holds a null value; every element must be a string.")
+					s.errorf(a.Expr.Range().Ptr(), "Invalid for_each set argument", `The given "for_each" argument value is unsuitable: "for_each" sets must not contain null values.`)
 					b.bad = true
 					return
 				}

@@ -10,6 +10,11 @@
 // registered (package schema), whose rules check the model offline and
 // whose request list decides what the spec hash covers.
 //
+// The language is Terraform 1.11's: its operators, its built-in functions
+// (functions.go and the funcs_*.go files, on go-cty's standard library),
+// its variable precedence and its error wording (wording.go). A Scope
+// evaluates expressions over a loaded configuration for seedform console.
+//
 // It does no I/O beyond reading the configuration, variable files and
 // reference images (to hash them, and to check that those sent to the
 // API are images it takes), and checking the output tree for symlinks

@@ -500,25 +500,78 @@ var containsFunc = function.New(&function.Spec{
 	},
 })
 
-// logFunc is log with a clean error where go-cty's panics: a result that
-// is not a number (log(0, 0)) is reported as Terraform's own log does.
-var logFunc = function.New(&function.Spec{
-	Description: stdlib.LogFunc.Description(),
-	Params: []function.Parameter{
-		{Name: "num", Type: cty.Number},
-		{Name: "base", Type: cty.Number},
-	},
-	Type:         function.StaticReturnType(cty.Number),
-	RefineResult: refineNotNull,
-	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		num, _ := args[0].AsBigFloat().Float64()
-		base, _ := args[1].AsBigFloat().Float64()
-		if r := math.Log(num) / math.Log(base); math.IsNaN(r) {
-			return cty.NilVal, errors.New("result is not a number")
+// logFunc and powFunc are go-cty's log and pow with a clean error where
+// go-cty (and so Terraform 1.11) panics: a result that is not a number,
+// such as log(0, 0) or pow(-8, 1/3), is reported as Terraform's newer
+// versions do.
+var (
+	logFunc = nanGuard(stdlib.LogFunc, func(x, y float64) float64 { return math.Log(x) / math.Log(y) })
+	powFunc = nanGuard(stdlib.PowFunc, math.Pow)
+)
+
+func nanGuard(f function.Function, op func(x, y float64) float64) function.Function {
+	return function.New(&function.Spec{
+		Description:  f.Description(),
+		Params:       f.Params(),
+		Type:         function.StaticReturnType(cty.Number),
+		RefineResult: refineNotNull,
+		Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+			x, _ := args[0].AsBigFloat().Float64()
+			y, _ := args[1].AsBigFloat().Float64()
+			if math.IsNaN(op(x, y)) {
+				return cty.NilVal, errors.New("result is not a number")
+			}
+			return f.Call(args)
+		},
+	})
+}
+
+// elementFunc is go-cty's element with the negative indexes of go-cty
+// v1.16, which Terraform 1.11 uses: the index is taken modulo the length
+// with Go's remainder, so -2 of two elements is the first and -1 of two
+// fails (with a panic in Terraform; an error here). go-cty v1.17 counts
+// negative indexes from the end instead.
+var elementFunc = function.New(&function.Spec{
+	Description: stdlib.ElementFunc.Description(),
+	Params:      stdlib.ElementFunc.Params(),
+	Type: func(args []cty.Value) (cty.Type, error) {
+		args, err := legacyIndex(args)
+		if err != nil {
+			return cty.NilType, err
 		}
-		return stdlib.LogFunc.Call(args)
+		return stdlib.ElementFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		args, err := legacyIndex(args)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		return stdlib.ElementFunc.Call(args)
 	},
 })
+
+// legacyIndex replaces a negative index that go-cty v1.16 would map to
+// the first element by 0, and refuses any other.
+func legacyIndex(args []cty.Value) ([]cty.Value, error) {
+	list, _ := args[0].UnmarkDeep()
+	idx, marks := args[1].UnmarkDeep()
+	if !list.IsKnown() || list.IsNull() || !list.CanIterateElements() || !idx.IsKnown() || idx.IsNull() {
+		return args, nil
+	}
+	n, err := convert.Convert(idx, cty.Number)
+	if err != nil || n.AsBigFloat().Sign() >= 0 {
+		return args, nil
+	}
+	i, _ := n.AsBigFloat().Int64()
+	l := int64(list.LengthInt())
+	if l == 0 {
+		return args, nil // go-cty says the list is empty
+	}
+	if i%l == 0 {
+		return []cty.Value{args[0], cty.Zero.WithMarks(marks)}, nil
+	}
+	return nil, function.NewArgErrorf(1, "the index must not be negative")
+}
 
 // makeToFunc is go-cty's conversion function (tostring, tolist, ...)
 // taking marked values as Terraform's does: marks are kept through the

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/bmatcuk/doublestar/v4"
@@ -238,21 +239,25 @@ func (s *loadState) fileSetFunc() function.Function {
 				return cty.UnknownVal(retType).WithMarks(pathMarks, patMarks), nil
 			}
 			root := s.configPath(pv.AsString())
-			pattern := filepath.ToSlash(filepath.Clean(patv.AsString()))
-			if !doublestar.ValidatePattern(pattern) {
-				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", filepath.Join(pv.AsString(), patv.AsString()), doublestar.ErrBadPattern)
-			}
-			matches, err := doublestar.Glob(os.DirFS(root), pattern, doublestar.WithFilesOnly())
-			if err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", filepath.Join(pv.AsString(), patv.AsString()), err)
+			// As in Terraform, the pattern is joined to the path (so
+			// "../*.txt" looks beside it) and matches are made relative
+			// to the path. The path's own metacharacters match literally.
+			shown := filepath.Join(pv.AsString(), patv.AsString())
+			matches, err := doublestar.FilepathGlob(filepath.Join(globEscape(root), patv.AsString()), doublestar.WithFilesOnly())
+			if err != nil {
+				return cty.NilVal, fmt.Errorf("failed to glob pattern %q: %w", shown, err)
 			}
 			vals := make([]cty.Value, 0, len(matches))
 			for _, m := range matches {
-				fi, err := os.Stat(filepath.Join(root, filepath.FromSlash(m)))
+				fi, err := os.Stat(m)
 				if err != nil || !fi.Mode().IsRegular() {
 					continue
 				}
-				vals = append(vals, cty.StringVal(m))
+				rel, err := filepath.Rel(root, m)
+				if err != nil {
+					return cty.NilVal, fmt.Errorf("failed to trim path of match %q: %w", m, err)
+				}
+				vals = append(vals, cty.StringVal(filepath.ToSlash(rel)))
 			}
 			if len(vals) == 0 {
 				return cty.SetValEmpty(cty.String).WithMarks(pathMarks, patMarks), nil
@@ -276,6 +281,18 @@ var pathExpandFunc = function.New(&function.Spec{
 		return cty.StringVal(p), err
 	},
 })
+
+// globEscape quotes the glob metacharacters of a literal path.
+func globEscape(p string) string {
+	var b strings.Builder
+	for _, r := range p {
+		if strings.ContainsRune(`*?[]{}\`, r) && r != filepath.Separator {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // templateFileFunc is Terraform's templatefile: it renders a template file
 // with the given variables and every function but the template functions.

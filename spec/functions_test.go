@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -79,5 +80,24 @@ func TestTerraformFunctions(t *testing.T) {
 				t.Errorf("got %#v, want %#v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestAbspathCleans: abspath resolves against the configuration directory
+// and cleans "." and "..", as Terraform's does with the working directory.
+func TestAbspathCleans(t *testing.T) {
+	t.Parallel()
+	s := &loadState{absDir: filepath.FromSlash("/cfg/dir")}
+	f := s.functions()["abspath"]
+	for in, want := range map[string]string{
+		"a.txt":        "/cfg/dir/a.txt",
+		"notes/../a":   "/cfg/dir/a",
+		"../up/./b":    "/cfg/up/b",
+		"/abs/x/../y/": "/abs/y",
+	} {
+		got, err := f.Call([]cty.Value{cty.StringVal(in)})
+		if err != nil || got.AsString() != filepath.ToSlash(filepath.FromSlash(want)) {
+			t.Errorf("abspath(%q) = %#v, %v; want %q", in, got, err, want)
+		}
 	}
 }

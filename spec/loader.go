@@ -251,6 +251,7 @@ func (s *loadState) load(opts Options) *Config {
 		Functions: s.funcs,
 	}
 	s.evalLocals(localsBlocks)
+	s.checkVariableValidations()
 	s.decodeSettings()
 	s.decodeProviders(providerBlocks)
 	assets := s.evalAssets()

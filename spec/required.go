@@ -4,6 +4,8 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/gocty"
 )
 
 // This file keeps null and unknown values from reaching an asset
@@ -63,14 +65,36 @@ func (s *loadState) required(a *hcl.Attribute, ctx *hcl.EvalContext) *hcl.Attrib
 	return nil
 }
 
-// evalCount reads count, which must be a whole number of at least 0: a
-// null count is an error, not zero instances.
+// evalCount reads count as Terraform does, with its messages: a whole
+// number of at least 0; null is an error, not zero instances.
 func (s *loadState) evalCount(a *hcl.Attribute) (int64, bool) {
-	if s.isNull(a, s.baseCtx) {
-		s.errorf(a.Expr.Range().Ptr(), "Invalid count argument", `The given "count" argument value is null. An integer is required.`)
+	const invalid = "Invalid count argument"
+	rng := a.Expr.Range().Ptr()
+	v, diags := a.Expr.Value(s.baseCtx)
+	s.add(diags)
+	if diags.HasErrors() {
 		return 0, false
 	}
-	return s.evalInt(a, s.baseCtx, 0)
+	v, _ = v.UnmarkDeep()
+	v, err := convert.Convert(v, cty.Number)
+	var n int64
+	switch {
+	case err != nil:
+		s.errorf(rng, "Incorrect value type", "Invalid expression value: %s.", err)
+	case v.IsNull():
+		s.errorf(rng, invalid, `The given "count" argument value is null. An integer is required.`)
+	case !v.IsKnown():
+		s.reportUnknown(a)
+	default:
+		if err := gocty.FromCtyValue(v, &n); err != nil {
+			s.errorf(rng, invalid, `The given "count" argument value is unsuitable: %s.`, err)
+		} else if n < 0 {
+			s.errorf(rng, invalid, `The given "count" argument value is unsuitable: must be greater than or equal to zero.`)
+		} else {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 // knownForEach reports a for_each value that is unknown or null; it
@@ -85,4 +109,18 @@ func (s *loadState) knownForEach(a *hcl.Attribute, v cty.Value) bool {
 		return false
 	}
 	return true
+}
+
+// forEachType reports, in Terraform's words, a for_each value that is no
+// map or set of strings.
+func (s *loadState) forEachType(a *hcl.Attribute, ty cty.Type) bool {
+	switch {
+	case ty.IsMapType() || ty.IsObjectType() || ty.IsSetType() && ty.ElementType() == cty.String:
+		return true
+	case ty.IsSetType():
+		s.errorf(a.Expr.Range().Ptr(), "Invalid for_each set argument", `The given "for_each" argument value is unsuitable: "for_each" supports maps and sets of strings, but you have provided a set containing type %s.`, ty.ElementType().FriendlyName())
+	default:
+		s.errorf(a.Expr.Range().Ptr(), "Invalid for_each argument", `The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type %s.`, ty.FriendlyName())
+	}
+	return false
 }

@@ -73,3 +73,29 @@ func TestNullOptionalArgument(t *testing.T) {
 		t.Errorf("got path %q, meta %s, size %q; want the defaults", a.Path, a.Meta, size)
 	}
 }
+
+// TestCountAndForEachWording checks count and for_each errors against
+// what terraform plan 1.11.4 said for the same arguments.
+func TestCountAndForEachWording(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ attr, summary, detail string }{
+		{`count = -1`, "Invalid count argument", `The given "count" argument value is unsuitable: must be greater than or equal to zero.`},
+		{`count = 1.5`, "Invalid count argument", `The given "count" argument value is unsuitable: value must be a whole number, between -9223372036854775808 and 9223372036854775807.`},
+		{`count = "x"`, "Incorrect value type", "Invalid expression value: a number is required."},
+		{`count = [1]`, "Incorrect value type", "Invalid expression value: number required."},
+		{`for_each = ["a"]`, "Invalid for_each argument", `The given "for_each" argument value is unsuitable: the "for_each" argument must be a map, or set of strings, and you have provided a value of type tuple.`},
+		{`for_each = toset([1])`, "Invalid for_each set argument", `The given "for_each" argument value is unsuitable: "for_each" supports maps and sets of strings, but you have provided a set containing type number.`},
+		{`for_each = toset(["a", null])`, "Invalid for_each set argument", `The given "for_each" argument value is unsuitable: "for_each" sets must not contain null values.`},
+		{`for_each = sensitive(toset(["a"]))`, "Invalid for_each argument", "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.attr, func(t *testing.T) {
+			t.Parallel()
+			dir := writeConfig(t, map[string]string{"main.sf.hcl": "provider \"placeholder\" {}\nimage \"a\" {\n  " + tt.attr + "\n  prompt = \"p\"\n}\n"})
+			_, diags := NewLoader().Load(dir, Options{})
+			if len(diags) != 1 || diags[0].Summary != tt.summary || diags[0].Detail != tt.detail {
+				t.Errorf("got %v\nwant %s: %s", diags, tt.summary, tt.detail)
+			}
+		})
+	}
+}

@@ -205,8 +205,9 @@ func (s *loadState) decodeDefault(v *variable, a *hcl.Attribute) {
 		v.value, v.set = cty.DynamicVal, true
 		return
 	}
+	// A default is blamed, as Terraform blames it, at the declaration.
 	v.def = conv
-	v.value, v.set, v.src = val, true, a.Expr.Range().Ptr()
+	v.value, v.set = val, true
 }
 
 // convertVar applies the type's optional-attribute defaults and converts.
@@ -273,7 +274,7 @@ func (s *loadState) loadVarArg(opt string) {
 	name, raw, ok := strings.Cut(opt, "=")
 	name = strings.TrimSpace(name)
 	if !ok || name == "" {
-		s.errorf(nil, "Invalid -var option", "The given -var option %q is not correctly specified. It must be a variable name and value separated an equals sign, like -var=\"key=value\".", opt)
+		s.errorf(nil, "Invalid -var option", "The given -var option %q is not correctly specified. Must be a variable name and value separated by an equals sign, like -var=\"key=value\".", opt)
 		return
 	}
 	v := s.variables[name]
@@ -306,7 +307,7 @@ func (s *loadState) loadVarFile(p string) {
 			s.diags = append(s.diags, &hcl.Diagnostic{
 				Severity: hcl.DiagWarning,
 				Summary:  "Value for undeclared variable",
-				Detail:   fmt.Sprintf("The root module does not declare a variable named %q but a value was found in file %q. If you meant to use this value, add a \"variable\" block to the configuration.%s", name, filepath.Base(p), didYouMean(name, s.varOrder)),
+				Detail:   fmt.Sprintf("The root module does not declare a variable named %q but a value was found in file %q. If you meant to use this value, add a \"variable\" block to the configuration.%s\n\nTo silence these warnings, use %s... environment variables to provide certain \"global\" settings to all configurations in your organization.", name, filepath.Base(p), didYouMean(name, s.varOrder), EnvVarPrefix),
 				Subject:  a.NameRange.Ptr(),
 			})
 			continue
@@ -351,8 +352,8 @@ func (s *loadState) setRawVar(v *variable, raw, from string) {
 	s.errorf(v.decl.Ptr(), "Invalid value for input variable", "Unsuitable value for var.%s %s: %s. For a variable of type %s the value is an HCL expression, written as in a configuration file.", v.name, from, why, v.typ.FriendlyNameForConstraint())
 }
 
-// validateVariables converts each value to its type, runs the validation
-// rules and marks sensitive values.
+// validateVariables converts each value to its type and marks sensitive
+// values.
 func (s *loadState) validateVariables() {
 	for _, name := range s.varOrder {
 		v := s.variables[name]
@@ -376,17 +377,19 @@ func (s *loadState) validateVariables() {
 			v.value = cty.DynamicVal
 		}
 	}
-	ctx := &hcl.EvalContext{
-		Variables: map[string]cty.Value{"var": s.varsObject()},
-		Functions: s.funcs,
-	}
+}
+
+// checkVariableValidations runs the validation rules, once locals are
+// known: as in Terraform, a condition may refer to other variables and to
+// local values.
+func (s *loadState) checkVariableValidations() {
 	for _, name := range s.varOrder {
 		v := s.variables[name]
 		if !v.value.IsWhollyKnown() {
 			continue
 		}
 		for _, rule := range v.validations {
-			s.checkValidation(v, rule, ctx)
+			s.checkValidation(v, rule, s.baseCtx)
 		}
 	}
 }
@@ -444,7 +447,7 @@ func (s *loadState) checkValidationRefs(name string, cond hcl.Expression) bool {
 
 func (s *loadState) checkValidation(v *variable, rule validation, ctx *hcl.EvalContext) {
 	const invalidResult = "Invalid variable validation result"
-	refs := s.checkRefs(rule.condition, refScope{what: "A validation condition"}, rule.condition.Range())
+	refs := s.checkRefs(rule.condition, refScope{locals: true, what: "A validation condition"}, rule.condition.Range())
 	s.add(refs)
 	if refs.HasErrors() {
 		return

@@ -74,6 +74,12 @@ image "a" {
 			inDetail: `Unsuitable value for var.tags set using -var="tags=...": Missing expression`,
 		},
 		{
+			name:    "a condition may use other variables and locals; a default is blamed at the declaration",
+			files:   map[string]string{"c.sf.hcl": "variable \"a\" {\n  default = \"x\"\n  validation {\n    condition     = var.a != var.b && var.a != local.l\n    error_message = \"a must differ from ${var.b} and ${local.l}\"\n  }\n}\nvariable \"b\" {\n  default = \"x\"\n}\nlocals {\n  l = \"z\"\n}\n"},
+			summary: "Invalid value for variable", subject: "c.sf.hcl:1",
+			inDetail: "a must differ from x and z\n\nThis was checked by the validation rule at c.sf.hcl:3,3-13.",
+		},
+		{
 			name: "ephemeral is refused", files: map[string]string{"e.sf.hcl": "variable \"e\" {\n  ephemeral = true\n  default = 1\n}\n"},
 			summary: "Ephemeral variables are not supported", subject: "e.sf.hcl:2",
 		},

@@ -1,8 +1,8 @@
 provider "placeholder" {}
 
-variable "style" {
+variable "style" { # ERROR: Invalid value for variable
   type    = string
-  default = "neon" # ERROR: Invalid value for variable
+  default = "neon"
   validation {
     condition     = contains(["watercolor", "ink"], var.style)
     error_message = "style must be watercolor or ink."

@@ -1,0 +1,3 @@
+locals {
+  t = "Hi $${name}"
+}
