@@ -42,7 +42,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}()
 	m := &command.Meta{
 		Stdin: stdin, Stdout: stdout, Stderr: stderr, Env: os.Environ(),
-		Interactive: isTerminal(stdin), Terminal: isTerminal(stdout), Width: termWidth(stdout), Stop: stop,
+		Interactive: isTerminal(stdin), Piped: isPipe(stdin), Terminal: isTerminal(stdout), Width: termWidth(stdout), Stop: stop,
 	}
 	return command.Run(ctx, args, m)
 }
@@ -63,4 +63,15 @@ func termWidth(f any) int {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && term.IsTerminal(int(file.Fd()))
+}
+
+// isPipe reports whether f is a pipe or a regular file, which apply may
+// read its confirmation from; /dev/null and other devices are neither.
+func isPipe(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && (fi.Mode()&os.ModeNamedPipe != 0 || fi.Mode().IsRegular())
 }

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -34,8 +36,7 @@ import (
 // all over an apply, small enough to stay well under two minutes with
 // -race on two cores.
 const (
-	crashAssets      = 48
-	crashKills       = 20
+	crashKills       = 24
 	crashParallelism = 6
 	crashLatency     = 120 * time.Millisecond
 	// crashDownloadStall is how long the proxy holds a download halfway,
@@ -43,31 +44,65 @@ const (
 	crashDownloadStall = 40 * time.Millisecond
 )
 
+// crashBlocks are the assets, by the shape of the answer they get: url
+// images, b64_json images, streamed b64_json images, streamed url sets
+// and b64_json sets (two images each). The block name is the shape.
+var crashBlocks = []struct {
+	name, kind, provider, model, size string
+	count, maxImages                  int
+	stream                            bool
+}{
+	{"url", "image", "seedream", "doubao-seedream-3-0-t2i-250415", "512x512", 10, 0, false},
+	{"b64", "image", "seedream.b64", "doubao-seedream-3-0-t2i-250415", "512x512", 10, 0, false},
+	{"stream", "image", "seedream.b64", "doubao-seedream-4-0-250828", "960x960", 8, 0, true},
+	{"set", "image_set", "seedream", "doubao-seedream-4-0-250828", "960x960", 10, 2, true},
+	{"bset", "image_set", "seedream.b64", "doubao-seedream-4-0-250828", "960x960", 10, 2, false},
+}
+
+// crashAssets is how many assets crashBlocks declare.
+var crashAssets = func() int {
+	n := 0
+	for _, b := range crashBlocks {
+		n += b.count
+	}
+	return n
+}()
+
+// crashShapes groups the blocks as the issue names the answers: url,
+// b64_json, streamed and set.
+var crashShapes = map[string]string{"url": "url", "b64": "b64_json", "stream": "streamed", "set": "set", "bset": "set"}
+
 // crashMoment is what a round waits for before it sends SIGKILL.
 type crashMoment int
 
 const (
-	momentRequestSent crashMoment = iota // a generation request has just reached the server
-	momentDownloading                    // a download is half sent
-	momentAnswered                       // the server has just sent an answer
-	momentFileWritten                    // an image has just appeared in the output directory
-	momentAnywhere                       // a random instant
+	momentRequestSent   crashMoment = iota // a generation request has just reached the server
+	momentDownloading                      // a download is half sent
+	momentAnswered                         // the server has just sent an answer
+	momentFileWritten                      // an image has just appeared in the output directory
+	momentBetweenImages                    // a stream has just sent an image event
+	momentAnywhere                         // a random instant
 )
 
-var momentNames = []string{"request sent", "mid-download", "just answered", "file written", "anywhere"}
+var momentNames = []string{"request sent", "mid-download", "just answered", "file written", "between stream images", "anywhere"}
 
 // TestCrashKillAnywhere is the crash-safety proof: it applies 48 assets
-// against the fake server and SIGKILLs seedform at 20 moments spread over
-// the run (a request in flight, a download half received, an answer just
-// received, an image just renamed into place, random instants). After each
-// kill the lock and manifest parse, every recorded output is on disk with
-// its sha256, no image is half-written and any other file is a paid answer
-// waiting in staging. The next run recovers staged answers with no new
-// request. Over the whole test the requests sent stay within the assets
-// plus the requests whose answers were not saved when a kill came.
+// of every answer shape (url and b64_json images, streamed images,
+// streamed and plain sets) against the fake server and SIGKILLs seedform
+// at 24 moments spread over the run (a request in flight, a download half
+// received, an answer just received, an image just renamed into place, a
+// stream between two images, random instants). After each kill, with no
+// exception: the lock and manifest parse, every file the lock names holds
+// the sha256 it records, every image in the output folder is whole and
+// recorded or a staged answer's, and nothing outside the config directory
+// changed. The next run finishes staged answers with no new request; the
+// last leaves staging empty. Over the whole test the requests sent stay
+// within the asset generations plus the requests whose answers were not
+// saved when a kill came.
 //
 // It runs once per provider, against each one's fake: the guarantees are
-// the same whichever API an asset uses.
+// the same whichever API an asset uses. The Seedream run covers every
+// answer shape; the OpenAI run, images of one shape.
 func TestCrashKillAnywhere(t *testing.T) {
 	bin, err := exec.LookPath("seedform")
 	if err != nil {
@@ -91,13 +126,25 @@ type crashBackend struct {
 	count   func() int
 	prompts func() []string
 	close   func()
-	// provider is the provider block and the tile's provider-specific
-	// lines, for writeCrashConfig.
-	provider, tile string
-	ext            string
+	// config is the configuration of the crashAssets assets, given the
+	// base URL; every block's prompt is "<block> <index>, epoch <epoch>".
+	config func(baseURL string) string
 	// moments are the kill moments that can happen: a b64 answer has no
-	// download to kill in the middle of.
+	// download to kill in the middle of, a plain answer no stream.
 	moments []crashMoment
+	kills   int
+	// shapes says the assets cover crashShapes, each of which must be
+	// caught in flight by kills.
+	shapes bool
+}
+
+func promptsOf(bodies []map[string]any) []string {
+	var out []string
+	for _, b := range bodies {
+		p, _ := b["prompt"].(string)
+		out = append(out, p)
+	}
+	return out
 }
 
 func seedreamBackend() *crashBackend {
@@ -106,22 +153,16 @@ func seedreamBackend() *crashBackend {
 	srv.SetLatency(crashLatency)
 	return &crashBackend{name: "seedream", root: srv.URL(), apiPath: "/api/v3", count: srv.Count, close: srv.Close,
 		prompts: func() []string {
-			var out []string
+			var bodies []map[string]any
 			for _, r := range srv.Requests() {
-				p, _ := r.Body["prompt"].(string)
-				out = append(out, p)
+				bodies = append(bodies, r.Body)
 			}
-			return out
+			return promptsOf(bodies)
 		},
-		provider: `provider "seedream" {
-  base_url    = %q
-  parallelism = %d
-  max_retries = 2
-}`,
-		tile: `model  = "doubao-seedream-3-0-t2i-250415"
-  size   = "512x512"`,
-		ext:     "jpeg",
-		moments: []crashMoment{momentRequestSent, momentDownloading, momentAnswered, momentFileWritten, momentAnywhere},
+		config:  seedreamCrashConfig,
+		moments: []crashMoment{momentRequestSent, momentDownloading, momentAnswered, momentFileWritten, momentBetweenImages, momentAnywhere},
+		kills:   crashKills,
+		shapes:  true,
 	}
 }
 
@@ -131,23 +172,35 @@ func openaiBackend() *crashBackend {
 	srv.SetLatency(crashLatency)
 	return &crashBackend{name: "openai", root: srv.URL(), apiPath: "/v1", count: srv.Count, close: srv.Close,
 		prompts: func() []string {
-			var out []string
+			var bodies []map[string]any
 			for _, r := range srv.Requests() {
-				p, _ := r.Body["prompt"].(string)
-				out = append(out, p)
+				bodies = append(bodies, r.Body)
 			}
-			return out
+			return promptsOf(bodies)
 		},
-		provider: `provider "openai" {
+		config: func(baseURL string) string {
+			return fmt.Sprintf(`seedform { output_dir = "assets" }
+variable "epoch" {
+  type    = number
+  default = 1
+}
+provider "openai" {
   base_url    = %q
   parallelism = %d
   max_retries = 2
-}`,
-		tile: `model   = "gpt-image-1-mini"
+}
+image "tile" {
+  count   = %d
+  model   = "gpt-image-1-mini"
   size    = "1024x1024"
-  quality = "low"`,
-		ext:     "png",
+  quality = "low"
+  prompt  = "tile ${count.index}, epoch ${var.epoch}"
+  path    = "tiles/${count.index}.png"
+}
+`, baseURL, crashParallelism, crashAssets)
+		},
 		moments: []crashMoment{momentRequestSent, momentAnswered, momentFileWritten, momentAnywhere},
+		kills:   20,
 	}
 }
 
@@ -155,19 +208,36 @@ func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
 	px := newCrashProxy(be.root)
 	defer px.Close()
 
-	dir := t.TempDir()
-	writeCrashConfig(t, dir, px.URL()+be.apiPath, be)
-	c := &crashRun{t: t, bin: bin, dir: dir, px: px, be: be, epoch: 1,
-		rng: rand.New(rand.NewPCG(20250906, 1))}
+	// The config directory has a neighbour that no run may touch.
+	root := t.TempDir()
+	dir := filepath.Join(root, "config")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFileT(t, filepath.Join(root, "outside", "keep.jpeg"), "not seedform's")
+	writeFileT(t, filepath.Join(dir, "main.sf.hcl"), be.config(px.URL()+be.apiPath))
+	c := &crashRun{t: t, bin: bin, dir: dir, root: root, px: px, be: be, epoch: 1,
+		rng: rand.New(rand.NewPCG(20250906, 1)), whole: map[string]bool{}}
+	c.outside = c.outsideStamp()
 
 	start := time.Now()
 	var lost, serverInFlight, budget int
 	budget = crashAssets
 	moments := map[string]int{}
+	shapes := map[string]int{} // kills that caught a request of each shape in flight
 	kills, rounds := 0, 0
-	for kills < crashKills {
-		if rounds++; rounds > 3*crashKills {
+	for kills < be.kills {
+		if rounds++; rounds > 3*be.kills {
 			t.Fatalf("only %d kills landed in %d rounds", kills, rounds)
+		}
+		if c.campaignKills == be.kills/2 {
+			// Half the kills land on first generations: finish them, so
+			// that the other half land on regenerations, which replace
+			// files the lock names.
+			if out, err := c.command("apply", "-auto-approve", "-no-color", "-parallelism="+strconv.Itoa(crashParallelism)); err != nil {
+				t.Fatalf("the apply finishing epoch %d failed: %v\n%s", c.epoch, err, out)
+			}
+			c.checkInvariants()
 		}
 		if c.recorded() == crashAssets {
 			// Everything is done: regenerate the lot (a changed prompt) so
@@ -178,7 +248,7 @@ func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
 		}
 		// Spread the kills over the run, stopping short of its end so that
 		// there are still requests and downloads to catch.
-		target := c.campaignKills * (crashAssets - 2*crashParallelism) / crashKills
+		target := c.campaignKills * (crashAssets - crashParallelism) / (be.kills / 2)
 		moment := be.moments[kills%len(be.moments)]
 		r := c.killRound(target, moment)
 		if !r.killed {
@@ -187,10 +257,13 @@ func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
 		kills++
 		c.campaignKills++
 		moments[momentNames[moment]]++
+		for _, shape := range r.shapes {
+			shapes[shape]++
+		}
 		lost += r.lost
 		serverInFlight += r.serverInFlight
-		t.Logf("kill %2d (%s, after %d recorded): %d request(s) this round, %d answer(s) not saved (%d of them unanswered by the server), %d staged for recovery",
-			kills, momentNames[moment], target, r.requests, r.lost, r.serverInFlight, r.staged)
+		t.Logf("kill %2d (%s, after %d recorded, in flight: %v): %d request(s) this round, %d answer(s) not saved (%d of them unanswered by the server), %d staged for recovery",
+			kills, momentNames[moment], target, r.shapes, r.requests, r.lost, r.serverInFlight, r.staged)
 	}
 
 	// A last, uninterrupted run finishes everything.
@@ -209,10 +282,25 @@ func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
 	}
 
 	total := be.count()
-	t.Logf("crash figure: %d kills (%v) in %v; %d generation requests for %d asset generations; %d answers not saved at the kills (%d of them not yet answered by the server); bound %d",
-		kills, moments, time.Since(start).Round(time.Millisecond), total, budget, lost, serverInFlight, budget+lost)
+	t.Logf("crash figure: %d kills (by moment %v; with in flight %v) in %v; %d generation requests for %d asset generations; %d answers not saved at the kills (%d of them not yet answered by the server); bound %d",
+		kills, moments, shapes, time.Since(start).Round(time.Millisecond), total, budget, lost, serverInFlight, budget+lost)
 	if total > budget+lost {
 		t.Errorf("%d generation requests, more than %d asset generations plus %d answers lost to kills: something was paid for twice", total, budget, lost)
+	}
+	for _, shape := range []string{"url", "b64_json", "streamed", "set"} {
+		if be.shapes && shapes[shape] < 2 {
+			t.Errorf("only %d kill(s) caught a %s answer in flight, want at least 2", shapes[shape], shape)
+		}
+	}
+}
+
+func writeFileT(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -220,6 +308,9 @@ func crashKillAnywhere(t *testing.T, bin string, be *crashBackend) {
 type crashRun struct {
 	t             *testing.T
 	bin, dir      string
+	root          string          // the config directory's parent
+	outside       string          // what root held besides the config directory, at the start
+	whole         map[string]bool // sha256 of images already decoded whole
 	px            *crashProxy
 	be            *crashBackend
 	rng           *rand.Rand
@@ -235,10 +326,11 @@ type crashRun struct {
 // roundResult is what one kill round did.
 type roundResult struct {
 	killed         bool
-	requests       int // generation requests the round sent
-	lost           int // of those, the ones whose answers were not saved at the kill
-	serverInFlight int // of those, the ones the server had not finished answering
-	staged         int // answers waiting in staging after the kill
+	shapes         []string // the answer shapes of the requests in flight at the kill
+	requests       int      // generation requests the round sent
+	lost           int      // of those, the ones whose answers were not saved at the kill
+	serverInFlight int      // of those, the ones the server had not finished answering
+	staged         int      // answers waiting in staging after the kill
 }
 
 // killRound starts an apply, waits until target assets of the current
@@ -263,6 +355,7 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	var answeredAtKill int
 	if fired {
 		answeredAtKill = c.px.Stats().answered
+		res.shapes = c.px.InFlightShapes()
 		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
 			t.Fatal(err)
 		}
@@ -295,8 +388,10 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	if res.lost < 0 || res.lost > crashParallelism {
 		t.Fatalf("round sent %d request(s) and saved %d new answer(s): the accounting is off", res.requests, newlySaved)
 	}
-	if res.serverInFlight > res.lost {
-		t.Fatalf("%d request(s) unanswered by the server but only %d answer(s) unsaved", res.serverInFlight, res.lost)
+	// A stream's answer is saved with its first image, before the server
+	// has finished it: unanswered requests may be saved ones.
+	if res.serverInFlight > res.requests {
+		t.Fatalf("%d request(s) unanswered by the server of %d sent", res.serverInFlight, res.requests)
 	}
 	if c.savedAt == nil {
 		c.savedAt = map[string]int{}
@@ -356,6 +451,13 @@ func (c *crashRun) waitFor(target int, moment crashMoment, exited chan error) bo
 			}
 			return false
 		})
+	case momentBetweenImages:
+		if !poll(func() bool { return c.px.Stats().events > armed.events }) {
+			return false
+		}
+		// Long enough for the image to be journaled, short of the next.
+		time.Sleep(crashLatency / 4)
+		return true
 	default:
 		wait := time.Duration(c.rng.Int64N(int64(3 * crashLatency)))
 		return poll(func() bool { return time.Since(armed.at) >= wait })
@@ -372,70 +474,96 @@ func (c *crashRun) command(args ...string) (string, error) {
 	return string(out), err
 }
 
-func crashPrompt(i, epoch int) string { return fmt.Sprintf("Tile %d, epoch %d", i, epoch) }
+// crashPrompt is the prompt of the asset at addr in epoch, as the config
+// writes it: "url 3, epoch 2" for image.url[3].
+func crashPrompt(t *testing.T, addr string, epoch int) string {
+	_, rest, _ := strings.Cut(addr, ".")
+	name, index, ok := strings.Cut(strings.TrimSuffix(rest, "]"), "[")
+	if !ok {
+		t.Fatalf("unexpected address %q in the lock", addr)
+	}
+	return fmt.Sprintf("%s %s, epoch %d", name, index, epoch)
+}
 
-func writeCrashConfig(t *testing.T, dir, baseURL string, be *crashBackend) {
-	t.Helper()
-	cfg := fmt.Sprintf(`seedform { output_dir = "assets" }
+// seedreamCrashConfig declares crashBlocks: two provider instances, one
+// answering url, the other b64_json.
+func seedreamCrashConfig(baseURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `seedform { output_dir = "assets" }
 variable "epoch" {
   type    = number
   default = 1
 }
-`+be.provider+`
-image "tile" {
-  count  = %d
-  `+be.tile+`
-  prompt = "Tile ${count.index}, epoch ${var.epoch}"
-  path   = "tiles/${count.index}.`+be.ext+`"
+provider "seedream" {
+  base_url    = %q
+  parallelism = %d
+  max_retries = 2
 }
-`, baseURL, crashParallelism, crashAssets)
-	if err := os.WriteFile(filepath.Join(dir, "main.sf.hcl"), []byte(cfg), 0o644); err != nil {
-		t.Fatal(err)
+provider "seedream" {
+  alias           = "b64"
+  base_url        = %q
+  parallelism     = %d
+  max_retries     = 2
+  response_format = "b64_json"
+}
+`, baseURL, crashParallelism, baseURL, crashParallelism)
+	for _, blk := range crashBlocks {
+		fmt.Fprintf(&b, "%s %q {\n  count    = %d\n  provider = %s\n  model    = %q\n  size     = %q\n", blk.kind, blk.name, blk.count, blk.provider, blk.model, blk.size)
+		fmt.Fprintf(&b, "  prompt   = \"%s ${count.index}, epoch ${var.epoch}\"\n", blk.name)
+		if blk.stream {
+			b.WriteString("  stream   = true\n")
+		}
+		if blk.kind == "image_set" {
+			fmt.Fprintf(&b, "  max_images = %d\n  dir      = \"%s/${count.index}\"\n", blk.maxImages, blk.name)
+		} else {
+			fmt.Fprintf(&b, "  path     = \"%s/${count.index}.jpeg\"\n", blk.name)
+		}
+		b.WriteString("}\n")
 	}
+	return b.String()
 }
 
 // lock is what seedform knows is recorded: the lock file, which must
 // parse, with the journal of finished entries an interrupted apply left
-// replayed onto it.
+// replayed onto it. While an apply runs, the lock may be rewritten (and
+// the journal restarted) between reading one and the other: a pair read
+// across such a write is read again.
 func (c *crashRun) lock() *lockfile.Lock {
 	name := filepath.Join(c.dir, lockfile.FileName)
-	data, err := os.ReadFile(name)
-	if errors.Is(err, fs.ErrNotExist) {
-		data = nil
-	} else if err != nil {
-		c.t.Fatal(err)
-	}
-	l, digest := lockfile.NewLock(), ""
-	if data != nil {
-		if l, err = lockfile.ParseLock(name, data); err != nil {
-			c.t.Fatalf("the lock does not parse: %v", err)
-		}
-		sum := sha256.Sum256(data)
-		digest = "sha256:" + hex.EncodeToString(sum[:])
-	}
 	journal := filepath.Join(c.dir, pipeline.StateDirName, lockfile.JournalName)
-	if _, err := lockfile.ReplayJournal(journal, digest, l, lockfile.NewManifest()); err != nil {
-		c.t.Fatalf("the journal of finished entries: %v", err)
+	for attempt := 0; ; attempt++ {
+		data, err := os.ReadFile(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			data = nil
+		} else if err != nil {
+			c.t.Fatal(err)
+		}
+		l, digest := lockfile.NewLock(), ""
+		if data != nil {
+			if l, err = lockfile.ParseLock(name, data); err != nil {
+				c.t.Fatalf("the lock does not parse: %v", err)
+			}
+			sum := sha256.Sum256(data)
+			digest = "sha256:" + hex.EncodeToString(sum[:])
+		}
+		_, err = lockfile.ReplayJournal(journal, digest, l, lockfile.NewManifest())
+		if after, _ := os.ReadFile(name); !bytes.Equal(after, data) && attempt < 100 {
+			continue // rewritten meanwhile
+		}
+		if err != nil {
+			c.t.Fatalf("the journal of finished entries: %v", err)
+		}
+		return l
 	}
-	return l
 }
 
 // recorded counts the assets recorded from the current epoch's prompts.
 func (c *crashRun) recorded() int {
 	n := 0
 	for addr, e := range c.lock().Assets {
-		if recordedPrompt(e) == crashPrompt(tileIndex(c.t, addr), c.epoch) {
+		if recordedPrompt(e) == crashPrompt(c.t, addr, c.epoch) {
 			n++
 		}
-	}
-	return n
-}
-
-func tileIndex(t *testing.T, addr string) int {
-	s, ok := strings.CutPrefix(addr, "image.tile[")
-	n, err := strconv.Atoi(strings.TrimSuffix(s, "]"))
-	if !ok || err != nil {
-		t.Fatalf("unexpected address %q in the lock", addr)
 	}
 	return n
 }
@@ -460,12 +588,12 @@ func (c *crashRun) stagedAnswers() map[string]*pipeline.StagedAnswer {
 func (c *crashRun) saved() map[string]bool {
 	out := map[string]bool{}
 	for addr, e := range c.lock().Assets {
-		if p := crashPrompt(tileIndex(c.t, addr), c.epoch); recordedPrompt(e) == p {
+		if p := crashPrompt(c.t, addr, c.epoch); recordedPrompt(e) == p {
 			out[p] = true
 		}
 	}
 	for addr := range c.stagedAnswers() {
-		out[crashPrompt(tileIndex(c.t, addr), c.epoch)] = true
+		out[crashPrompt(c.t, addr, c.epoch)] = true
 	}
 	return out
 }
@@ -495,12 +623,13 @@ func (c *crashRun) outputStamps() map[string]string {
 	return out
 }
 
-// checkInvariants checks what must hold after any kill: the lock and the
-// manifest parse; each recorded output is on disk with its sha256 (or has
-// just been replaced by a staged answer's image, which the next run
-// records); every image in the output directory is whole and either
-// recorded or a staged answer's; anything else is a temp file of an
-// atomic write.
+// checkInvariants checks what must hold after any kill, with no
+// exception: the lock (with its journal of finished entries) and the
+// manifest parse; every file the lock names holds the sha256 it records;
+// every image in the output directory is whole and either recorded, a
+// staged answer's, or a previous generation's a staged answer is about
+// to replace; anything else is a temp file of an atomic write; and
+// nothing outside the config directory changed.
 func (c *crashRun) checkInvariants() {
 	t := c.t
 	lock := c.lock()
@@ -508,12 +637,15 @@ func (c *crashRun) checkInvariants() {
 	if _, err := lockfile.ReadManifest(filepath.Join(out, "manifest.json")); err != nil {
 		t.Fatalf("the manifest does not parse: %v", err)
 	}
-	staged := map[string]bool{} // sha256 of images waiting in staging
+	staged := map[string]bool{} // sha256 of images a staged answer holds or replaces
 	for _, ans := range c.stagedAnswers() {
 		for _, it := range ans.Items {
 			if it.SHA256 != "" {
 				staged[it.SHA256] = true
 			}
+		}
+		for _, f := range ans.Replaces {
+			staged[f.SHA256] = true
 		}
 	}
 	recorded := map[string]string{} // file -> sha256
@@ -522,14 +654,8 @@ func (c *crashRun) checkInvariants() {
 			name := filepath.Join(out, filepath.FromSlash(o.Path))
 			recorded[name] = o.SHA256
 			sum, size, err := lockfile.HashFile(name)
-			switch {
-			case err != nil:
-				t.Fatalf("%s: recorded output %s: %v", addr, o.Path, err)
-			case sum == o.SHA256 && size == o.Bytes:
-			case staged[sum]:
-				// Replaced by a regenerated image whose record the kill cut off.
-			default:
-				t.Fatalf("%s: %s does not match the lock", addr, o.Path)
+			if err != nil || sum != o.SHA256 || size != o.Bytes {
+				t.Fatalf("the lock lies: %s names %s with sha256 %.12s, the file has %.12s (%v)", addr, o.Path, o.SHA256, sum, err)
 			}
 		}
 	}
@@ -547,6 +673,9 @@ func (c *crashRun) checkInvariants() {
 		if recorded[p] != sum && !staged[sum] {
 			return fmt.Errorf("%s is neither recorded nor a staged answer's image", p)
 		}
+		if c.whole[sum] {
+			return nil
+		}
 		f, err := os.Open(p)
 		if err != nil {
 			return err
@@ -555,11 +684,40 @@ func (c *crashRun) checkInvariants() {
 		if _, _, err := image.Decode(f); err != nil {
 			return fmt.Errorf("%s is not a whole image: %w", p, err)
 		}
+		c.whole[sum] = true
 		return nil
 	})
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		t.Fatal(err)
 	}
+	if now := c.outsideStamp(); now != c.outside {
+		t.Fatalf("something outside the config directory changed:\nbefore %s\nafter  %s", c.outside, now)
+	}
+}
+
+// outsideStamp lists every file under the config directory's parent,
+// except the config directory itself, with its size, mode and content hash.
+func (c *crashRun) outsideStamp() string {
+	var b strings.Builder
+	filepath.WalkDir(c.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == c.dir {
+			return filepath.SkipDir
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		sum := ""
+		if fi.Mode().IsRegular() {
+			sum, _, _ = lockfile.HashFile(p)
+		}
+		fmt.Fprintf(&b, "%s %v %d %.12s; ", p, fi.Mode(), fi.Size(), sum)
+		return nil
+	})
+	return b.String()
 }
 
 // isAtomicTemp reports whether name is a temp file of lockfile.WriteFile.
@@ -583,27 +741,32 @@ func (c *crashRun) checkClean() {
 }
 
 // crashProxy stands between seedform and the fake server. It counts the
-// generation requests it forwards and the answers it has finished sending,
-// points the answers' download URLs at itself and holds each download
-// halfway for a moment, so that a kill can land in the middle of one.
+// generation requests it forwards, the answers it has finished sending and
+// the stream events it has passed on, knows the shape of each request in
+// flight, points the answers' download URLs at itself, passes answers on
+// line by line as they come (a stream keeps its pace), and holds each
+// download halfway for a moment, so that a kill can land in the middle of
+// one.
 type crashProxy struct {
 	// upstream is the fake server's root URL.
 	upstream string
 	hs       *httptest.Server
 	client   *http.Client
 
-	mu    sync.Mutex
-	stats proxyStats
+	mu       sync.Mutex
+	stats    proxyStats
+	inFlight map[*http.Request]string // generation requests by answer shape
 }
 
 type proxyStats struct {
 	at                         time.Time
 	started, answered          int // generation requests
+	events                     int // stream image events passed on
 	downloadsStarted, finished int // downloads
 }
 
 func newCrashProxy(upstream string) *crashProxy {
-	p := &crashProxy{upstream: upstream, client: &http.Client{}}
+	p := &crashProxy{upstream: upstream, client: &http.Client{}, inFlight: map[*http.Request]string{}}
 	p.hs = httptest.NewServer(p)
 	return p
 }
@@ -623,22 +786,54 @@ func (p *crashProxy) Stats() proxyStats {
 	return s
 }
 
+// InFlightShapes lists the answer shapes of the generation requests not
+// yet answered in full, once each.
+func (p *crashProxy) InFlightShapes() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, shape := range p.inFlight {
+		if shape != "" && !slices.Contains(out, shape) {
+			out = append(out, shape)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (p *crashProxy) count(f func(*proxyStats)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f(&p.stats)
 }
 
+// shapeOf is the answer shape a generation request's prompt ("set 3,
+// epoch 1") names by its block.
+func shapeOf(body []byte) string {
+	var req struct{ Prompt string }
+	json.Unmarshal(body, &req)
+	name, _, _ := strings.Cut(req.Prompt, " ")
+	return crashShapes[name]
+}
+
 func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	generation := strings.HasSuffix(r.URL.Path, "/images/generations") || strings.HasSuffix(r.URL.Path, "/images/edits")
-	if generation {
-		p.count(func(s *proxyStats) { s.started++ })
-	} else {
-		p.count(func(s *proxyStats) { s.downloadsStarted++ })
-	}
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		panic(http.ErrAbortHandler)
+	}
+	if generation {
+		p.mu.Lock()
+		p.stats.started++
+		p.inFlight[r] = shapeOf(body)
+		p.mu.Unlock()
+		defer func() {
+			p.mu.Lock()
+			delete(p.inFlight, r)
+			p.mu.Unlock()
+		}()
+	} else {
+		p.count(func(s *proxyStats) { s.downloadsStarted++ })
 	}
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.upstream+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
@@ -650,24 +845,19 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // seedform was killed: drop the connection
 	}
 	defer resp.Body.Close()
+	for k, v := range resp.Header {
+		w.Header()[k] = slices.Clone(v)
+	}
+	if generation {
+		p.relay(w, resp)
+		return
+	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
 		panic(http.ErrAbortHandler)
 	}
-	if generation {
-		data = bytes.ReplaceAll(data, []byte(p.upstream), []byte(p.hs.URL))
-	}
-	for k, v := range resp.Header {
-		w.Header()[k] = slices.Clone(v)
-	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(resp.StatusCode)
-	if generation {
-		if _, err := w.Write(data); err == nil {
-			p.count(func(s *proxyStats) { s.answered++ })
-		}
-		return
-	}
 	half := len(data) / 2
 	w.Write(data[:half])
 	http.NewResponseController(w).Flush()
@@ -678,6 +868,36 @@ func (p *crashProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if _, err := w.Write(data[half:]); err == nil {
 		p.count(func(s *proxyStats) { s.finished++ })
+	}
+}
+
+// relay passes a generation answer on line by line, with its download
+// URLs pointed at the proxy, flushing after each line so that a stream's
+// events arrive when the server sends them.
+func (p *crashProxy) relay(w http.ResponseWriter, resp *http.Response) {
+	w.Header().Del("Content-Length") // the URLs change length
+	w.WriteHeader(resp.StatusCode)
+	flush := http.NewResponseController(w)
+	rd := bufio.NewReaderSize(resp.Body, 64<<10)
+	for {
+		line, err := rd.ReadBytes('\n')
+		if len(line) > 0 {
+			line = bytes.ReplaceAll(line, []byte(p.upstream), []byte(p.hs.URL))
+			if _, werr := w.Write(line); werr != nil {
+				return
+			}
+			flush.Flush()
+			if bytes.HasPrefix(line, []byte("event: image_generation.partial_succeeded")) {
+				p.count(func(s *proxyStats) { s.events++ })
+			}
+		}
+		if err == io.EOF {
+			p.count(func(s *proxyStats) { s.answered++ })
+			return
+		}
+		if err != nil {
+			panic(http.ErrAbortHandler)
+		}
 	}
 }
 

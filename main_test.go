@@ -55,6 +55,12 @@ func TestScripts(t *testing.T) {
 			env.Setenv("OPENAI_URL", oai.BaseURL())
 			env.Setenv("SEEDFORM_VAR_openai_url", oai.BaseURL())
 			env.Setenv("OPENAI_API_KEY", testAPIKey)
+			// The GitHub Action's script, for action_*.txtar.
+			script, err := filepath.Abs(filepath.Join("action", "run.sh"))
+			if err != nil {
+				return err
+			}
+			env.Setenv("ACTION_SCRIPT", script)
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -68,6 +74,7 @@ func TestScripts(t *testing.T) {
 			"replace":     cmdReplace,
 			"sleep":       cmdSleep,
 			"mkimage":     cmdMkImage,
+			"lfsify":      cmdLFSify,
 			"tfui":        cmdTFUI,
 			"mdtrim":      cmdMdTrim,
 		},
@@ -301,6 +308,19 @@ func cmdMkImage(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Check(png.Encode(f, img))
 	ts.Check(f.Close())
+}
+
+// lfsify PATH [FROM]: replace PATH with the Git LFS pointer a checkout
+// without LFS would hold: to its own content, or to FROM's.
+func cmdLFSify(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: lfsify PATH [FROM]")
+	}
+	from := args[len(args)-1]
+	sum, size, err := lockfile.HashFile(ts.MkAbs(from))
+	ts.Check(err)
+	ptr := fmt.Sprintf("version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %d\n", sum, size)
+	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(ptr), 0o644))
 }
 
 // mdtrim LIMIT TOTAL: the Markdown report in stdout has at most LIMIT

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -19,13 +20,6 @@ func runApprove(_ context.Context, m *Meta, args []string) int {
 	note := fs.String("note", "", "a note kept with the verdict")
 	reject := fs.Bool("reject", false, "record that the content is rejected instead")
 	from := fs.String("from", "", "also record the verdicts of `FILE`, exported from the HTML report")
-	fs.Usage = func() {
-		fmt.Fprintln(m.Stderr, "Usage: seedform approve [-note=TEXT] [-reject] [-from=FILE] ADDR...")
-		fmt.Fprintln(m.Stderr, "\nRecords in "+review.FileName+" that the current outputs of each ADDR are approved,")
-		fmt.Fprintln(m.Stderr, "by their content's sha256: the approval follows the content through moves and renames.")
-		fmt.Fprintln(m.Stderr)
-		fs.PrintDefaults()
-	}
 	addrs, err := parseInterspersed(fs, args)
 	if err != nil {
 		return 1 // the flag package has printed the error and the flags
@@ -87,6 +81,10 @@ func recordVerdicts(m *Meta, f *review.File, addrs []string, v review.Approval) 
 			lockfile.FileName, strings.Join(bad, ", "))
 		return false
 	}
+	if msg := checkOnDisk(m, lock, addrs); msg != "" {
+		fmt.Fprintf(m.Stderr, "Error: %s\n", msg)
+		return false
+	}
 	for _, addr := range addrs {
 		v.Address = addr
 		for _, o := range lock.Assets[addr].Outputs {
@@ -98,6 +96,28 @@ func recordVerdicts(m *Meta, f *review.File, addrs []string, v review.Approval) 
 		fmt.Fprintf(m.Stdout, "%s %s (%s).\n", verdictWord(v.Verdict), addr, countImages(len(lock.Assets[addr].Outputs)))
 	}
 	return true
+}
+
+// checkOnDisk says, when an output of addrs is not on disk as the lock
+// records it, which and what to do; "" when all are. An approval is of
+// content a reviewer saw: a file edited by hand or gone is not it.
+func checkOnDisk(m *Meta, lock *lockfile.Lock, addrs []string) string {
+	if lock.OutputDir == "" {
+		return "" // an older lock: where its files are is the config's to say
+	}
+	for _, addr := range addrs {
+		for _, o := range lock.Assets[addr].Outputs {
+			rel := path.Join(lock.OutputDir, o.Path)
+			sum, _, err := lockfile.HashFile(m.path(filepath.FromSlash(rel)))
+			switch {
+			case err != nil:
+				return fmt.Sprintf("%s: %s cannot be read (%v): only outputs on disk can be approved; run seedform plan to see what apply would do", addr, rel, err)
+			case sum != o.SHA256:
+				return fmt.Sprintf("%s: %s was changed since it was recorded (edited by hand?): what is on disk is not what the lock records; seedform plan shows the drift", addr, rel)
+			}
+		}
+	}
+	return ""
 }
 
 func verdictWord(v review.Verdict) string {

@@ -27,6 +27,9 @@ type Meta struct {
 	Env []string
 	// Interactive is true when stdin is a terminal (apply may ask).
 	Interactive bool
+	// Piped is true when stdin is a pipe or a file: apply reads its
+	// confirmation from it (`echo yes | seedform apply`) unless -input=false.
+	Piped bool
 	// Terminal is true when stdout is a terminal (colours allowed).
 	Terminal bool
 	// Width is the terminal's width in columns, 0 when stdout is none.
@@ -38,6 +41,29 @@ type Meta struct {
 	Dir string
 	// Now, when set, is the clock that ages price cards (tests set it).
 	Now func() time.Time
+
+	// helped is set when a command printed its -h help: Run exits 0.
+	helped bool
+}
+
+// color reports whether output may be coloured: stdout is a terminal,
+// the command has no -no-color, and NO_COLOR (no-color.org) is unset.
+func (m *Meta) color(noColor bool) bool {
+	return m.Terminal && !noColor && m.Getenv("NO_COLOR") == ""
+}
+
+// inAutomation reports whether seedform runs unattended, where hints
+// about what to type next are noise: SEEDFORM_IN_AUTOMATION (as
+// Terraform's TF_IN_AUTOMATION) or CI is set to anything but false.
+func (m *Meta) inAutomation() bool {
+	for _, k := range []string{"SEEDFORM_IN_AUTOMATION", "CI"} {
+		switch strings.ToLower(m.Getenv(k)) {
+		case "", "0", "false", "no":
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // path resolves a path the user gave on the command line. As with
@@ -75,7 +101,8 @@ func init() {
 		"apply":    {"carry out a plan", runApply},
 		"shard":    {"merge sharded applies' fragments into the lock and manifest (shard merge PLANFILE)", runShard},
 		"destroy":  {"delete the outputs and lock entries", runDestroy},
-		"show":     {"the lock, or a saved plan, readable or JSON", runShow},
+		"show":     {"the lock, one asset of it, or a saved plan, readable or JSON", runShow},
+		"list":     {"the address of every asset in the lock", runList},
 		"graph":    {"the dependency graph in DOT", runGraph},
 		"console":  {"evaluate expressions over the configuration", runConsole},
 		"version":  {"print the version", runVersion},
@@ -92,11 +119,13 @@ func Run(ctx context.Context, args []string, m *Meta) int {
 	fs.SetOutput(m.Stderr)
 	chdir := fs.String("chdir", ".", "switch to `DIR` before doing anything")
 	showVersion := fs.Bool("version", false, "print the version")
-	fs.Usage = func() { usage(m.Stderr) }
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
+			usage(m.Stdout)
 			return 0
 		}
+		usage(m.Stderr)
 		return 1
 	}
 	if *showVersion {
@@ -118,12 +147,17 @@ func Run(ctx context.Context, args []string, m *Meta) int {
 		return 1
 	}
 	m.Dir = *chdir
-	return cmd.run(ctx, m, fs.Args()[1:])
+	code := cmd.run(ctx, m, fs.Args()[1:])
+	if m.helped {
+		return 0
+	}
+	return code
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "Usage: seedform [-chdir=DIR] <command> [flags]")
 	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -132,22 +166,44 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-9s %s\n", n, commands[n].synopsis)
 	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Global options:")
+	fmt.Fprintln(w, "  -chdir=DIR  switch to DIR before doing anything")
+	fmt.Fprintln(w, "  -version    print the version")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, `Run "seedform <command> -h" for a command's arguments, flags and an example.`)
 }
 
-func runVersion(_ context.Context, m *Meta, args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintln(m.Stderr, "version takes no arguments")
-		return 1
-	}
-	fmt.Fprintf(m.Stdout, "seedform v%s\n", Version)
-	return 0
-}
-
-// newFlags makes a command's flag set; errors go to stderr.
+// newFlags makes a command's flag set. A flag error goes to stderr with a
+// pointer to the help; -h, -help or --help prints the command's help
+// (help.go) to stdout, and Run then exits 0.
 func newFlags(m *Meta, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
+	out := &flagOutput{w: m.Stderr}
+	fs.SetOutput(out)
+	fs.Usage = func() {
+		// The flag package writes its error before it calls Usage; for
+		// -h it calls Usage alone.
+		if out.wrote {
+			fmt.Fprintf(m.Stderr, "Run \"seedform %s -h\" for its usage.\n", name)
+			return
+		}
+		m.helped = true
+		writeHelp(m.Stdout, name, fs)
+	}
 	return fs
+}
+
+// flagOutput is a flag set's error output; it remembers whether the flag
+// package wrote an error to it.
+type flagOutput struct {
+	w     io.Writer
+	wrote bool
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) {
+	o.wrote = true
+	return o.w.Write(p)
 }
 
 // parseArgs parses a command's flags wherever they are on the line, so
@@ -167,7 +223,7 @@ func parseArgs(m *Meta, fs *flag.FlagSet, args []string, maxArgs int, what strin
 		} else {
 			fmt.Fprintf(m.Stderr, "Error: %s takes at most one argument, %s; got %q\n", fs.Name(), what, pos)
 		}
-		fmt.Fprintf(m.Stderr, "Run \"seedform %s -help\" for its flags.\n", fs.Name())
+		fmt.Fprintf(m.Stderr, "Run \"seedform %s -h\" for its usage.\n", fs.Name())
 		return nil, false
 	}
 	return pos, true

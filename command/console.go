@@ -30,7 +30,7 @@ func runConsole(_ context.Context, m *Meta, args []string) int {
 	}
 	l := spec.NewLoader()
 	scope, diags := l.Scope(m.Dir, spec.Options{VarArgs: vf.args, Vars: vf.vars, VarFiles: vf.files, Env: m.Env})
-	dw := diagWriter{m: m, color: m.Terminal && !*noColor}
+	dw := diagWriter{m: m, color: m.color(*noColor)}
 	if diags.HasErrors() && scope != nil {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagWarning,

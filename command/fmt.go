@@ -102,6 +102,6 @@ func runFmt(_ context.Context, m *Meta, args []string) int {
 			rc = 1
 		}
 	}
-	views.WriteDiagnostics(m.Stderr, allFiles, diags, m.Terminal && !*noColor)
+	views.WriteDiagnostics(m.Stderr, allFiles, diags, m.color(*noColor))
 	return rc
 }

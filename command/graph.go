@@ -19,7 +19,7 @@ func runGraph(_ context.Context, m *Meta, args []string) int {
 		return 1
 	}
 	cfg, loader, diags := load(m, vf.args, vf.vars, vf.files)
-	diagWriter{m: m, color: m.Terminal && !*noColor}.write(loader.Files(), diags)
+	diagWriter{m: m, color: m.color(*noColor)}.write(loader.Files(), diags)
 	if diags.HasErrors() {
 		return 1
 	}

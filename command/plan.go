@@ -29,6 +29,7 @@ type planFlags struct {
 	targets, replace multi
 	refreshOnly      bool
 	json, noColor    bool
+	input            bool
 	lockTimeout      time.Duration
 	maxCost          budgetFlag
 }
@@ -41,7 +42,8 @@ func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
 		fs.BoolVar(&pf.refreshOnly, "refresh-only", false, "only accept outputs edited by hand into the lock")
 	}
 	fs.BoolVar(&pf.json, "json", false, "print JSON lines instead of text")
-	fs.BoolVar(&pf.noColor, "no-color", false, "no colours in the output")
+	fs.BoolVar(&pf.noColor, "no-color", false, "no colours in the output (also when NO_COLOR is set)")
+	fs.BoolVar(&pf.input, "input", true, "ask for input when needed; -input=false fails instead, as CI wants")
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "wait this long for another seedform process to finish")
 	fs.Var(&pf.maxCost, "max-cost", "refuse a plan that may cost more than `AMOUNT` (optionally with a currency: \"5 USD\"); apply stops starting requests before crossing it")
 }
@@ -67,7 +69,7 @@ type session struct {
 
 func newSession(m *Meta, pf *planFlags) *session {
 	s := &session{m: m}
-	color := m.Terminal && !pf.noColor
+	color := m.color(pf.noColor)
 	if pf.json {
 		s.json = views.NewJSON(m.Stdout, Version)
 	} else {
@@ -210,6 +212,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 			Detail: who + " holds this directory's lock: its staging is in use, and this plan shows the outputs as they are before it finishes. Plan again once it has."}})
 	}
 	s.showPlan(plan)
+	s.diag.write(s.files, missingKeys(s.cfg, plan, m))
 	s.warnStaleCards(plan)
 	if _, ok := s.checkBudget(plan, pf.maxCost.b); !ok {
 		return 1
@@ -229,13 +232,10 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 					*out, strings.Join(names, ", ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])}})
 		}
 		if s.human != nil {
-			// The path is relative to -chdir, so the command to copy has it too.
-			cmd := "seedform"
-			if m.Dir != "." {
-				cmd += " " + shellQuote("-chdir="+m.Dir)
-			}
-			fmt.Fprintf(m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", *out, cmd, shellQuote(*out))
+			s.savedHint(*out)
 		}
+	} else if s.human != nil && plan.HasChanges() && !m.inAutomation() {
+		fmt.Fprintln(m.Stdout, "\nNote: this plan was not saved (-out=FILE), so seedform cannot promise to take exactly these actions if you run \"seedform apply\" now.")
 	}
 	if *requireApproval && !s.checkApprovals(ctx, *base) {
 		return 1
@@ -246,6 +246,21 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		return 2
 	}
 	return 0
+}
+
+// savedHint says where the plan was saved and, for a person, what to type
+// to apply it; in automation the pipeline knows what comes next.
+func (s *session) savedHint(out string) {
+	if s.m.inAutomation() {
+		fmt.Fprintf(s.m.Stdout, "\nSaved the plan to %s.\n", out)
+		return
+	}
+	// The path is relative to -chdir, so the command to copy has it too.
+	cmd := "seedform"
+	if s.m.Dir != "." {
+		cmd += " " + shellQuote("-chdir="+s.m.Dir)
+	}
+	fmt.Fprintf(s.m.Stdout, "\nSaved the plan to %s. To apply exactly this plan: %s apply %s\n", out, cmd, shellQuote(out))
 }
 
 func runApply(ctx context.Context, m *Meta, args []string) int {
@@ -280,6 +295,10 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	s := newSession(m, &pf)
 	defer s.close()
+	if *parallelism < 1 {
+		s.diag.errorf("-parallelism=%d: at least one request must be allowed in flight; use -parallelism=1 to generate one asset at a time", *parallelism)
+		return 1
+	}
 	if destroy {
 		s.setDestroy()
 	}
@@ -347,7 +366,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if !ok {
 		return 1
 	}
-	if saved == nil && !*autoApprove && !s.confirm(name) {
+	if saved == nil && !*autoApprove && !s.confirm(name, pf.input) {
 		return 1
 	}
 	providers, err := buildProviders(s.cfg, plan, m)
@@ -397,10 +416,19 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	return 0
 }
 
-// confirm asks for "yes" on a terminal; without one, apply needs -auto-approve.
-func (s *session) confirm(name string) bool {
-	if !s.m.Interactive || s.json != nil {
-		s.diag.errorf("%s needs confirmation: run it in a terminal, or pass -auto-approve (or apply a saved plan)", name)
+// confirm asks for "yes" on a terminal, or reads it from a pipe as
+// Terraform does (`echo yes | seedform apply`). With -input=false, -json or
+// nothing to read from, apply needs -auto-approve.
+func (s *session) confirm(name string, input bool) bool {
+	switch {
+	case !input:
+		s.diag.errorf("%s needs confirmation, and -input=false forbids asking: pass -auto-approve, or apply a plan saved with plan -out", name)
+		return false
+	case s.json != nil:
+		s.diag.errorf("%s -json cannot ask for confirmation: pass -auto-approve, or apply a plan saved with plan -out", name)
+		return false
+	case !s.m.Interactive && !s.m.Piped:
+		s.diag.errorf("%s needs confirmation: run it in a terminal, pipe \"yes\" to it, or pass -auto-approve (or apply a saved plan)", name)
 		return false
 	}
 	if name == "destroy" {
@@ -408,8 +436,14 @@ func (s *session) confirm(name string) bool {
 	} else {
 		fmt.Fprintf(s.m.Stdout, "\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
 	}
-	line, _ := bufio.NewReader(s.m.Stdin).ReadString('\n') // EOF reads as "no"
-	if strings.TrimSpace(line) != "yes" {
+	line, err := bufio.NewReader(s.m.Stdin).ReadString('\n')
+	if err != nil && line == "" && !s.m.Interactive {
+		// A pipe with nothing in it: a CI job that forgot -auto-approve.
+		fmt.Fprintln(s.m.Stdout)
+		s.diag.errorf("%s needs confirmation, and standard input ended without an answer: pipe \"yes\" to it, or pass -auto-approve (or apply a saved plan)", name)
+		return false
+	}
+	if strings.TrimSpace(line) != "yes" { // EOF on a terminal reads as "no"
 		fmt.Fprintf(s.m.Stdout, "\n%s cancelled.\n", strings.ToUpper(name[:1])+name[1:])
 		return false
 	}

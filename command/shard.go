@@ -42,6 +42,9 @@ func shareLimits(cfg *spec.Config, n int) {
 
 // runShard is "seedform shard merge PLANFILE".
 func runShard(_ context.Context, m *Meta, args []string) int {
+	if len(args) > 0 && isHelpFlag(args[0]) {
+		args = append([]string{"merge"}, args...) // merge is the one subcommand
+	}
 	if len(args) == 0 || args[0] != "merge" {
 		fmt.Fprintln(m.Stderr, "Usage: seedform shard merge [-lock-timeout=D] PLANFILE\n\n"+
 			"  Writes what every shard of a sharded apply (apply -shard=I/N PLANFILE) recorded\n"+

@@ -20,13 +20,16 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 	jsonOut := fs.Bool("json", false, "print JSON")
 	noColor := fs.Bool("no-color", false, "no colours in the output")
 	costOut := fs.Bool("cost", false, "what the lock says was billed: by model, by month, and the last apply's estimate against its bill")
-	pos, ok := parseArgs(m, fs, args, 1, "a plan file")
+	pos, ok := parseArgs(m, fs, args, 1, "a plan file or an address")
 	if !ok {
 		return 1
 	}
 	if *costOut && len(pos) == 1 {
 		fmt.Fprintln(m.Stderr, "Error: -cost reports what the lock records; a saved plan's cost is in its plan (seedform show PLANFILE)")
 		return 1
+	}
+	if len(pos) == 1 && isAddress(m, pos[0]) {
+		return showAsset(m, pos[0], *jsonOut)
 	}
 	if len(pos) == 1 {
 		f, err := planfile.Read(m.path(pos[0]))
@@ -37,7 +40,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		if *jsonOut {
 			return writeJSON(m, f)
 		}
-		(&views.Human{W: m.Stdout, Color: m.Terminal && !*noColor, Width: m.Width}).Plan(f.Pipeline())
+		(&views.Human{W: m.Stdout, Color: m.color(*noColor), Width: m.Width}).Plan(f.Pipeline())
 		return 0
 	}
 	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))

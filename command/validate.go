@@ -22,7 +22,7 @@ func runValidate(_ context.Context, m *Meta, args []string) int {
 			return 1
 		}
 	} else {
-		views.WriteDiagnostics(m.Stderr, loader.Files(), diags, m.Terminal && !*noColor)
+		views.WriteDiagnostics(m.Stderr, loader.Files(), diags, m.color(*noColor))
 		if !diags.HasErrors() {
 			fmt.Fprintln(m.Stdout, "Success! The configuration is valid.")
 		}

@@ -10,7 +10,9 @@
 // concurrent updates of an apply into few writes (Recorder). It also owns
 // the local state directory (.seedform): the process lock that keeps two
 // applies apart and the stat cache that spares plan from re-hashing
-// unchanged files.
+// unchanged files. Every write it and the pipeline make is checked, when
+// it happens, to stay inside the configuration directory (CheckInside),
+// and a state directory that is a symbolic link is refused.
 //
 // It knows nothing of HCL, plans or providers: deciding what an entry means
 // is the pipeline's job.

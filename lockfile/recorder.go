@@ -388,7 +388,15 @@ func (r *Recorder) appendJournal(records [][]byte) error {
 
 func (j *journal) append(records [][]byte) error {
 	if j.file == nil {
-		f, err := os.OpenFile(j.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND
+		if !j.pending {
+			// A journal left on disk that holds nothing the lock lacks
+			// (a kill after the lock was written whole, before the
+			// journal was removed) names an older lock in its header:
+			// records appended under it would read as stale.
+			flags |= os.O_TRUNC
+		}
+		f, err := os.OpenFile(j.path, flags, 0o644)
 		if err != nil {
 			return err
 		}

@@ -54,7 +54,9 @@ func configAttrs(a *spec.Asset, names []string) []attr {
 		raw, _ := req.Get(name)
 		at := attr{name: name, show: raw, forces: true}
 		if name == schema.AttrReferences {
-			at.show, at.same = refNames(a.References, nil), raw
+			// Compared as the lock records them: sensitive URLs by hash.
+			recorded, _ := a.Recorded().Get(name)
+			at.show, at.same = refNames(a.References, nil), recorded
 		}
 		out = append(out, at)
 	}
@@ -178,7 +180,7 @@ func diffAttrs(old, now []attr, ignore, sensitive []string) []AttrChange {
 		}
 		was, is := old[i].identity(), a.identity()
 		if w, ok := asString(was); ok && spec.IsRedacted(w) {
-			if s, ok := asString(is); ok {
+			if s, ok := asString(is); ok && !spec.IsRedacted(s) {
 				was, is = w, spec.Redact(s) // recorded by hash only: compared by hash
 			}
 		}

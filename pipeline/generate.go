@@ -405,7 +405,7 @@ func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
 			if err != nil {
 				return nil, err
 			}
-			refs = append(refs, provider.Ref{File: abs})
+			refs = append(refs, provider.Ref{File: abs, SHA256: r.SHA256})
 		case r.URL != "":
 			refs = append(refs, provider.Ref{URL: r.URL})
 		case r.Asset != "":
@@ -414,7 +414,7 @@ func (e *engine) references(a *spec.Asset) ([]provider.Ref, error) {
 				if err != nil {
 					return nil, err
 				}
-				refs = append(refs, provider.Ref{File: abs})
+				refs = append(refs, provider.Ref{File: abs, SHA256: o.SHA256})
 			}
 		}
 	}

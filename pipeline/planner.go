@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
@@ -137,12 +138,35 @@ func (p *planner) checkAddrs(addrs []string, flag string, allowBlock bool) {
 		if allowBlock && p.matchesBlock(addr) {
 			continue
 		}
-		p.diags = append(p.diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Unknown address",
-			Detail:   fmt.Sprintf("%s=%s names no asset in the configuration or the lock.", flag, addr),
-		})
+		detail := fmt.Sprintf("%s=%s names no asset in the configuration or the lock.", flag, addr)
+		if near := NearestAddr(addr, p.knownAddrs(allowBlock)); near != "" {
+			detail += fmt.Sprintf(" Did you mean %s? On a shell line, quote it: %s='%s'", near, flag, strings.ReplaceAll(near, "'", `'\''`))
+		}
+		p.diags = append(p.diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Unknown address", Detail: detail})
 	}
+}
+
+// knownAddrs lists every address in the configuration or the lock and,
+// with blocks set, the blocks that have instances (image.season).
+func (p *planner) knownAddrs(blocks bool) []string {
+	seen := map[string]bool{}
+	add := func(addr string) {
+		seen[addr] = true
+		if i := strings.IndexByte(addr, '['); blocks && i > 0 {
+			seen[addr[:i]] = true
+		}
+	}
+	for addr := range p.assets {
+		add(addr)
+	}
+	for addr := range p.ws.Lock.Assets {
+		add(addr)
+	}
+	out := make([]string, 0, len(seen))
+	for addr := range seen {
+		out = append(out, addr)
+	}
+	return out
 }
 
 func (p *planner) matchesBlock(block string) bool {
@@ -267,17 +291,31 @@ func (p *planner) fileState(o lockfile.Output) fileState {
 	if err != nil || !fi.Mode().IsRegular() {
 		return fileMissing
 	}
-	if fi.Size() != o.Bytes {
-		return fileEdited
+	if fi.Size() == o.Bytes {
+		sum, err := p.ws.Stat.Sum(name, fi)
+		if err != nil {
+			return fileMissing
+		}
+		if sum == o.SHA256 {
+			return fileOK
+		}
 	}
-	sum, err := p.ws.Stat.Sum(name, fi)
-	if err != nil {
-		return fileMissing
+	if pointsTo(name, fi, o.SHA256, o.Bytes) {
+		return fileOK
 	}
-	if sum != o.SHA256 {
-		return fileEdited
+	return fileEdited
+}
+
+// pointsTo reports whether the file name is a Git LFS pointer to the
+// recorded bytes (sha, and size unless it is negative): a checkout made
+// without LFS holds the output as the lock describes it, so plan needs no
+// download to know it is there.
+func pointsTo(name string, fi os.FileInfo, sha string, size int64) bool {
+	if fi.Size() >= gitlfs.MaxSize {
+		return false
 	}
-	return fileOK
+	ptr, ok, err := gitlfs.ReadFile(name)
+	return err == nil && ok && ptr.SHA256 == sha && (size < 0 || ptr.Size == size)
 }
 
 // movedFile finds a recorded output that is not at its recorded place
@@ -295,14 +333,15 @@ func (p *planner) movedFile(o lockfile.Output, want string) (from string, done, 
 }
 
 // hasHash reports whether the file name holds the bytes whose sha256 is
-// sha, asking the stat cache before hashing.
+// sha, asking the stat cache before hashing, or is a Git LFS pointer to
+// them.
 func (ws *Workspace) hasHash(name, sha string) bool {
 	fi, err := os.Lstat(name)
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
 	sum, err := ws.Stat.Sum(name, fi)
-	return err == nil && sum == sha
+	return err == nil && sum == sha || pointsTo(name, fi, sha, -1)
 }
 
 // assetChange decides the action for one config asset. Assets come in

@@ -2,11 +2,13 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -510,4 +512,33 @@ func TestNoSilentOverwrite(t *testing.T) {
 			t.Errorf("plan after the move: %s, drift %v; want only the drift reported", c.Action, c.Drift)
 		}
 	})
+}
+
+// TestMoveAcrossFileSystems: an image staged on one file system moves to
+// an output folder on another (rename fails there with EXDEV) by a synced
+// copy, whole, and the staged file is gone.
+func TestMoveAcrossFileSystems(t *testing.T) {
+	t.Parallel()
+	other, err := os.MkdirTemp("/dev/shm", "seedform-exdev-")
+	if err != nil {
+		t.Skipf("no second file system to move from: %v", err)
+	}
+	defer os.RemoveAll(other)
+	from := filepath.Join(other, "staged.png")
+	to := filepath.Join(t.TempDir(), "out", "a.png")
+	if err := os.WriteFile(from, []byte("a paid image"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(from, filepath.Join(filepath.Dir(to)+"-probe")); err == nil || !errors.Is(err, syscall.EXDEV) {
+		t.Skipf("%s and the temp dir are one file system (%v)", other, err)
+	}
+	if err := moveFile(from, to); err != nil {
+		t.Fatalf("moving across file systems: %v", err)
+	}
+	if b, _ := os.ReadFile(to); string(b) != "a paid image" {
+		t.Errorf("the destination holds %q", b)
+	}
+	if _, err := os.Stat(from); !os.IsNotExist(err) {
+		t.Errorf("the staged file is still there: %v", err)
+	}
 }

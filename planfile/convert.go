@@ -1,6 +1,8 @@
 package planfile
 
 import (
+	"slices"
+
 	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/spec"
@@ -41,7 +43,9 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,
 			Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift, Images: fc.Images, SpecHash: fc.SpecHash,
 			KnownAfterApply: fc.KnownAfterApply, Provider: fc.Provider, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged,
-			Cost: fc.Cost.pipeline()}
+			Cost: fc.Cost.pipeline(),
+			// -replace is what lets apply overwrite a file in the way.
+			Overwrite: slices.Contains(o.Replace, fc.Address)}
 		for _, a := range fc.Attributes {
 			c.Attrs = append(c.Attrs, pipeline.AttrChange{Name: a.Name, Before: a.Before, After: a.After,
 				AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})

@@ -15,6 +15,9 @@ import (
 // reference images.
 type OpenAI struct {
 	client *openai.Client
+	// KeyEnv names the environment variable the API key was read from,
+	// so that a refused key says where to fix it.
+	KeyEnv string
 }
 
 // NewOpenAI wraps a client: one per provider instance.
@@ -75,6 +78,9 @@ func (o *OpenAI) Generate(ctx context.Context, req *Request) (*Result, error) {
 	}
 	res, err := o.client.Generate(ctx, oreq, opts)
 	err = openaiLost(err)
+	if e := (*openai.Error)(nil); errors.As(err, &e) && e.Op != "download" {
+		err = keyRefused(err, e.StatusCode, o.KeyEnv)
+	}
 	if res == nil {
 		return nil, err
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,4 +172,29 @@ func TestProviderRequests(t *testing.T) {
 
 func fmtShape(w, h int, format string) string {
 	return fmt.Sprintf("%dx%d %s", w, h, format)
+}
+
+// A 401 names the variable the key came from, and never the key.
+func TestOpenAIKeyRefusedNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.New()
+	srv.SetAPIKey(fakeKey)
+	t.Cleanup(srv.Close)
+	c, err := openai.NewClient(openai.Config{BaseURL: srv.BaseURL(), APIKey: "sk-wrong-one", MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := NewOpenAI(c)
+	p.KeyEnv = "MY_OPENAI_KEY"
+	_, err = p.Generate(context.Background(), &Request{
+		Asset:    &schema.Asset{Kind: schema.KindImage, Model: "gpt-image-1", Prompt: "a fox", OutputFormat: "png", Attrs: attrs("size", "1024x1024")},
+		StageDir: t.TempDir(),
+	})
+	var oe *openai.Error
+	if !errors.As(err, &oe) || oe.StatusCode != 401 {
+		t.Fatalf("Generate with a wrong key: %v; want an OpenAI 401", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "environment variable MY_OPENAI_KEY was refused") || strings.Contains(msg, "sk-wrong-one") {
+		t.Errorf("error = %q; want it to name MY_OPENAI_KEY and not hold the key", msg)
+	}
 }

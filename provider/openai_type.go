@@ -206,6 +206,8 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return NewOpenAI(client), nil
+		o := NewOpenAI(client)
+		o.KeyEnv, _ = inst.Settings.String("api_key_env")
+		return o, nil
 	})
 }

@@ -3,9 +3,9 @@ package provider
 import (
 	"context"
 	"errors"
-	"time"
-
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/seedform/seedform/schema"
 )
@@ -62,7 +62,11 @@ type Downloader interface {
 // Ref is one resolved reference image: a local file or a URL.
 type Ref struct {
 	File string
-	URL  string
+	// SHA256 is the content the asset's spec hash was made from, "" when
+	// unknown: a file that no longer holds it is not sent, so that the
+	// lock never records one content and the API gets another.
+	SHA256 string
+	URL    string
 }
 
 // Events receives progress from inside one Generate call.
@@ -167,4 +171,19 @@ func apiKey(inst Instance) (string, error) {
 		return "", fmt.Errorf("the environment variable %s is not set; seedform reads the API key from it at apply time", env)
 	}
 	return key, nil
+}
+
+// keyRefused adds to an API's 401 or 403 (status) the environment
+// variable the key was read from and what to check; other errors, and any
+// error when keyEnv is unknown, are returned as they are.
+func keyRefused(err error, status int, keyEnv string) error {
+	switch {
+	case keyEnv == "":
+		return err
+	case status == http.StatusUnauthorized:
+		return fmt.Errorf("%w (the API key read from the environment variable %s was refused; check that it holds a current key of the account behind base_url, or set api_key_env in the provider block)", err, keyEnv)
+	case status == http.StatusForbidden:
+		return fmt.Errorf("%w (the API key was read from the environment variable %s; check that its account has access to this model)", err, keyEnv)
+	}
+	return err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
 )
@@ -14,6 +15,9 @@ import (
 // into a request with exactly the fields the asset's model takes.
 type Seedream struct {
 	client *seedream.Client
+	// KeyEnv names the environment variable the API key was read from,
+	// so that a refused key says where to fix it.
+	KeyEnv string
 }
 
 // SeedreamConfig is the client configuration of a seedream provider block.
@@ -82,7 +86,7 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		},
 	}
 	res, err := s.client.Generate(ctx, sreq, opts)
-	err = markLost(err)
+	err = s.keyRefused(markLost(err))
 	if res == nil {
 		return nil, err
 	}
@@ -102,6 +106,15 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 		out.Failed = append(out.Failed, SlotError{Index: f.Index, Code: f.Code, Message: f.Message})
 	}
 	return out, err
+}
+
+// keyRefused adds to a 401 or 403 where the key came from and what to do.
+func (s *Seedream) keyRefused(err error) error {
+	var e *seedream.Error
+	if !errors.As(err, &e) || e.Op != "generate" {
+		return err
+	}
+	return keyRefused(err, e.StatusCode, s.KeyEnv)
 }
 
 // Download implements Downloader: it finishes a journaled answer.
@@ -180,6 +193,9 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 			sreq.Images = append(sreq.Images, r.URL)
 			continue
 		}
+		if ptr, ok, _ := gitlfs.ReadFile(r.File); ok {
+			return nil, fmt.Errorf("reference image %s is a %s, not the image: fetch it with git lfs pull, then apply again", r.File, ptr)
+		}
 		if known {
 			// An upstream asset's output is first seen here: the
 			// model's own limits are checked before paying.
@@ -191,9 +207,12 @@ func seedreamRequest(req *Request) (*seedream.Request, error) {
 				return nil, fmt.Errorf("reference image %s: %s does not take it: %w", r.File, m.Name, err)
 			}
 		}
-		uri, err := seedream.ImageDataURI(r.File, seedream.MaxReferenceBytes)
+		uri, sum, err := seedream.ImageDataURIHashed(r.File, seedream.MaxReferenceBytes)
 		if err != nil {
 			return nil, fmt.Errorf("reference image: %w", err)
+		}
+		if r.SHA256 != "" && sum != r.SHA256 {
+			return nil, fmt.Errorf("reference image %s changed since the plan was made: nothing was sent; plan and apply again", r.File)
 		}
 		sreq.Images = append(sreq.Images, uri)
 	}

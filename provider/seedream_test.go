@@ -314,6 +314,49 @@ func TestImageFileMode(t *testing.T) {
 	}
 }
 
+// A reference that is still a Git LFS pointer is refused before anything
+// is sent: the API would be paid to draw from a text file.
+func TestSeedreamRefusesLFSPointerReference(t *testing.T) {
+	t.Parallel()
+	srv, p := fakeSeedream(t, nil)
+	ptr := filepath.Join(t.TempDir(), "ref.png")
+	body := "version https://git-lfs.github.com/spec/v1\noid sha256:" + strings.Repeat("ab", 32) + "\nsize 5000\n"
+	if err := os.WriteFile(ptr, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := p.Generate(context.Background(), &Request{
+		Asset: &schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-4-0-250828", Prompt: "from the reference", OutputFormat: "jpeg",
+			Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K")},
+		References: []Ref{{File: ptr}},
+		StageDir:   t.TempDir(),
+	})
+	if err == nil || !strings.Contains(err.Error(), "Git LFS pointer") || !strings.Contains(err.Error(), "git lfs pull") {
+		t.Fatalf("Generate with a pointer reference: %v; want an error saying to fetch it", err)
+	}
+	if n := srv.Count(); n != 0 {
+		t.Errorf("the API got %d request(s)", n)
+	}
+}
+
+// A 401 names the variable the key came from, and never the key.
+func TestSeedreamKeyRefusedNamesTheVariable(t *testing.T) {
+	t.Parallel()
+	_, p := fakeSeedream(t, func(c *seedream.Config) { c.APIKey = "sk-wrong-one" })
+	p.KeyEnv = "MY_ARK_KEY"
+	_, err := p.Generate(context.Background(), &Request{
+		Asset: &schema.Asset{Kind: schema.KindImage, Model: "doubao-seedream-4-0-250828", Prompt: "x", OutputFormat: "jpeg",
+			Attrs: attrs("model_family", string(seedream.Seedream40), "size", "1K")},
+		StageDir: t.TempDir(),
+	})
+	var se *seedream.Error
+	if !errors.As(err, &se) || se.StatusCode != 401 {
+		t.Fatalf("Generate with a wrong key: %v; want a seedream 401", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "environment variable MY_ARK_KEY was refused") || strings.Contains(msg, "sk-wrong-one") {
+		t.Errorf("error = %q; want it to name MY_ARK_KEY and not hold the key", msg)
+	}
+}
+
 // TestSeedreamReferenceLimits: a reference file first seen at apply (an
 // upstream asset's output) is checked against the model's own limits
 // before anything is sent.

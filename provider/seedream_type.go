@@ -95,10 +95,19 @@ func resolveSeedreamModel(model string, static schema.Values) (schema.Rules, []s
 	known, isKnown := seedream.LookupModel(model)
 	family, hasFamily := static.String("model_family")
 	if !hasFamily {
+		near := seedream.NearModelID(model)
 		if !isKnown {
-			return anySeedreamModel{}, []schema.Problem{{Attr: "model", Warning: true, Summary: "Unknown model",
-				Detail: fmt.Sprintf("seedform does not know the model %q (an endpoint id or a newer model?), so it cannot check this asset against the model's rules before a request is paid for. Set model_family to the model's family, one of %s, for example model_family = %q.",
-					model, familyList(), seedream.Seedream45)}}
+			detail := fmt.Sprintf("seedform does not know the model %q (an endpoint id or a newer model?), so it cannot check this asset against the model's rules before a request is paid for. Set model_family to the model's family, one of %s, for example model_family = %q.",
+				model, familyList(), seedream.Seedream45)
+			if near != "" {
+				detail = fmt.Sprintf("The model %q is one character from %q, a model seedform knows: did you mean it? Otherwise set model_family to the model's family, one of %s.", model, near, familyList())
+			}
+			return anySeedreamModel{}, []schema.Problem{{Attr: "model", Warning: true, Summary: "Unknown model", Detail: detail}}
+		}
+		if near != "" {
+			return seedreamRules{known}, []schema.Problem{{Attr: "model", Warning: true, Summary: "Possible typo in the model id",
+				Detail: fmt.Sprintf("The model %q is one character from %q, the %s release seedform knows; it is taken as a newer release, but if it is a typo the API will refuse every request. Did you mean %q?",
+					model, near, known.Family, near)}}
 		}
 		return seedreamRules{known}, nil
 	}
@@ -327,7 +336,9 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return NewSeedream(client), nil
+		s := NewSeedream(client)
+		s.KeyEnv, _ = inst.Settings.String("api_key_env")
+		return s, nil
 	})
 	register(PlaceholderType{}, func(Instance) (Provider, error) { return NewPlaceholder(), nil })
 }

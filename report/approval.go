@@ -23,12 +23,7 @@ type Unapproved struct {
 // address and path. Content the base already had needs no new approval;
 // an approval follows content, so a moved output keeps it.
 func NeedApproval(base, now Side, f *review.File) []Unapproved {
-	had := map[string]bool{}
-	for _, e := range base.Lock.Assets {
-		for _, o := range e.Outputs {
-			had[o.SHA256] = true
-		}
-	}
+	had := baseContent(base)
 	var out []Unapproved
 	for addr, e := range now.Lock.Assets {
 		for _, o := range e.Outputs {
@@ -46,4 +41,15 @@ func NeedApproval(base, now Side, f *review.File) []Unapproved {
 		return out[i].Path < out[j].Path
 	})
 	return out
+}
+
+// baseContent is every output content the base has, at any address.
+func baseContent(base Side) map[string]bool {
+	had := map[string]bool{}
+	for _, e := range base.Lock.Assets {
+		for _, o := range e.Outputs {
+			had[o.SHA256] = true
+		}
+	}
+	return had
 }

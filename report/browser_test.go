@@ -37,18 +37,20 @@ func chromium(t *testing.T) string {
 }
 
 // fixture12 is a report of 12 changes over a git repo: 8 changed (one to
-// another size), 2 new, 1 deleted, 1 moved, written with its thumbnails
-// into a directory.
+// another size, one an image set of two), 2 new, 1 deleted, 1 moved,
+// written with its thumbnails into a directory.
 func fixture12(t *testing.T) (dir string, rep *Report) {
 	ctx := context.Background()
 	r := newRepo(t)
-	for i := range 8 {
+	for i := range 7 {
 		r.put(fmt.Sprintf("image.card[%d]", i), fmt.Sprintf("cards/%d.png", i), color.RGBA{uint8(30 * i), 90, 160, 255}, 96, 64)
 	}
+	r.putSet("image_set.sheet", "sheet", red, green)
 	r.put("image.old", "old.png", red, 64, 64)
 	r.put("image.logo", "logo.png", blue, 64, 64)
 	r.commit("base")
-	for i := range 8 {
+	r.putSet("image_set.sheet", "sheet", blue, grey)
+	for i := range 7 {
 		w := 96
 		if i == 0 {
 			w = 128
@@ -104,7 +106,7 @@ func TestBrowserReport(t *testing.T) {
 	defer cancel()
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 25*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
 	do := func(steps ...chromedp.Action[chromedp.Void]) {
@@ -133,9 +135,10 @@ func TestBrowserReport(t *testing.T) {
 	var images, loaded int
 	eval(`document.images.length`, &images)
 	eval(`Array.from(document.images).filter(i => i.naturalWidth > 0).length`, &loaded)
-	// 9 changed/moved pairs of two, 2 new and 1 deleted of one.
-	if images != 21 || loaded != images {
-		t.Fatalf("%d of %d images loaded, want 21 of 21", loaded, images)
+	// 10 changed/moved pairs of two (the set has two pairs), 2 new and
+	// 1 deleted of one.
+	if images != 23 || loaded != images {
+		t.Fatalf("%d of %d images loaded, want 23 of 23", loaded, images)
 	}
 
 	// The views: the after image lies over the before one in swipe,
@@ -182,28 +185,41 @@ func TestBrowserReport(t *testing.T) {
 	// The toggle click made the first item current: j moves to the
 	// second and a approves it; image.card[3] is approved with its
 	// button. The export is a review file.
+	// One image of the set is approved on its own: the set stays
+	// unreviewed until both are.
 	var unreviewed int
+	var setVerdict string
 	do(chromedp.KeyEvent("j"), chromedp.KeyEvent("a"),
 		chromedp.Click(chromedp.CSS(`article[data-address="image.card[3]"] button.approve`)),
+		chromedp.Click(chromedp.CSS(`article[data-address="image_set.sheet"] .pair:nth-of-type(2) button.approve-one`)),
 		chromedp.Click(chromedp.CSS(`button[data-filter="unreviewed"]`)))
 	eval(`Array.from(document.querySelectorAll(".item")).filter(i => i.offsetParent !== null).length`, &unreviewed)
+	eval(`(() => { const a = document.querySelector('article[data-address="image_set.sheet"]');
+		return (a.dataset.verdict || "none") + " " + Array.from(a.querySelectorAll(".pair")).map(p => p.dataset.verdict || "none").join(","); })()`, &setVerdict)
+	if setVerdict != "none none,approved" {
+		t.Errorf("the set after approving its second image: %q, want the item unreviewed and only that image approved", setVerdict)
+	}
 	do(chromedp.Click(chromedp.CSS(`#export`)), chromedp.WaitVisible(chromedp.CSS(`#export-text`)))
 	exported, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#export-text`)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if unreviewed != 9 {
-		t.Errorf("unreviewed after two approvals: %d shown, want 9 (11 with a current image, less 2)", unreviewed)
+	if unreviewed != 8 {
+		t.Errorf("unreviewed after two approvals: %d shown, want 8 (10 with content new since the base, less 2)", unreviewed)
 	}
 	f, err := review.Parse("export", []byte(exported))
 	if err != nil {
 		t.Fatalf("the export is not a review file: %v\n%s", err, exported)
 	}
 	want := review.New()
-	for _, addr := range []string{rep.Items[1].Address, "image.card[3]"} {
+	for _, addr := range []string{rep.Items[1].Address, "image.card[3]", "image_set.sheet"} {
 		for _, it := range rep.Items {
 			if it.Address == addr {
-				want.Record(it.After[0].SHA256, review.Approval{Address: it.Address, Verdict: review.Approved})
+				img := it.After[0]
+				if it.Kind == "image_set" {
+					img = it.After[1]
+				}
+				want.Record(img.SHA256, review.Approval{Address: it.Address, Verdict: review.Approved})
 			}
 		}
 	}

@@ -48,6 +48,8 @@ type pageItem struct {
 	OtherDiffs     []AttrDiff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
+	// MoreReasons are the plan's reasons that Why does not already say.
+	MoreReasons []string
 	// SHAs are the current content's sha256s, space-separated: what an
 	// approval on the page records.
 	SHAs    string
@@ -56,9 +58,14 @@ type pageItem struct {
 }
 
 // pair is one before image beside its after image (a set has several).
+// A side with no image says why in its note.
 type pair struct {
-	Before, After *Image
-	DimsDiffer    bool
+	Before, After         *Image
+	BeforeNote, AfterNote string
+	DimsDiffer            bool
+	// Reviewable is set when After is current content a verdict can be
+	// given to; OwnButtons when it gets buttons of its own (a set's image).
+	Reviewable, OwnButtons bool
 }
 
 // WriteHTML renders r as the report's index.html. The page is one file
@@ -104,6 +111,11 @@ func reportID(r *Report) string {
 
 func newPageItem(id string, it *Item) pageItem {
 	pi := pageItem{Item: it, ID: id, Label: actionLabel(it), Why: why(it)}
+	for _, r := range it.Reasons {
+		if r != pi.Why && (len(it.Diffs) == 0 || !strings.HasSuffix(r, " changed")) {
+			pi.MoreReasons = append(pi.MoreReasons, r)
+		}
+	}
 	for i := 0; i < max(len(it.Before), len(it.After)); i++ {
 		var pr pair
 		if i < len(it.Before) {
@@ -112,9 +124,23 @@ func newPageItem(id string, it *Item) pageItem {
 		if i < len(it.After) {
 			pr.After = &it.After[i]
 		}
+		switch {
+		case pr.Before == nil && it.Status == StatusNew:
+			pr.BeforeNote = "new"
+		case pr.After == nil && it.Pending:
+			pr.AfterNote = "made by the apply"
+		case pr.After == nil && it.Status == StatusDeleted:
+			pr.AfterNote = "deleted"
+		}
 		pr.DimsDiffer = pr.Before != nil && pr.After != nil &&
 			(pr.Before.Width != pr.After.Width || pr.Before.Height != pr.After.Height)
+		pr.Reviewable = pr.After != nil && i < len(it.Current())
 		pi.Pairs = append(pi.Pairs, pr)
+	}
+	if len(it.Current()) > 1 {
+		for i := range pi.Pairs {
+			pi.Pairs[i].OwnButtons = pi.Pairs[i].Reviewable
+		}
 	}
 	if it.Spec != nil {
 		pi.Model, pi.Size = it.Spec.Model, it.Spec.Size

@@ -116,7 +116,7 @@ func mdRow(it *Item, url func(*Image, bool) string) string {
 	case it.Pending:
 		after = "made by apply"
 	}
-	return fmt.Sprintf("| %s | %s | %s | %s | %s |\n", addr, mdEscape(actionLabel(it)), mdEscape(why(it)), mdImages(it.Before, true, url), after)
+	return fmt.Sprintf("| %s | %s | %s | %s | %s%s |\n", addr, mdEscape(actionLabel(it)), mdEscape(why(it)), mdImages(it.Before, true, url), after, verdictNote(it))
 }
 
 // mdImages is a table cell showing a set's first image (and how many

@@ -69,6 +69,9 @@ type Item struct {
 	After  []Image `json:"after,omitempty"`
 	// Pending is set when the after images are made by the apply.
 	Pending bool `json:"pending,omitempty"`
+	// NeedsReview is set when the asset's current content is new since
+	// the base: what plan -require-approval asks an approval for.
+	NeedsReview bool `json:"needs_review,omitempty"`
 }
 
 // Spec is the asset's spec as the review shows it.
@@ -114,10 +117,7 @@ func (it *Item) Current() []Image {
 	if it.Pending || it.Status == StatusDeleted {
 		return nil
 	}
-	if len(it.After) > 0 {
-		return it.After
-	}
-	return nil
+	return it.After
 }
 
 // Side is one state of a configuration's outputs: a lock and the output
@@ -282,13 +282,19 @@ func markMissing(dir string, imgs []Image) {
 
 // assetSpec is the configured spec of a, reference files as images.
 func assetSpec(ws *pipeline.Workspace, a *spec.Asset) *Spec {
+	hide := func(name, v string) string {
+		if slices.Contains(a.Sensitive, name) {
+			return sensitiveText
+		}
+		return v
+	}
 	size, _ := a.Attrs.String("size")
-	s := &Spec{Provider: a.Provider, Model: a.Model, Prompt: a.Prompt, Size: size}
+	s := &Spec{Provider: a.Provider, Model: hide("model", a.Model), Prompt: hide("prompt", a.Prompt), Size: hide("size", size)}
 	now := WorkspaceSide(ws)
 	for _, ref := range a.References {
 		switch {
 		case ref.URL != "":
-			s.URLs = append(s.URLs, ref.URL)
+			s.URLs = append(s.URLs, hide("references", ref.URL))
 		case ref.Asset != "":
 			if e := ws.Lock.Assets[ref.Asset]; e != nil {
 				s.References = append(s.References, now.outputImages(e)...)
@@ -318,6 +324,7 @@ func FromBase(base, now Side, rev *BaseRev) *Report {
 		}
 	}
 	movedFrom := map[string]bool{}
+	had := baseContent(base)
 	addrs := make([]string, 0, len(now.Lock.Assets))
 	for addr := range now.Lock.Assets {
 		addrs = append(addrs, addr)
@@ -348,6 +355,9 @@ func FromBase(base, now Side, rev *BaseRev) *Report {
 			it.Diffs = attrDiffs(pipeline.SpecDiff(old.Spec, e.Spec))
 		}
 		it.Action = string(it.Status)
+		for _, img := range it.After {
+			it.NeedsReview = it.NeedsReview || !had[img.SHA256]
+		}
 		r.Items = append(r.Items, it)
 	}
 	for addr, e := range base.Lock.Assets {
@@ -383,15 +393,28 @@ func entrySpec(e *lockfile.Entry) *Spec {
 	s.Model, _ = e.Spec.String(schema.AttrModel)
 	s.Prompt, _ = e.Spec.String(schema.AttrPrompt)
 	s.Size, _ = e.Spec.String("size")
+	s.Model, s.Prompt, s.Size = recorded(s.Model), recorded(s.Prompt), recorded(s.Size)
 	var refs []spec.HashedRef
 	// A malformed list was refused when the lock was read.
 	_, _ = e.Spec.Decode(schema.AttrReferences, &refs)
 	for _, r := range refs {
 		if r.URL != "" {
-			s.URLs = append(s.URLs, r.URL)
+			s.URLs = append(s.URLs, recorded(r.URL))
 		}
 	}
 	return s
+}
+
+// sensitiveText stands for a sensitive value on the page.
+const sensitiveText = "(sensitive value)"
+
+// recorded is a value as the lock records it, a sensitive one (kept as
+// its hash) shown as such.
+func recorded(v string) string {
+	if spec.IsRedacted(v) {
+		return sensitiveText
+	}
+	return v
 }
 
 // ApplyVerdicts sets each image's verdict from the review file.

@@ -95,6 +95,35 @@ func (r *repo) put(addr, rel string, c color.RGBA, w, h int) string {
 	return sha
 }
 
+// putSet writes an image set's files under assets/<dir>/ and records it.
+func (r *repo) putSet(addr, dir string, colors ...color.RGBA) {
+	var in schema.Values
+	for _, kv := range []struct {
+		k string
+		v any
+	}{{"provider_type", "placeholder"}, {"prompt", "pictures of " + addr}, {"output_format", "png"}, {"max_images", len(colors)}} {
+		if err := in.Set(kv.k, kv.v); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	e := &lockfile.Entry{Kind: "image_set", SpecHash: in.Hash(), Spec: in, Dir: dir, Provider: "placeholder",
+		CreatedAt: time.Unix(1700000000, 0).UTC()}
+	for i, c := range colors {
+		data := pngOf(r.t, c, 48, 32)
+		rel := fmt.Sprintf("%s/%d.png", dir, i+1)
+		p := filepath.Join(r.dir, "assets", filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+		sum := sha256.Sum256(data)
+		e.Outputs = append(e.Outputs, lockfile.Output{Path: rel, SHA256: hex.EncodeToString(sum[:]), Bytes: int64(len(data)), Width: 48, Height: 32, Format: "png"})
+	}
+	r.lock.Assets[addr] = e
+}
+
 func (r *repo) remove(addr string) {
 	e := r.lock.Assets[addr]
 	delete(r.lock.Assets, addr)
@@ -184,6 +213,16 @@ func TestFromBase(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("items (-want +got):\n%s", diff)
+	}
+	// Only content the base did not have needs a review.
+	var review []string
+	for _, it := range rep.Items {
+		if it.NeedsReview {
+			review = append(review, it.Address)
+		}
+	}
+	if diff := cmp.Diff([]string{"image.added", "image.changed"}, review); diff != "" {
+		t.Errorf("items needing review (-want +got):\n%s", diff)
 	}
 	if d := rep.Items[1].Diffs; len(d) != 0 {
 		t.Errorf("image.changed: the spec did not change, got diffs %v", d)

@@ -3,6 +3,8 @@ package report
 import (
 	"fmt"
 	"strings"
+
+	"github.com/seedform/seedform/review"
 )
 
 // Counts are how many items the report has of each status.
@@ -10,6 +12,8 @@ type Counts struct {
 	New, Changed, Moved, Deleted int
 	// Images is how many images the plan's changes may generate.
 	Images int
+	// Unapproved counts the items needing review that are not approved.
+	Unapproved int
 }
 
 // Counts counts r's items.
@@ -28,6 +32,9 @@ func (r *Report) Counts() Counts {
 		}
 		if it.Pending {
 			c.Images += it.Images
+		}
+		if it.NeedsReview && !it.Approved() {
+			c.Unapproved++
 		}
 	}
 	return c
@@ -61,6 +68,9 @@ func (r *Report) Headline() string {
 	}
 	if c.Images > 0 {
 		s += fmt.Sprintf("; up to %s to generate", plural(c.Images, "image"))
+	}
+	if c.Unapproved > 0 {
+		s += fmt.Sprintf("; %d awaiting approval", c.Unapproved)
 	}
 	return s + "."
 }
@@ -112,6 +122,31 @@ func why(it *Item) string {
 		return "removed from the configuration"
 	case StatusMoved:
 		return "files moved"
+	}
+	return ""
+}
+
+// Approved reports whether every current image of the item is approved.
+func (it *Item) Approved() bool {
+	cur := it.Current()
+	for _, img := range cur {
+		if img.Verdict != review.Approved {
+			return false
+		}
+	}
+	return len(cur) > 0
+}
+
+// verdictNote is a Markdown cell's word on the item's verdict.
+func verdictNote(it *Item) string {
+	cur := it.Current()
+	for _, img := range cur {
+		if img.Verdict == review.Rejected {
+			return " ✗ rejected"
+		}
+	}
+	if it.Approved() {
+		return " ✓ approved"
 	}
 	return ""
 }

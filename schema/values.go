@@ -10,6 +10,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Member is one attribute of a Values: its name and its value as
@@ -196,6 +197,20 @@ func (v Values) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads a JSON object, keeping the order of its members and
 // making each value canonical. A repeated name or a null value is an error.
 func (v *Values) UnmarshalJSON(data []byte) error {
+	// A lock holds one map per asset: read what seedform wrote (already
+	// canonical once compacted) without a token-by-token decode.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err == nil {
+		if members, ok := canonicalMembers(compact.Bytes()); ok {
+			*v = Values{members: members}
+			return nil
+		}
+	}
+	return v.unmarshalGeneral(data)
+}
+
+// unmarshalGeneral is UnmarshalJSON for any JSON object.
+func (v *Values) unmarshalGeneral(data []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	tok, err := dec.Token()
@@ -237,6 +252,100 @@ func (v *Values) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// canonicalMembers splits a compact JSON object into its members when
+// every key and value is canonical as it stands: no escape sequence, valid
+// UTF-8 without U+2028 or U+2029 (which canonical strings escape), and
+// only integers that fit an int64 in their shortest form. ok is false
+// when it cannot tell; the caller then decodes the general way.
+func canonicalMembers(obj []byte) (members []Member, ok bool) {
+	if len(obj) < 2 || obj[0] != '{' || obj[len(obj)-1] != '}' || bytes.IndexByte(obj, '\\') >= 0 ||
+		!utf8.Valid(obj) || bytes.Contains(obj, []byte("\u2028")) || bytes.Contains(obj, []byte("\u2029")) {
+		return nil, false
+	}
+	body := obj[1 : len(obj)-1]
+	for len(body) > 0 {
+		if body[0] != '"' {
+			return nil, false
+		}
+		end := bytes.IndexByte(body[1:], '"') + 1 // no escapes: the next quote ends it
+		if end == 0 || end+1 >= len(body) || body[end+1] != ':' {
+			return nil, false
+		}
+		name := string(body[1:end])
+		for _, m := range members {
+			if m.Name == name {
+				return nil, false // repeated: the general path says so
+			}
+		}
+		rest := body[end+2:]
+		n, ok := valueLen(rest)
+		if !ok {
+			return nil, false
+		}
+		if val := rest[:n]; !unset(val) {
+			members = append(members, Member{Name: name, Value: bytes.Clone(val)})
+		}
+		body = rest[n:]
+		if len(body) > 0 {
+			if body[0] != ',' {
+				return nil, false
+			}
+			body = body[1:]
+		}
+	}
+	return members, true
+}
+
+// valueLen is the length of the compact JSON value b starts with, and
+// whether every number in it is a canonical integer.
+func valueLen(b []byte) (int, bool) {
+	depth := 0
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '"':
+			j := bytes.IndexByte(b[i+1:], '"')
+			if j < 0 {
+				return 0, false
+			}
+			i += j + 1
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+			if depth < 0 {
+				return i, true
+			}
+		case c == ',':
+			if depth == 0 {
+				return i, true
+			}
+		case c == '-' || c >= '0' && c <= '9':
+			j := i
+			for j < len(b) && (b[j] == '-' || b[j] == '+' || b[j] == '.' || b[j] == 'e' || b[j] == 'E' || b[j] >= '0' && b[j] <= '9') {
+				j++
+			}
+			if !canonicalInt(b[i:j]) {
+				return 0, false
+			}
+			i = j - 1
+		}
+		if depth == 0 && i+1 < len(b) && b[i+1] == ',' {
+			return i + 1, true
+		}
+	}
+	if depth != 0 {
+		return 0, false
+	}
+	return len(b), true
+}
+
+// canonicalInt reports whether a JSON number is an integer written as
+// strconv.FormatInt writes it.
+func canonicalInt(num []byte) bool {
+	n, err := strconv.ParseInt(string(num), 10, 64)
+	return err == nil && strconv.FormatInt(n, 10) == string(num)
+}
+
 // unset reports whether canonical JSON stands for no value.
 func unset(raw json.RawMessage) bool {
 	s := string(raw)
@@ -259,6 +368,49 @@ func (v Values) Hash() string {
 
 // Canonical returns the canonical JSON of x.
 func Canonical(x any) (json.RawMessage, error) {
+	// The types attributes mostly hold are written canonically at once:
+	// re-reading every value token by token made a plan of 10,000 assets
+	// allocate several times what it did.
+	switch t := x.(type) {
+	case string:
+		if !utf8.ValidString(t) {
+			break // the general path writes U+FFFD per invalid byte
+		}
+		var b bytes.Buffer
+		if err := writeString(&b, t); err != nil {
+			return nil, err
+		}
+		return b.Bytes(), nil
+	case bool:
+		return json.RawMessage(strconv.FormatBool(t)), nil
+	case int:
+		return json.RawMessage(strconv.Itoa(t)), nil
+	case int64:
+		return json.RawMessage(strconv.FormatInt(t, 10)), nil
+	case []string:
+		if t == nil {
+			return json.RawMessage("null"), nil
+		}
+		valid := true
+		for _, s := range t {
+			valid = valid && utf8.ValidString(s)
+		}
+		if !valid {
+			break
+		}
+		var b bytes.Buffer
+		b.WriteByte('[')
+		for i, s := range t {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			if err := writeString(&b, s); err != nil {
+				return nil, err
+			}
+		}
+		b.WriteByte(']')
+		return b.Bytes(), nil
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -423,3 +423,58 @@ func areaHint(min, max int) string {
 	}
 	return side(min) + " to " + side(max)
 }
+
+// NearModelID returns the vendor model id that id is one typo away from
+// (a character changed, added, dropped, or two neighbours swapped), or ""
+// when there is none or id is itself a known id or relay alias. A dated
+// id one digit off a known release ("doubao-seedream-4-5-251129") is
+// taken as a newer release by LookupModel, but is more likely a typo the
+// API will refuse.
+func NearModelID(id string) string {
+	if _, short, ok := lookup(id); ok && (short || isFullID(id)) {
+		return ""
+	}
+	for _, m := range models {
+		for _, full := range append([]string{m.ID}, m.OtherIDs...) {
+			if oneTypo(id, full) {
+				return full
+			}
+		}
+	}
+	return ""
+}
+
+// isFullID reports whether id is a full id the table lists.
+func isFullID(id string) bool {
+	for _, m := range models {
+		if m.ID == id || slices.Contains(m.OtherIDs, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// oneTypo reports whether a and b differ by exactly one edit: one
+// character substituted, inserted or deleted, or two adjacent ones swapped.
+func oneTypo(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	switch len(b) - len(a) {
+	case 0:
+		if i == len(a) {
+			return false // equal
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case 1:
+		return a[i:] == b[i+1:] // b has one more character at i
+	}
+	return false
+}

@@ -3,14 +3,18 @@ package seedream
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"image"
 	"io"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // Limits on reference images (SEEDREAM_API.md "Request fields").
@@ -51,7 +55,7 @@ func (r ReferenceImage) DataURIBytes() int64 {
 // content (the API rejects a mislabelled image), each side more than
 // 14 px, at most 36,000,000 pixels, an aspect ratio within [1/16, 16].
 func ProbeReference(path string, maxBytes int64) (ReferenceImage, error) {
-	f, err := os.Open(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return ReferenceImage{}, err
 	}
@@ -131,28 +135,61 @@ func checkReferenceSize(w, h int, maxAspect float64) error {
 // HEIF files, which the API takes and Go cannot decode, are passed
 // through as they are.
 func ImageDataURI(path string, maxBytes int64) (string, error) {
-	f, err := os.Open(path)
+	uri, _, err := ImageDataURIHashed(path, maxBytes)
+	return uri, err
+}
+
+// ImageDataURIHashed is ImageDataURI that also returns the sha256 (hex)
+// of the bytes it encoded: what is sent, which a caller compares with the
+// content its records were made from (the file may change meanwhile).
+func ImageDataURIHashed(path string, maxBytes int64) (uri, sum string, err error) {
+	f, err := OpenRegular(path)
 	if err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
+		return "", "", fmt.Errorf("reference image: %w", err)
 	}
 	defer f.Close()
 	ref, err := probeReference(f, maxBytes)
 	if err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
+		return "", "", fmt.Errorf("reference image %s: %w", path, err)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return "", fmt.Errorf("reference image: %w", err)
+		return "", "", fmt.Errorf("reference image: %w", err)
 	}
 	prefix := "data:image/" + ref.Format + ";base64,"
 	var b strings.Builder
 	b.Grow(int(ref.DataURIBytes()))
 	b.WriteString(prefix)
 	enc := base64.NewEncoder(base64.StdEncoding, &b)
-	if _, err := io.Copy(enc, io.LimitReader(f, ref.Bytes)); err != nil {
-		return "", fmt.Errorf("reference image %s: %w", path, err)
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(enc, h), io.LimitReader(f, ref.Bytes)); err != nil {
+		return "", "", fmt.Errorf("reference image %s: %w", path, err)
 	}
 	enc.Close()
-	return b.String(), nil
+	return b.String(), hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ErrNotRegular is the error of a path that is neither a regular file
+// nor a folder.
+var ErrNotRegular = errors.New("not a regular file (a FIFO, a device or a socket)")
+
+// OpenRegular opens path for reading unless it is a FIFO, a device or a
+// socket. It never blocks: a FIFO with no writer would hang a plain open,
+// and a device may never end. A folder opens, as with os.Open: reading it
+// fails with the usual "is a directory".
+func OpenRegular(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		err = &os.PathError{Op: "open", Path: path, Err: ErrNotRegular}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // heifScan is how much of a file is searched for HEIF boxes: the ftyp

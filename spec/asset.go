@@ -273,9 +273,21 @@ func (a *Asset) Recorded() schema.Values {
 }
 
 // RedactRequest returns req with the string attributes named in
-// sensitive redacted.
+// sensitive redacted, and the URLs of sensitive references.
 func RedactRequest(req schema.Values, sensitive []string) schema.Values {
 	for _, name := range sensitive {
+		var refs []HashedRef
+		if ok, err := req.Decode(name, &refs); name == schema.AttrReferences && ok && err == nil {
+			for i, r := range refs {
+				if r.URL != "" && !IsRedacted(r.URL) {
+					refs[i].URL = Redact(r.URL)
+				}
+			}
+			if err := req.Set(name, refs); err != nil {
+				panic(err) // references always encode
+			}
+			continue
+		}
 		if v, ok := req.String(name); ok && !IsRedacted(v) {
 			if err := req.Set(name, Redact(v)); err != nil {
 				panic(err) // a string always encodes

@@ -129,6 +129,25 @@ type instance struct {
 // assetMark marks values that stand for an asset's output files.
 type assetMark struct{ addr string }
 
+// checkSensitive refuses a sensitive value where a committed file would
+// hold it in clear. The lock records a sensitive request attribute that
+// is a string, and a reference URL, by its hash (RedactRequest); any
+// other (a number, a flag, meta in the manifest, path or dir in a file
+// name) it cannot hide.
+func (s *loadState) checkSensitive(in *instance) {
+	req := in.asset.Request()
+	for _, name := range sortedKeys(in.sensitive) {
+		at := in.blk.attrs[name]
+		if _, isString := req.String(name); at == nil || isString || name == schema.AttrReferences {
+			continue
+		}
+		s.errorf(at.Expr.Range().Ptr(), "Sensitive value in "+name,
+			"%s of %s comes from a sensitive variable, and it would be written in clear to a committed file (the lock, the manifest, or an output's name). "+
+				"Use a value that is not sensitive here; a sensitive value may be used in the prompt and the request's other text attributes, and in references.",
+			name, in.asset.Addr)
+	}
+}
+
 // noteMarks records what the value of attribute name carries: the assets
 // whose outputs it uses, and whether it derives from a sensitive variable.
 func (in *instance) noteMarks(name string, v cty.Value) {
@@ -264,6 +283,9 @@ func (s *loadState) evalAssets() []*Asset {
 			}
 			all = append(all, in)
 		}
+	}
+	for _, in := range all {
+		s.checkSensitive(in)
 	}
 	byAddr := make(map[string]*instance, len(all))
 	for _, in := range all {
@@ -606,7 +628,9 @@ func quoteKey(key string) string {
 func (s *loadState) evalStatic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
+	s.evaluating = in
 	defer func() {
+		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}

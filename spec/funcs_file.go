@@ -18,6 +18,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/seedform/seedform/seedream"
 )
 
 // This file holds Terraform's path and file functions. Relative paths are
@@ -55,7 +57,8 @@ func (s *loadState) openConfigFile(p string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("failed to expand ~: %w", err)
 	}
-	f, err := os.Open(s.configPath(expanded))
+	// Never a plain open: a FIFO would block validate and plan forever.
+	f, err := seedream.OpenRegular(s.configPath(expanded))
 	return f, relativeError(err, expanded)
 }
 
@@ -353,18 +356,12 @@ func (s *loadState) hashFile(abs string) (string, error) {
 }
 
 func hashFileUncached(abs string) (string, error) {
-	f, err := os.Open(abs)
+	// A FIFO or a device would block or never end: refused unopened.
+	f, err := seedream.OpenRegular(abs)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return "", err
-	}
-	if !fi.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", abs)
-	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err

@@ -456,3 +456,69 @@ image "x" {
 		t.Errorf("meta (-want +got):\n%s", diff)
 	}
 }
+
+// A sensitive value is refused where the lock, the manifest or a file
+// name would hold it in clear, and recorded by hash where it can be.
+func TestSensitiveAttributes(t *testing.T) {
+	t.Parallel()
+	dir := writeConfig(t, map[string]string{"main.sf.hcl": `
+provider "placeholder" {}
+variable "secret" {
+  type      = string
+  sensitive = true
+  default   = "Hush-Token-99"
+}
+image "ok" {
+  prompt     = "for ${var.secret}"
+  size       = "32x32"
+  references = ["https://cdn.example.com/ref.png?token=${var.secret}"]
+}
+image "meta" {
+  prompt = "m"
+  size   = "32x32"
+  meta   = { client = var.secret }
+}
+image "named" {
+  prompt = "n"
+  size   = "32x32"
+  path   = "${var.secret}.png"
+}
+`})
+	_, diags := NewLoader().Load(dir, Options{})
+	var got []string
+	for _, d := range diags {
+		got = append(got, d.Summary)
+		if strings.Contains(d.Detail, "Hush-Token-99") {
+			t.Errorf("the diagnostic shows the value: %s", d.Detail)
+		}
+	}
+	if diff := cmp.Diff([]string{"Sensitive value in meta", "Sensitive value in path"}, got); diff != "" {
+		t.Errorf("diagnostics (-want +got):\n%s", diff)
+	}
+
+	dir = writeConfig(t, map[string]string{"main.sf.hcl": `
+provider "placeholder" {}
+variable "secret" {
+  type      = string
+  sensitive = true
+  default   = "Hush-Token-99"
+}
+image "ok" {
+  prompt     = "for ${var.secret}"
+  size       = "32x32"
+  references = ["https://cdn.example.com/ref.png?token=${var.secret}"]
+}
+`})
+	a := mustLoad(t, dir, Options{}).Asset("image.ok")
+	if diff := cmp.Diff([]string{"prompt", "references"}, a.Sensitive); diff != "" {
+		t.Errorf("sensitive attributes (-want +got):\n%s", diff)
+	}
+	rec := a.Recorded()
+	b, _ := json.Marshal(rec)
+	prompt, _ := rec.String("prompt")
+	var refs []HashedRef
+	_, _ = rec.Decode("references", &refs)
+	if strings.Contains(string(b), "Hush-Token-99") || !IsRedacted(prompt) || len(refs) != 1 || !IsRedacted(refs[0].URL) {
+		t.Errorf("recorded spec holds the value: %s", b)
+	}
+}

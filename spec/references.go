@@ -3,6 +3,7 @@ package spec
 import (
 	"errors"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/schema"
 	"github.com/zclconf/go-cty/cty"
 )
@@ -124,6 +126,12 @@ func (s *loadState) localFile(p, what string, rng *hcl.Range) (rel, sum string, 
 		s.errorf(rng, "Reference to an output by path", "%q is the output of %s; refer to it as an asset (image.NAME.file or image_set.NAME.files) so that it is generated first and tracked.", p, owner)
 		return "", "", false
 	}
+	if ptr, ok, _ := gitlfs.ReadFile(s.configPath(p)); ok {
+		s.errorf(rng, "File not fetched from Git LFS",
+			"The %s %q is a %s, not the file itself: the checkout was made without Git LFS. Fetch it with %s (in GitHub Actions, actions/checkout with lfs: true) and run again.",
+			what, p, ptr, lfsPullCommand(s.configPath(p)))
+		return "", "", false
+	}
 	sum, err := s.hashFile(s.configPath(p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -134,6 +142,33 @@ func (s *loadState) localFile(p, what string, rng *hcl.Range) (rel, sum string, 
 		return "", "", false
 	}
 	return rel, sum, true
+}
+
+// lfsPullCommand is the command that fetches the file abs: git lfs pull
+// with --include relative to the repository's top folder, where the
+// command is run from.
+func lfsPullCommand(abs string) string {
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			rel, err := filepath.Rel(dir, abs)
+			if err != nil {
+				break
+			}
+			return "git lfs pull --include=" + shellQuoted(filepath.ToSlash(rel)) + " in " + dir
+		}
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	return "git lfs pull"
+}
+
+// shellQuoted quotes a path for a shell line when it needs it.
+func shellQuoted(p string) string {
+	if strings.ContainsAny(p, " '\"$`\\*?[]{}()<>|&;#~!") {
+		return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+	}
+	return p
 }
 
 // refImageKey names a reference file as one provider type read it.

@@ -260,3 +260,22 @@ func fileLines(c *pipeline.Change) []string {
 	}
 	return lines
 }
+
+// fileChange is one file a planned change touches, relative to the config
+// directory.
+type fileChange struct {
+	action     string // write, remove, move, keep
+	path, from string
+}
+
+// changeFiles lists the files a change writes, removes, moves or keeps.
+func changeFiles(c *pipeline.Change) []fileChange {
+	var out []fileChange
+	for _, f := range c.Files {
+		out = append(out, fileChange{action: string(f.Action), path: f.Path})
+	}
+	for _, mv := range c.Moves {
+		out = append(out, fileChange{action: "move", path: mv.To, from: mv.From})
+	}
+	return out
+}

@@ -391,7 +391,7 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 			fmt.Fprintf(h.W, "  - %s\n", h.failure(r))
 		}
 	case h.Destroy:
-		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Destroy complete!"), line)
+		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Destroy complete!"), destroyCount(o))
 	default:
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Apply complete!"), line)
 	}
@@ -415,6 +415,11 @@ func applyCounts(o applyOutcome) string {
 		line += fmt.Sprintf(", %d accepted", n)
 	}
 	return line
+}
+
+// destroyCount is what a destroy did: "3 deleted".
+func destroyCount(o applyOutcome) string {
+	return fmt.Sprintf("%d deleted", o.counts[pipeline.Delete])
 }
 
 // failure is one failed asset's summary line.

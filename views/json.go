@@ -224,7 +224,8 @@ func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
 	case len(o.failed) > 0:
 		msg = "Apply finished with errors."
 	case op == jsonui.OperationDestroy:
-		msg = "Destroy complete!"
+		j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: "Destroy complete! " + destroyCount(o) + ".", Changes: s})
+		return
 	}
 	m := jsonui.Message{Type: jsonui.TypeChangeSummary, Message: msg + " " + applyCounts(o) + ".", Changes: s}
 	if b := res.Budget; b != nil {

@@ -2,8 +2,6 @@ package views
 
 import (
 	"encoding/json"
-	"fmt"
-	"sync"
 
 	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
@@ -117,7 +115,8 @@ func outputs(r *pipeline.Result) []jsonui.Output {
 // remove and by seedform action.
 func planSummary(p *pipeline.Plan, op jsonui.Operation) *jsonui.ChangeSummary {
 	s := p.Summary()
-	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift, Cost: jsonCost(&s.Cost)}
+	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift, Deferred: p.Deferred,
+		Cost: jsonCost(&s.Cost)}
 	countActions(js, func(a pipeline.Action) int {
 		switch a {
 		case pipeline.Create:
@@ -147,61 +146,6 @@ func countActions(s *jsonui.ChangeSummary, n func(pipeline.Action) int) {
 	s.Add = s.Create + s.Replace + s.Recover
 	s.Change = s.Update + s.Move + s.Accept
 	s.Remove = s.Delete + s.Replace
-}
-
-// progressCount counts finished changes for "N of M".
-type progressCount struct {
-	mu          sync.Mutex
-	done, total int
-}
-
-func (p *progressCount) setTotal(n int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.total = n
-}
-
-// finished counts one more change done and returns where the apply is.
-func (p *progressCount) finished() (done, total int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.done++
-	return p.done, p.total
-}
-
-// completeMessage is the line of a finished change: what was done, how
-// long it took, what a set returned, and where the apply is.
-func completeMessage(c *pipeline.Change, r *pipeline.Result, done, total int) string {
-	msg := fmt.Sprintf("%s: %s after %s", c.Addr, doneVerb(c.Action), round(r.Elapsed))
-	if c.Kind == "image_set" && c.Action.CallsProvider() {
-		msg += fmt.Sprintf(" (%d of up to %d images)", len(r.Outputs), c.Images)
-	}
-	for _, f := range r.Failed {
-		msg += fmt.Sprintf("; image %d failed: %s", f.Index+1, f.Code)
-	}
-	if total > 0 {
-		msg += fmt.Sprintf(" [%d of %d]", done, total)
-	}
-	return msg
-}
-
-// fileChange is one file a planned change touches, relative to the config
-// directory.
-type fileChange struct {
-	action     string // write, remove, move, keep
-	path, from string
-}
-
-// changeFiles lists the files a change writes, removes, moves or keeps.
-func changeFiles(c *pipeline.Change) []fileChange {
-	var out []fileChange
-	for _, f := range c.Files {
-		out = append(out, fileChange{action: string(f.Action), path: f.Path})
-	}
-	for _, mv := range c.Moves {
-		out = append(out, fileChange{action: "move", path: mv.To, from: mv.From})
-	}
-	return out
 }
 
 // jsonCost is a cost in the UI's own type, nil for none.

@@ -151,3 +151,39 @@ func stillElapsed(d time.Duration) string {
 	}
 	return d.Round(time.Millisecond).String()
 }
+
+// progressCount counts finished changes for "N of M".
+type progressCount struct {
+	mu          sync.Mutex
+	done, total int
+}
+
+func (p *progressCount) setTotal(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total = n
+}
+
+// finished counts one more change done and returns where the apply is.
+func (p *progressCount) finished() (done, total int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	return p.done, p.total
+}
+
+// completeMessage is the line of a finished change: what was done, how
+// long it took, what a set returned, and where the apply is.
+func completeMessage(c *pipeline.Change, r *pipeline.Result, done, total int) string {
+	msg := fmt.Sprintf("%s: %s after %s", c.Addr, doneVerb(c.Action), round(r.Elapsed))
+	if c.Kind == "image_set" && c.Action.CallsProvider() {
+		msg += fmt.Sprintf(" (%d of up to %d images)", len(r.Outputs), c.Images)
+	}
+	for _, f := range r.Failed {
+		msg += fmt.Sprintf("; image %d failed: %s", f.Index+1, f.Code)
+	}
+	if total > 0 {
+		msg += fmt.Sprintf(" [%d of %d]", done, total)
+	}
+	return msg
+}

@@ -10,19 +10,30 @@
 
   try { given = JSON.parse(localStorage.getItem(storeKey) || "{}") || {}; } catch (e) { given = {}; }
 
-  function shas(item) { return (item.dataset.shas || "").split(" ").filter(Boolean); }
+  // A content's verdict: given on this page, else from the review file.
+  function verdictOf(pair) {
+    var g = given[pair.dataset.sha];
+    return g ? g.verdict : (pair.dataset.fileVerdict || "");
+  }
 
-  function applyGiven(item) {
-    var s = shas(item);
-    if (!s.length) return;
-    var v = s.map(function (h) { return given[h] && given[h].verdict; });
-    if (v.every(function (x) { return x === "approved"; })) item.dataset.verdict = "approved";
-    else if (v.indexOf("rejected") >= 0) item.dataset.verdict = "rejected";
+  // refresh shows each image's verdict and the item's: approved when all
+  // its images are, rejected when one is.
+  function refresh(item) {
+    var pairs = Array.prototype.slice.call(item.querySelectorAll(".pair[data-sha]"));
+    if (!pairs.length) return;
+    var v = pairs.map(function (p) {
+      var x = verdictOf(p);
+      if (x) p.dataset.verdict = x; else p.removeAttribute("data-verdict");
+      return x;
+    });
+    if (v.indexOf("rejected") >= 0) item.dataset.verdict = "rejected";
+    else if (v.every(function (x) { return x === "approved"; })) item.dataset.verdict = "approved";
+    else item.removeAttribute("data-verdict");
   }
 
   function counts() {
     var unreviewed = 0;
-    items.forEach(function (it) { if (shas(it).length && !it.dataset.verdict) unreviewed++; });
+    items.forEach(function (it) { if (it.dataset.review === "needed" && !it.dataset.verdict) unreviewed++; });
     document.getElementById("unreviewed-count").textContent = unreviewed;
     var n = Object.keys(given).length;
     document.getElementById("verdict-count").textContent = n ? n + " verdict" + (n > 1 ? "s" : "") + " given here" : "";
@@ -33,14 +44,16 @@
     counts();
   }
 
-  function decide(item, verdict) {
-    var s = shas(item);
-    if (!s.length) return;
-    s.forEach(function (h) {
-      if (verdict) given[h] = { address: item.dataset.address, verdict: verdict };
-      else delete given[h];
+  // decide gives the verdict (null: takes back the one given here) to
+  // one image of the item, or to all of them.
+  function decide(item, verdict, pair) {
+    var pairs = pair ? [pair] : Array.prototype.slice.call(item.querySelectorAll(".pair[data-sha]"));
+    if (!pairs.length) return;
+    pairs.forEach(function (p) {
+      if (verdict) given[p.dataset.sha] = { address: item.dataset.address, verdict: verdict };
+      else delete given[p.dataset.sha];
     });
-    if (verdict) item.dataset.verdict = verdict; else item.removeAttribute("data-verdict");
+    refresh(item);
     save();
   }
 
@@ -105,6 +118,8 @@
     focusItem(item);
     if (t.matches("button.approve")) decide(item, "approved");
     else if (t.matches("button.reject")) decide(item, "rejected");
+    else if (t.matches("button.approve-one")) decide(item, "approved", t.closest(".pair"));
+    else if (t.matches("button.reject-one")) decide(item, "rejected", t.closest(".pair"));
     else if (t.closest(".both .stage")) {
       var view = item.dataset.view || body.dataset.view;
       if (view === "toggle") t.closest(".pair").classList.toggle("flipped");
@@ -133,6 +148,6 @@
     e.preventDefault();
   });
 
-  items.forEach(applyGiven);
+  items.forEach(refresh);
   counts();
 }());

@@ -340,6 +340,8 @@ type ChangeSummary struct {
 	// Drift counts assets whose outputs were edited by hand and are left
 	// alone (plan).
 	Drift int `json:"drift,omitempty"`
+	// Deferred are the assets whose changes plan -refresh-only leaves out.
+	Deferred []string `json:"deferred,omitempty"`
 	// Cost is what the plan may cost, as on its line (plan).
 	Cost *Cost `json:"cost,omitempty"`
 

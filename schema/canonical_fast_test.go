@@ -1,0 +1,78 @@
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// The fast paths of Canonical write what the general path writes.
+func TestCanonicalFastPaths(t *testing.T) {
+	slow := func(x any) json.RawMessage {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(x); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := canonicalRaw(bytes.TrimRight(b.Bytes(), "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	for _, x := range []any{"", "plain", "a <b> & \"c\" \\ \n\t\u2028 é 🎨 \x01", "\xff bad utf-8", true, false,
+		0, -7, 1 << 40, int64(-1 << 62), []string{}, []string{"x", "<y>", ""}, []string(nil)} {
+		got, err := Canonical(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := slow(x); !bytes.Equal(got, want) {
+			t.Errorf("Canonical(%#v) = %s, the general path writes %s", x, got, want)
+		}
+	}
+}
+
+// UnmarshalJSON's fast path reads exactly what the general one does, or
+// leaves the object to it.
+func TestUnmarshalFastPath(t *testing.T) {
+	for _, in := range []string{
+		`{}`, `{"a":"x"}`, "{\n  \"model\": \"m\",\n  \"size\": \"2K\",\n  \"seed\": 42,\n  \"n\": -3\n}",
+		`{"refs":[{"file":"a.png","sha256":"ab"},{"asset":"image.x","sha256":"cd"}],"w":false}`,
+		`{"a":"","b":[],"c":null,"d":"kept"}`, `{"f":1.5}`, `{"f":1.0}`, `{"f":1e3}`, `{"f":-0}`, `{"f":007}`,
+		`{"big":123456789012345678901}`, `{"s":"<b> & é"}`, `{"s":"\u003cb\u003e"}`, `{"s":"a\"b"}`,
+		"{\"s\":\"line\u2028sep\"}", `{"a":1,"a":2}`, `{"a":{"x":[1,[2,{"y":"z"}]]},"b":"c"}`, `{"k":true,"l":null}`,
+		`{"e\u0301":"x"}`, `{"a":[1, 2 ,3]}`,
+	} {
+		var fast, general Values
+		ferr := fast.UnmarshalJSON([]byte(in))
+		gerr := general.unmarshalGeneral([]byte(in))
+		if (ferr == nil) != (gerr == nil) {
+			t.Errorf("%s: fast error %v, general error %v", in, ferr, gerr)
+			continue
+		}
+		if ferr == nil && !equalMembers(fast.members, general.members) {
+			t.Errorf("%s: fast %q, general %q", in, fast.members, general.members)
+		}
+	}
+}
+
+func equalMembers(a, b []Member) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || !bytes.Equal(a[i].Value, b[i].Value) {
+			return false
+		}
+	}
+	return true
+}
+
+// What seedform writes takes the fast path.
+func TestUnmarshalFastPathTaken(t *testing.T) {
+	in := `{"model":"doubao-seedream-4-5-251128","prompt":"A lighthouse, é","size":"2K","seed":42,"watermark":false,"references":[{"file":"refs/a.png","sha256":"ab12"}]}`
+	if _, ok := canonicalMembers([]byte(in)); !ok {
+		t.Error("a canonical attribute map did not take the fast path")
+	}
+}
