@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/spec"
@@ -38,6 +39,8 @@ type Meta struct {
 
 	// Dir is the configuration directory (-chdir).
 	Dir string
+	// Now, when set, is the clock that ages price cards (tests set it).
+	Now func() time.Time
 
 	// helped is set when a command printed its -h help: Run exits 0.
 	helped bool

@@ -31,6 +31,7 @@ type planFlags struct {
 	json, noColor    bool
 	input            bool
 	lockTimeout      time.Duration
+	maxCost          budgetFlag
 }
 
 func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
@@ -44,6 +45,7 @@ func (pf *planFlags) register(fs *flag.FlagSet, withReplace bool) {
 	fs.BoolVar(&pf.noColor, "no-color", false, "no colours in the output (also when NO_COLOR is set)")
 	fs.BoolVar(&pf.input, "input", true, "ask for input when needed; -input=false fails instead, as CI wants")
 	fs.DurationVar(&pf.lockTimeout, "lock-timeout", 0, "wait this long for another seedform process to finish")
+	fs.Var(&pf.maxCost, "max-cost", "refuse a plan that may cost more than `AMOUNT` (optionally with a currency: \"5 USD\"); apply stops starting requests before crossing it")
 }
 
 func (pf *planFlags) options(destroy bool) pipeline.Options {
@@ -211,6 +213,10 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	}
 	s.showPlan(plan)
 	s.diag.write(s.files, missingKeys(s.cfg, plan, m))
+	s.warnStaleCards(plan)
+	if _, ok := s.checkBudget(plan, pf.maxCost.b); !ok {
+		return 1
+	}
 	if err := s.ws.Stat.Save(); err != nil {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
@@ -355,6 +361,11 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if !plan.HasChanges() && shard == nil {
 		return 0
 	}
+	s.warnStaleCards(plan)
+	budget, ok := s.checkBudget(plan, pf.maxCost.b)
+	if !ok {
+		return 1
+	}
 	if saved == nil && !*autoApprove && !s.confirm(name, pf.input) {
 		return 1
 	}
@@ -384,7 +395,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	hook.SetTotal(total)
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
-		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Shard: shard,
+		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Budget: budget, Shard: shard,
 	})
 	// Nothing is in flight any more: no "Still generating" line may follow
 	// the summary, even for an asset the engine gave up on unreported.

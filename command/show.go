@@ -19,8 +19,13 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 	fs := newFlags(m, "show")
 	jsonOut := fs.Bool("json", false, "print JSON")
 	noColor := fs.Bool("no-color", false, "no colours in the output")
+	costOut := fs.Bool("cost", false, "what the lock says was billed: by model, by month, and the last apply's estimate against its bill")
 	pos, ok := parseArgs(m, fs, args, 1, "a plan file or an address")
 	if !ok {
+		return 1
+	}
+	if *costOut && len(pos) == 1 {
+		fmt.Fprintln(m.Stderr, "Error: -cost reports what the lock records; a saved plan's cost is in its plan (seedform show PLANFILE)")
 		return 1
 	}
 	if len(pos) == 1 && isAddress(m, pos[0]) {
@@ -42,6 +47,14 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1
+	}
+	if *costOut {
+		r := newSpendReport(lock)
+		if *jsonOut {
+			return writeJSON(m, r)
+		}
+		r.write(m.Stdout)
+		return 0
 	}
 	if *jsonOut {
 		return writeJSON(m, lock)

@@ -1,7 +1,8 @@
 // Package lockfile owns the files seedform writes about what it generated:
 // seedform.lock.json (one entry per asset address: the request it was made
 // from, as its provider type's attribute map with that type's spec version,
-// its hash and its output files) and the manifest apps consume.
+// its hash, its output files and what it was billed; and each apply's
+// bill) and the manifest apps consume.
 //
 // It reads them strictly, so that the rest of seedform can trust what Read
 // returns; encodes them deterministically, so that a change to one asset

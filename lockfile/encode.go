@@ -24,7 +24,7 @@ func (l *Lock) Marshal() []byte {
 // encode is Marshal with the error returned, for writers that must not
 // panic, reusing and refilling cache (nil for none).
 func (l *Lock) encode(cache *fragments[Entry]) ([]byte, error) {
-	head := Lock{Version: l.Version, OutputDir: l.OutputDir}
+	head := Lock{Version: l.Version, OutputDir: l.OutputDir, Spend: l.Spend}
 	return encodeDoc(&head, l.Assets, cache, func(e *Entry) any {
 		if e.Outputs == nil {
 			// "outputs": [] rather than null: an empty set reads the same

@@ -52,6 +52,11 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 		return nil, err
 	}
 	l := Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
+	if len(doc.Spend) > 0 {
+		if err := json.Unmarshal(doc.Spend, &l.Spend); err != nil {
+			return nil, jsonError(path, data, err)
+		}
+	}
 	if err := l.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -99,6 +104,7 @@ func ParseManifest(path string, data []byte) (*Manifest, error) {
 type document[E any] struct {
 	Version   int
 	OutputDir string
+	Spend     json.RawMessage // the lock's; a manifest has none
 	Assets    map[string]E
 }
 
@@ -106,9 +112,10 @@ type document[E any] struct {
 func decode[E any](path string, data []byte) (document[E], error) {
 	var none document[E]
 	var doc struct {
-		Version   *int         `json:"version"`
-		OutputDir string       `json:"output_dir"`
-		Assets    map[string]E `json:"assets"`
+		Version   *int            `json:"version"`
+		OutputDir string          `json:"output_dir"`
+		Spend     json.RawMessage `json:"spend"`
+		Assets    map[string]E    `json:"assets"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		// A newer schema may no longer fit this build's types: report it
@@ -131,7 +138,7 @@ func decode[E any](path string, data []byte) (document[E], error) {
 	case doc.Assets == nil:
 		return none, fmt.Errorf("%s: \"assets\" is missing", path)
 	}
-	return document[E]{Version: *doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}, nil
+	return document[E]{Version: *doc.Version, OutputDir: doc.OutputDir, Spend: doc.Spend, Assets: doc.Assets}, nil
 }
 
 // jsonError names the file and, where encoding/json knows it, the line and

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/schema"
 )
 
@@ -21,9 +22,78 @@ type Lock struct {
 	// relative to the config directory: when the config moves it, the
 	// plan moves the files instead of regenerating them.
 	OutputDir string `json:"output_dir,omitempty"`
+	// Spend is what each apply that sent requests was billed, oldest
+	// first, paid answers that were lost included (no entry keeps them).
+	Spend []*Spend `json:"spend,omitempty"`
 	// Assets is keyed by asset address; encoding/json writes map keys sorted.
 	Assets map[string]*Entry `json:"assets"`
 }
+
+// Spend is one apply's bill: its estimate and what it was billed, one row
+// per model and price. Rows, not one line per answer, keep the lock small
+// and each write of it cheap however many images an apply makes; each
+// entry's Billed has the detail.
+type Spend struct {
+	// StartedAt is when the apply started.
+	StartedAt time.Time `json:"started_at"`
+	// Estimate is the plan's cost, as planned.
+	Estimate *cost.Cost  `json:"estimate,omitempty"`
+	Billed   []ModelBill `json:"billed"`
+}
+
+// ModelBill is what the answers of one model at one price were billed.
+type ModelBill struct {
+	Model string `json:"model"`
+	Billed
+	// Answers counts the paid answers; Lost those of which nothing could
+	// be kept.
+	Answers int `json:"answers"`
+	Lost    int `json:"lost_answers,omitempty"`
+}
+
+// Add records one paid answer of model, billed b, in the bill.
+func (s *Spend) Add(model string, b Billed, lost bool) {
+	for i, row := range s.Billed {
+		if row.Model == model && row.Currency == b.Currency && samePrice(row.PricePerImage, b.PricePerImage) {
+			row.Images += b.Images
+			if b.Cost != nil {
+				sum := row.Cost.Add(*b.Cost)
+				row.Cost = &sum
+			}
+			row.Answers++
+			if lost {
+				row.Lost++
+			}
+			s.Billed[i] = row
+			return
+		}
+	}
+	row := ModelBill{Model: model, Billed: b, Answers: 1}
+	if lost {
+		row.Lost = 1
+	}
+	s.Billed = append(s.Billed, row)
+}
+
+func samePrice(a, b *cost.Amount) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
+}
+
+// Billed is what one answer was billed: its images (the answer's
+// usage.generated_images, else the images it returned) at the price then
+// in force. Cost and PricePerImage are nil when the price was unknown.
+type Billed struct {
+	Images        int          `json:"images"`
+	PricePerImage *cost.Amount `json:"price_per_image,omitempty"`
+	Cost          *cost.Amount `json:"cost,omitempty"`
+	Currency      string       `json:"currency,omitempty"`
+}
+
+// Free reports whether nothing was charged: a price known to be zero.
+func (b Billed) Free() bool { return b.Cost != nil && b.Cost.IsZero() }
 
 // Entry records one generated asset.
 type Entry struct {
@@ -55,6 +125,8 @@ type Entry struct {
 	PreventDestroy bool      `json:"prevent_destroy,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
 	Usage          *Usage    `json:"usage,omitempty"`
+	// Billed is what the answer that made the outputs was billed.
+	Billed *Billed `json:"billed,omitempty"`
 }
 
 // Output is one generated file.

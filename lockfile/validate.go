@@ -37,6 +37,33 @@ func (l *Lock) Validate() error {
 			return err
 		}
 	}
+	for i, sp := range l.Spend {
+		if sp == nil {
+			return fmt.Errorf("spend[%d] is null", i)
+		}
+		for j, row := range sp.Billed {
+			if err := row.Billed.validate(); err != nil {
+				return fmt.Errorf("spend[%d].billed[%d] (%s): %w", i, j, row.Model, err)
+			}
+			if row.Answers < 1 || row.Lost < 0 || row.Lost > row.Answers {
+				return fmt.Errorf("spend[%d].billed[%d] (%s): %d answers with %d lost: want at least one answer, and no more lost than answered",
+					i, j, row.Model, row.Answers, row.Lost)
+			}
+		}
+	}
+	return nil
+}
+
+// validate checks that a bill says what it was billed in.
+func (b *Billed) validate() error {
+	switch {
+	case b.Images < 0:
+		return fmt.Errorf("billed images must not be negative, got %d", b.Images)
+	case (b.Cost == nil) != (b.PricePerImage == nil):
+		return errors.New("a cost needs its price_per_image, and a price its cost")
+	case b.Cost != nil && !b.Cost.IsZero() && b.Currency == "":
+		return errors.New("a cost needs its currency")
+	}
 	return nil
 }
 
@@ -64,6 +91,11 @@ func (e *Entry) validate(addr, kind string) error {
 	}
 	if err := validateSpec(e.Spec, e.SpecVersion); err != nil {
 		return err
+	}
+	if e.Billed != nil {
+		if err := e.Billed.validate(); err != nil {
+			return fmt.Errorf("billed: %w", err)
+		}
 	}
 	for up, sum := range e.Upstream {
 		if _, err := addressKind(up); err != nil {

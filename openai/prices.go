@@ -1,6 +1,10 @@
 package openai
 
-import "time"
+import (
+	"time"
+
+	"github.com/seedform/seedform/cost"
+)
 
 // Price is what one image costs at OpenAI, in US dollars, as a decimal
 // string so that it is counted exactly.
@@ -53,4 +57,14 @@ func PriceKey(model, quality, size string) string {
 		return ""
 	}
 	return m.ID + " " + quality + " " + size
+}
+
+// PriceCard is Prices as a price card keyed by PriceKey.
+func PriceCard() *cost.Card {
+	card := &cost.Card{Provider: "openai", Version: 1, Currency: "USD", Unit: "image", Source: PricesSource, Read: PricesRead}
+	for _, p := range Prices {
+		a := cost.MustParse(p.USD)
+		card.Rates = append(card.Rates, cost.Rate{Key: p.Key, Price: &a})
+	}
+	return card
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/spec"
@@ -63,6 +64,9 @@ type ApplyOptions struct {
 	// are recorded. Cancelling ctx stops those too.
 	Stop <-chan struct{}
 	Hook Hook
+	// Budget, when set, is the running budget consulted before each
+	// request starts; a refusal stops the apply as Stop does.
+	Budget *cost.Gate
 	// Shard, when set, applies one shard of a saved plan (plan is then
 	// the whole plan): see ShardRun.
 	Shard *ShardRun
@@ -72,6 +76,8 @@ type ApplyOptions struct {
 type ApplyResult struct {
 	Results []*Result // sorted by address
 	Stopped bool
+	// Budget is how the running budget ended, nil without one.
+	Budget *BudgetReport
 }
 
 // Failed counts the changes that failed or were skipped.
@@ -102,6 +108,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e := &engine{
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
+		overBudget: make(chan struct{}), ledger: newLedger(plan), held: map[string]cost.Amount{},
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -161,6 +168,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	genResults, stopped := e.generate(ctx, gen)
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
+	res.Budget = e.budgetReport()
+	if err := e.writeBill(); err != nil {
+		return res, errors.Join(err, e.rec.Close(), ws.Stat.Save())
+	}
 	if ws.Lock.OutputDir != ws.Config.OutputDir && (ws.recordedOutputDir() == ws.Config.OutputDir || e.allPlaced()) {
 		// Only once every recorded file is under the new folder: until
 		// then the lock names the old one, and the next plan finds what
@@ -189,9 +200,16 @@ type engine struct {
 	moveErrs map[string]error
 	stuck    map[string]string // config-relative path -> address
 
+	// overBudget is closed when the running budget refuses a request.
+	overBudget chan struct{}
+	budgetOnce sync.Once
+	ledger     ledger
+
 	mu      sync.Mutex
 	notes   map[string][]string          // by address, for the change's Result
 	outputs map[string][]lockfile.Output // current outputs by address
+	// held is what the running budget holds for each request in flight.
+	held map[string]cost.Amount
 	// inOutputDir are the assets this apply recorded with their files
 	// under the config's output directory.
 	inOutputDir map[string]bool

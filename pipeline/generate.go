@@ -57,6 +57,9 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			return true
 		case <-ctx.Done():
 			return true
+		case <-e.overBudget:
+			stopOnce.Do(func() { stopped = true })
+			return true
 		default:
 			return false
 		}
@@ -101,8 +104,8 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			var once sync.Once
 			release := func() { once.Do(func() { <-global; <-sem }) }
 			defer release()
-			if isStopped() {
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted before it started", Interrupted: true}
+			if isStopped() || !e.reserveStart(c) {
+				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: e.notStarted(), Interrupted: true}
 				return
 			}
 			done <- e.runOne(ctx, c, release)
@@ -193,7 +196,11 @@ func (e *engine) produce(ctx context.Context, c *Change, release func()) ([]lock
 		res, genErr = e.recover(ctx, a, hash)
 		if errors.Is(genErr, errUnfinishable) {
 			// Nothing of the answer can ever be placed: say so, and pay
-			// for the asset once more rather than fail on every apply.
+			// for the asset once more rather than fail on every apply,
+			// within the budget like any request.
+			if !e.reserve(c, e.generationMax(a)) {
+				return nil, nil, fmt.Errorf("the paid answer kept in staging could not be finished (%w), and generating the asset again could cross the budget", genErr)
+			}
 			e.note(a.Addr, fmt.Sprintf("the paid answer kept in staging could not be finished (%v): dropped it and generated the asset again", genErr))
 			res, genErr = e.call(ctx, c, a, hash, release)
 		}
@@ -309,6 +316,8 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		},
 	}
 	res, err := prov.Generate(ctx, req)
+	billed := e.billedFor(a, billedImages(res, ans.Items))
+	e.settle(c, billed)
 	if res != nil && len(res.Images) > 0 {
 		// Everything is on disk: journal the finished files, so that a
 		// crash before recording is recovered without downloading again.
@@ -324,7 +333,10 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		}
 	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
 		// Nothing was paid for, or nothing of it can ever be fetched:
-		// there is nothing to recover.
+		// there is nothing to recover, but what was paid is billed.
+		if cerr := e.chargeLost(a, modelOf(a, res), billed); cerr != nil {
+			return res, errors.Join(err, cerr)
+		}
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
 			return res, errors.Join(err, derr)
 		}

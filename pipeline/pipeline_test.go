@@ -27,6 +27,8 @@ type fakeProvider struct {
 	fail  map[string]error
 	// block, when set, is waited on before each call returns.
 	block chan struct{}
+	// billed, when set, is the usage.generated_images each answer reports.
+	billed int
 }
 
 func (f *fakeProvider) Generate(ctx context.Context, req *provider.Request) (*provider.Result, error) {
@@ -48,7 +50,7 @@ func (f *fakeProvider) Generate(ctx context.Context, req *provider.Request) (*pr
 	if req.Asset.Kind == spec.KindImageSet {
 		n = req.Asset.MaxImages
 	}
-	res := &provider.Result{}
+	res := &provider.Result{GeneratedImages: f.billed}
 	for i := range n {
 		name := filepath.Join(req.StageDir, fmt.Sprintf("img-%d", i))
 		data := []byte(fmt.Sprintf("%s %s %d", req.Asset.Addr, req.SpecHash, i))

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
 )
@@ -60,6 +61,8 @@ type Change struct {
 	Drift []string `json:"drift,omitempty"`
 	// Images is how many images a generating action may produce.
 	Images int `json:"images,omitempty"`
+	// Cost is what the change may cost; nil on a no-op.
+	Cost *cost.Cost `json:"cost,omitempty"`
 	// SpecHash is the effective hash, "" when it depends on an upstream
 	// asset that is regenerated first (known after apply).
 	SpecHash        string `json:"spec_hash,omitempty"`
@@ -167,19 +170,32 @@ type Summary struct {
 	Regenerate, RegenImages  int
 	Update, Move, Delete     int
 	Recover, Accept, Drift   int
+	// GenerateCost and RegenCost are what the generations and the
+	// regenerations may cost; Cost is the whole plan's.
+	GenerateCost, RegenCost, Cost cost.Cost
 }
 
 // Summary counts the changes of p.
 func (p *Plan) Summary() Summary {
 	var s Summary
+	var gen, regen, all []cost.Cost
 	for _, c := range p.Changes {
+		if c.Cost != nil {
+			all = append(all, *c.Cost)
+		}
 		switch c.Action {
 		case Create:
 			s.Generate++
 			s.GenerateImages += c.Images
+			if c.Cost != nil {
+				gen = append(gen, *c.Cost)
+			}
 		case Replace:
 			s.Regenerate++
 			s.RegenImages += c.Images
+			if c.Cost != nil {
+				regen = append(regen, *c.Cost)
+			}
 		case Update:
 			s.Update++
 		case Move:
@@ -195,6 +211,7 @@ func (p *Plan) Summary() Summary {
 			s.Drift++
 		}
 	}
+	s.GenerateCost, s.RegenCost, s.Cost = cost.Total(gen), cost.Total(regen), cost.Total(all)
 	return s
 }
 

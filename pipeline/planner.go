@@ -91,6 +91,7 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 		p.checkPreventDestroy(c)
 		c.Files = p.plannedFiles(c)
 	}
+	priceChanges(plan, p.ws.Config)
 	plan.OrphanTemps = p.ws.Staging.Orphans()
 	for _, c := range plan.Changes {
 		// A staged answer for an asset that is not being generated is

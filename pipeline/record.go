@@ -144,6 +144,10 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		PreventDestroy: a.Lifecycle.PreventDestroy, CreatedAt: time.Now().UTC().Truncate(time.Second),
 		Usage: usageOf(res),
 	}
+	billed := e.billedFor(a, billedImages(res, nil))
+	if !billed.Free() {
+		ent.Billed = &billed
+	}
 	if len(upstream) > 0 {
 		ent.Upstream = upstream
 	}
@@ -159,6 +163,7 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	if err != nil {
 		return nil, nil, fmt.Errorf("recording in the lock: %w", err)
 	}
+	e.charge(modelOf(a, res), billed, false)
 	e.placed(a.Addr)
 	if err := e.ws.Staging.Done(a.Addr); err != nil {
 		return outs, failed, fmt.Errorf("cleaning staging: %w", err)

@@ -79,7 +79,13 @@ func (e *engine) recover(ctx context.Context, a *spec.Asset, hash string) (*prov
 	}
 	if len(res.Images) == 0 && len(errs) == 0 {
 		// Every slot failed, or none can ever be fetched: there is
-		// nothing to wait for.
+		// nothing to wait for. What can never be fetched was paid for by
+		// an apply that died before billing it.
+		if len(gone) > 0 {
+			if cerr := e.chargeLost(a, modelOf(a, res), e.billedFor(a, billedImages(res, ans.Items))); cerr != nil {
+				return res, cerr
+			}
+		}
 		if derr := e.ws.Staging.Done(a.Addr); derr != nil {
 			return res, derr
 		}

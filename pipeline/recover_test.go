@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
 
@@ -113,4 +116,92 @@ image "bystander" {
 	if outs := outputsOf(lock.Assets["image.victim"]); len(outs) != 1 || outs[0].SHA256 != sum {
 		t.Errorf("image.victim is recorded with %+v, want the placed image %s", outs, sum)
 	}
+}
+
+// TestLostRecoveryIsBilled: an answer journaled by an apply that could not
+// download it, and whose URLs are then gone for good, is dropped by the
+// next apply, which generates the asset again; the dropped answer was
+// paid for all the same, so that apply's bill counts it, as lost. Under a
+// budget that the new request could cross, nothing is sent.
+func TestLostRecoveryIsBilled(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		budget   *cost.Gate
+		requests int
+		answers  int
+		cost     string
+	}{
+		{name: "generated again", requests: 1, answers: 2, cost: "0.06"},
+		{name: "over budget", budget: cost.NewGate(cost.MustParse("0.02")), answers: 1, cost: "0.03"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, dir, client := lostRecovery(t)
+			before := srv.Count()
+			ws, plan := openAndPlan(t, dir)
+			if c := plan.Change("image.victim"); c == nil || c.Action != pipeline.Recover {
+				t.Fatalf("plan: %+v, want recover", c)
+			}
+			res, err := pipeline.Apply(context.Background(), ws, plan, pipeline.ApplyOptions{Parallelism: 1,
+				Providers: map[string]provider.Provider{"seedream": provider.NewSeedream(client)}, Hook: nopHook{}, Budget: tt.budget})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := resultsByAddr(res)["image.victim"]
+			if got := srv.Count() - before; got != tt.requests {
+				t.Errorf("%d requests, want %d", got, tt.requests)
+			}
+			if tt.budget != nil && (r.Err == nil || !strings.Contains(r.Err.Error(), "could cross the budget")) {
+				t.Errorf("result %+v, want a budget refusal", r)
+			}
+			lock, err := lockfile.Read(filepath.Join(dir, lockfile.FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lock.Spend) != 1 || len(lock.Spend[0].Billed) != 1 {
+				t.Fatalf("bills %+v, want the recovering apply's", lock.Spend)
+			}
+			if row := lock.Spend[0].Billed[0]; row.Answers != tt.answers || row.Lost != 1 || row.Cost == nil || row.Cost.String() != tt.cost {
+				t.Errorf("bill %+v, want %d answer(s), %s, one of them lost", row, tt.answers, tt.cost)
+			}
+		})
+	}
+}
+
+// lostRecovery leaves dir with an answer journaled whose URLs are gone.
+func lostRecovery(t *testing.T) (*seedreamtest.Server, string, *seedream.Client) {
+	t.Helper()
+	srv := seedreamtest.New()
+	t.Cleanup(srv.Close)
+	srv.SetAPIKey(faultAPIKey)
+	srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindDownloadStatus, Status: 503, Times: 3})
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(`provider "seedream" {
+  base_url = %q
+}
+image "victim" {
+  model  = "doubao-seedream-4-0-250828"
+  prompt = "The victim"
+  size   = "1K"
+  path   = "victim.jpeg"
+}
+`, srv.BaseURL()))
+	client := faultClient(t, srv, "url")
+	if r := resultsByAddr(applyOnce(t, dir, client))["image.victim"]; r.Err == nil {
+		t.Fatal("the first apply succeeded; the download fault did not hold")
+	}
+	journals, _ := filepath.Glob(filepath.Join(dir, pipeline.StateDirName, "staging", "*", "answer.json"))
+	if len(journals) != 1 {
+		t.Fatalf("journals %v, want the victim's", journals)
+	}
+	data, err := os.ReadFile(journals[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The object store forgot the image: every download is a 404 now.
+	gone := strings.ReplaceAll(string(data), "/files/", "/files/gone-")
+	if gone == string(data) {
+		t.Fatalf("no download URL in the journal:\n%s", data)
+	}
+	writeFile(t, journals[0], gone)
+	return srv, dir, client
 }

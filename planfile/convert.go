@@ -3,6 +3,7 @@ package planfile
 import (
 	"slices"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/spec"
 )
@@ -16,7 +17,8 @@ func FromPlan(p *pipeline.Plan) *Plan {
 	for _, c := range p.Changes {
 		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: c.PrevAddr,
 			Reasons: c.Reasons, Cause: string(c.Cause), Drift: c.Drift, Images: c.Images, SpecHash: c.SpecHash,
-			KnownAfterApply: c.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: c.RefsRenamed, MetaChanged: c.MetaChanged}
+			KnownAfterApply: c.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: c.RefsRenamed, MetaChanged: c.MetaChanged,
+			Cost: savedCost(c.Cost)}
 		for _, a := range c.Attrs {
 			fc.Attributes = append(fc.Attributes, Attribute{Name: a.Name, Before: a.Before, After: a.After,
 				AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})
@@ -41,6 +43,7 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,
 			Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift, Images: fc.Images, SpecHash: fc.SpecHash,
 			KnownAfterApply: fc.KnownAfterApply, Provider: fc.Provider, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged,
+			Cost: fc.Cost.pipeline(),
 			// -replace is what lets apply overwrite a file in the way.
 			Overwrite: slices.Contains(o.Replace, fc.Address)}
 		for _, a := range fc.Attributes {
@@ -54,6 +57,30 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 			c.Moves = append(c.Moves, pipeline.FileMove{From: mv.From, To: mv.To, SHA256: mv.SHA256, Done: mv.Done})
 		}
 		out.Changes = append(out.Changes, c)
+	}
+	return out
+}
+
+func savedCost(c *cost.Cost) *Cost {
+	if c == nil {
+		return nil
+	}
+	out := &Cost{Currency: c.Currency, ImagesMin: c.ImagesMin, ImagesMax: c.ImagesMax, Min: c.Min, Max: c.Max,
+		PricePerImage: c.PricePerImage, PriceSource: c.PriceSource, UnpricedImages: c.UnpricedImages}
+	for i := range c.ByCurrency {
+		out.ByCurrency = append(out.ByCurrency, *savedCost(&c.ByCurrency[i]))
+	}
+	return out
+}
+
+func (c *Cost) pipeline() *cost.Cost {
+	if c == nil {
+		return nil
+	}
+	out := &cost.Cost{Currency: c.Currency, ImagesMin: c.ImagesMin, ImagesMax: c.ImagesMax, Min: c.Min, Max: c.Max,
+		PricePerImage: c.PricePerImage, PriceSource: c.PriceSource, UnpricedImages: c.UnpricedImages}
+	for i := range c.ByCurrency {
+		out.ByCurrency = append(out.ByCurrency, *c.ByCurrency[i].pipeline())
 	}
 	return out
 }

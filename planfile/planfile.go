@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 )
 
 // FormatVersion is the plan format this build reads and writes. Version 2
-// records every attribute of a change and the files it touches.
-const FormatVersion = 2
+// records every attribute of a change and the files it touches; version 3
+// what each change may cost.
+const FormatVersion = 3
 
 const magic = "seedform saved plan"
 
@@ -66,6 +68,23 @@ type Change struct {
 	Provider          string      `json:"provider,omitempty"`
 	ReferencesRenamed bool        `json:"references_renamed,omitempty"`
 	MetaChanged       bool        `json:"meta_changed,omitempty"`
+	Cost              *Cost       `json:"cost,omitempty"`
+}
+
+// Cost is what a change may cost: ImagesMin to ImagesMax images, Min to
+// Max in Currency (null when no single bound exists: UnpricedImages have
+// no known price, or ByCurrency splits mixed currencies). Amounts are
+// exact decimals.
+type Cost struct {
+	Currency       string       `json:"currency"`
+	ImagesMin      int          `json:"images_min"`
+	ImagesMax      int          `json:"images_max"`
+	Min            *cost.Amount `json:"min"`
+	Max            *cost.Amount `json:"max"`
+	PricePerImage  *cost.Amount `json:"price_per_image,omitempty"`
+	PriceSource    string       `json:"price_source,omitempty"`
+	UnpricedImages int          `json:"unpriced_images,omitempty"`
+	ByCurrency     []Cost       `json:"by_currency,omitempty"`
 }
 
 // Attribute is one attribute of a change; a sensitive one has no value.

@@ -15,7 +15,7 @@ import (
 type OpenAIType struct{}
 
 var openaiSchema = &schema.Schema{
-	Name: "openai", SpecVersion: 1, Parallelism: 4,
+	Name: "openai", SpecVersion: 1, Parallelism: 4, PriceCard: openai.PriceCard(),
 	Settings: []schema.Setting{
 		{Name: "base_url", Type: cty.String, Default: cty.StringVal(openai.VendorBaseURL)},
 		{Name: "api_key_env", Type: cty.String, Default: cty.StringVal(openai.DefaultKeyEnv)},

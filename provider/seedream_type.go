@@ -51,7 +51,7 @@ type SeedreamType struct{}
 func (SeedreamType) Schema() *schema.Schema { return seedreamSchema }
 
 var seedreamSchema = &schema.Schema{
-	Name: "seedream", SpecVersion: 1, Preferred: true, Parallelism: 4,
+	Name: "seedream", SpecVersion: 1, Preferred: true, Parallelism: 4, PriceCard: seedream.PriceCard(),
 	Settings: []schema.Setting{
 		{Name: "base_url", Type: cty.String, Default: cty.StringVal(SeedreamDefaultBaseURL)},
 		{Name: "api_key_env", Type: cty.String, Default: cty.StringVal(SeedreamDefaultAPIKeyEnv)},
@@ -284,7 +284,7 @@ const (
 )
 
 var placeholderSchema = &schema.Schema{
-	Name: "placeholder", SpecVersion: 1, Parallelism: 8,
+	Name: "placeholder", SpecVersion: 1, Parallelism: 8, PriceCard: placeholderCard,
 	Attributes: seedreamAttributes,
 	Request:    seedreamRequestAttrs,
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/seedform/seedform/cost"
 )
 
 // Kind is the block type of an asset.
@@ -182,6 +184,10 @@ type Schema struct {
 	// URLLifetime is how long image URLs in its answers stay valid; 0
 	// when its answers hold no URLs.
 	URLLifetime time.Duration
+	// PriceCard is the type's price list, keyed by Rules.PriceKey; nil
+	// when it has none, and every price is unknown. A provider block's
+	// price_per_image overrides it.
+	PriceCard *cost.Card
 }
 
 // Attribute looks up one of the type's own asset attributes.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/schema"
 )
 
@@ -25,6 +26,8 @@ type Config struct {
 	Assets []*Asset
 	// Moved are the moved blocks, in source order.
 	Moved []*Moved
+	// MaxCost is the seedform block's max_cost, nil when unset.
+	MaxCost *Budget
 	// RateLimit is the seedform block's rate_limit: how the shards of a
 	// sharded apply share each provider's images_per_minute. It is not
 	// part of Digest: like a provider's settings it changes no image. Nil
@@ -87,7 +90,10 @@ type Provider struct {
 	Parallelism int
 	// Settings are the type's own settings, defaults filled in, in the
 	// order its schema declares them.
-	Settings  schema.Values
+	Settings schema.Values
+	// Price is the block's price_per_image and currency, in place of the
+	// provider type's price card; nil when unset.
+	Price     *cost.Override
 	DeclRange hcl.Range
 
 	schema *schema.Schema
@@ -169,6 +175,12 @@ type Lifecycle struct {
 	PreventDestroy bool
 	// IgnoreChanges names attributes whose changes do not force replacement.
 	IgnoreChanges []string
+}
+
+// Budget is a max_cost and where the configuration sets it.
+type Budget struct {
+	cost.Budget
+	Range hcl.Range
 }
 
 // Moved is a moved block: From's lock entry becomes To's.

@@ -29,6 +29,11 @@ func digest(cfg *Config) string {
 		e.str(p.Type, p.Alias, p.Addr)
 		e.int(int64(p.Parallelism))
 		e.values(p.Settings)
+		if p.Price != nil {
+			e.str(p.Price.PricePerImage.String(), p.Price.Currency)
+		} else {
+			e.str("", "")
+		}
 	}
 	e.int(int64(len(cfg.Assets)))
 	for _, a := range cfg.Assets {
@@ -48,6 +53,11 @@ func digest(cfg *Config) string {
 	e.int(int64(len(cfg.Moved)))
 	for _, m := range cfg.Moved {
 		e.str(m.From, m.To)
+	}
+	if cfg.MaxCost != nil {
+		e.str(cfg.MaxCost.String())
+	} else {
+		e.str("")
 	}
 	if err := e.w.Flush(); err != nil {
 		panic(err) // a hash.Hash never fails to write

@@ -133,6 +133,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
+	maxCost             *Budget
 	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
 	// dir) to its asset address; outputOwner is the reverse.
@@ -262,6 +263,7 @@ func (s *loadState) load(opts Options) *Config {
 		Dir:       s.dir,
 		OutputDir: s.outputDir,
 		Manifest:  s.manifest,
+		MaxCost:   s.maxCost,
 		Providers: s.providers,
 		RateLimit: s.rateLimit,
 		Assets:    assets,
@@ -320,7 +322,7 @@ func (s *loadState) parseConfigFiles() []*hcl.File {
 }
 
 var settingsSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}},
+	Attributes: []hcl.AttributeSchema{{Name: "output_dir"}, {Name: "manifest"}, {Name: "max_cost"}},
 	Blocks:     []hcl.BlockHeaderSchema{{Type: "rate_limit"}},
 }
 
@@ -348,6 +350,9 @@ func (s *loadState) decodeSettings() {
 			}
 		}
 		manifestAttr = content.Attributes["manifest"]
+		if a := content.Attributes["max_cost"]; a != nil {
+			s.decodeMaxCost(a)
+		}
 		s.decodeRateLimit(content.Blocks)
 	}
 	s.manifest = joinSlash(s.outputDir, "manifest.json")

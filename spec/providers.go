@@ -90,7 +90,8 @@ func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 		return nil
 	}
 	sc := t.Schema()
-	bs := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "parallelism"}}}
+	bs := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "alias"}, {Name: "parallelism"},
+		{Name: "price_per_image"}, {Name: "currency"}}}
 	for _, st := range sc.Settings {
 		bs.Attributes = append(bs.Attributes, hcl.AttributeSchema{Name: st.Name})
 	}
@@ -122,6 +123,7 @@ func (s *loadState) decodeProvider(b *hcl.Block) *Provider {
 			p.Settings.SetRaw(st.Name, ctyCanonical(v))
 		}
 	}
+	s.decodePrice(p, content)
 	return p
 }
 

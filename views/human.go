@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 )
 
@@ -139,8 +140,8 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		sym, col := symbol(c.Action)
 		fmt.Fprintf(w, "  # %s\n", headline(c))
 		line := fmt.Sprintf("%s %s", h.paint(col, sym), c.Addr)
-		if c.Action.Generates() {
-			line += fmt.Sprintf("  (%s, %s)", images(c.Images, c.Kind == "image_set"), c.Provider)
+		if c.Action.Generates() && c.Cost != nil {
+			line += fmt.Sprintf("  (%s, %s)", c.Cost.Text(), c.Provider)
 		}
 		fmt.Fprintln(w, line)
 		for _, l := range h.attrLines(c) {
@@ -173,23 +174,13 @@ func listSome(addrs []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(addrs[:3], ", "), len(addrs)-3)
 }
 
-func images(n int, set bool) string {
-	if set {
-		return fmt.Sprintf("up to %d images", n)
-	}
-	if n == 1 {
-		return "1 image"
-	}
-	return fmt.Sprintf("%d images", n)
-}
-
-// SummaryLine is the plan's closing line, as DESIGN.md shows it:
-// "Plan: 3 to generate (up to 9 images), 1 to regenerate, 2 to update,
-// 0 to move, 1 to delete." An image count is given only where it says
-// something (a non-zero count).
+// SummaryLine is the plan's closing line: "Plan: 3 to generate (3 to 9
+// images, $0.12 to $0.36), 1 to regenerate (1 image, $0.04), 2 to update,
+// 0 to move, 1 to delete." The images and their cost are given only where
+// something is generated.
 func SummaryLine(s pipeline.Summary) string {
 	line := fmt.Sprintf("Plan: %d to generate%s, %d to regenerate%s, %d to update, %d to move, %d to delete.",
-		s.Generate, upToImages(s.GenerateImages), s.Regenerate, upToImages(s.RegenImages), s.Update, s.Move, s.Delete)
+		s.Generate, costOf(s.Generate, s.GenerateCost), s.Regenerate, costOf(s.Regenerate, s.RegenCost), s.Update, s.Move, s.Delete)
 	var extra []string
 	if s.Recover > 0 {
 		extra = append(extra, fmt.Sprintf("%d to recover from staging", s.Recover))
@@ -203,15 +194,12 @@ func SummaryLine(s pipeline.Summary) string {
 	return line
 }
 
-// upToImages is the parenthesised image count of a summary, "" for none.
-func upToImages(n int) string {
-	switch n {
-	case 0:
+// costOf is the parenthesised images and cost of n changes, "" for none.
+func costOf(n int, c cost.Cost) string {
+	if n == 0 {
 		return ""
-	case 1:
-		return " (up to 1 image)"
 	}
-	return fmt.Sprintf(" (up to %d images)", n)
+	return " (" + c.Text() + ")"
 }
 
 // Started implements pipeline.Hook.
@@ -388,7 +376,11 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 		if len(left) > 0 {
 			line += "; " + strings.Join(left, ", ")
 		}
-		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+yellow, "Apply interrupted."), line)
+		title := "Apply interrupted."
+		if res.Budget != nil && res.Budget.Stopped {
+			title = "Apply stopped at the budget."
+		}
+		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+yellow, title), line)
 		h.list("Finished and recorded:", o.done, func(r *pipeline.Result) string { return r.Addr })
 		h.list("Not started (the next apply does them):", o.notStarted, func(r *pipeline.Result) string { return r.Addr })
 		h.list("Cancelled in flight, not recorded (the next apply does them):", o.cancelled, func(r *pipeline.Result) string { return r.Addr })
@@ -402,6 +394,9 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Destroy complete!"), destroyCount(o))
 	default:
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+green, "Apply complete!"), line)
+	}
+	if b := res.Budget; b != nil {
+		fmt.Fprintf(h.W, "Billed %s of the budget of %s.\n", cost.Format(b.Spent, b.Currency), cost.Format(b.Limit, b.Currency))
 	}
 }
 

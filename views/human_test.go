@@ -12,21 +12,33 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 )
 
 func TestSummaryLine(t *testing.T) {
+	usd := cost.Price{Known: true, Amount: cost.MustParse("0.04"), Currency: "USD"}
+	free := cost.Price{Known: true}
+	sets := func(p cost.Price, n, max int) cost.Cost {
+		var lines []cost.Cost
+		for range n {
+			lines = append(lines, cost.Line(p, 1, max))
+		}
+		return cost.Total(lines)
+	}
 	tests := []struct {
 		name string
 		s    pipeline.Summary
 		want string
 	}{
-		{"design example", pipeline.Summary{Generate: 3, GenerateImages: 9, Regenerate: 1, Update: 2, Delete: 1},
-			"Plan: 3 to generate (up to 9 images), 1 to regenerate, 2 to update, 0 to move, 1 to delete."},
-		{"one image is singular", pipeline.Summary{Regenerate: 1, RegenImages: 1},
-			"Plan: 0 to generate, 1 to regenerate (up to 1 image), 0 to update, 0 to move, 0 to delete."},
-		{"both counts", pipeline.Summary{Generate: 7, GenerateImages: 9, Regenerate: 2, RegenImages: 5, Move: 1},
-			"Plan: 7 to generate (up to 9 images), 2 to regenerate (up to 5 images), 0 to update, 1 to move, 0 to delete."},
+		{"design example", pipeline.Summary{Generate: 3, GenerateImages: 9, GenerateCost: sets(usd, 3, 3),
+			Regenerate: 1, RegenImages: 1, RegenCost: sets(usd, 1, 1), Update: 2, Delete: 1},
+			"Plan: 3 to generate (3 to 9 images, $0.12 to $0.36), 1 to regenerate (1 image, $0.04), 2 to update, 0 to move, 1 to delete."},
+		{"free images show no money", pipeline.Summary{Regenerate: 1, RegenImages: 1, RegenCost: sets(free, 1, 1)},
+			"Plan: 0 to generate, 1 to regenerate (1 image), 0 to update, 0 to move, 0 to delete."},
+		{"unknown price is never free", pipeline.Summary{Generate: 7, GenerateImages: 7, GenerateCost: sets(cost.Price{}, 7, 1),
+			Regenerate: 1, RegenImages: 4, RegenCost: sets(usd, 1, 4), Move: 1},
+			"Plan: 7 to generate (7 images, price unknown), 1 to regenerate (1 to 4 images, $0.04 to $0.16), 0 to update, 1 to move, 0 to delete."},
 		{"extras", pipeline.Summary{Recover: 1, Accept: 2},
 			"Plan: 0 to generate, 0 to regenerate, 0 to update, 0 to move, 0 to delete. Also 1 to recover from staging, 2 to accept as edited."},
 	}

@@ -81,10 +81,12 @@ func (j *JSON) Plan(p *pipeline.Plan) {
 		if c.Action == pipeline.NoOp {
 			continue
 		}
-		j.emit(jsonui.Message{Type: jsonui.TypePlannedChange, Address: c.Addr, Message: headline(c), Change: jsonChange(c),
-			CurrentFiles: j.Files[c.Addr]})
+		jc := jsonChange(c)
+		j.emit(jsonui.Message{Type: jsonui.TypePlannedChange, Address: c.Addr, Message: headline(c), Change: jc,
+			CurrentFiles: j.Files[c.Addr], Cost: jc.Cost})
 	}
-	j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: SummaryLine(p.Summary()), Changes: planSummary(p, j.Operation)})
+	js := planSummary(p, j.Operation)
+	j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: SummaryLine(p.Summary()), Changes: js, Cost: js.Cost})
 }
 
 // Started implements pipeline.Hook.
@@ -216,13 +218,21 @@ func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
 	switch {
 	case o.interrupted:
 		msg = "Apply interrupted."
+		if res.Budget != nil && res.Budget.Stopped {
+			msg = "Apply stopped at the budget."
+		}
 	case len(o.failed) > 0:
 		msg = "Apply finished with errors."
 	case op == jsonui.OperationDestroy:
 		j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: "Destroy complete! " + destroyCount(o) + ".", Changes: s})
 		return
 	}
-	j.emit(jsonui.Message{Type: jsonui.TypeChangeSummary, Message: msg + " " + applyCounts(o) + ".", Changes: s})
+	m := jsonui.Message{Type: jsonui.TypeChangeSummary, Message: msg + " " + applyCounts(o) + ".", Changes: s}
+	if b := res.Budget; b != nil {
+		m.Budget = &jsonui.Budget{Currency: b.Currency, Limit: json.Number(b.Limit.String()),
+			Spent: json.Number(b.Spent.String()), Stopped: b.Stopped}
+	}
+	j.emit(m)
 }
 
 func addrs(rs []*pipeline.Result) []string {

@@ -1,6 +1,9 @@
 package views
 
 import (
+	"encoding/json"
+
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/views/jsonui"
 )
@@ -71,6 +74,7 @@ func jsonChange(c *pipeline.Change) *jsonui.Change {
 	if c.Action.Generates() {
 		jc.Images = c.Images
 	}
+	jc.Cost = jsonCost(c.Cost)
 	for _, a := range c.Attrs {
 		jc.Attributes = append(jc.Attributes, jsonui.Attribute{Name: a.Name, Before: a.Before, After: a.After,
 			AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})
@@ -111,7 +115,8 @@ func outputs(r *pipeline.Result) []jsonui.Output {
 // remove and by seedform action.
 func planSummary(p *pipeline.Plan, op jsonui.Operation) *jsonui.ChangeSummary {
 	s := p.Summary()
-	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift, Deferred: p.Deferred}
+	js := &jsonui.ChangeSummary{Operation: op, ImagesMax: s.GenerateImages + s.RegenImages, Drift: s.Drift, Deferred: p.Deferred,
+		Cost: jsonCost(&s.Cost)}
 	countActions(js, func(a pipeline.Action) int {
 		switch a {
 		case pipeline.Create:
@@ -141,4 +146,24 @@ func countActions(s *jsonui.ChangeSummary, n func(pipeline.Action) int) {
 	s.Add = s.Create + s.Replace + s.Recover
 	s.Change = s.Update + s.Move + s.Accept
 	s.Remove = s.Delete + s.Replace
+}
+
+// jsonCost is a cost in the UI's own type, nil for none.
+func jsonCost(c *cost.Cost) *jsonui.Cost {
+	if c == nil {
+		return nil
+	}
+	num := func(a *cost.Amount) *json.Number {
+		if a == nil {
+			return nil
+		}
+		n := json.Number(a.String())
+		return &n
+	}
+	jc := &jsonui.Cost{Currency: c.Currency, ImagesMin: c.ImagesMin, ImagesMax: c.ImagesMax, Min: num(c.Min), Max: num(c.Max),
+		PricePerImage: num(c.PricePerImage), PriceSource: c.PriceSource, UnpricedImages: c.UnpricedImages}
+	for i := range c.ByCurrency {
+		jc.ByCurrency = append(jc.ByCurrency, *jsonCost(&c.ByCurrency[i]))
+	}
+	return jc
 }

@@ -16,6 +16,8 @@ func TestParseDirectives(t *testing.T) {
 		{prompt: "a plain prompt"},
 		{prompt: "[[fake:]] nothing asked"},
 		{prompt: "four seasons [[fake: images=2]]", want: directive{images: 2}},
+		{prompt: "overbilled [[fake: images=2 billed=5]]", want: directive{images: 2, billed: 5}},
+		{prompt: "[[fake: billed=0]]", wantErr: "directive billed=0: want an integer in [1, 1000]"},
 		{prompt: "[[fake: latency=200ms]] slow", want: directive{latency: 200 * time.Millisecond, hasLatency: true}},
 		{prompt: "x [[fake: latency=0s]]", want: directive{hasLatency: true}},
 		{prompt: "[[fake: status=500 times=2]]", want: directive{fault: &Fault{Kind: KindStatus, Status: 500, Times: 2}}},

@@ -49,6 +49,9 @@
 //
 //	images=N          a set (sequential_image_generation auto) returns only
 //	                  N images (1..15), fewer than max_images
+//	billed=N          the answer's usage.generated_images says N (1..1000),
+//	                  whatever was delivered: an API billing more than it
+//	                  returns
 //	latency=D         each image takes D (a Go duration: 200ms, 2s),
 //	                  replacing SetLatency for this request
 //	status=NNN        answer with HTTP status NNN and an API error

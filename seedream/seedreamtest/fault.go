@@ -220,6 +220,7 @@ func stopsSet(code string) bool {
 // directive is what the [[fake: ...]] blocks of a prompt ask for.
 type directive struct {
 	images     int           // 0: as many as max_images
+	billed     int           // 0: usage reports the images delivered
 	latency    time.Duration // with hasLatency, replaces SetLatency
 	hasLatency bool
 	fault      *Fault // nil: none; Times is how many requests with this prompt it hits
@@ -273,6 +274,8 @@ func parseDirectives(prompt string) (directive, error) {
 		switch key {
 		case "images":
 			d.images, err = atoi(key, 1, 15)
+		case "billed":
+			d.billed, err = atoi(key, 1, 1000)
 		case "latency":
 			d.latency, err = time.ParseDuration(v)
 			if err != nil || d.latency < 0 {

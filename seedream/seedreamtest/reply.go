@@ -458,6 +458,9 @@ func (rp *reply) usage() usage {
 	}
 	u.OutputTokens = pixels / 256
 	u.TotalTokens = u.OutputTokens
+	if rp.req.directive.billed > 0 {
+		u.GeneratedImages = rp.req.directive.billed
+	}
 	u.InputImages = rp.req.inputImages
 	if rp.req.webSearch {
 		// The fake's model always finds searching worth it, once.

@@ -10,8 +10,10 @@ import (
 )
 
 // UIVersion is the version of the format, given by the first line. 1.1
-// adds Terraform's nested change and hook objects to the flat lines of 1.0.
-const UIVersion = "1.1"
+// adds Terraform's nested change and hook objects to the flat lines of 1.0;
+// 1.2 adds cost (planned_change, change_summary) and budget (apply's
+// change_summary).
+const UIVersion = "1.2"
 
 // Module is the @module of every line.
 const Module = "seedform.ui"
@@ -73,6 +75,10 @@ type Message struct {
 	// Merged is what shard merge found: one shard's part on a
 	// shard_merged line, the total on merge_summary.
 	Merged *Merged `json:"merged,omitempty"`
+	// Cost is what a planned_change, or a plan's change_summary, may cost.
+	Cost *Cost `json:"cost,omitempty"`
+	// Budget is how an apply with a budget ended (its change_summary).
+	Budget *Budget `json:"budget,omitempty"`
 }
 
 // Shard is one shard of a saved plan: Index of Count, counting from 1.
@@ -212,6 +218,8 @@ type Change struct {
 	// an upstream asset is regenerated first (SpecHashUnknown).
 	SpecHash        string `json:"spec_hash,omitempty"`
 	SpecHashUnknown bool   `json:"spec_hash_unknown,omitempty"`
+	// Cost is what the change may cost, as on its line.
+	Cost *Cost `json:"cost,omitempty"`
 }
 
 // Attribute is one attribute of a planned change. Values are JSON values;
@@ -334,6 +342,8 @@ type ChangeSummary struct {
 	Drift int `json:"drift,omitempty"`
 	// Deferred are the assets whose changes plan -refresh-only leaves out.
 	Deferred []string `json:"deferred,omitempty"`
+	// Cost is what the plan may cost, as on its line (plan).
+	Cost *Cost `json:"cost,omitempty"`
 
 	// Apply: what did not complete, and why.
 	Failed      int      `json:"failed,omitempty"`
