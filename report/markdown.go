@@ -116,6 +116,11 @@ func mdRow(it *Item, url func(*Image, bool) string) string {
 	case it.Pending:
 		after = "made by apply"
 	}
+	if it.Pending && it.Cost != nil {
+		if m := it.Cost.MoneyText(); m != "" {
+			after += " (" + mdEscape(m) + ")"
+		}
+	}
 	return fmt.Sprintf("| %s | %s | %s | %s | %s%s |\n", addr, mdEscape(actionLabel(it)), mdEscape(why(it)), mdImages(it.Before, true, url), after, verdictNote(it))
 }
 

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/review"
@@ -31,6 +32,8 @@ type Report struct {
 	Source string   `json:"source"`
 	Base   *BaseRev `json:"base,omitempty"`
 	Items  []*Item  `json:"items"`
+	// Cost is what the plan's changes may cost together, when priced.
+	Cost *cost.Cost `json:"cost,omitempty"`
 }
 
 // BaseRev is the revision a "base" report compares with.
@@ -69,6 +72,8 @@ type Item struct {
 	After  []Image `json:"after,omitempty"`
 	// Pending is set when the after images are made by the apply.
 	Pending bool `json:"pending,omitempty"`
+	// Cost is what a planned change may cost, when the plan prices it.
+	Cost *cost.Cost `json:"cost,omitempty"`
 	// NeedsReview is set when the asset's current content is new since
 	// the base: what plan -require-approval asks an approval for.
 	NeedsReview bool `json:"needs_review,omitempty"`
@@ -210,6 +215,7 @@ func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 		}
 		it := &Item{Address: c.Addr, PrevAddress: c.PrevAddr, Action: string(c.Action), Kind: string(c.Kind),
 			Reasons: c.Reasons, Diffs: attrDiffs(c.Attrs), Images: c.Images}
+		it.Cost = c.Cost
 		it.Before = CurrentFiles(ws, c)
 		markMissing(ws.Dir, it.Before)
 		switch c.Action {
@@ -225,6 +231,9 @@ func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 			it.Spec = assetSpec(ws, a)
 		}
 		r.Items = append(r.Items, it)
+	}
+	if total := p.Summary().Cost; total.ImagesMax > 0 || total.MoneyText() != "" {
+		r.Cost = &total
 	}
 	return r
 }

@@ -69,6 +69,11 @@ func (r *Report) Headline() string {
 	if c.Images > 0 {
 		s += fmt.Sprintf("; up to %s to generate", plural(c.Images, "image"))
 	}
+	if r.Cost != nil {
+		if m := r.Cost.MoneyText(); m != "" {
+			s += ", " + m
+		}
+	}
 	if c.Unapproved > 0 {
 		s += fmt.Sprintf("; %d awaiting approval", c.Unapproved)
 	}
