@@ -718,7 +718,7 @@ func TestOverloadRetryAfterIsAnUpperBound(t *testing.T) {
 	s := newServer(t)
 	s.SetMaxInFlight(1)
 	s.SetOverloadRetryAfter("30")
-	s.SetLatency(50 * time.Millisecond)
+	s.SetLatency(300 * time.Millisecond) // long enough that the two requests overlap on a loaded machine
 	c := newClient(t, s, func(cfg *seedream.Config) { cfg.Parallelism = 2 })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
