@@ -33,6 +33,9 @@ type Fragment struct {
 	OutputDir string                    `json:"output_dir,omitempty"`
 	Lock      map[string]*Entry         `json:"lock"`
 	Manifest  map[string]*ManifestEntry `json:"manifest"`
+	// Spend is what the shard's applies were billed: the merge adds it to
+	// the lock's.
+	Spend []*Spend `json:"spend,omitempty"`
 }
 
 // FragmentPath is where shard index of the plan with digest planDigest
@@ -67,6 +70,9 @@ func ReadFragment(path string) (*Fragment, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		e.normalize()
+	}
+	if err := validateSpend(f.Spend); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for addr, m := range f.Manifest {
 		if m == nil {
@@ -103,6 +109,7 @@ func (f *Fragment) Apply(l *Lock, m *Manifest) {
 	if f.OutputDir != "" {
 		l.OutputDir = f.OutputDir
 	}
+	l.Spend = append(l.Spend, f.Spend...)
 }
 
 // In reports whether l already holds every lock entry f recorded (a merge
@@ -132,6 +139,9 @@ type fragmentSink struct {
 	path  string
 	head  Fragment
 	addrs []string
+	// spendFrom is how many of the lock's bills predate the shard: the
+	// fragment carries head.Spend (earlier runs') and the ones after.
+	spendFrom int
 }
 
 // UseFragment makes the Recorder write the fragment at path, holding the
@@ -139,7 +149,7 @@ type fragmentSink struct {
 // of the lock and the manifest. Call it before the first change.
 func (r *Recorder) UseFragment(path string, head Fragment, addrs []string) {
 	head.Version = FragmentVersion
-	r.fragment = &fragmentSink{path: path, head: head, addrs: slices.Clone(addrs)}
+	r.fragment = &fragmentSink{path: path, head: head, addrs: slices.Clone(addrs), spendFrom: len(r.lock.Spend)}
 	r.journal = nil
 	r.dirty = true // written at Close even if nothing changes
 }
@@ -154,6 +164,9 @@ func (r *Recorder) encodeFragment() ([]byte, error) {
 	for _, a := range r.fragment.addrs {
 		f.Lock[a] = r.lock.Assets[a]
 		f.Manifest[a] = r.manifest.Assets[a]
+	}
+	if n := r.fragment.spendFrom; n <= len(r.lock.Spend) {
+		f.Spend = append(slices.Clone(f.Spend), r.lock.Spend[n:]...)
 	}
 	return encodeJSON(&f)
 }

@@ -13,6 +13,7 @@ import (
 // the same bytes.
 func FuzzRead(f *testing.F) {
 	f.Add(sampleLock().Marshal())
+	f.Add(spendLock().Marshal())
 	f.Add(NewLock().Marshal())
 	f.Add([]byte(`{"version": 2}`))
 	f.Add([]byte(`{"version": 1, "assets": {"image.a": null}}`))

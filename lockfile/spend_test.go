@@ -1,6 +1,8 @@
 package lockfile
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +87,42 @@ func TestSpendInvalid(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: got %v, want an error with %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestFragmentCarriesBills: a shard writes into its fragment the bills of
+// its own applies, not the lock's earlier ones, keeps those of an earlier
+// run of the shard, and the merge adds them to the lock.
+func TestFragmentCarriesBills(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "shards", "frag.1.json")
+	lock := spendLock() // one bill from before the shard
+	earlier := &Spend{StartedAt: time.Date(2026, 1, 3, 0, 0, 0, 0, time.UTC)}
+	earlier.Add("m", Billed{Images: 1, PricePerImage: amount("0.04"), Cost: amount("0.04"), Currency: "USD"}, false)
+	rec := NewRecorder(filepath.Join(dir, FileName), "", lock, NewManifest())
+	rec.UseFragment(path, Fragment{Plan: "sha256:p", Shard: 1, Shards: 2, Spend: []*Spend{earlier}}, nil)
+	mine := &Spend{StartedAt: time.Date(2026, 1, 4, 0, 0, 0, 0, time.UTC)}
+	mine.Add("m", Billed{Images: 2, PricePerImage: amount("0.04"), Cost: amount("0.08"), Currency: "USD"}, true)
+	if err := rec.Update(func(l *Lock, _ *Manifest) { l.Spend = append(l.Spend, mine) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ReadFragment(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]*Spend{earlier, mine}, f.Spend); diff != "" {
+		t.Fatalf("the fragment's bills (-want +got):\n%s", diff)
+	}
+	merged := sampleLock()
+	f.Apply(merged, NewManifest())
+	if len(merged.Spend) != 2 || merged.Spend[1].Billed[0].Cost.String() != "0.08" {
+		t.Errorf("merged bills: %+v", merged.Spend)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err == nil {
+		t.Error("a shard wrote the lock")
 	}
 }

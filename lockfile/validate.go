@@ -37,7 +37,12 @@ func (l *Lock) Validate() error {
 			return err
 		}
 	}
-	for i, sp := range l.Spend {
+	return validateSpend(l.Spend)
+}
+
+// validateSpend checks the bills of a lock or a shard's fragment.
+func validateSpend(spend []*Spend) error {
+	for i, sp := range spend {
 		if sp == nil {
 			return fmt.Errorf("spend[%d] is null", i)
 		}

@@ -230,11 +230,13 @@ func (s *ShardRun) record(ws *Workspace, rec *lockfile.Recorder, part *Plan) {
 			addrs = append(addrs, c.PrevAddr)
 		}
 	}
+	head := lockfile.Fragment{Plan: s.PlanDigest, Shard: s.Shard.Index, Shards: s.Shard.Count}
 	if f, err := lockfile.ReadFragment(s.fragmentPath(ws)); err == nil {
 		addrs = append(addrs, f.Addresses()...) // what an earlier run recorded
+		head.Spend = f.Spend                    // and what it was billed
 	}
 	slices.Sort(addrs)
-	rec.UseFragment(s.fragmentPath(ws), lockfile.Fragment{Plan: s.PlanDigest, Shard: s.Shard.Index, Shards: s.Shard.Count}, slices.Compact(addrs))
+	rec.UseFragment(s.fragmentPath(ws), head, slices.Compact(addrs))
 }
 
 // ShardSummary is what one shard's fragment records.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 )
 
@@ -14,13 +15,15 @@ import (
 func FuzzReadPlanFile(f *testing.F) {
 	dir := f.TempDir()
 	sample := filepath.Join(dir, "sample.plan")
+	usd := cost.Line(cost.Price{Known: true, Amount: cost.MustParse("0.04"), Currency: "USD", Source: "card"}, 1, 1)
+	free := cost.Line(cost.Price{}, 0, 0)
 	p := &pipeline.Plan{ConfigDigest: "sha256:c", LockDigest: "sha256:l",
 		Changes: []*pipeline.Change{
 			{Addr: "image.a", Action: pipeline.Create, Kind: "image", Images: 1, Reasons: []string{"not yet generated"},
 				Attrs: []pipeline.AttrChange{{Name: "prompt", After: []byte(`"a"`)}, {Name: "seed", Sensitive: true}},
-				Files: []pipeline.PlannedFile{{Action: pipeline.FileWrite, Path: "out/a.png"}}},
+				Files: []pipeline.PlannedFile{{Action: pipeline.FileWrite, Path: "out/a.png"}}, Cost: &usd},
 			{Addr: `image.b["x"]`, Action: pipeline.Move, Kind: "image", PrevAddr: "image.c",
-				Moves: []pipeline.FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}},
+				Moves: []pipeline.FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}, Cost: &free},
 		},
 		OrphanTemps: []string{"/tmp/x/.seedform/staging/0123456789abcdef01234567"},
 	}
