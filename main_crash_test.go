@@ -385,8 +385,14 @@ func (c *crashRun) killRound(target int, moment crashMoment) roundResult {
 	}
 	res.lost = res.requests - newlySaved
 	res.staged = len(c.stagedAnswers())
-	if res.lost < 0 || res.lost > crashParallelism {
-		t.Fatalf("round sent %d request(s) and saved %d new answer(s): the accounting is off", res.requests, newlySaved)
+	// At a kill, at most crashParallelism requests are in flight; and since
+	// a request's slot is freed as soon as its answer is in, before the
+	// answer is journaled, as many answers may be in hand and not yet
+	// journaled (seen with the OpenAI fake on a loaded machine: 7 lost).
+	if res.lost < 0 || res.lost > 2*crashParallelism {
+		all := c.be.prompts()
+		t.Fatalf("round sent %d request(s) and saved %d new answer(s): the accounting is off\nthis round's prompts: %q\nsaved before: %d, after: %d",
+			res.requests, newlySaved, all[max(0, len(all)-res.requests):], len(savedBefore), len(savedAfter))
 	}
 	// A stream's answer is saved with its first image, before the server
 	// has finished it: unanswered requests may be saved ones.
