@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/seedform/seedform/review"
+	"github.com/seedform/seedform/worddiff"
 )
 
 //go:embed static
@@ -44,7 +45,7 @@ type pageItem struct {
 	*Item
 	ID, Label, Why string
 	Pairs          []pair
-	Prompt         []Span
+	Prompt         []worddiff.Span
 	OtherDiffs     []AttrDiff
 	// Model and Size are shown unless a diff shows them.
 	Model, Size string
@@ -148,7 +149,7 @@ func newPageItem(id string, it *Item) pageItem {
 	for _, d := range it.Diffs {
 		var old, now string
 		if d.Name == "prompt" && json.Unmarshal([]byte(d.Old), &old) == nil && json.Unmarshal([]byte(d.New), &now) == nil {
-			pi.Prompt = WordDiff(old, now)
+			pi.Prompt = promptDiff(old, now)
 			continue
 		}
 		switch d.Name {
@@ -186,4 +187,13 @@ func plainValue(v string) string {
 		return s
 	}
 	return v
+}
+
+// promptDiff is a changed prompt word by word; one too long to diff is
+// shown removed, then added.
+func promptDiff(old, now string) []worddiff.Span {
+	if spans, ok := worddiff.Diff(old, now); ok {
+		return spans
+	}
+	return []worddiff.Span{{Text: old, Op: worddiff.Removed}, {Text: now, Op: worddiff.Added}}
 }

@@ -160,7 +160,10 @@ func mdSpec(it *Item) string {
 		var old, now string
 		if d.Name == "prompt" && json.Unmarshal([]byte(d.Old), &old) == nil && json.Unmarshal([]byte(d.New), &now) == nil {
 			b.WriteString("- prompt: ")
-			for _, s := range WordDiff(old, now) {
+			for i, s := range promptDiff(old, now) {
+				if i > 0 {
+					b.WriteString(" ")
+				}
 				switch {
 				case s.Removed():
 					b.WriteString("<del>" + mdEscape(s.Text) + "</del>")

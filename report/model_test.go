@@ -25,6 +25,7 @@ import (
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/schema"
+	"github.com/seedform/seedform/worddiff"
 )
 
 // repo is a git repository made in a test, with the config directory in
@@ -401,24 +402,17 @@ func TestMarkdownEscapes(t *testing.T) {
 	}
 }
 
-func TestWordDiff(t *testing.T) {
+func TestPromptDiff(t *testing.T) {
 	t.Parallel()
-	got := WordDiff("A lighthouse at dawn, flat pastel", "A lighthouse at dusk, flat pastel, calm")
-	want := []Span{{"A lighthouse at ", '='}, {"dawn, ", '-'}, {"dusk, ", '+'}, {"flat ", '='}, {"pastel", '-'}, {"pastel, calm", '+'}}
+	got := promptDiff("A lighthouse at dawn, flat pastel", "A lighthouse at dusk, flat pastel")
+	want := []worddiff.Span{{Text: "A lighthouse at", Op: worddiff.Kept}, {Text: "dawn,", Op: worddiff.Removed},
+		{Text: "dusk,", Op: worddiff.Added}, {Text: "flat pastel", Op: worddiff.Kept}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("(-want +got):\n%s", diff)
 	}
-	var old, now strings.Builder
-	for _, s := range got {
-		if s.Op != '+' {
-			old.WriteString(s.Text)
-		}
-		if s.Op != '-' {
-			now.WriteString(s.Text)
-		}
-	}
-	if old.String() != "A lighthouse at dawn, flat pastel" || now.String() != "A lighthouse at dusk, flat pastel, calm" {
-		t.Fatalf("the spans do not give back the texts: %q, %q", old.String(), now.String())
+	long := strings.Repeat("word ", 1100)
+	if got := promptDiff(long, long+"more"); len(got) != 2 || !got[0].Removed() || !got[1].Added() {
+		t.Errorf("a prompt too long to diff: %d spans, want removed then added", len(got))
 	}
 }
 

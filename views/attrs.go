@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/seedform/seedform/pipeline"
+	"github.com/seedform/seedform/worddiff"
 )
 
 // sensitiveText is what every view shows for a sensitive value.
@@ -195,49 +196,27 @@ func (h *Human) objectDiff(name string, before, after json.RawMessage) []string 
 // [-removed-] and those only in the second {+added+}, removed first; on a
 // terminal in red and green instead.
 func (h *Human) wordDiff(was, is string) string {
-	a, b := strings.Fields(was), strings.Fields(is)
-	if len(a)*len(b) > 1<<20 {
+	spans, ok := worddiff.Diff(was, is)
+	if !ok {
 		return strconv.Quote(was) + " -> " + strconv.Quote(is)
 	}
-	// lcs[i][j] is the longest common subsequence of a[i:] and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
-			}
+	mark := func(w string, op worddiff.Op) string {
+		switch {
+		case op == worddiff.Removed && h.Color:
+			return red + w + reset
+		case op == worddiff.Removed:
+			return "[-" + w + "-]"
+		case op == worddiff.Added && h.Color:
+			return green + w + reset
+		case op == worddiff.Added:
+			return "{+" + w + "+}"
 		}
+		return w
 	}
 	var out []string
-	del := func(w string) string {
-		if h.Color {
-			return red + w + reset
-		}
-		return "[-" + w + "-]"
-	}
-	add := func(w string) string {
-		if h.Color {
-			return green + w + reset
-		}
-		return "{+" + w + "+}"
-	}
-	i, j := 0, 0
-	for i < len(a) || j < len(b) {
-		switch {
-		case i < len(a) && j < len(b) && a[i] == b[j]:
-			out = append(out, a[i])
-			i, j = i+1, j+1
-		case i < len(a) && (j == len(b) || lcs[i+1][j] >= lcs[i][j+1]):
-			out = append(out, del(a[i]))
-			i++
-		default:
-			out = append(out, add(b[j]))
-			j++
+	for _, sp := range spans {
+		for _, w := range strings.Fields(sp.Text) {
+			out = append(out, mark(w, sp.Op))
 		}
 	}
 	return `"` + strings.Join(out, " ") + `"`
