@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -25,11 +26,11 @@ func shardScenario(images, chainLen int, latency time.Duration) scenario {
 		name: name, target: "balance <= 1.10; 4 shards within 10% of 1 job",
 		prepare: func(e *env) (runFunc, error) {
 			return func(i int) (sample, error) {
-				one, oneImages, err := shardRun(e, fmt.Sprintf("%s-%d-one", name, i), images, chainLen, latency, 1)
+				one, oneImages, _, err := shardRun(e, fmt.Sprintf("%s-%d-one", name, i), images, chainLen, latency, 1)
 				if err != nil {
 					return sample{}, err
 				}
-				four, perShard, err := shardRun(e, fmt.Sprintf("%s-%d-four", name, i), images, chainLen, latency, 4)
+				four, perShard, rssKB, err := shardRun(e, fmt.Sprintf("%s-%d-four", name, i), images, chainLen, latency, 4)
 				if err != nil {
 					return sample{}, err
 				}
@@ -37,7 +38,7 @@ func shardScenario(images, chainLen int, latency time.Duration) scenario {
 				for _, n := range perShard {
 					most, total = max(most, n), total+n
 				}
-				return sample{wall: four, requests: total, extra: map[string]float64{
+				return sample{wall: four, requests: total, rssKB: rssKB, extra: map[string]float64{
 					"1 job s":   one.Seconds(),
 					"balance":   float64(most) / (float64(total) / float64(len(perShard))),
 					"4/1":       four.Seconds() / one.Seconds(),
@@ -60,32 +61,33 @@ func shardScenario(images, chainLen int, latency time.Duration) scenario {
 // shardRun plans the chains config in a fresh directory and applies it as
 // n shards at once in n copies, returning the makespan and each shard's
 // requests.
-func shardRun(e *env, name string, images, chainLen int, latency time.Duration, n int) (time.Duration, []int, error) {
+func shardRun(e *env, name string, images, chainLen int, latency time.Duration, n int) (time.Duration, []int, int64, error) {
 	srv := seedreamtest.New()
 	defer srv.Close()
 	srv.SetLatency(latency)
 	srv.SetMaxInFlight(16)
 	base, err := e.dir(name)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	defer os.RemoveAll(base)
 	if err := os.WriteFile(filepath.Join(base, "main.sf.hcl"), []byte(chainsConfig(srv.BaseURL(), images/chainLen, chainLen)), 0o644); err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	if _, err := e.seedform(base, filepath.Join(e.work, name+"-plan.log"), []string{"plan", "-no-color", "-out=plan.sfplan"}); err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
 	dirs := make([]string, n)
 	for i := range dirs {
 		dirs[i] = fmt.Sprintf("%s-job%d", base, i+1)
 		if err := copyDir(base, dirs[i]); err != nil {
-			return 0, nil, err
+			return 0, nil, 0, err
 		}
 		defer os.RemoveAll(dirs[i])
 	}
 	start := time.Now()
 	errs := make([]error, n)
+	rss := make([]int64, n) // each job's peak RSS, KiB
 	var wg sync.WaitGroup
 	for i := range dirs {
 		args := []string{"apply", "-no-color", "plan.sfplan"}
@@ -93,7 +95,8 @@ func shardRun(e *env, name string, images, chainLen int, latency time.Duration, 
 			args = append(args, fmt.Sprintf("-shard=%d/%d", i+1, n))
 		}
 		wg.Go(func() {
-			_, errs[i] = e.seedform(dirs[i], filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i+1)), args)
+			r, err := e.seedform(dirs[i], filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i+1)), args)
+			errs[i], rss[i] = err, r.rssKB
 		})
 	}
 	wg.Wait()
@@ -101,14 +104,14 @@ func shardRun(e *env, name string, images, chainLen int, latency time.Duration, 
 	per := make([]int, n)
 	for i, d := range dirs {
 		if errs[i] != nil {
-			return 0, nil, errs[i]
+			return 0, nil, 0, errs[i]
 		}
 		per[i] = countFiles(d, ".jpeg")
 	}
 	if got := srv.Count(); got != images {
-		return 0, nil, fmt.Errorf("%d requests for %d images", got, images)
+		return 0, nil, 0, fmt.Errorf("%d requests for %d images", got, images)
 	}
-	return wall, per, nil
+	return wall, per, slices.Max(rss), nil
 }
 
 func chainsConfig(baseURL string, chains, length int) string {
