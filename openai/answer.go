@@ -2,36 +2,20 @@ package openai
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // the formats the API answers in
-	_ "image/png"
 	"io"
 	"net/http"
 	"os"
 	"strings"
 
-	_ "golang.org/x/image/webp"
+	"github.com/seedform/seedform/imagefile"
 )
 
-// Image is one generated image, complete and synced on disk.
-type Image struct {
-	// Index is the slot in the answer, 0-based.
-	Index int
-	// Path is the temp file in Options.Dir; the caller renames or removes it.
-	Path          string
-	Width, Height int
-	// Format is what the content decodes as: "png", "jpeg" or "webp".
-	Format string
-	// SHA256 is the hex digest of the file.
-	SHA256 string
-	Bytes  int64
-}
+// Image is one generated image, complete and synced on disk (Options.Dir).
+type Image = imagefile.Image
 
 // readAnswer reads a 2xx body: each b64_json image is written to disk as
 // soon as its string is read, each url is downloaded after OnAnswer.
@@ -86,7 +70,7 @@ func (c *Client) readAnswer(ctx context.Context, resp *http.Response, req *Reque
 		}
 		img, err := c.Download(ctx, it.URL, opts.Dir, it.Index)
 		if err == nil {
-			err = img.check(req)
+			err = checkImage(img, req)
 		}
 		if err != nil {
 			// The images already on disk are paid for: keep them.
@@ -115,7 +99,7 @@ func (c *Client) readItem(dec *json.Decoder, i int, req *Request, opts Options, 
 		case key == "b64_json":
 			img, err := c.spool(opts.Dir, i, base64.NewDecoder(base64.StdEncoding, strings.NewReader(*v)))
 			if err == nil {
-				err = img.check(req)
+				err = checkImage(img, req)
 			}
 			if err != nil {
 				// The other images of the answer are paid for and good:
@@ -242,64 +226,19 @@ func (c *Client) download(ctx context.Context, url, dir string, index int) (Imag
 	}
 	img, err := c.spool(dir, index, resp.Body)
 	if err != nil {
-		return Image{}, &Error{Op: "download", Err: err, Transient: !errors.Is(err, errNotImage) && !errors.Is(err, errTooBig)}
+		return Image{}, &Error{Op: "download", Err: err, Transient: !errors.Is(err, imagefile.ErrNotImage) && !errors.Is(err, imagefile.ErrTooBig)}
 	}
 	return img, nil
 }
 
-var (
-	errTooBig   = errors.New("image larger than the limit")
-	errNotImage = errors.New("not an image")
-)
-
-// spool streams r into a new temp file in dir, hashing as it writes, and
-// checks that the content is an image. On error nothing is left on disk.
+// spool writes one image of an answer (imagefile.Spool).
 func (c *Client) spool(dir string, index int, r io.Reader) (Image, error) {
-	f, err := os.CreateTemp(dir, "openai-*.part")
-	if err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
-	}
-	img, err := spoolInto(f, index, r, c.cfg.MaxImageBytes)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("image %d: %w", index+1, cerr)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return Image{}, err
-	}
-	return img, nil
-}
-
-func spoolInto(f *os.File, index int, r io.Reader, maxBytes int64) (Image, error) {
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(r, maxBytes+1))
-	if err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
-	}
-	if n > maxBytes {
-		return Image{}, fmt.Errorf("image %d: %w (%d bytes)", index+1, errTooBig, maxBytes)
-	}
-	// The image lands in a design repository as an ordinary file others read.
-	if err := f.Chmod(0o644); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
-	}
-	if err := f.Sync(); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
-	}
-	cfg, format, err := image.DecodeConfig(f)
-	if err != nil {
-		return Image{}, fmt.Errorf("image %d: %w: %v", index+1, errNotImage, err)
-	}
-	return Image{Index: index, Path: f.Name(), Width: cfg.Width, Height: cfg.Height, Format: format,
-		SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}, nil
+	return imagefile.Spool(dir, "openai", index, r, c.cfg.MaxImageBytes)
 }
 
 // check compares an image with what its request asked for: the format
 // (png when none is named) and a WxH size.
-func (im Image) check(req *Request) error {
+func checkImage(im Image, req *Request) error {
 	want := req.OutputFormat
 	if want == "" {
 		want = DefaultFormat
@@ -315,8 +254,4 @@ func (im Image) check(req *Request) error {
 	return nil
 }
 
-func removeImages(ims []Image) {
-	for _, im := range ims {
-		os.Remove(im.Path)
-	}
-}
+func removeImages(ims []Image) { imagefile.Remove(ims) }

@@ -166,6 +166,21 @@ func TestGenerateCorruptSlotKeepsTheOthers(t *testing.T) {
 	}
 }
 
+// A slot holding half an image (a whole header, no end) is a failed slot,
+// never an image: the other slots are kept.
+func TestGenerateTruncatedImageIsNoImage(t *testing.T) {
+	t.Parallel()
+	srv, c := newClient(t)
+	srv.Inject(openaitest.Fault{Kind: openaitest.KindTruncatedImage, Index: 1})
+	res, err := c.Generate(context.Background(), &openai.Request{Model: "gpt-image-1", Prompt: "x", N: 3, OutputFormat: "png"}, openai.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Images) != 2 || len(res.Failed) != 1 || res.Failed[0].Index != 1 || !strings.Contains(res.Failed[0].Message, "cut short") {
+		t.Errorf("images %d, failed %+v: want slots 0 and 2 kept, 1 failed as cut short", len(res.Images), res.Failed)
+	}
+}
+
 func TestDownloadFaultIsRetried(t *testing.T) {
 	t.Parallel()
 	srv, c := newClient(t)

@@ -3,22 +3,15 @@ package provider
 import (
 	"fmt"
 	"image"
-	_ "image/gif" // registered for ProbeFile
-	_ "image/jpeg"
-	_ "image/png"
 	"os"
 
-	"github.com/seedform/seedform/seedream"
-
-	_ "golang.org/x/image/bmp"
-	_ "golang.org/x/image/tiff"
-	_ "golang.org/x/image/webp"
+	"github.com/seedform/seedform/imagefile" // also registers the formats
 )
 
 // ProbeFile reads the header of the image at path and returns its size and
 // format ("jpeg", "png", "gif", "webp", "bmp" or "tiff": the formats the
 // API takes as references) without decoding the pixels. A file cut short
-// (seedream.CheckWhole) is no readable image.
+// (imagefile.CheckWhole) is no readable image.
 func ProbeFile(path string) (width, height int, format string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -33,7 +26,7 @@ func ProbeFile(path string) (width, height int, format string, err error) {
 	if err != nil {
 		return 0, 0, "", err
 	}
-	if err := seedream.CheckWhole(f, fi.Size(), format); err != nil {
+	if err := imagefile.CheckWhole(f, fi.Size(), format); err != nil {
 		return 0, 0, "", fmt.Errorf("%s: not a readable image: %w", path, err)
 	}
 	return cfg.Width, cfg.Height, format, nil

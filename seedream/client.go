@@ -330,7 +330,7 @@ func (c *Client) download(ctx context.Context, url, dir string, index int, size,
 	for attempt := 1; ; attempt++ {
 		img, e, wait := c.downloadOnce(ctx, url, dir, index)
 		if e == nil {
-			if err := img.check(size, format); err != nil {
+			if err := checkImage(img, size, format); err != nil {
 				removeImages([]Image{img})
 				return Image{}, c.redact(&Error{Op: "download", Message: err.Error(), Attempts: attempt})
 			}

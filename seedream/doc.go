@@ -8,7 +8,7 @@
 // adapt to 429s, images per minute).
 //
 // Images are streamed to temp files in a caller-given directory, checked
-// to decode as images of the stated size and to be whole (CheckWhole: a
+// to decode as images of the stated size and to be whole (imagefile.CheckWhole: a
 // body cut short is never an image), hashed and synced; b64_json is
 // decoded straight from the connection by a small streaming JSON reader,
 // so that a 15 MB answer never sits in memory. The caller renames the

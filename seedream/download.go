@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"time"
+
+	"github.com/seedform/seedform/imagefile"
 )
 
 // downloadOnce makes one attempt at fetching an image URL. The API key is
@@ -38,13 +40,13 @@ func (c *Client) downloadOnce(ctx context.Context, url, dir string, index int) (
 		return img, nil, 0
 	case body.err != nil:
 		return Image{}, transportError(ctx, "download", resp.StatusCode, body.err), 0
-	case errors.As(err, new(*diskError)):
+	case imagefile.IsDiskError(err):
 		return Image{}, &Error{Op: "download", Message: "writing the image to disk failed", Err: err, Transient: true}, 0
 	case errors.Is(err, ErrCutShort):
 		// A body cut at a connection close with no Content-Length: the
 		// transport saw a clean end, the image says otherwise.
 		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode, Message: "the image was cut short", Err: err, Transient: true}, 0
-	case errors.Is(err, errTooBig):
+	case errors.Is(err, imagefile.ErrTooBig):
 		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode, Message: "image too large", Err: err}, 0
 	default:
 		return Image{}, &Error{Op: "download", StatusCode: resp.StatusCode, Message: "unusable image", Err: err}, 0

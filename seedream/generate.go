@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seedform/seedform/imagefile"
 	"github.com/seedform/seedform/throttle"
 )
 
@@ -285,10 +286,10 @@ func (a *answer) decodeB64(j *jsonReader, index int) (*Image, error) {
 	if a.body.err != nil || errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, err
 	}
-	if errors.As(err, new(*diskError)) {
+	if imagefile.IsDiskError(err) {
 		return nil, &Error{Op: "generate", Message: "writing the image to disk failed", Err: err}
 	}
-	if errors.Is(err, errTooBig) || errors.Is(err, errJSONSyntax) {
+	if errors.Is(err, imagefile.ErrTooBig) || errors.Is(err, errJSONSyntax) {
 		return nil, &Error{Op: "generate", Message: "unusable image in the answer", Err: err}
 	}
 	if _, derr := io.Copy(io.Discard, sr); derr != nil {
@@ -376,7 +377,7 @@ func (a *answer) deliver(items []item) error {
 		case it.img != nil:
 			a.delivered = true
 			ai.URL = ""
-			if err := it.img.check(it.size, a.req.wantFormat()); err != nil {
+			if err := checkImage(*it.img, it.size, a.req.wantFormat()); err != nil {
 				a.discard(*it.img)
 				a.bad = append(a.bad, err)
 				continue

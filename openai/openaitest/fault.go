@@ -34,12 +34,16 @@ const (
 	// KindDownloadStatus makes each URL of a url answer fail its first
 	// Fault.Times downloads with Fault.Status (default 500).
 	KindDownloadStatus
+	// KindTruncatedImage makes slot Fault.Index's image (its b64_json, or
+	// the file its url serves) the first half of the image's bytes: a
+	// whole header and no end.
+	KindTruncatedImage
 )
 
 var kindNames = []string{
 	KindStatus: "status", KindReset: "reset", KindHang: "hang", KindTruncate: "truncate",
 	KindInvalidJSON: "invalid_json", KindCorruptBase64: "corrupt_base64", KindNotAnImage: "not_an_image",
-	KindWrongSize: "wrong_size", KindDownloadStatus: "download_status",
+	KindWrongSize: "wrong_size", KindDownloadStatus: "download_status", KindTruncatedImage: "truncated_image",
 }
 
 func (k FaultKind) String() string { return kindNames[k] }
@@ -56,7 +60,7 @@ type Fault struct {
 	// Times is how many requests the fault hits (default 1); for
 	// KindDownloadStatus, how many downloads of each URL fail.
 	Times int
-	// Index is the slot of KindCorruptBase64.
+	// Index is the slot of KindCorruptBase64 and KindTruncatedImage.
 	Index int
 	// PromptContains, when set, limits the fault to requests whose prompt
 	// contains it.

@@ -35,6 +35,9 @@ func (s *Server) answer(w http.ResponseWriter, req *genRequest, f *Fault) {
 		if f != nil && f.Kind == KindNotAnImage {
 			img = []byte("this is not an image")
 		}
+		if f != nil && f.Kind == KindTruncatedImage && f.Index == i {
+			img = img[:len(img)/2]
+		}
 		item := map[string]any{}
 		if urls {
 			name := fmt.Sprintf("%s-%d.%s", req.digest[:16], i, format)
