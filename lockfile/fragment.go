@@ -36,6 +36,9 @@ type Fragment struct {
 	// Spend is what the shard's applies were billed: the merge adds it to
 	// the lock's.
 	Spend []*Spend `json:"spend,omitempty"`
+	// Complete is set when the shard's apply ran to its end; a fragment
+	// written on the way (before a file it names changed) is not.
+	Complete bool `json:"complete,omitempty"`
 }
 
 // FragmentPath is where shard index of the plan with digest planDigest
@@ -146,7 +149,10 @@ type fragmentSink struct {
 
 // UseFragment makes the Recorder write the fragment at path, holding the
 // entries of addrs (the addresses the shard's changes may touch), instead
-// of the lock and the manifest. Call it before the first change.
+// of the lock and the manifest. Call it before the first change, and
+// UseJournal after it for a journal of finished entries that applies to
+// the fragment (the fragment is then written whole at Close and before a
+// change that must reach it first, as the lock would be).
 func (r *Recorder) UseFragment(path string, head Fragment, addrs []string) {
 	head.Version = FragmentVersion
 	r.fragment = &fragmentSink{path: path, head: head, addrs: slices.Clone(addrs), spendFrom: len(r.lock.Spend)}
@@ -154,10 +160,11 @@ func (r *Recorder) UseFragment(path string, head Fragment, addrs []string) {
 	r.dirty = true // written at Close even if nothing changes
 }
 
-// encodeFragment is the fragment as the lock and manifest now are. r.mu
-// is held.
-func (r *Recorder) encodeFragment() ([]byte, error) {
+// encodeFragment is the fragment as the lock and manifest now are,
+// complete when the apply has ended. r.mu is held.
+func (r *Recorder) encodeFragment(complete bool) ([]byte, error) {
 	f := r.fragment.head
+	f.Complete = complete
 	f.OutputDir = r.lock.OutputDir
 	f.Lock = make(map[string]*Entry, len(r.fragment.addrs))
 	f.Manifest = make(map[string]*ManifestEntry, len(r.fragment.addrs))
@@ -171,8 +178,20 @@ func (r *Recorder) encodeFragment() ([]byte, error) {
 	return encodeJSON(&f)
 }
 
-// writeFragment writes the fragment atomically, making its folder.
+// writeFragment writes the fragment atomically, making its folder, and
+// empties the journal of finished entries, which the fragment now holds
+// (the journal's records then apply to this fragment: its digest).
 func (r *Recorder) writeFragment(data []byte) error {
+	if err := r.writeFragmentFile(data); err != nil {
+		return err
+	}
+	if r.journal == nil {
+		return nil
+	}
+	return r.journal.reset(digestOf(data))
+}
+
+func (r *Recorder) writeFragmentFile(data []byte) error {
 	r.writes++
 	if r.root != "" {
 		if err := CheckInside(r.root, r.fragment.path); err != nil {

@@ -258,3 +258,47 @@ func TestJournalAppendAfterTornRecord(t *testing.T) {
 		t.Errorf("recorded %d assets, want image.a and image.c", len(got.Assets))
 	}
 }
+
+// TestFragmentWithJournal: a shard records through a journal; a fragment
+// written on the way (before a change that must reach it first) is not
+// complete, the one Close writes is, with every journaled entry, and the
+// journal is gone.
+func TestFragmentWithJournal(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	frag := filepath.Join(filepath.Dir(d.journal), "shards", "abc.1.json")
+	fjournal := filepath.Join(filepath.Dir(d.journal), "shards", "abc.1.jsonl")
+	r := NewRecorder(d.lock, d.manifest, nil, nil)
+	r.UseFragment(frag, Fragment{Plan: "sha256:abc", Shard: 1, Shards: 2}, []string{"image.a", "image.b"})
+	r.UseJournal(fjournal, "", false)
+	e, me := imageEntry("a")
+	if err := r.Set(nil, "image.a", e, me); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(frag); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a journaled record wrote the fragment: %v", err)
+	}
+	if err := r.Update(func(l *Lock, _ *Manifest) { delete(l.Assets, "image.b") }); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := ReadFragment(frag); err != nil || f.Complete || f.Lock["image.a"] == nil {
+		t.Fatalf("fragment on the way: %+v, %v; want image.a, not complete", f, err)
+	}
+	b, mb := imageEntry("b")
+	if err := r.Set(nil, "image.b", b, mb); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := ReadFragment(frag)
+	if err != nil || !f.Complete || f.Lock["image.a"] == nil || f.Lock["image.b"] == nil {
+		t.Fatalf("fragment at Close: %+v, %v; want both entries, complete", f, err)
+	}
+	if _, err := os.Stat(fjournal); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the shard's journal is left after Close: %v", err)
+	}
+	if _, err := os.Stat(d.lock); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a shard wrote the lock: %v", err)
+	}
+}

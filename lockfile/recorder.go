@@ -242,8 +242,8 @@ func (r *Recorder) writeBatches() {
 		var err error
 		whole := b.full || r.journal == nil
 		switch {
-		case r.fragment != nil:
-			lockData, err = r.encodeFragment()
+		case r.fragment != nil && whole:
+			lockData, err = r.encodeFragment(false)
 		case whole:
 			lockData, manifestData, err = r.encode()
 		}
@@ -254,7 +254,7 @@ func (r *Recorder) writeBatches() {
 		}
 		switch {
 		case err != nil:
-		case r.fragment != nil:
+		case r.fragment != nil && whole:
 			err = r.writeFragment(lockData)
 		case whole:
 			err = r.writeWhole(lockData, manifestData)
@@ -336,16 +336,20 @@ func (r *Recorder) Close() error {
 		return nil
 	}
 	r.closed = true
-	if !r.dirty && (r.journal == nil || !r.journal.pending) {
+	if r.fragment == nil && !r.dirty && (r.journal == nil || !r.journal.pending) {
 		return nil
 	}
 	if r.fragment != nil {
-		data, err := r.encodeFragment()
+		// Always: the fragment ends marked complete.
+		data, err := r.encodeFragment(true)
 		if err == nil {
 			err = syncDirs(r.syncs)
 		}
 		if err == nil {
 			err = r.writeFragment(data)
+		}
+		if err == nil && r.journal != nil {
+			err = r.journal.remove()
 		}
 		return err
 	}
@@ -389,6 +393,11 @@ func (r *Recorder) appendJournal(records [][]byte) error {
 
 func (j *journal) append(records [][]byte) error {
 	if j.file == nil {
+		// A shard's journal lives beside its fragment, in a folder the
+		// first record may have to make.
+		if err := os.MkdirAll(filepath.Dir(j.path), 0o755); err != nil {
+			return err
+		}
 		// O_NOFOLLOW: a journal that is a link (a hostile clone's) would
 		// append wherever it points.
 		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND | syscall.O_NOFOLLOW

@@ -134,7 +134,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	e.rec.Confine(ws.Dir)
 	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
 	if opts.Shard != nil {
-		opts.Shard.record(ws, e.rec, plan)
+		opts.Shard.record(ws, e.rec)
 	}
 	if err := ws.Staging.Remove(plan.OrphanTemps); err != nil {
 		return nil, fmt.Errorf("removing leftover staging files: %w", err)

@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -169,6 +172,14 @@ type ShardRun struct {
 	// Resumed counts the changes an earlier run of this shard had
 	// already recorded in its fragment (a rerun after a failure).
 	Resumed int
+
+	// fragmentDigest is the digest of the fragment an earlier run left
+	// ("" for none), which its journal applies to; journaled counts the
+	// journal's records read back.
+	fragmentDigest string
+	journaled      int
+	// addrs are the addresses the shard's changes touch.
+	addrs []string
 }
 
 // FragmentsDir is where shards record, in the state directory.
@@ -178,26 +189,48 @@ func (s *ShardRun) fragmentPath(ws *Workspace) string {
 	return lockfile.FragmentPath(ws.FragmentsDir(), s.PlanDigest, s.Shard.Index)
 }
 
-// prepare returns the shard's part of plan. A fragment an earlier run of
-// the same shard left is read back into ws's lock and manifest, and the
-// changes it finished are dropped: a rerun pays for nothing twice (an
-// answer paid but not recorded is in staging, and recovered from there).
+// journalPath is the shard's journal of finished entries: it applies to
+// the shard's fragment as the workspace's applies to the lock.
+func (s *ShardRun) journalPath(ws *Workspace) string {
+	return strings.TrimSuffix(s.fragmentPath(ws), ".json") + ".jsonl"
+}
+
+// prepare returns the shard's part of plan. What an earlier run of the
+// same shard recorded (its fragment, and the journal a kill left) is read
+// back into ws's lock and manifest, and the changes it finished are
+// dropped: a rerun pays for nothing twice (an answer paid for but not
+// recorded is in staging, and recovered from there).
 func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
 	part := plan.ForShard(ws.Config, s.Shard)
-	f, err := lockfile.ReadFragment(s.fragmentPath(ws))
-	if errors.Is(err, fs.ErrNotExist) {
-		return part, nil
+	for _, c := range part.Changes {
+		s.addrs = append(s.addrs, c.Addr)
+		if c.PrevAddr != "" {
+			s.addrs = append(s.addrs, c.PrevAddr)
+		}
 	}
-	if err != nil {
+	base := maps.Clone(ws.Lock.Assets)
+	data, err := os.ReadFile(s.fragmentPath(ws))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, err
+	default:
+		f, err := lockfile.ReadFragment(s.fragmentPath(ws))
+		if err != nil {
+			return nil, err
+		}
+		if f.Plan != s.PlanDigest || f.Shard != s.Shard.Index || f.Shards != s.Shard.Count {
+			return nil, fmt.Errorf("%s was written by shard %d/%d of another plan: remove it", s.fragmentPath(ws), f.Shard, f.Shards)
+		}
+		f.Apply(ws.Lock, ws.Manifest)
+		s.fragmentDigest = digestBytes(data)
+	}
+	if s.journaled, err = lockfile.ReplayJournal(s.journalPath(ws), s.fragmentDigest, ws.Lock, ws.Manifest); err != nil {
 		return nil, err
 	}
-	if f.Plan != s.PlanDigest || f.Shard != s.Shard.Index || f.Shards != s.Shard.Count {
-		return nil, fmt.Errorf("%s was written by shard %d/%d of another plan: remove it", s.fragmentPath(ws), f.Shard, f.Shards)
-	}
-	f.Apply(ws.Lock, ws.Manifest)
 	var todo []*Change
 	for _, c := range part.Changes {
-		if shardDone(c, f) {
+		if shardDone(c, base[c.Addr], ws.Lock.Assets[c.Addr]) {
 			s.Resumed++
 			continue
 		}
@@ -207,29 +240,25 @@ func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
 	return part, nil
 }
 
-// shardDone reports whether fragment f already records change c as done.
-// A regeneration takes the old entry out (a null) before its files
-// change, so only an entry is proof that a generation finished.
-func shardDone(c *Change, f *lockfile.Fragment) bool {
-	e, ok := f.Lock[c.Addr]
+// shardDone reports whether change c is done, given its lock entry before
+// the shard ran and now (after what an earlier run recorded). A
+// regeneration takes the old entry out before its files change, so only
+// a new entry is proof that a generation finished; an entry as it was is
+// a change not yet made.
+func shardDone(c *Change, before, now *lockfile.Entry) bool {
 	if c.Action == Delete {
-		return ok && e == nil
+		return before != nil && now == nil
 	}
-	return ok && e != nil
+	return now != nil && !reflect.DeepEqual(before, now)
 }
 
 // record makes rec write the shard's fragment, with the entries of every
-// address the shard's changes may touch, instead of the lock and the
-// manifest. The fragment is written even when the shard has nothing to
-// do, so that a merge can tell a shard that ran from one that did not.
-func (s *ShardRun) record(ws *Workspace, rec *lockfile.Recorder, part *Plan) {
-	var addrs []string
-	for _, c := range part.Changes {
-		addrs = append(addrs, c.Addr)
-		if c.PrevAddr != "" {
-			addrs = append(addrs, c.PrevAddr)
-		}
-	}
+// address the shard's changes may touch (prepare found them), instead of the lock and the
+// manifest, with a journal of finished entries between whole writes. The
+// fragment is written even when the shard has nothing to do, so that a
+// merge can tell a shard that ran from one that did not.
+func (s *ShardRun) record(ws *Workspace, rec *lockfile.Recorder) {
+	addrs := slices.Clone(s.addrs) // every change of the shard's, done already or not
 	head := lockfile.Fragment{Plan: s.PlanDigest, Shard: s.Shard.Index, Shards: s.Shard.Count}
 	if f, err := lockfile.ReadFragment(s.fragmentPath(ws)); err == nil {
 		addrs = append(addrs, f.Addresses()...) // what an earlier run recorded
@@ -237,6 +266,7 @@ func (s *ShardRun) record(ws *Workspace, rec *lockfile.Recorder, part *Plan) {
 	}
 	slices.Sort(addrs)
 	rec.UseFragment(s.fragmentPath(ws), head, slices.Compact(addrs))
+	rec.UseJournal(s.journalPath(ws), s.fragmentDigest, s.journaled > 0)
 }
 
 // ShardSummary is what one shard's fragment records.
@@ -353,6 +383,10 @@ func shardFragments(ws *Workspace, frags map[string]*lockfile.Fragment, planDige
 		if !ok {
 			missing = append(missing, strconv.Itoa(i))
 			continue
+		}
+		if !frags[name].Complete {
+			return nil, fmt.Errorf("shard %d of %d did not finish (%s was written on the way): run apply -shard=%d/%d again where it ran, and bring its fragment here",
+				i, count, ws.rel(name), i, count)
 		}
 		out[i-1] = frags[name]
 		for _, addr := range frags[name].Addresses() {

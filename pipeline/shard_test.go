@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
 )
 
@@ -113,5 +115,59 @@ func TestParseShard(t *testing.T) {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("ParseShard(%q) succeeded", bad)
 		}
+	}
+}
+
+// A rerun of a shard skips only what an earlier run finished: an entry
+// as it was before the shard (a fragment holds every address of the
+// shard, done or not) or one taken out for a regeneration is still to do.
+func TestShardDone(t *testing.T) {
+	t.Parallel()
+	old := &lockfile.Entry{Kind: "image", SpecHash: "sha256:old"}
+	same := &lockfile.Entry{Kind: "image", SpecHash: "sha256:old"} // read back from a fragment
+	fresh := &lockfile.Entry{Kind: "image", SpecHash: "sha256:new"}
+	for _, tt := range []struct {
+		name        string
+		action      Action
+		before, now *lockfile.Entry
+		want        bool
+	}{
+		{"create not made", Create, nil, nil, false},
+		{"create made", Create, nil, fresh, true},
+		{"replace not started", Replace, old, same, false},
+		{"replace with its old entry taken out", Replace, old, nil, false},
+		{"replace made", Replace, old, fresh, true},
+		{"delete not made", Delete, old, same, false},
+		{"delete made", Delete, old, nil, true},
+	} {
+		if got := shardDone(&Change{Action: tt.action}, tt.before, tt.now); got != tt.want {
+			t.Errorf("%s: done %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A merge refuses a shard whose fragment was written on the way, not at
+// the end of its apply, and a shard that recorded nothing, by number.
+func TestMergeRefusesUnfinishedShards(t *testing.T) {
+	t.Parallel()
+	ws := &Workspace{Dir: t.TempDir()}
+	const digest = "sha256:abc"
+	frag := func(i int, complete bool) (string, *lockfile.Fragment) {
+		return lockfile.FragmentPath(ws.FragmentsDir(), digest, i),
+			&lockfile.Fragment{Plan: digest, Shard: i, Shards: 2, Complete: complete}
+	}
+	n1, f1 := frag(1, true)
+	n2, f2 := frag(2, false)
+	_, err := shardFragments(ws, map[string]*lockfile.Fragment{n1: f1, n2: f2}, digest)
+	if err == nil || !strings.Contains(err.Error(), "shard 2 of 2 did not finish") {
+		t.Errorf("an unfinished shard: %v", err)
+	}
+	_, err = shardFragments(ws, map[string]*lockfile.Fragment{n1: f1}, digest)
+	if err == nil || !strings.Contains(err.Error(), "shard(s) 2 of 2 have not recorded") {
+		t.Errorf("a missing shard: %v", err)
+	}
+	f2.Complete = true
+	if got, err := shardFragments(ws, map[string]*lockfile.Fragment{n1: f1, n2: f2}, digest); err != nil || len(got) != 2 {
+		t.Errorf("two finished shards: %d, %v", len(got), err)
 	}
 }
