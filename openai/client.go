@@ -245,7 +245,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, ct
 		if resp.StatusCode == http.StatusTooManyRequests {
 			outcome = throttle.Throttled
 		}
-		return nil, e, retryAfter(resp.Header, time.Now())
+		return nil, e, throttle.RetryAfter(resp.Header, time.Now())
 	}
 	outcome = throttle.Success
 	release()

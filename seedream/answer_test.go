@@ -230,28 +230,6 @@ func TestErrorAnswers(t *testing.T) {
 	}
 }
 
-func TestRetryAfterHeader(t *testing.T) {
-	now := time.Date(2025, 9, 10, 12, 0, 0, 0, time.UTC)
-	tests := []struct {
-		in     string
-		want   time.Duration
-		wantOK bool
-	}{
-		{"", 0, false},
-		{"3", 3 * time.Second, true},
-		{"-1", 0, false},
-		{"Wed, 10 Sep 2025 12:00:07 GMT", 7 * time.Second, true},
-		{"Wed, 10 Sep 2025 11:00:00 GMT", 0, true},
-		{"soon", 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := retryAfter(tt.in, now)
-		if got != tt.want || ok != tt.wantOK {
-			t.Errorf("%q: got %v %v, want %v %v", tt.in, got, ok, tt.want, tt.wantOK)
-		}
-	}
-}
-
 // TestRequestIDs: the server's id comes from the x-request-id header, else
 // from the message's "Request id: ..." in any case; a new
 // X-Client-Request-Id goes with every attempt, and names a failure that

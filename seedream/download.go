@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/imagefile"
+	"github.com/seedform/seedform/throttle"
 )
 
 // downloadOnce makes one attempt at fetching an image URL. The API key is
@@ -26,7 +27,7 @@ func (c *Client) downloadOnce(ctx context.Context, url, dir string, index int) (
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		wait := throttle.RetryAfter(resp.Header, time.Now())
 		return Image{}, errorFromResponse("download", resp), wait
 	}
 	if resp.ContentLength > c.cfg.MaxImageBytes {

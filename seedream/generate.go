@@ -70,7 +70,7 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 			c.throttled.Add(1)
 			release(throttle.Throttled)
 		}
-		wait, _ := retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		wait := throttle.RetryAfter(resp.Header, time.Now())
 		if freed != nil && (wait == 0 || e.Code == codeOverloaded) {
 			resp.Body.Close() // the connection is not needed while waiting
 			waitFreed(ctx, freed, wait)
