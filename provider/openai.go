@@ -27,12 +27,7 @@ func NewOpenAI(c *openai.Client) *OpenAI { return &OpenAI{client: c} }
 // every default filled in by the spec: max_retries = 0 is no retries.
 func OpenAIConfig(inst Instance, apiKey string) openai.Config {
 	st := inst.Settings
-	num := func(name string) int64 {
-		if n := st.Int(name); n != nil {
-			return *n
-		}
-		return 0
-	}
+	num := inst.settingInt
 	retries := int(num("max_retries"))
 	if retries == 0 {
 		retries = openai.NoRetries

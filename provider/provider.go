@@ -187,3 +187,12 @@ func keyRefused(err error, status int, keyEnv string) error {
 	}
 	return err
 }
+
+// settingInt is a whole-number setting of the instance's block, 0 when
+// it is absent (the spec fills in every default the type declares).
+func (inst Instance) settingInt(name string) int64 {
+	if n := inst.Settings.Int(name); n != nil {
+		return *n
+	}
+	return 0
+}

@@ -26,12 +26,7 @@ type Seedream struct {
 // to mean its own default.
 func SeedreamConfig(inst Instance, apiKey string) seedream.Config {
 	st := inst.Settings
-	num := func(name string) int64 {
-		if n := st.Int(name); n != nil {
-			return *n
-		}
-		return 0
-	}
+	num := inst.settingInt
 	retries := int(num("max_retries"))
 	if retries == 0 {
 		retries = seedream.NoRetries
