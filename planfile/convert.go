@@ -14,6 +14,9 @@ func FromPlan(p *pipeline.Plan) *Plan {
 	out := &Plan{FormatVersion: FormatVersion, ConfigDigest: p.ConfigDigest, LockDigest: p.LockDigest,
 		Changes: make([]Change, 0, len(p.Changes)), OrphanTemps: p.OrphanTemps, Deferred: p.Deferred,
 		Options: Options{Targets: o.Targets, Replace: o.Replace, RefreshOnly: o.RefreshOnly, Destroy: o.Destroy, Vars: o.Vars, VarFiles: o.VarFiles}}
+	for _, a := range o.VarArgs {
+		out.Options.VarArgs = append(out.Options.VarArgs, VarArg{File: a.File, Value: a.Value})
+	}
 	for _, c := range p.Changes {
 		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: c.PrevAddr,
 			Reasons: c.Reasons, Cause: string(c.Cause), Drift: c.Drift, Images: c.Images, SpecHash: c.SpecHash,
@@ -39,6 +42,9 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 	o := p.Options
 	out := &pipeline.Plan{ConfigDigest: p.ConfigDigest, LockDigest: p.LockDigest, OrphanTemps: p.OrphanTemps, Deferred: p.Deferred,
 		Options: pipeline.Options{Targets: o.Targets, Replace: o.Replace, RefreshOnly: o.RefreshOnly, Destroy: o.Destroy, Vars: o.Vars, VarFiles: o.VarFiles}}
+	for _, a := range o.VarArgs {
+		out.Options.VarArgs = append(out.Options.VarArgs, spec.VarArg{File: a.File, Value: a.Value})
+	}
 	for _, fc := range p.Changes {
 		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,
 			Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift, Images: fc.Images, SpecHash: fc.SpecHash,

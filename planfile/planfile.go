@@ -48,6 +48,15 @@ type Options struct {
 	Destroy     bool     `json:"destroy,omitempty"`
 	Vars        []string `json:"vars,omitempty"`
 	VarFiles    []string `json:"var_files,omitempty"`
+	// VarArgs are Vars and VarFiles in the order they were given, which is
+	// the order they apply in (last wins).
+	VarArgs []VarArg `json:"var_args,omitempty"`
+}
+
+// VarArg is one -var (Value is NAME=VALUE) or -var-file (File is set).
+type VarArg struct {
+	File  bool   `json:"file,omitempty"`
+	Value string `json:"value"`
 }
 
 // Change is the planned action for one asset address.
