@@ -20,7 +20,7 @@ func FromPlan(p *pipeline.Plan) *Plan {
 	for _, c := range p.Changes {
 		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: c.PrevAddr,
 			Reasons: c.Reasons, Cause: string(c.Cause), Drift: c.Drift, Images: c.Images, SpecHash: c.SpecHash,
-			KnownAfterApply: c.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: c.RefsRenamed, MetaChanged: c.MetaChanged,
+			KnownAfterApply: c.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: c.RefsRenamed, MetaChanged: c.MetaChanged, InTheWay: c.InTheWay,
 			Cost: savedCost(c.Cost)}
 		for _, a := range c.Attrs {
 			fc.Attributes = append(fc.Attributes, Attribute{Name: a.Name, Before: a.Before, After: a.After,
@@ -48,7 +48,7 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 	for _, fc := range p.Changes {
 		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,
 			Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift, Images: fc.Images, SpecHash: fc.SpecHash,
-			KnownAfterApply: fc.KnownAfterApply, Provider: fc.Provider, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged,
+			KnownAfterApply: fc.KnownAfterApply, Provider: fc.Provider, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged, InTheWay: fc.InTheWay,
 			Cost: fc.Cost.pipeline(),
 			// -replace is what lets apply overwrite a file in the way.
 			Overwrite: slices.Contains(o.Replace, fc.Address)}

@@ -77,7 +77,10 @@ type Change struct {
 	Provider          string      `json:"provider,omitempty"`
 	ReferencesRenamed bool        `json:"references_renamed,omitempty"`
 	MetaChanged       bool        `json:"meta_changed,omitempty"`
-	Cost              *Cost       `json:"cost,omitempty"`
+	// InTheWay are the files at a generating change's output paths that
+	// seedform did not write: apply overwrites them only with -replace.
+	InTheWay []string `json:"in_the_way,omitempty"`
+	Cost     *Cost    `json:"cost,omitempty"`
 }
 
 // Cost is what a change may cost: ImagesMin to ImagesMax images, Min to
