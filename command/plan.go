@@ -366,6 +366,9 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if !ok {
 		return 1
 	}
+	if shard != nil && budget != nil {
+		budget = shardBudget(budget, plan, s.cfg, shard.Shard)
+	}
 	if saved == nil && !*autoApprove && !s.confirm(name, pf.input) {
 		return 1
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/provider"
@@ -170,4 +171,16 @@ func shareRate(ctx context.Context, s *session, count int) (wrap func(addr strin
 		return paced
 	}
 	return wrap, func() { lim.Close() }
+}
+
+// shardBudget is one shard's running budget: its share of the plan's
+// (cost.Share), so that the shards together never spend more than the
+// budget, however each one's answers are billed.
+func shardBudget(whole *cost.Gate, plan *pipeline.Plan, cfg *spec.Config, sh pipeline.Shard) *cost.Gate {
+	all, _ := plan.Cost()
+	part, _ := plan.ForShard(cfg, sh).Cost()
+	if all.Max == nil || part.Max == nil {
+		return whole // a plan CheckBudget passed has a bound
+	}
+	return cost.NewGate(cost.Share(whole.Limit(), *part.Max, *all.Max))
 }

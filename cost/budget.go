@@ -2,6 +2,7 @@ package cost
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strings"
 	"sync"
@@ -188,3 +189,18 @@ func (g *Gate) Spent() Amount {
 
 // Limit is the budget.
 func (g *Gate) Limit() Amount { return g.limit }
+
+// Share is the part of limit a piece of a plan may spend, when the whole
+// plan may cost at most whole and the piece at most part: the piece's own
+// bound and its proportion of the head-room left. The shares of pieces
+// that make up the whole add up to at most limit, and none is below its
+// piece's bound when the whole is within limit; so each shard of a
+// sharded apply holds its own running budget, and together they keep the
+// plan's.
+func Share(limit, part, whole Amount) Amount {
+	if whole.IsZero() {
+		return part
+	}
+	room := new(big.Int).Mul(limit.Sub(whole).int(), part.int())
+	return part.Add(Amount{nanos: room.Quo(room, whole.int())})
+}

@@ -166,3 +166,25 @@ func TestGateConcurrent(t *testing.T) {
 		t.Errorf("spent %s of %s in %d requests", g.Spent(), g.Limit(), started)
 	}
 }
+
+// The shards' shares of a budget add up to at most the budget and cover
+// each shard's own bound.
+func TestShare(t *testing.T) {
+	t.Parallel()
+	limit, whole := cost.MustParse("10"), cost.MustParse("7")
+	parts := []cost.Amount{cost.MustParse("3"), cost.MustParse("2.5"), cost.MustParse("1.5"), {}}
+	sum := cost.Amount{}
+	for _, p := range parts {
+		s := cost.Share(limit, p, whole)
+		if s.Cmp(p) < 0 {
+			t.Errorf("share %s of a part bounded by %s", s, p)
+		}
+		sum = sum.Add(s)
+	}
+	if sum.Cmp(limit) > 0 {
+		t.Errorf("shares add up to %s, over the budget %s", sum, limit)
+	}
+	if got := cost.Share(limit, cost.MustParse("3"), cost.MustParse("3")); !got.Equal(limit) {
+		t.Errorf("the only shard's share is %s, want the whole budget %s", got, limit)
+	}
+}
