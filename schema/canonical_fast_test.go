@@ -76,3 +76,26 @@ func TestUnmarshalFastPathTaken(t *testing.T) {
 		t.Error("a canonical attribute map did not take the fast path")
 	}
 }
+
+// writeString writes every string as encoding/json does without HTML
+// escaping: the spec hashes of existing locks depend on it.
+func FuzzWriteString(f *testing.F) {
+	for _, s := range []string{"", "plain", "\b\f\n\r\t\x00\x1f\x7f", "\"\\", "<>&", "\u2028\u2029", "\xff\xfe", "é🎨", "a\xc3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := writeString(&got, s); err != nil {
+			t.Fatal(err)
+		}
+		if w := bytes.TrimSuffix(want.Bytes(), []byte("\n")); !bytes.Equal(got.Bytes(), w) {
+			t.Errorf("writeString(%q) = %s, encoding/json writes %s", s, got.Bytes(), w)
+		}
+	})
+}

@@ -487,15 +487,70 @@ func canonicalComposite(dec *json.Decoder, b *bytes.Buffer, open json.Delim) err
 	return nil
 }
 
+// WriteString writes s as canonical JSON. s must be valid UTF-8:
+// Canonical writes an invalid byte as the replacement character itself.
+func WriteString(b *bytes.Buffer, s string) { writeString(b, s) }
+
+// writeString writes s as encoding/json writes a string without HTML
+// escaping: this is its appendString, kept here because a plan writes
+// every attribute of every asset, and an Encoder per string made that
+// the larger part of loading a big config.
 func writeString(b *bytes.Buffer, s string) error {
-	enc := json.NewEncoder(b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(s); err != nil {
-		return err
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b.WriteString(s[start:i])
+			switch c {
+			case '\\', '"':
+				b.WriteByte('\\')
+				b.WriteByte(c)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			default:
+				b.WriteString(`\u00`)
+				b.WriteByte(hexDigits[c>>4])
+				b.WriteByte(hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(s[start:i])
+			b.WriteString(`\ufffd`)
+		case r == '\u2028' || r == '\u2029':
+			b.WriteString(s[start:i])
+			b.WriteString(`\u202`)
+			b.WriteByte(hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
 	}
-	b.Truncate(b.Len() - 1) // Encode ends with "\n"
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 	return nil
 }
+
+const hexDigits = "0123456789abcdef"
 
 func writeNumber(b *bytes.Buffer, n json.Number) error {
 	s := n.String()

@@ -135,6 +135,9 @@ type assetMark struct{ addr string }
 // other (a number, a flag, meta in the manifest, path or dir in a file
 // name) it cannot hide.
 func (s *loadState) checkSensitive(in *instance) {
+	if len(in.sensitive) == 0 {
+		return // spares building the request of every asset
+	}
 	req := in.asset.Request()
 	for _, name := range sortedKeys(in.sensitive) {
 		at := in.blk.attrs[name]
