@@ -9,6 +9,7 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+	"github.com/zclconf/go-cty/cty/function/stdlib"
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/ianaindex"
 )
@@ -311,4 +313,56 @@ func parseTimestamp(ts string) (time.Time, error) {
 		return t, fmt.Errorf("not a valid RFC3339 timestamp: end of string before %s", what)
 	}
 	return t, fmt.Errorf("not a valid RFC3339 timestamp: cannot use %q as %s", pe.ValueElem, what)
+}
+
+// jsonDecodeFunc is cty's jsondecode with a fast path for the common
+// `jsondecode(file("keys.json"))`: a JSON array of strings, read in one
+// pass into the tuple of strings cty's decoder would build token by token
+// (twice: once for the type). Any other document, null elements
+// included, takes cty's own path, errors and all.
+var jsonDecodeFunc = function.New(&function.Spec{
+	Description: stdlib.JSONDecodeFunc.Description(),
+	Params:      stdlib.JSONDecodeFunc.Params(),
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if strs, ok := jsonStrings(args[0]); ok {
+			types := make([]cty.Type, len(strs))
+			for i := range types {
+				types[i] = cty.String
+			}
+			return cty.Tuple(types), nil
+		}
+		return stdlib.JSONDecodeFunc.ReturnTypeForValues(args)
+	},
+	Impl: func(args []cty.Value, retType cty.Type) (cty.Value, error) {
+		strs, ok := jsonStrings(args[0])
+		if !ok {
+			return stdlib.JSONDecodeFunc.Call(args)
+		}
+		if len(strs) == 0 {
+			return cty.EmptyTupleVal, nil
+		}
+		vals := make([]cty.Value, len(strs))
+		for i, s := range strs {
+			vals[i] = cty.StringVal(*s)
+		}
+		return cty.TupleVal(vals), nil
+	},
+})
+
+// jsonStrings decodes a known string holding a JSON array of strings;
+// ok is false for anything else.
+func jsonStrings(v cty.Value) (strs []*string, ok bool) {
+	if !v.IsKnown() || v.IsNull() || v.IsMarked() || v.Type() != cty.String {
+		return nil, false
+	}
+	s := v.AsString()
+	if !strings.HasPrefix(strings.TrimLeft(s, " \t\r\n"), "[") || json.Unmarshal([]byte(s), &strs) != nil {
+		return nil, false
+	}
+	for _, p := range strs {
+		if p == nil {
+			return nil, false // null: cty decodes it as a dynamic null
+		}
+	}
+	return strs, true
 }

@@ -51,7 +51,7 @@ func (s *loadState) functions() map[string]function.Function {
 		"index":            indexFunc,
 		"issensitive":      isSensitiveFunc,
 		"join":             stdlib.JoinFunc,
-		"jsondecode":       stdlib.JSONDecodeFunc,
+		"jsondecode":       jsonDecodeFunc,
 		"jsonencode":       stdlib.JSONEncodeFunc,
 		"keys":             stdlib.KeysFunc,
 		"length":           lengthFunc,
