@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -94,6 +95,47 @@ func (v *Values) SetRaw(name string, raw json.RawMessage) {
 	v.members = append(v.members[:len(v.members):len(v.members)], Member{Name: name, Value: raw})
 }
 
+// Builder makes a Values attribute by attribute without the copy that
+// SetRaw makes on every append to keep shared Values apart.
+type Builder struct{ members []Member }
+
+// NewBuilder returns a Builder with room for n attributes.
+func NewBuilder(n int) *Builder { return &Builder{members: make([]Member, 0, n)} }
+
+// Set is Values.Set.
+func (b *Builder) Set(name string, x any) error {
+	raw, err := Canonical(x)
+	if err != nil {
+		return fmt.Errorf("attribute %s: %w", name, err)
+	}
+	b.SetRaw(name, raw)
+	return nil
+}
+
+// SetRaw is Values.SetRaw.
+func (b *Builder) SetRaw(name string, raw json.RawMessage) {
+	for i := range b.members {
+		if b.members[i].Name == name {
+			if unset(raw) {
+				b.members = slices.Delete(b.members, i, i+1)
+			} else {
+				b.members[i].Value = raw
+			}
+			return
+		}
+	}
+	if !unset(raw) {
+		b.members = append(b.members, Member{Name: name, Value: raw})
+	}
+}
+
+// Values returns what was set and empties the Builder.
+func (b *Builder) Values() Values {
+	v := Values{members: b.members[:len(b.members):len(b.members)]}
+	b.members = nil
+	return v
+}
+
 // Delete removes an attribute.
 func (v *Values) Delete(name string) {
 	for i := range v.members {
@@ -177,21 +219,31 @@ func (v Values) Equal(o Values) bool {
 // MarshalJSON encodes the attributes as one JSON object, in order.
 func (v Values) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
+	v.writeJSON(&b)
+	return b.Bytes(), nil
+}
+
+func (v Values) writeJSON(b *bytes.Buffer) {
+	n := 2
+	for _, m := range v.members {
+		n += len(m.Name) + len(m.Value) + 4
+	}
+	b.Grow(n)
 	b.WriteByte('{')
 	for i, m := range v.members {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		name, err := Canonical(m.Name)
-		if err != nil {
-			return nil, err
+		if utf8.ValidString(m.Name) {
+			writeString(b, m.Name)
+		} else {
+			name, _ := Canonical(m.Name) // a string always encodes
+			b.Write(name)
 		}
-		b.Write(name)
 		b.WriteByte(':')
 		b.Write(m.Value)
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
 }
 
 // UnmarshalJSON reads a JSON object, keeping the order of its members and
@@ -356,13 +408,15 @@ func unset(raw json.RawMessage) bool {
 // Marshal writes it (HTML characters escaped), so that a request hashes as
 // the structs earlier versions hashed did.
 func (v Values) Hash() string {
-	b, err := v.MarshalJSON()
-	if err != nil {
-		panic(err) // every value is canonical JSON already
+	var b bytes.Buffer
+	v.writeJSON(&b)
+	data := b.Bytes()
+	if bytes.ContainsAny(data, "<>&\u2028\u2029") { // what HTMLEscape changes
+		var esc bytes.Buffer
+		json.HTMLEscape(&esc, data)
+		data = esc.Bytes()
 	}
-	var esc bytes.Buffer
-	json.HTMLEscape(&esc, b)
-	sum := sha256.Sum256(esc.Bytes())
+	sum := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 

@@ -103,3 +103,23 @@ func TestValuesSetKeepsPlaceAndDoesNotAlias(t *testing.T) {
 		t.Errorf("b = %s", got)
 	}
 }
+
+// A Builder makes what the same calls of Set and SetRaw on a Values make.
+func TestBuilderMatchesValues(t *testing.T) {
+	var v Values
+	b := NewBuilder(1)
+	for _, step := range []struct {
+		name string
+		x    any
+	}{{"a", "x"}, {"b", 2}, {"a", "y"}, {"c", ""}, {"b", ""}, {"d", []string{"p"}}, {"e", true}} {
+		if err := v.Set(step.name, step.x); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Set(step.name, step.x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := b.Values(); !got.Equal(v) {
+		t.Errorf("Builder made %v, Values %v", got.Names(), v.Names())
+	}
+}

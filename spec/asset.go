@@ -235,18 +235,18 @@ func canonicalRefs(refs []HashedRef) (json.RawMessage, bool) {
 // keeps it, so that a plan can name the attributes that changed and honour
 // ignore_changes.
 func (a *Asset) Request() schema.Values {
-	var req schema.Values
+	var names []string
+	if t, ok := schema.Lookup(a.ProviderType); ok {
+		names = t.Schema().Request
+	}
+	req := schema.NewBuilder(len(names) + 1)
 	set := func(name string, x any) {
 		if err := req.Set(name, x); err != nil {
 			panic(err) // strings, numbers, bools and references always encode
 		}
 	}
 	set(schema.AttrProviderType, a.ProviderType)
-	t, ok := schema.Lookup(a.ProviderType)
-	if !ok {
-		return req
-	}
-	for _, name := range t.Schema().Request {
+	for _, name := range names {
 		switch name {
 		case schema.AttrModel:
 			if a.Model != "" {
@@ -278,7 +278,7 @@ func (a *Asset) Request() schema.Values {
 			}
 		}
 	}
-	return req
+	return req.Values()
 }
 
 // ForProvider is what a's provider is asked to make.
