@@ -287,9 +287,16 @@ func (p *planner) checkFiles() map[string]fileState {
 
 func (p *planner) fileState(o lockfile.Output) fileState {
 	name := p.ws.RecordedPath(o.Path)
-	fi, err := os.Lstat(name)
-	if err != nil || !fi.Mode().IsRegular() {
-		return fileMissing
+	var fi os.FileInfo
+	ok := false
+	if p.ws.recordedOutputDir() == p.ws.Config.OutputDir {
+		fi, ok = p.ws.Config.OutputLstat(o.Path)
+	}
+	if !ok {
+		var err error
+		if fi, err = os.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+			return fileMissing
+		}
 	}
 	if fi.Size() == o.Bytes {
 		sum, err := p.ws.Stat.Sum(name, fi)

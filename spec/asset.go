@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 
@@ -48,6 +49,18 @@ type Config struct {
 	// A hit is trusted only if Assets still holds that address there, so a
 	// Config edited or made by hand is searched in order instead.
 	byAddr map[string]int
+	// outputStats are the Lstats Load made of existing output files.
+	outputStats map[string]fs.FileInfo
+}
+
+// OutputLstat returns what Load's os.Lstat of the output file at rel (a
+// slash path under OutputDir) found, when that was a regular file; ok is
+// false for any other path. A plan uses it so that each output is asked
+// about once per plan, not once by the loader's symlink check and again by
+// the planner.
+func (c *Config) OutputLstat(rel string) (fi fs.FileInfo, ok bool) {
+	fi, ok = c.outputStats[rel]
+	return fi, ok
 }
 
 // index builds the address index used by Asset.

@@ -74,6 +74,7 @@ func (s *loadState) checkOutputs(all []*instance) {
 			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The output %s %s.", describeOutput(in), problem)
 		}
 	}
+	s.outputStats = tree.files
 	if rel, ok := relativeTo(s.outputDir, s.manifest); ok {
 		key := strings.ToLower(rel)
 		owner := taken[key]

@@ -2,6 +2,7 @@ package spec
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -133,6 +134,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
+	outputStats         map[string]fs.FileInfo // see Config.OutputLstat
 	maxCost             *Budget
 	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
@@ -268,6 +270,8 @@ func (s *loadState) load(opts Options) *Config {
 		RateLimit: s.rateLimit,
 		Assets:    assets,
 		Moved:     moved,
+
+		outputStats: s.outputStats,
 	}
 	for _, name := range s.varOrder {
 		if s.variables[name].sensitive {

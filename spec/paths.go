@@ -51,6 +51,9 @@ type treeChecker struct {
 	root     string // absolute
 	rootReal string // root with symlinks resolved ("" until needed)
 	dirs     map[string]dirState
+	// files holds the Lstat of each output checked that is a regular
+	// file, by rel: the plan reuses it rather than asking again.
+	files map[string]fs.FileInfo
 }
 
 type dirState struct {
@@ -122,6 +125,12 @@ func (t *treeChecker) component(rel string, last bool) dirState {
 	}
 	if last && fi.IsDir() {
 		return dirState{problem: "is an existing directory"}
+	}
+	if last && fi.Mode().IsRegular() {
+		if t.files == nil {
+			t.files = map[string]fs.FileInfo{}
+		}
+		t.files[rel] = fi
 	}
 	return dirState{exists: true}
 }
