@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -77,24 +79,18 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 		case <-watched:
 		}
 	}()
-	running := 0
-	launch := func(c *Change) {
+	// Ready changes wait in their provider's queue, and a goroutine is
+	// started only for a change that holds its slots: a goroutine per
+	// change, each waiting for one of 16 slots, made the stacks of an
+	// apply of 100,000 assets most of its memory.
+	queues := map[string][]*Change{}
+	var providers []string // in the order their first change was ready
+	queued, running := 0, 0
+	freed := make(chan struct{}, 1)
+	start := func(c *Change) {
 		running++
+		sem := perProvider[c.Provider]
 		go func() {
-			sem := perProvider[c.Provider]
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true}
-				return
-			}
-			select {
-			case global <- struct{}{}:
-			case <-ctx.Done():
-				<-sem
-				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true}
-				return
-			}
 			// The slots bound provider calls, not recording: they are
 			// handed back as soon as the call returns, so that assets
 			// finishing while the lock is written join the next group
@@ -102,7 +98,16 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			// cap each commit at the parallelism and make an apply of n
 			// assets write the lock n/parallelism times (quadratic).
 			var once sync.Once
-			release := func() { once.Do(func() { <-global; <-sem }) }
+			release := func() {
+				once.Do(func() {
+					<-global
+					<-sem
+					select {
+					case freed <- struct{}{}:
+					default: // a wake-up is already waiting
+					}
+				})
+			}
 			defer release()
 			if isStopped() || !e.reserveStart(c) {
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: e.notStarted(), Interrupted: true}
@@ -111,7 +116,40 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			done <- e.runOne(ctx, c, release)
 		}()
 	}
+	// dispatch starts every queued change that a free slot allows, one
+	// per provider in turn, so that no provider takes all the shared
+	// slots. Only this goroutine takes slots: a free one stays free.
+	dispatch := func() {
+		for started := true; started; {
+			started = false
+			for _, p := range providers {
+				sem := perProvider[p]
+				if len(queues[p]) == 0 || len(global) == cap(global) || len(sem) == cap(sem) {
+					continue
+				}
+				global <- struct{}{}
+				sem <- struct{}{}
+				c := queues[p][0]
+				queues[p] = queues[p][1:]
+				queued--
+				start(c)
+				started = true
+			}
+		}
+	}
 	var results []*Result
+	var finish func(c *Change, r *Result)
+	ready := func(c *Change) {
+		if ctx.Err() != nil {
+			finish(c, &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true})
+			return
+		}
+		if _, ok := queues[c.Provider]; !ok {
+			providers = append(providers, c.Provider)
+		}
+		queues[c.Provider] = append(queues[c.Provider], c)
+		queued++
+	}
 	var skip func(c *Change, why string, interrupted bool)
 	skip = func(c *Change, why string, interrupted bool) {
 		r := &Result{Addr: c.Addr, Action: c.Action, Skipped: why, Interrupted: interrupted}
@@ -124,15 +162,8 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			}
 		}
 	}
-	for _, c := range changes {
-		if waitingOn[c.Addr] == 0 {
-			launch(c)
-		}
-	}
-	for running > 0 {
-		r := <-done
-		running--
-		c := pending[r.Addr]
+	// finish takes a change's result and readies what waited on it.
+	finish = func(c *Change, r *Result) {
 		results = append(results, r)
 		if r.Skipped != "" {
 			e.opts.Hook.Finished(c, r) // runOne reports the others
@@ -148,7 +179,34 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 			}
 			waitingOn[d.Addr]--
 			if waitingOn[d.Addr] == 0 {
-				launch(d)
+				ready(d)
+			}
+		}
+	}
+	for _, c := range e.interleaved(changes) {
+		if waitingOn[c.Addr] == 0 {
+			ready(c)
+		}
+	}
+	cancelled := ctx.Done()
+	for running > 0 || queued > 0 {
+		dispatch()
+		select {
+		case r := <-done:
+			running--
+			finish(pending[r.Addr], r)
+		case <-freed:
+		case <-cancelled:
+			// What waits for a slot is interrupted, as a request
+			// waiting for one would be.
+			cancelled = nil
+			for _, p := range providers {
+				q := queues[p]
+				queues[p] = nil
+				queued -= len(q)
+				for _, c := range q {
+					finish(c, &Result{Addr: c.Addr, Action: c.Action, Skipped: "interrupted", Interrupted: true})
+				}
 			}
 		}
 	}
@@ -156,6 +214,23 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 	<-watcherDone
 	isStopped()
 	return results, stopped
+}
+
+// interleaved orders changes block by block in turn: the first instance
+// of each block, then the second of each, and so on, so that a small
+// block does not wait behind all of a large one.
+func (e *engine) interleaved(changes []*Change) []*Change {
+	nth := make(map[*Change]int, len(changes))
+	seen := map[string]int{}
+	for _, c := range changes {
+		a := e.byAddr[c.Addr]
+		block := string(a.Kind) + "." + a.Name
+		nth[c] = seen[block]
+		seen[block]++
+	}
+	out := slices.Clone(changes)
+	slices.SortStableFunc(out, func(a, b *Change) int { return cmp.Compare(nth[a], nth[b]) })
+	return out
 }
 
 // runOne generates (or recovers) one asset and records it. release frees
