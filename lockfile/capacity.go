@@ -53,8 +53,17 @@ type Capacities struct {
 
 // LoadCapacities reads <stateDir>/capacity.json. A missing memo is an
 // empty one; a damaged or foreign one is an empty one and an error saying
-// why, for the caller to warn of: it is never a reason to stop.
+// why, for the caller to warn of: it is never a reason to stop, and the
+// next Save replaces it, so that the warning is given once.
 func LoadCapacities(stateDir string) (*Capacities, error) {
+	c, err := loadCapacities(stateDir)
+	if err != nil {
+		c.dirty = true
+	}
+	return c, err
+}
+
+func loadCapacities(stateDir string) (*Capacities, error) {
 	c := &Capacities{
 		path:    filepath.Join(stateDir, CapacityFileName),
 		root:    filepath.Dir(stateDir),
