@@ -117,6 +117,7 @@ func scenarios(short bool) []scenario {
 				return ""
 			},
 		},
+		knownCapacityScenario(sz.makespanImages, 32, sz.makespanLatency),
 		{
 			name:   fmt.Sprintf("ipm-600-%d", sz.ipmImages),
 			target: "<= 10 starts/s on average",
@@ -157,6 +158,113 @@ func scenarios(short bool) []scenario {
 		},
 		reportScenario(sz.reportAssets, 10*time.Second),
 	}, applyNew...)
+}
+
+// knownCapacityScenario is two applies of n images at parallelism p
+// against a server that takes p at once: the first slow-starts from 16
+// and remembers in .seedform that the server took p; the second, in a
+// fresh directory given that memo, sends p in its first round.
+// The row is the second apply; "first apply s" is the first's wall.
+func knownCapacityScenario(n, p int, latency time.Duration) scenario {
+	// Whole rounds: with 400 at 32 the last round is half empty, and the
+	// slow start's first round of 16 fits in it.
+	n = n / p * p
+	rounds := n / p
+	return scenario{
+		name: fmt.Sprintf("apply-%d-p%d-again", n, p), target: fmt.Sprintf("first round %d, within 5%% of ideal", p),
+		ideal: time.Duration(rounds) * latency,
+		prepare: func(e *env) (runFunc, error) {
+			return func(i int) (sample, error) {
+				srv := seedreamtest.New()
+				defer srv.Close()
+				srv.SetLatency(latency)
+				srv.SetMaxInFlight(p)
+				// Two fresh directories of the same config, the second
+				// given only the first's capacity memo: the same work, so
+				// that the difference is where the limiter starts.
+				var dirs [2]string
+				for k := range dirs {
+					d, err := e.dir(fmt.Sprintf("again-%d-%d", i, k))
+					if err != nil {
+						return sample{}, err
+					}
+					defer os.RemoveAll(d)
+					if err := fixture.WriteConfig(d, fixture.Params{N: n, BaseURL: srv.BaseURL(), Parallelism: p,
+						ResponseFormat: "url", Model: fixture.SmallModel, Size: fixture.SmallSize}); err != nil {
+						return sample{}, err
+					}
+					dirs[k] = d
+				}
+				args := []string{"apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", p)}
+				first, err := e.seedform(dirs[0], filepath.Join(e.work, fmt.Sprintf("again-%d-first.log", i)), args)
+				if err != nil {
+					return sample{}, err
+				}
+				firstReqs := srv.Requests()
+				memo, err := os.ReadFile(filepath.Join(dirs[0], ".seedform", "capacity.json"))
+				if err != nil {
+					return sample{}, err
+				}
+				if err := os.MkdirAll(filepath.Join(dirs[1], ".seedform"), 0o755); err != nil {
+					return sample{}, err
+				}
+				if err := os.WriteFile(filepath.Join(dirs[1], ".seedform", "capacity.json"), memo, 0o644); err != nil {
+					return sample{}, err
+				}
+				r, err := e.seedform(dirs[1], filepath.Join(e.work, fmt.Sprintf("again-%d.log", i)), args)
+				if err != nil {
+					return sample{}, err
+				}
+				reqs := srv.Requests()[len(firstReqs):]
+				out := sample{wall: r.wall, rssKB: r.rssKB, requests: len(reqs), extra: map[string]float64{
+					"first apply s":       first.wall.Seconds(),
+					"first apply round 1": float64(firstRound(firstReqs, latency)),
+					"round 1":             float64(firstRound(reqs, latency)),
+					// From the first request to the last answer, without
+					// start-up and plan, which a loaded machine stretches.
+					"first apply span s": requestSpan(firstReqs, latency).Seconds(),
+					"span s":             requestSpan(reqs, latency).Seconds(),
+				}}
+				for _, q := range reqs {
+					if q.Status == 429 {
+						out.throttled++
+					}
+				}
+				return out, nil
+			}, nil
+		},
+		check: func(r row) string {
+			if got := r.extra["round 1"]; got != float64(p) {
+				return fmt.Sprintf("first round %.0f", got)
+			}
+			return ratioAtMost(r, 1.05)
+		},
+	}
+}
+
+// firstRound is how many of reqs were sent before any of them could have
+// been answered: within half the server's latency of the first.
+func firstRound(reqs []seedreamtest.Recorded, latency time.Duration) int {
+	n := 0
+	for _, q := range reqs {
+		if q.Time.Sub(reqs[0].Time) < latency/2 {
+			n++
+		}
+	}
+	return n
+}
+
+// requestSpan is the time from the first request of reqs to the last
+// answer, each answered latency after it arrived.
+func requestSpan(reqs []seedreamtest.Recorded, latency time.Duration) time.Duration {
+	if len(reqs) == 0 {
+		return 0
+	}
+	ts := make([]time.Time, len(reqs))
+	for i, q := range reqs {
+		ts[i] = q.Time
+	}
+	return slices.MaxFunc(ts, time.Time.Compare).Sub(slices.MinFunc(ts, time.Time.Compare)) + latency
 }
 
 // applyNewScenario is apply of n new assets on the placeholder provider

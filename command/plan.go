@@ -372,7 +372,7 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	if saved == nil && !*autoApprove && !s.confirm(name, pf.input) {
 		return 1
 	}
-	providers, err := buildProviders(s.cfg, plan, m)
+	providers, err := buildProviders(s.cfg, s.ws, plan, m)
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return 1

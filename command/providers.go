@@ -11,8 +11,9 @@ import (
 
 // buildProviders makes an implementation for every provider instance the
 // plan sends work to. The API key is read from the environment here, at
-// apply time, and only for instances that will be called.
-func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]provider.Provider, error) {
+// apply time, and only for instances that will be called. Each starts
+// from what its server has shown it takes in earlier applies in ws.
+func buildProviders(cfg *spec.Config, ws *pipeline.Workspace, plan *pipeline.Plan, m *Meta) (map[string]provider.Provider, error) {
 	used := calledProviders(plan)
 	out := map[string]provider.Provider{}
 	for _, p := range cfg.Providers {
@@ -20,7 +21,7 @@ func buildProviders(cfg *spec.Config, plan *pipeline.Plan, m *Meta) (map[string]
 			continue
 		}
 		impl, err := provider.New(provider.Instance{Addr: p.Addr, Type: p.Type, Parallelism: p.Parallelism,
-			Settings: p.Settings, Getenv: m.Getenv})
+			Settings: p.Settings, Getenv: m.Getenv, Known: ws.KnownCapacity})
 		if err != nil {
 			return nil, err
 		}

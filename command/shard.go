@@ -124,6 +124,10 @@ func (p *pacedProvider) Generate(ctx context.Context, req *provider.Request) (*p
 	return p.Provider.Generate(ctx, req)
 }
 
+// Unwrap is the provider paced, so that the engine finds what its client
+// learned of the server (provider.PacedOf).
+func (p *pacedProvider) Unwrap() provider.Provider { return p.Provider }
+
 // pacedDownloader is a pacedProvider that also downloads a recovered
 // answer's images (downloads are not generations: they are not paced).
 type pacedDownloader struct {

@@ -9,8 +9,9 @@
 // changes only its lines; and writes them atomically, batching the
 // concurrent updates of an apply into few writes (Recorder). It also owns
 // the local state directory (.seedform): the process lock that keeps two
-// applies apart and the stat cache that spares plan from re-hashing
-// unchanged files. Every write it and the pipeline make is checked, when
+// applies apart, the stat cache that spares plan from re-hashing
+// unchanged files, and the capacity memo that lets an apply start at what
+// each server took the last time. Every write it and the pipeline make is checked, when
 // it happens, to stay inside the configuration directory (CheckInside),
 // and a state directory that is a symbolic link is refused.
 //

@@ -32,6 +32,9 @@ type Config struct {
 	// Parallelism bounds the requests in flight (default 4); the client
 	// lowers it while the server answers 429.
 	Parallelism int
+	// Known is what the server has shown it takes in earlier runs
+	// (Client.Learned): the in-flight limit starts there.
+	Known throttle.Capacity
 	// ImagesPerMinute is the account's limit; 0 means none.
 	ImagesPerMinute int
 	// MaxRetries bounds the retries of one transient failure (default
@@ -107,7 +110,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{Transport: &http.Transport{Proxy: http.ProxyFromEnvironment, MaxIdleConnsPerHost: cfg.Parallelism}}
 	}
-	return &Client{cfg: cfg, http: hc, limit: throttle.NewAdaptive(cfg.Parallelism), rate: throttle.NewRate(cfg.ImagesPerMinute)}, nil
+	return &Client{cfg: cfg, http: hc, limit: throttle.NewAdaptiveKnown(cfg.Parallelism, cfg.Known), rate: throttle.NewRate(cfg.ImagesPerMinute)}, nil
 }
 
 // VendorURL reports whether a base URL is OpenAI's own API.
@@ -197,6 +200,10 @@ func (c *Client) encode(req *Request) ([]byte, string, error) {
 	b, err := req.jsonBody()
 	return b, "application/json", err
 }
+
+// Learned is what the server has shown it takes, for the next run's
+// Config.Known, and whether this client's requests taught anything.
+func (c *Client) Learned() (throttle.Capacity, bool) { return c.limit.Learned() }
 
 // generateOnce makes one attempt. wait is the server's Retry-After.
 func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, ctype string, opts Options) (*Result, *Error, time.Duration) {

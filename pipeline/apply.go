@@ -34,6 +34,9 @@ type Hook interface {
 	Retrying(c *Change, attempt int, wait time.Duration, reason string)
 	// Stopping is called once when a stop request is first seen.
 	Stopping()
+	// Warning is called for a problem that does not stop the apply,
+	// such as local state that could not be read or saved.
+	Warning(summary, detail string)
 }
 
 // Result is the outcome of one change.
@@ -145,6 +148,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		lockfile.RemoveTemps(filepath.Join(ws.StateDir(), gitignore))); err != nil {
 		return nil, fmt.Errorf("removing leftover temp files: %w", err)
 	}
+	// Whatever happens next, the servers' answers so far are worth
+	// remembering: an interrupted or failed apply learned as much.
+	e.loadCapacity()
+	defer e.rememberCapacity()
 	res := &ApplyResult{}
 	var gen, deletes, moves, others []*Change
 	for _, c := range plan.Changes {

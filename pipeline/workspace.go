@@ -10,9 +10,11 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
+	"github.com/seedform/seedform/throttle"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -38,6 +40,11 @@ type Workspace struct {
 	// differs from it when journaled records were replayed (journaled).
 	lockFileDigest string
 	journaled      int
+
+	// capacity is the capacity memo, read when first asked for.
+	capacityOnce sync.Once
+	capacity     *lockfile.Capacities
+	capacityErr  error
 }
 
 // OpenWorkspace reads the lock, manifest and local state of cfg's directory.
@@ -102,6 +109,23 @@ func readLock(path string) (*lockfile.Lock, string, error) {
 		return nil, "", err
 	}
 	return lock, digestBytes(b), nil
+}
+
+// capacities is the capacity memo, read once; the error says why a
+// memo that was there is ignored.
+func (ws *Workspace) capacities() (*lockfile.Capacities, error) {
+	ws.capacityOnce.Do(func() { ws.capacity, ws.capacityErr = lockfile.LoadCapacities(ws.StateDir()) })
+	return ws.capacity, ws.capacityErr
+}
+
+// KnownCapacity is what server (as provider.Paced names it) has shown it
+// takes in earlier applies in this directory, zero when unknown: what
+// provider.Instance.Known asks. Apply updates it from what the providers
+// learned.
+func (ws *Workspace) KnownCapacity(server string) throttle.Capacity {
+	caps, _ := ws.capacities()
+	sc, _ := caps.Get(server)
+	return throttle.Capacity{Good: sc.Good, Overloaded: sc.Overloaded}
 }
 
 // LockPath is the lock file's path.

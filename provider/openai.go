@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/openai"
+	"github.com/seedform/seedform/throttle"
 )
 
 // OpenAI generates images with the OpenAI Images API: a request with
@@ -18,6 +19,8 @@ type OpenAI struct {
 	// KeyEnv names the environment variable the API key was read from,
 	// so that a refused key says where to fix it.
 	KeyEnv string
+	// server names the server for Paced.
+	server string
 }
 
 // NewOpenAI wraps a client: one per provider instance.
@@ -37,8 +40,14 @@ func OpenAIConfig(inst Instance, apiKey string) openai.Config {
 	auth, _ := st.String("auth")
 	return openai.Config{BaseURL: base, APIKey: apiKey, Organization: org, KeyHeader: auth, Parallelism: inst.Parallelism,
 		ImagesPerMinute: int(num("images_per_minute")), MaxRetries: retries, MaxImageBytes: num("max_image_bytes"),
-		Timeout: time.Duration(num("timeout")) * time.Second}
+		Timeout: time.Duration(num("timeout")) * time.Second, Known: inst.known(serverName(inst.Type, base))}
 }
+
+// Server implements Paced.
+func (o *OpenAI) Server() string { return o.server }
+
+// Learned implements Paced.
+func (o *OpenAI) Learned() (throttle.Capacity, bool) { return o.client.Learned() }
 
 // Generate implements Provider.
 func (o *OpenAI) Generate(ctx context.Context, req *Request) (*Result, error) {

@@ -202,12 +202,14 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		client, err := openai.NewClient(OpenAIConfig(inst, key))
+		cfg := OpenAIConfig(inst, key)
+		client, err := openai.NewClient(cfg)
 		if err != nil {
 			return nil, err
 		}
 		o := NewOpenAI(client)
 		o.KeyEnv, _ = inst.Settings.String("api_key_env")
+		o.server = serverName(inst.Type, cfg.BaseURL)
 		return o, nil
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/schema"
+	"github.com/seedform/seedform/throttle"
 )
 
 // Provider turns one asset spec into image files. Implementations are safe
@@ -135,6 +136,10 @@ type Instance struct {
 	// Getenv reads the environment: the API key is read here, at apply
 	// time, and only for instances that will be called.
 	Getenv func(string) string
+	// Known, when not nil, says what a server (named as Paced.Server
+	// names it) has shown it takes in earlier applies, zero when unknown:
+	// the client's in-flight limit starts there.
+	Known func(server string) throttle.Capacity
 }
 
 // builders make an implementation of each provider type.

@@ -9,6 +9,7 @@ import (
 	"github.com/seedform/seedform/gitlfs"
 	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/seedream"
+	"github.com/seedform/seedform/throttle"
 )
 
 // Seedream generates images with the Seedream API: it turns an asset spec
@@ -18,6 +19,8 @@ type Seedream struct {
 	// KeyEnv names the environment variable the API key was read from,
 	// so that a refused key says where to fix it.
 	KeyEnv string
+	// server names the server for Paced.
+	server string
 }
 
 // SeedreamConfig is the client configuration of a seedream provider block.
@@ -36,13 +39,19 @@ func SeedreamConfig(inst Instance, apiKey string) seedream.Config {
 	return seedream.Config{
 		BaseURL: baseURL, APIKey: apiKey, Parallelism: inst.Parallelism, ImagesPerMinute: int(num("images_per_minute")),
 		MaxRetries: retries, ResponseFormat: format, MaxImageBytes: num("max_image_bytes"),
-		Timeout: time.Duration(num("timeout")) * time.Second,
+		Timeout: time.Duration(num("timeout")) * time.Second, Known: inst.known(serverName(inst.Type, baseURL)),
 	}
 }
 
 // NewSeedream wraps a client: one per provider instance, so that the
 // instance's parallelism and rate limit are shared by all its assets.
 func NewSeedream(c *seedream.Client) *Seedream { return &Seedream{client: c} }
+
+// Server implements Paced.
+func (s *Seedream) Server() string { return s.server }
+
+// Learned implements Paced.
+func (s *Seedream) Learned() (throttle.Capacity, bool) { return s.client.Learned() }
 
 // Generate implements Provider.
 func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) {

@@ -332,12 +332,14 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		client, err := seedream.NewClient(SeedreamConfig(inst, key))
+		cfg := SeedreamConfig(inst, key)
+		client, err := seedream.NewClient(cfg)
 		if err != nil {
 			return nil, err
 		}
 		s := NewSeedream(client)
 		s.KeyEnv, _ = inst.Settings.String("api_key_env")
+		s.server = serverName(inst.Type, cfg.BaseURL)
 		return s, nil
 	})
 	register(PlaceholderType{}, func(Instance) (Provider, error) { return NewPlaceholder(), nil })

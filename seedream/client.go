@@ -33,6 +33,9 @@ type Config struct {
 	// Parallelism bounds the generation requests in flight; default 4.
 	// The client lowers it on its own while the server answers 429.
 	Parallelism int
+	// Known is what the server has shown it takes in earlier runs
+	// (Client.Learned): the in-flight limit starts there.
+	Known throttle.Capacity
 	// ImagesPerMinute is the account's IPM limit; 0 means unlimited. A
 	// set request counts as many images as it may return.
 	ImagesPerMinute int
@@ -134,7 +137,7 @@ func NewClient(cfg Config) (*Client, error) {
 		cfg:      cfg,
 		http:     cfg.HTTPClient,
 		endpoint: strings.TrimRight(cfg.BaseURL, "/") + "/images/generations",
-		limit:    throttle.NewAdaptive(cfg.Parallelism),
+		limit:    throttle.NewAdaptiveKnown(cfg.Parallelism, cfg.Known),
 		rate:     throttle.NewRate(cfg.ImagesPerMinute),
 		jitter:   rand.N[time.Duration],
 		pause:    pause,
@@ -176,6 +179,10 @@ func (c *Client) Stats() Stats {
 		Downloads: c.downloads.Load(), Limit: c.limit.Current(),
 	}
 }
+
+// Learned is what the server has shown it takes, for the next run's
+// Config.Known, and whether this client's requests taught anything.
+func (c *Client) Learned() (throttle.Capacity, bool) { return c.limit.Learned() }
 
 // Options are per call.
 type Options struct {

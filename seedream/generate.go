@@ -68,7 +68,11 @@ func (c *Client) generateOnce(ctx context.Context, req *Request, body []byte, op
 		e := errorFromResponse("generate", resp)
 		if resp.StatusCode == http.StatusTooManyRequests {
 			c.throttled.Add(1)
-			release(throttle.Throttled)
+			if e.Code == codeOverloaded {
+				release(throttle.Overloaded)
+			} else {
+				release(throttle.Throttled)
+			}
 		}
 		wait := throttle.RetryAfter(resp.Header, time.Now())
 		if freed != nil && (wait == 0 || e.Code == codeOverloaded) {

@@ -229,3 +229,144 @@ func TestAdaptiveLimitFailedProbe(t *testing.T) {
 		t.Errorf("a 429 at 16, the level that held, went to %d, want 10", got)
 	}
 }
+
+// TestAdaptiveKnownStart: a limit that knows what the server took starts
+// there, up to the ceiling, with no slow start below it; one below a
+// known overload level; and never below initialLimit on a good level
+// alone, which may only say how far an earlier parallelism went.
+func TestAdaptiveKnownStart(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		ceiling int
+		known   Capacity
+		want    int
+	}{
+		{"unknown", 64, Capacity{}, 16},
+		{"parallelism below the good level", 32, Capacity{Good: 40}, 32},
+		{"parallelism above the good level", 64, Capacity{Good: 20}, 20},
+		{"good level below initialLimit", 64, Capacity{Good: 8}, 16},
+		{"overload level below initialLimit", 64, Capacity{Good: 8, Overloaded: 9}, 8},
+		{"overload level above the good level", 64, Capacity{Good: 20, Overloaded: 30}, 20},
+		{"overload level alone", 64, Capacity{Overloaded: 12}, 11},
+		{"small ceiling", 4, Capacity{Good: 40}, 4},
+		{"overload level at or below good: dropped", 64, Capacity{Good: 20, Overloaded: 20}, 20},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := NewAdaptiveKnown(tt.ceiling, tt.known).Current(); got != tt.want {
+				t.Errorf("starts at %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestAdaptiveKnownSlowStart: above the known good level the limit
+// slow-starts (one more per success at a full limit), and stops one
+// below a known overload level, from where a level takes a round.
+func TestAdaptiveKnownSlowStart(t *testing.T) {
+	succeed := func(l *Adaptive, n int) int {
+		for range n {
+			s := hold(t, l, l.Current())
+			l.Release(s[0], Success)
+			releaseAll(l, s[1:], Neutral)
+		}
+		return l.Current()
+	}
+	if got := succeed(NewAdaptiveKnown(64, Capacity{Good: 20}), 5); got != 25 {
+		t.Errorf("5 successes from a known 20 reached %d, want 25 (slow start)", got)
+	}
+	l := NewAdaptiveKnown(64, Capacity{Good: 20, Overloaded: 24})
+	if got := succeed(l, 3); got != 23 {
+		t.Errorf("3 successes from 20 with a 429 known at 24 reached %d, want 23", got)
+	}
+	// At 23 additive increase: 24, the level found full, takes
+	// plateauRounds rounds of 23.
+	if got := succeed(l, 4*23-1); got != 23 {
+		t.Errorf("left 23 after %d successes: %d", 4*23-1, got)
+	}
+	if got := succeed(l, 1); got != 24 {
+		t.Errorf("still at %d after %d successes at 23, want 24", got, 4*23)
+	}
+}
+
+// TestAdaptiveKnownCut: a 429 cuts a limit that started from a known
+// level as any other, and a failed probe above it falls back to it.
+func TestAdaptiveKnownCut(t *testing.T) {
+	l := NewAdaptiveKnown(32, Capacity{Good: 40})
+	older := hold(t, l, 20)
+	l.Release(hold(t, l, 1)[0], Throttled)
+	if got := l.Current(); got != 20 {
+		t.Errorf("a 429 with 20 older in flight cut 32 to %d, want 20", got)
+	}
+	releaseAll(l, older, Neutral)
+
+	l = NewAdaptiveKnown(64, Capacity{Good: 20})
+	s := hold(t, l, 20)
+	l.Release(s[0], Success) // slow start: 21
+	probe := hold(t, l, 1)[0]
+	l.Release(probe, Overloaded) // 18 older still in flight
+	if got := l.Current(); got != 20 {
+		t.Errorf("a failed probe above a known 20 cut to %d, want 20", got)
+	}
+	releaseAll(l, s[1:], Neutral)
+}
+
+// TestAdaptiveLearned: what the limiter learned is the most requests in
+// flight at once that all succeeded with no 429 while they were in
+// flight, and the level of the last overload 429; a quota 429 tells no
+// level, and a known capacity carries over what the run did not see.
+func TestAdaptiveLearned(t *testing.T) {
+	l := NewAdaptive(64)
+	if _, ok := l.Learned(); ok {
+		t.Fatal("learned something before any request")
+	}
+	s := hold(t, l, 12)
+	releaseAll(l, s, Success) // the last sent with 11 others in flight
+	if got, ok := l.Learned(); !ok || got != (Capacity{Good: 12}) {
+		t.Fatalf("after 12 at once taken: %+v, %v; want Good 12", got, ok)
+	}
+	// 14 at once, but a 429 came back while they were in flight: the
+	// server did not take them all.
+	s = hold(t, l, 14)
+	l.Release(s[13], Throttled)
+	releaseAll(l, s[:13], Success)
+	if got, _ := l.Learned(); got != (Capacity{Good: 12}) {
+		t.Fatalf("successes with a 429 in flight taught %+v", got)
+	}
+
+	l = NewAdaptive(64)
+	s = hold(t, l, 16)
+	l.Release(s[15], Overloaded) // full with 15
+	if got, _ := l.Learned(); got != (Capacity{Overloaded: 16}) {
+		t.Fatalf("an overload with 15 older in flight taught %+v, want Overloaded 16", got)
+	}
+	releaseAll(l, s[:15], Success)
+	if got, _ := l.Learned(); got != (Capacity{Overloaded: 16}) {
+		t.Fatalf("successes in flight during the 429 taught %+v", got)
+	}
+	s = hold(t, l, 15) // the limit cut to 15
+	releaseAll(l, s, Success)
+	if got, _ := l.Learned(); got != (Capacity{Good: 15, Overloaded: 16}) {
+		t.Fatalf("15 at once taken after the 429: %+v, want Good 15 Overloaded 16", got)
+	}
+
+	// Known levels carry over; a level taken above the known overload
+	// level clears it; an overload below the known good level lowers it.
+	l = NewAdaptiveKnown(64, Capacity{Good: 20, Overloaded: 24})
+	l.Release(hold(t, l, 1)[0], Success)
+	if got, _ := l.Learned(); got != (Capacity{Good: 20, Overloaded: 24}) {
+		t.Fatalf("one request taught %+v, want the known levels", got)
+	}
+	l = NewAdaptiveKnown(64, Capacity{Good: 20})
+	s = hold(t, l, 10)
+	l.Release(s[9], Overloaded)
+	if got, _ := l.Learned(); got != (Capacity{Good: 9, Overloaded: 10}) {
+		t.Fatalf("an overload with 9 older in flight, known 20, taught %+v", got)
+	}
+	releaseAll(l, s[:9], Neutral)
+
+	l = NewAdaptive(64)
+	l.Release(hold(t, l, 1)[0], Overloaded)
+	if got, ok := l.Learned(); ok || got != (Capacity{}) {
+		t.Fatalf("an overload with none of ours in flight taught %+v", got)
+	}
+}

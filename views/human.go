@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
 )
@@ -302,6 +303,14 @@ func (h *Human) Stopping() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	fmt.Fprintln(h.W, h.paint(yellow, "Interrupt received: starting nothing new; requests in flight finish and are recorded. Interrupt again to stop now."))
+}
+
+// Warning implements pipeline.Hook: a warning diagnostic among the
+// progress lines.
+func (h *Human) Warning(summary, detail string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	WriteDiagnostics(h.W, nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: summary, Detail: detail}}, h.Color)
 }
 
 func (h *Human) elapsed() string {

@@ -195,6 +195,12 @@ func (j *JSON) Stopping() {
 	j.Message("warn", "interrupt received: starting nothing new")
 }
 
+// Warning implements pipeline.Hook: a diagnostic line of severity
+// "warning".
+func (j *JSON) Warning(summary, detail string) {
+	j.Diagnostics(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: summary, Detail: detail}})
+}
+
 // ApplySummary writes the closing summary line. Like the human view's,
 // it keeps what an interrupt left undone ("not_started", "cancelled")
 // apart from what failed ("failed", and "skipped" for their dependents).

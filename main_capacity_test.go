@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seedform/seedform/lockfile"
+	"github.com/seedform/seedform/seedream/seedreamtest"
+)
+
+// capacityConfig is n images on one seedream provider of the given
+// parallelism; var.round changes every prompt, so each round regenerates.
+func capacityConfig(baseURL string, n, parallelism int) string {
+	return fmt.Sprintf(`provider "seedream" {
+  base_url          = %q
+  api_key_env       = %q
+  parallelism       = %d
+  images_per_minute = 1000000
+}
+
+variable "round" {
+  default = "1"
+}
+
+image "tile" {
+  count  = %d
+  model  = "doubao-seedream-3-0-t2i-250415"
+  prompt = "Tile ${count.index}, round ${var.round}"
+  size   = "512x512"
+  path   = "tiles/${count.index}.jpeg"
+}
+`, baseURL, shardKeyEnv, parallelism, n)
+}
+
+// firstRound is how many of reqs were sent before any of them could have
+// been answered: within half the server's latency of the first.
+func firstRound(reqs []seedreamtest.Recorded, latency time.Duration) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Time.Sub(reqs[0].Time) < latency/2 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestApplyStartsAtKnownCapacity: the first apply against a server that
+// takes 32 at once slow-starts from 16 and remembers in .seedform that
+// the server took 32; the next apply with parallelism 32 sends all 32 in
+// its first round, with no 429. A damaged memo is a warning, and the
+// apply slow-starts as if it had none.
+func TestApplyStartsAtKnownCapacity(t *testing.T) {
+	const (
+		n, parallelism = 96, 32
+		latency        = 400 * time.Millisecond
+	)
+	srv := seedreamtest.New()
+	defer srv.Close()
+	srv.SetMaxInFlight(parallelism)
+	srv.SetLatency(latency)
+	t.Setenv(shardKeyEnv, "k")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.sf.hcl"), []byte(capacityConfig(srv.BaseURL(), n, parallelism)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	apply := func(round string) ([]seedreamtest.Recorded, string) {
+		t.Helper()
+		code, out := seedformIn(dir, "apply", "-auto-approve", "-no-color", "-parallelism=100", "-var", "round="+round)
+		if code != 0 {
+			t.Fatalf("apply round %s exited %d:\n%s", round, code, out)
+		}
+		reqs := srv.Requests()[seen:]
+		seen += len(reqs)
+		return reqs, out
+	}
+
+	reqs, _ := apply("1")
+	if got := firstRound(reqs, latency); got != 16 {
+		t.Errorf("first apply: %d requests in its first round, want 16 (slow start)", got)
+	}
+	state := filepath.Join(dir, ".seedform")
+	caps, err := lockfile.LoadCapacities(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := "seedream " + srv.BaseURL() // the provider type and base URL
+	got, ok := caps.Get(server)
+	if !ok || got.Good != parallelism || got.ObservedAt.IsZero() {
+		data, _ := os.ReadFile(filepath.Join(state, lockfile.CapacityFileName))
+		t.Fatalf("the memo holds %+v for %q, want good %d:\n%s", got, server, parallelism, data)
+	}
+
+	reqs, _ = apply("2")
+	if got := firstRound(reqs, latency); got != parallelism {
+		t.Errorf("second apply: %d requests in its first round, want %d", got, parallelism)
+	}
+	for _, r := range reqs {
+		if r.Status == 429 {
+			t.Errorf("second apply: a 429 at %v", r.Time)
+		}
+	}
+
+	if err := os.WriteFile(filepath.Join(state, lockfile.CapacityFileName), []byte("{not a memo"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reqs, out := apply("3")
+	if !strings.Contains(out, "Ignored the capacity memo") {
+		t.Errorf("no warning of the damaged memo:\n%s", out)
+	}
+	if got := firstRound(reqs, latency); got != 16 {
+		t.Errorf("apply with a damaged memo: %d requests in its first round, want 16", got)
+	}
+	if _, err := lockfile.LoadCapacities(state); err != nil {
+		t.Errorf("the memo after that apply: %v", err)
+	}
+}

@@ -1,0 +1,65 @@
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"strings"
+
+	"github.com/seedform/seedform/throttle"
+)
+
+// Paced is a provider whose client paces its requests by what its server
+// answers (throttle.Adaptive), and can say what the server showed it
+// takes, so that the next apply starts there (Instance.Known).
+type Paced interface {
+	// Server names the server the requests go to, with no secret in it:
+	// the same for every instance that sends to it, "" when unknown.
+	Server() string
+	// Learned is what the server has shown it takes, and whether this
+	// run's requests taught anything.
+	Learned() (throttle.Capacity, bool)
+}
+
+// PacedOf returns p, or the provider it wraps (a wrapper has an
+// Unwrap() Provider method), as Paced.
+func PacedOf(p Provider) (Paced, bool) {
+	for {
+		if pc, ok := p.(Paced); ok {
+			return pc, true
+		}
+		w, ok := p.(interface{ Unwrap() Provider })
+		if !ok {
+			return nil, false
+		}
+		p = w.Unwrap()
+	}
+}
+
+// known is what the server named has shown it takes, as Known says.
+func (inst Instance) known(server string) throttle.Capacity {
+	if inst.Known == nil || server == "" {
+		return throttle.Capacity{}
+	}
+	return inst.Known(server)
+}
+
+// serverName names the server an instance of provider type typ sends to
+// at baseURL: what its limits belong to, and nothing secret. A relay's
+// URL can carry a key in its user info or query, and two keys may be two
+// accounts with limits of their own: those parts are replaced by a short
+// digest, which tells them apart and cannot be turned back into the key.
+// The scheme and host are lowercased and a trailing slash dropped, so that
+// spellings of one URL name one server.
+func serverName(typ, baseURL string) string {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	name := typ + " " + strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/")
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		sum := sha256.Sum256([]byte(u.User.String() + "\x00" + u.RawQuery + "\x00" + u.Fragment))
+		name += " key:" + hex.EncodeToString(sum[:6])
+	}
+	return name
+}
