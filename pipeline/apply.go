@@ -34,6 +34,11 @@ type Hook interface {
 	Retrying(c *Change, attempt int, wait time.Duration, reason string)
 	// Stopping is called once when a stop request is first seen.
 	Stopping()
+	// DiskFull is called when the disk refuses what c's paid answer
+	// must keep, and again while it goes on: held of its images wait in
+	// memory (0 when only the journal waits), and no request starts until
+	// space is freed on dir or the apply is cancelled. err is the disk's.
+	DiskFull(c *Change, held int, dir string, err error)
 }
 
 // Result is the outcome of one change.
@@ -78,6 +83,9 @@ type ApplyResult struct {
 	Stopped bool
 	// Budget is how the running budget ended, nil without one.
 	Budget *BudgetReport
+	// DiskShort, when set, is why too little free disk space stopped the
+	// apply before it paid for more: Apply returns it as its error too.
+	DiskShort *DiskShortError
 }
 
 // Failed counts the changes that failed or were skipped.
@@ -109,6 +117,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
 		overBudget: make(chan struct{}), ledger: newLedger(plan), held: map[string]cost.Amount{},
+		diskStop: make(chan struct{}), holds: newHolds(),
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -169,6 +178,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
 	res.Budget = e.budgetReport()
+	var short error
+	if e.diskStopped() {
+		res.DiskShort, short = e.diskShort, e.diskShort
+	}
 	if err := e.writeBill(); err != nil {
 		return res, errors.Join(err, e.rec.Close(), ws.Stat.Save())
 	}
@@ -182,7 +195,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		}
 	}
 	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Addr < res.Results[j].Addr })
-	err := errors.Join(e.rec.Close(), ws.Stat.Save())
+	err := errors.Join(short, e.rec.Close(), ws.Stat.Save())
 	return res, err
 }
 
@@ -204,6 +217,14 @@ type engine struct {
 	overBudget chan struct{}
 	budgetOnce sync.Once
 	ledger     ledger
+
+	// diskStop is closed, and diskShort set, when a request was not sent
+	// for want of free disk space (checkSpace).
+	diskStop  chan struct{}
+	diskOnce  sync.Once
+	diskShort *DiskShortError
+	// holds counts answers whose paid images wait in memory for the disk.
+	holds *holds
 
 	mu      sync.Mutex
 	notes   map[string][]string          // by address, for the change's Result

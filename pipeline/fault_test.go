@@ -369,3 +369,4 @@ func (nopHook) ImageReady(*pipeline.Change, int, int, int)            {}
 func (nopHook) Finished(*pipeline.Change, *pipeline.Result)           {}
 func (nopHook) Stopping()                                             {}
 func (nopHook) Retrying(*pipeline.Change, int, time.Duration, string) {}
+func (nopHook) DiskFull(*pipeline.Change, int, string, error)         {}

@@ -95,6 +95,7 @@ func (quietHook) ImageReady(*pipeline.Change, int, int, int)            {}
 func (quietHook) Finished(*pipeline.Change, *pipeline.Result)           {}
 func (quietHook) Stopping()                                             {}
 func (quietHook) Retrying(*pipeline.Change, int, time.Duration, string) {}
+func (quietHook) DiskFull(*pipeline.Change, int, string, error)         {}
 
 // BenchmarkApplySmallImages applies n small images with no latency
 // against seedreamtest: seedform's own overhead per asset (request,
