@@ -49,6 +49,9 @@ func (c *Client) readAnswer(ctx context.Context, resp *http.Response, req *Reque
 		if len(res.Images) > 0 {
 			return res, err // paid for and on disk: the caller keeps them
 		}
+		if imagefile.IsDiskError(err) {
+			return fail(err) // the answer came whole: asking again pays again
+		}
 		return fail(&cutAnswer{err})
 	}
 	if len(items) == 0 {
