@@ -42,6 +42,9 @@ const (
 	// crashDownloadStall is how long the proxy holds a download halfway,
 	// so that a kill can land in the middle of one.
 	crashDownloadStall = 40 * time.Millisecond
+	// crashSlowEvent is the wait before each event of the streams that
+	// crawl (seedreamtest.KindSlowEvents).
+	crashSlowEvent = 150 * time.Millisecond
 )
 
 // crashBlocks are the assets, by the shape of the answer they get: url
@@ -151,6 +154,11 @@ func seedreamBackend() *crashBackend {
 	srv := seedreamtest.New()
 	srv.SetAPIKey(testAPIKey)
 	srv.SetLatency(crashLatency)
+	// Some streams crawl (issue 11: slow stream events), so that kills
+	// land while an image of them is in and the next one is on its way.
+	for _, shape := range []string{"stream ", "set "} {
+		srv.Inject(seedreamtest.Fault{Kind: seedreamtest.KindSlowEvents, Delay: crashSlowEvent, Times: 6, PromptContains: shape})
+	}
 	return &crashBackend{name: "seedream", root: srv.URL(), apiPath: "/api/v3", count: srv.Count, close: srv.Close,
 		prompts: func() []string {
 			var bodies []map[string]any

@@ -2,8 +2,12 @@
 // clients: streamed into a temp file, hashed as it is written, bounded in
 // size, synced, and checked to be an image of a known format that is whole
 // (CheckWhole), with a failure of the local disk told apart from a fault
-// of the answer (DiskError). Every API client shares it, so that the same
-// checks hold whichever image API an asset uses. It knows no API.
+// of the answer (DiskError). An image the answer carries inline, which
+// cannot be fetched again, is held in memory when the disk fails
+// (SpoolInline), and FreeSpace tells whether an answer can be kept before
+// it is paid for. Every API client shares it, so that the same checks
+// hold whichever image API an asset uses. It knows no API. Fault stands
+// for a failing disk in tests.
 package imagefile
 
 import (
@@ -28,18 +32,24 @@ import (
 	_ "golang.org/x/image/webp"
 )
 
-// Image is one generated image, complete and synced on disk.
+// Image is one generated image, complete and synced on disk, or, when
+// SpoolInline met a failing disk, complete in memory (Held).
 type Image struct {
 	// Index is the slot in the answer, 0-based, counted over failures too.
 	Index int
-	// Path is the temp file; the caller renames or removes it.
+	// Path is the temp file; the caller renames or removes it. It is
+	// empty for a held image.
 	Path          string
 	Width, Height int
 	// Format is what the content decodes as: "jpeg", "png", "webp", ...
 	Format string
-	// SHA256 is the hex digest of the file.
+	// SHA256 is the hex digest of the content.
 	SHA256 string
 	Bytes  int64
+	// Held is the whole image when the disk refused it (SpoolInline): a
+	// paid image that exists nowhere else, for the caller to write once
+	// the disk has room.
+	Held []byte
 }
 
 // IsDiskError reports whether err is a failure of the local disk.
@@ -48,7 +58,9 @@ func IsDiskError(err error) bool { return errors.As(err, new(*DiskError)) }
 // Remove deletes the images' files.
 func Remove(imgs []Image) {
 	for _, img := range imgs {
-		os.Remove(img.Path)
+		if img.Path != "" {
+			os.Remove(img.Path)
+		}
 	}
 }
 
@@ -59,18 +71,6 @@ type DiskError struct{ err error }
 
 func (e *DiskError) Error() string { return "writing to disk: " + e.err.Error() }
 func (e *DiskError) Unwrap() error { return e.err }
-
-// diskWriter marks the errors of the file it writes as DiskErrors, so that
-// they are told apart from the body's read errors io.Copy also returns.
-type diskWriter struct{ f *os.File }
-
-func (w diskWriter) Write(p []byte) (int, error) {
-	n, err := w.f.Write(p)
-	if err != nil {
-		err = &DiskError{err}
-	}
-	return n, err
-}
 
 // ErrTooBig marks an image over the byte limit it was spooled with.
 var ErrTooBig = errors.New("image larger than the limit")
@@ -84,56 +84,133 @@ var ErrNotImage = errors.New("not an image")
 // from r come back wrapped as they are, so that a cut connection stays
 // recognisable; a failure to write is a *DiskError.
 func Spool(dir, prefix string, index int, r io.Reader, maxBytes int64) (Image, error) {
-	f, err := os.CreateTemp(dir, prefix+"-*.part")
-	if err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, &DiskError{err})
+	return spool(dir, prefix, index, r, maxBytes, false)
+}
+
+// SpoolInline is Spool for an image whose bytes the answer carries inline
+// (b64_json, in JSON or a stream): they arrive once and cannot be fetched
+// again, so a failing disk must not drop them. When creating, writing or
+// syncing the file fails, the image is held in memory instead: what was
+// written is read back, the rest is kept as it is read (at most maxBytes
+// in all), the partial file is removed, and the image comes back with
+// Held set and no Path, checked as any other. The caller writes it
+// (Spool of Held) once the disk has room. A *DiskError comes back only
+// when even that fails (the partial file cannot be read back).
+func SpoolInline(dir, prefix string, index int, r io.Reader, maxBytes int64) (Image, error) {
+	return spool(dir, prefix, index, r, maxBytes, true)
+}
+
+func spool(dir, prefix string, index int, r io.Reader, maxBytes int64, hold bool) (Image, error) {
+	w := &spoolWriter{hold: hold}
+	err := writeFault(dir)
+	if err == nil {
+		w.f, err = os.CreateTemp(dir, prefix+"-*.part")
 	}
-	img, err := spoolInto(f, index, r, maxBytes)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("image %d: %w", index+1, cerr)
+	if err != nil {
+		if !hold {
+			return Image{}, fmt.Errorf("image %d: %w", index+1, &DiskError{err})
+		}
+		w.mem = new(bytes.Buffer) // held from the first byte
+	}
+	img, err := w.spool(index, r, maxBytes)
+	if w.f != nil {
+		if cerr := w.f.Close(); err == nil && w.mem == nil && cerr != nil {
+			err = fmt.Errorf("image %d: %w", index+1, &DiskError{cerr})
+		}
+		if err != nil || w.mem != nil {
+			os.Remove(w.f.Name())
+		}
 	}
 	if err != nil {
-		os.Remove(f.Name())
 		return Image{}, err
 	}
 	return img, nil
 }
 
-func spoolInto(f *os.File, index int, r io.Reader, maxBytes int64) (Image, error) {
+// spoolWriter writes an image to its file and, once the disk fails under
+// SpoolInline, to memory.
+type spoolWriter struct {
+	f    *os.File
+	n    int64 // bytes in f
+	hold bool
+	mem  *bytes.Buffer // the whole image so far, once held
+}
+
+// Write marks the errors of the file as DiskErrors, so that they are told
+// apart from the body's read errors io.Copy also returns.
+func (w *spoolWriter) Write(p []byte) (int, error) {
+	if w.mem != nil {
+		return w.mem.Write(p)
+	}
+	err := writeFault(w.f.Name())
+	n := 0
+	if err == nil {
+		n, err = w.f.Write(p)
+	}
+	w.n += int64(n)
+	if err == nil {
+		return n, nil
+	}
+	if !w.hold || w.toMemory() != nil {
+		return n, &DiskError{err}
+	}
+	w.mem.Write(p[n:])
+	return len(p), nil
+}
+
+// toMemory reads back what the file holds, to go on in memory.
+func (w *spoolWriter) toMemory() error {
+	buf := make([]byte, w.n)
+	if _, err := w.f.ReadAt(buf, 0); err != nil {
+		return err
+	}
+	w.mem = bytes.NewBuffer(buf)
+	return nil
+}
+
+func (w *spoolWriter) spool(index int, r io.Reader, maxBytes int64) (Image, error) {
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(diskWriter{f}, h), io.LimitReader(r, maxBytes+1))
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(r, maxBytes+1))
 	if err != nil {
 		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
 	}
 	if n > maxBytes {
 		return Image{}, fmt.Errorf("image %d: %w (%d bytes)", index+1, ErrTooBig, maxBytes)
 	}
-	// CreateTemp makes the file 0600, and the caller only renames it: the
-	// image lands in a design repository, where it is an ordinary file
-	// that others read.
-	if err := f.Chmod(0o644); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, &DiskError{err})
+	if w.mem == nil {
+		// CreateTemp makes the file 0600, and the caller only renames
+		// it: the image lands in a design repository, where it is an
+		// ordinary file that others read.
+		err := w.f.Chmod(0o644)
+		if err == nil {
+			err = w.f.Sync()
+		}
+		if err != nil && (!w.hold || w.toMemory() != nil) {
+			return Image{}, fmt.Errorf("image %d: %w", index+1, &DiskError{err})
+		}
 	}
-	if err := f.Sync(); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, &DiskError{err})
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
+	var content io.ReaderAt = w.f
+	if w.mem != nil {
+		content = bytes.NewReader(w.mem.Bytes())
 	}
 	// DecodeConfig reads the header only: a 4K image is never decoded.
-	cfg, format, err := image.DecodeConfig(bufio.NewReader(f))
+	cfg, format, err := image.DecodeConfig(bufio.NewReader(io.NewSectionReader(content, 0, n)))
 	if err != nil {
 		return Image{}, fmt.Errorf("image %d: %d bytes that are %w: %w", index+1, n, ErrNotImage, err)
 	}
 	// A body cut at a connection close with no Content-Length, or half a
 	// b64_json string, has a whole header: only its end tells.
-	if err := CheckWhole(f, n, format); err != nil {
+	if err := CheckWhole(content, n, format); err != nil {
 		return Image{}, fmt.Errorf("image %d: %w", index+1, err)
 	}
-	return Image{
-		Index: index, Path: f.Name(), Width: cfg.Width, Height: cfg.Height,
-		Format: format, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n,
-	}, nil
+	img := Image{Index: index, Width: cfg.Width, Height: cfg.Height,
+		Format: format, SHA256: hex.EncodeToString(h.Sum(nil)), Bytes: n}
+	if w.mem != nil {
+		img.Held = w.mem.Bytes()
+	} else {
+		img.Path = w.f.Name()
+	}
+	return img, nil
 }
 
 // ErrCutShort marks an image file that stops before its format's end.

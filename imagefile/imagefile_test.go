@@ -2,14 +2,19 @@ package imagefile
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/iotest"
 )
 
 // TestCheckWhole: a JPEG or PNG cut anywhere before its end mark is cut
@@ -75,5 +80,80 @@ func TestSpool(t *testing.T) {
 	}
 	if _, err := Spool(filepath.Join(dir, "missing"), "x", 0, bytes.NewReader(data), 1<<20); !IsDiskError(err) {
 		t.Errorf("a temp file that cannot be made: %v, want a disk error", err)
+	}
+}
+
+// TestSpoolInlineHoldsAPaidImage: when the disk fails while an inline
+// image is written (at its file's creation, mid-write, or for good), the
+// image is held in memory whole, with the hash of what was read, and no
+// file is left; Spool, for images that can be fetched again, fails with
+// a disk error instead.
+func TestSpoolInlineHoldsAPaidImage(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 300, 200))
+	rand.NewChaCha8([32]byte{}).Read(img.Pix) // noise: a PNG of many 16 KB writes
+	png.Encode(&buf, img)
+	data := buf.Bytes()
+	sum := sha256.Sum256(data)
+	for _, tt := range []struct {
+		name string
+		// failAfter is the number of calls the fault lets through.
+		failAfter int
+	}{
+		{"the file cannot be made", 0},
+		{"the disk fills after the first write", 1},
+		{"the disk fills after a few writes", 3},
+	} {
+		dir := t.TempDir()
+		calls := 0
+		defer InjectFault(&Fault{Dir: dir, Write: func() error {
+			if calls++; calls > tt.failAfter {
+				return syscall.ENOSPC
+			}
+			return nil
+		}})()
+		// Small reads, so that the image is written in many pieces.
+		got, err := SpoolInline(dir, "x", 1, iotest.HalfReader(bytes.NewReader(data)), 1<<20)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got.Path != "" || !bytes.Equal(got.Held, data) || got.SHA256 != hex.EncodeToString(sum[:]) ||
+			got.Width != 300 || got.Height != 200 || got.Format != "png" || got.Bytes != int64(len(data)) || got.Index != 1 {
+			t.Errorf("%s: held %d bytes, image %+v", tt.name, len(got.Held), Image{Index: got.Index, Path: got.Path, Width: got.Width, Height: got.Height, Format: got.Format, SHA256: got.SHA256, Bytes: got.Bytes})
+		}
+		if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
+			t.Errorf("%s: left %v on disk", tt.name, left)
+		}
+		calls = tt.failAfter
+		if _, err := Spool(dir, "x", 0, bytes.NewReader(data), 1<<20); !IsDiskError(err) || !errors.Is(err, syscall.ENOSPC) {
+			t.Errorf("%s: Spool: %v, want a disk error", tt.name, err)
+		}
+	}
+	// A held image is still checked: half of one is no image.
+	dir := t.TempDir()
+	defer InjectFault(&Fault{Dir: dir, Write: func() error { return syscall.ENOSPC }})()
+	if _, err := SpoolInline(dir, "x", 0, bytes.NewReader(data[:len(data)/2]), 1<<20); !errors.Is(err, ErrCutShort) {
+		t.Errorf("half an image held: %v, want ErrCutShort", err)
+	}
+	if _, err := SpoolInline(dir, "x", 0, bytes.NewReader(data), 100); !errors.Is(err, ErrTooBig) {
+		t.Errorf("over the limit held: %v, want ErrTooBig", err)
+	}
+}
+
+// TestFreeSpace: the real file system's free space is known here, and an
+// injected one wins for its directory only.
+func TestFreeSpace(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if free, known := FreeSpace(filepath.Join(dir, "not", "made", "yet")); !known || free <= 0 {
+		t.Errorf("FreeSpace = %d, %v", free, known)
+	}
+	defer InjectFault(&Fault{Dir: dir, Free: func() (int64, bool) { return 42, true }})()
+	if free, known := FreeSpace(filepath.Join(dir, "staging")); free != 42 || !known {
+		t.Errorf("injected FreeSpace = %d, %v", free, known)
+	}
+	if free, _ := FreeSpace(t.TempDir()); free == 42 {
+		t.Error("the fault leaked to another directory")
 	}
 }

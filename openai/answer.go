@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/seedform/seedform/imagefile"
 )
 
-// Image is one generated image, complete and synced on disk (Options.Dir).
+// Image is one generated image, complete and synced on disk (Options.Dir),
+// or held in memory (Held) when the disk refused an inline one.
 type Image = imagefile.Image
 
 // readAnswer reads a 2xx body: each b64_json image is written to disk as
@@ -48,6 +48,9 @@ func (c *Client) readAnswer(ctx context.Context, resp *http.Response, req *Reque
 		err = fmt.Errorf("reading the answer: %w", err)
 		if len(res.Images) > 0 {
 			return res, err // paid for and on disk: the caller keeps them
+		}
+		if imagefile.IsDiskError(err) {
+			return fail(err) // the answer came whole: asking again pays again
 		}
 		return fail(&cutAnswer{err})
 	}
@@ -97,9 +100,16 @@ func (c *Client) readItem(dec *json.Decoder, i int, req *Request, opts Options, 
 		switch {
 		case v == nil || *v == "":
 		case key == "b64_json":
-			img, err := c.spool(opts.Dir, i, base64.NewDecoder(base64.StdEncoding, strings.NewReader(*v)))
+			// Paid for, and nowhere else: held in memory if the disk
+			// fails (imagefile.SpoolInline).
+			img, err := imagefile.SpoolInline(opts.Dir, "openai", i, base64.NewDecoder(base64.StdEncoding, strings.NewReader(*v)), c.cfg.MaxImageBytes)
 			if err == nil {
 				err = checkImage(img, req)
+			}
+			if imagefile.IsDiskError(err) {
+				// The disk's failure, not the answer's: never a slot
+				// reported as an unusable image.
+				return fmt.Errorf("writing the image to disk failed: %w", err)
 			}
 			if err != nil {
 				// The other images of the answer are paid for and good:
@@ -244,11 +254,11 @@ func checkImage(im Image, req *Request) error {
 		want = DefaultFormat
 	}
 	if im.Format != want {
-		os.Remove(im.Path)
+		removeImages([]Image{im})
 		return fmt.Errorf("image %d: the answer is %s, but %s was asked for", im.Index+1, im.Format, want)
 	}
 	if w, h, ok := ParseSize(req.Size); ok && (im.Width != w || im.Height != h) {
-		os.Remove(im.Path)
+		removeImages([]Image{im})
 		return fmt.Errorf("image %d: the answer is %dx%d, but %s was asked for", im.Index+1, im.Width, im.Height, req.Size)
 	}
 	return nil

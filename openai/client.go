@@ -168,6 +168,10 @@ type Result struct {
 	RevisedPrompts map[int]string
 }
 
+// MaxImageBytes is the most one image of an answer may take, as
+// configured: what a caller bounds an answer's disk space with.
+func (c *Client) MaxImageBytes() int64 { return c.cfg.MaxImageBytes }
+
 // Generate sends req, retrying transient failures, and writes the images
 // of the answer into opts.Dir. With a nil error every image is on disk.
 // A non-nil Result with an error holds the images kept before the error.

@@ -37,6 +37,11 @@ type Hook interface {
 	// Warning is called for a problem that does not stop the apply,
 	// such as local state that could not be read or saved.
 	Warning(summary, detail string)
+	// DiskFull is called when the disk refuses what c's paid answer
+	// must keep, and again while it goes on: held of its images wait in
+	// memory (0 when only the journal waits), and no request starts until
+	// space is freed on dir or the apply is cancelled. err is the disk's.
+	DiskFull(c *Change, held int, dir string, err error)
 }
 
 // Result is the outcome of one change.
@@ -81,6 +86,9 @@ type ApplyResult struct {
 	Stopped bool
 	// Budget is how the running budget ended, nil without one.
 	Budget *BudgetReport
+	// DiskShort, when set, is why too little free disk space stopped the
+	// apply before it paid for more: Apply returns it as its error too.
+	DiskShort *DiskShortError
 }
 
 // Failed counts the changes that failed or were skipped.
@@ -112,6 +120,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		ws: ws, opts: opts, byAddr: map[string]*spec.Asset{},
 		outputs: map[string][]lockfile.Output{}, inOutputDir: map[string]bool{},
 		overBudget: make(chan struct{}), ledger: newLedger(plan), held: map[string]cost.Amount{},
+		diskStop: make(chan struct{}), holds: newHolds(),
 	}
 	for _, a := range ws.Config.Assets {
 		e.byAddr[a.Addr] = a
@@ -176,6 +185,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	res.Results = append(res.Results, genResults...)
 	res.Stopped = stopped
 	res.Budget = e.budgetReport()
+	var short error
+	if e.diskStopped() {
+		res.DiskShort, short = e.diskShort, e.diskShort
+	}
 	if err := e.writeBill(); err != nil {
 		return res, errors.Join(err, e.rec.Close(), ws.Stat.Save())
 	}
@@ -189,7 +202,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		}
 	}
 	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Addr < res.Results[j].Addr })
-	err := errors.Join(e.rec.Close(), ws.Stat.Save())
+	err := errors.Join(short, e.rec.Close(), ws.Stat.Save())
 	return res, err
 }
 
@@ -211,6 +224,14 @@ type engine struct {
 	overBudget chan struct{}
 	budgetOnce sync.Once
 	ledger     ledger
+
+	// diskStop is closed, and diskShort set, when a request was not sent
+	// for want of free disk space (checkSpace).
+	diskStop  chan struct{}
+	diskOnce  sync.Once
+	diskShort *DiskShortError
+	// holds counts answers whose paid images wait in memory for the disk.
+	holds *holds
 
 	mu      sync.Mutex
 	notes   map[string][]string          // by address, for the change's Result

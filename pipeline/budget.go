@@ -82,6 +82,9 @@ func (e *engine) notStarted() string {
 	if e.budgetStopped() {
 		return "not started: it could cross the budget"
 	}
+	if e.diskStopped() {
+		return "not started: not enough free disk space to keep its answer"
+	}
 	return "interrupted before it started"
 }
 

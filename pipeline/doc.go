@@ -7,7 +7,10 @@
 // manifest at once, and keeping every paid answer in staging until it is
 // recorded so that a crash loses nothing. With a budget, a gate
 // (cost.Gate) is consulted before each request starts, and what each
-// answer was billed is recorded.
+// answer was billed is recorded. Before each request the staging file
+// system's free space is checked against what the answer can take
+// (provider.AnswerSizer), and paid images the disk refused are written
+// once it has room, no request starting meanwhile (diskspace.go).
 //
 // It does not parse HCL (spec does), encode the lock (lockfile does),
 // speak HTTP (the providers do) or print (it reports through Hook).

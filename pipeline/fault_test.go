@@ -140,6 +140,9 @@ func TestFaultMatrix(t *testing.T) {
 		{name: "images beside a top-level error", fault: kind(seedreamtest.KindDataWithError), requests: 1, images: 1,
 			errWant: "InternalServiceError", next: pipeline.NoOp},
 		{name: "a relay's string error", fault: kind(seedreamtest.KindStringError), requests: 2, images: 1, next: pipeline.NoOp},
+		// A stream that crawls is waited for, not asked again.
+		{name: "slow stream events", fault: seedreamtest.Fault{Kind: seedreamtest.KindSlowEvents, Delay: 100 * time.Millisecond}, set: true,
+			requests: 1, images: 2, next: pipeline.NoOp},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -370,3 +373,4 @@ func (nopHook) Finished(*pipeline.Change, *pipeline.Result)           {}
 func (nopHook) Stopping()                                             {}
 func (nopHook) Retrying(*pipeline.Change, int, time.Duration, string) {}
 func (nopHook) Warning(string, string)                                {}
+func (nopHook) DiskFull(*pipeline.Change, int, string, error)         {}

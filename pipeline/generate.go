@@ -62,6 +62,9 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 		case <-e.overBudget:
 			stopOnce.Do(func() { stopped = true })
 			return true
+		case <-e.diskStop:
+			stopOnce.Do(func() { stopped = true })
+			return true
 		default:
 			return false
 		}
@@ -109,7 +112,14 @@ func (e *engine) generate(ctx context.Context, changes []*Change) ([]*Result, bo
 				})
 			}
 			defer release()
-			if isStopped() || !e.reserveStart(c) {
+			// While paid images wait in memory for the disk, a new
+			// request would be paid for and find the disk full too.
+			select {
+			case <-e.holds.released():
+			case <-e.opts.Stop:
+			case <-ctx.Done():
+			}
+			if isStopped() || (c.Action.Generates() && e.ws.Staging.Answer(c.Addr) == nil && e.checkSpace(e.byAddr[c.Addr]) != nil) || !e.reserveStart(c) {
 				done <- &Result{Addr: c.Addr, Action: c.Action, Skipped: e.notStarted(), Interrupted: true}
 				return
 			}
@@ -359,6 +369,11 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 	if err != nil {
 		return nil, err
 	}
+	// Checked again here for a request the launch did not check (an
+	// unfinishable staged answer generated again).
+	if err := e.checkSpace(a); err != nil {
+		return nil, errors.Join(err, e.ws.Staging.Done(a.Addr))
+	}
 	ans := &StagedAnswer{Addr: a.Addr, SpecHash: hash, Provider: a.Provider, Created: time.Now().UTC()}
 	journaled := false
 	req := &provider.Request{
@@ -387,12 +402,19 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 			}
 			journaled = true
 			release()
-			return e.ws.Staging.Journal(ans)
+			// A full disk may refuse the journal too: the answer is
+			// paid for, so it waits for room as its images do.
+			return e.untilDiskFrees(ctx, c, heldIn(items), func() error { return e.ws.Staging.Journal(ans) })
 		},
 	}
 	res, err := prov.Generate(ctx, req)
 	billed := e.billedFor(a, billedImages(res, ans.Items))
 	e.settle(c, billed)
+	if res != nil {
+		if herr := e.writeHeld(ctx, c, dir, res); herr != nil {
+			err = errors.Join(herr, err)
+		}
+	}
 	if res != nil && len(res.Images) > 0 {
 		// Everything is on disk: journal the finished files, so that a
 		// crash before recording is recovered without downloading again.
@@ -403,7 +425,7 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 			res.RequestID = ans.Usage.RequestID
 		}
 		ans.Usage = usageOf(res)
-		if jerr := e.ws.Staging.Journal(ans); jerr != nil {
+		if jerr := e.untilDiskFrees(ctx, c, 0, func() error { return e.ws.Staging.Journal(ans) }); jerr != nil {
 			return res, errors.Join(err, jerr)
 		}
 	} else if !journaled || errors.Is(err, provider.ErrAnswerLost) {
@@ -417,6 +439,17 @@ func (e *engine) call(ctx context.Context, c *Change, a *spec.Asset, hash string
 		}
 	}
 	return res, err
+}
+
+// heldIn counts the paid items whose image waits in memory.
+func heldIn(items []provider.PaidItem) int {
+	n := 0
+	for _, it := range items {
+		if it.Image != nil && it.Image.Held != nil {
+			n++
+		}
+	}
+	return n
 }
 
 type imageEvents struct {

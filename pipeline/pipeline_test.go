@@ -80,6 +80,7 @@ func (nopHook) Finished(*Change, *Result)                    {}
 func (nopHook) Stopping()                                    {}
 func (nopHook) Retrying(*Change, int, time.Duration, string) {}
 func (nopHook) Warning(string, string)                       {}
+func (nopHook) DiskFull(*Change, int, string, error)         {}
 
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{

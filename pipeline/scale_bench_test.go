@@ -96,6 +96,7 @@ func (quietHook) Finished(*pipeline.Change, *pipeline.Result)           {}
 func (quietHook) Stopping()                                             {}
 func (quietHook) Retrying(*pipeline.Change, int, time.Duration, string) {}
 func (quietHook) Warning(string, string)                                {}
+func (quietHook) DiskFull(*pipeline.Change, int, string, error)         {}
 
 // BenchmarkApplySmallImages applies n small images with no latency
 // against seedreamtest: seedform's own overhead per asset (request,

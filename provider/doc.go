@@ -7,7 +7,9 @@
 // configuration language: a provider sees an asset as schema.Asset.
 //
 // A provider writes finished, synced files into the request's staging
-// directory and reports them; moving them into place, and recording them
-// in the lock and manifest, is the pipeline's job. This package knows
-// nothing of locks or plans.
+// directory and reports them (an image the disk refused, which the answer
+// carried inline, is reported held in memory instead), and bounds the
+// space an answer can take there (AnswerSizer); moving them into place,
+// and recording them in the lock and manifest, is the pipeline's job.
+// This package knows nothing of locks or plans.
 package provider

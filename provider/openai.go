@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seedform/seedform/openai"
+	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/throttle"
 )
 
@@ -106,6 +107,14 @@ func (o *OpenAI) Generate(ctx context.Context, req *Request) (*Result, error) {
 	return out, err
 }
 
+// AnswerBytes implements AnswerSizer: n images at the size asked for
+// ("auto" and other named sizes at the image cap).
+func (o *OpenAI) AnswerBytes(a *schema.Asset) int64 {
+	size, _ := a.Attrs.String("size")
+	w, h, _ := openai.ParseSize(size)
+	return answerBytes(openaiParams(&a.Attrs, a.Kind, a.MaxImages).N, w, h, o.client.MaxImageBytes())
+}
+
 // Download implements Downloader: it finishes a journaled url answer.
 func (o *OpenAI) Download(ctx context.Context, url, dir string, index int) (Image, error) {
 	im, err := o.client.Download(ctx, url, dir, index)
@@ -139,7 +148,7 @@ func openaiLost(err error) error {
 
 func fromOpenAI(im openai.Image) Image {
 	return Image{Index: im.Index, TempPath: im.Path, Width: im.Width, Height: im.Height,
-		Format: im.Format, SHA256: im.SHA256, Bytes: im.Bytes}
+		Format: im.Format, SHA256: im.SHA256, Bytes: im.Bytes, Held: im.Held}
 }
 
 // openaiRequest builds the API request for an asset. The spec package has

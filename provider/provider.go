@@ -79,7 +79,8 @@ type Events interface {
 	Retrying(attempt int, wait time.Duration, reason string)
 }
 
-// Image is one finished image, complete and synced in StageDir.
+// Image is one finished image, complete and synced in StageDir, or held
+// in memory when the disk refused an image the answer carried inline.
 type Image struct {
 	Index         int // the slot, 0-based, counted over failures too
 	TempPath      string
@@ -87,6 +88,29 @@ type Image struct {
 	Format        string // "png" or "jpeg"
 	SHA256        string // hex
 	Bytes         int64
+	// Held is the whole image, with no TempPath, when writing it to
+	// StageDir failed: it is paid for and exists nowhere else, and the
+	// caller writes it there once the disk has room.
+	Held []byte
+}
+
+// AnswerSizer is implemented by providers that write what an answer holds
+// into StageDir: AnswerBytes bounds the bytes one answer for the asset can
+// take there, so that the caller can refuse to pay for an answer the disk
+// cannot keep.
+type AnswerSizer interface {
+	AnswerBytes(a *schema.Asset) int64
+}
+
+// answerBytes bounds images images of w×h pixels (0 when unknown): four
+// bytes a pixel and a header, more than any encoder writes (an RGBA PNG
+// stored uncompressed), each capped at maxImage.
+func answerBytes(images, w, h int, maxImage int64) int64 {
+	per := maxImage
+	if w > 0 && h > 0 {
+		per = min(int64(w)*int64(h)*4+64<<10, maxImage)
+	}
+	return int64(max(images, 1)) * per
 }
 
 // SlotError is one image of a set that failed while others succeeded.

@@ -112,6 +112,21 @@ func (s *Seedream) Generate(ctx context.Context, req *Request) (*Result, error) 
 	return out, err
 }
 
+// AnswerBytes implements AnswerSizer: the request's images at the size it
+// asks for ("adaptive" and unknown models at the image cap).
+func (s *Seedream) AnswerBytes(a *schema.Asset) int64 {
+	images := 1
+	if a.Kind == schema.KindImageSet {
+		images = a.MaxImages
+	}
+	size, _ := a.Attrs.String("size")
+	w, h := 0, 0
+	if m, ok := seedreamModelOf(a.Model, a.Attrs); ok {
+		w, h, _ = m.Dimensions(size)
+	}
+	return answerBytes(images, w, h, s.client.MaxImageBytes())
+}
+
 // keyRefused adds to a 401 or 403 where the key came from and what to do.
 func (s *Seedream) keyRefused(err error) error {
 	var e *seedream.Error
@@ -167,7 +182,7 @@ func markLost(err error) error {
 
 func fromSeedream(im seedream.Image) Image {
 	return Image{Index: im.Index, TempPath: im.Path, Width: im.Width, Height: im.Height,
-		Format: im.Format, SHA256: im.SHA256, Bytes: im.Bytes}
+		Format: im.Format, SHA256: im.SHA256, Bytes: im.Bytes, Held: im.Held}
 }
 
 // seedreamRequest builds the API request for an asset. The spec package

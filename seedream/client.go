@@ -315,6 +315,10 @@ func (o Options) retrying(attempt int, wait time.Duration, err error) {
 	}
 }
 
+// MaxImageBytes is the most one image of an answer may take, as
+// configured: what a caller bounds an answer's disk space with.
+func (c *Client) MaxImageBytes() int64 { return c.cfg.MaxImageBytes }
+
 // Download fetches one image URL of a journaled answer into dir, retrying
 // transient failures. Generate uses it for every url item.
 func (c *Client) Download(ctx context.Context, url, dir string, index int) (Image, error) {

@@ -275,7 +275,8 @@ func (a *answer) readItem(j *jsonReader, index int, onKey func(key string) (bool
 }
 
 // decodeB64 pipes a b64_json string through a base64 decoder into a temp
-// file. Data that is not base64 or not an image is recorded in a.bad and
+// file, or into memory when the disk fails (the image is paid for and
+// comes once). Data that is not base64 or not an image is recorded in a.bad and
 // the rest of the string skipped, so that the other images still arrive;
 // a transport failure or an oversized image stops the read.
 func (a *answer) decodeB64(j *jsonReader, index int) (*Image, error) {
@@ -283,7 +284,7 @@ func (a *answer) decodeB64(j *jsonReader, index int) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	img, err := spool(a.opts.Dir, index, base64.NewDecoder(base64.StdEncoding, sr), a.c.cfg.MaxImageBytes)
+	img, err := spoolInline(a.opts.Dir, index, base64.NewDecoder(base64.StdEncoding, sr), a.c.cfg.MaxImageBytes)
 	if err == nil {
 		return &img, nil
 	}
@@ -458,7 +459,10 @@ func (a *answer) has(index int) bool {
 
 // discard removes one image from the result and the disk.
 func (a *answer) discard(img Image) {
-	a.res.Images = slices.DeleteFunc(a.res.Images, func(x Image) bool { return x.Path == img.Path })
+	a.res.Images = slices.DeleteFunc(a.res.Images, func(x Image) bool {
+		// Held images have no path: their slot and content tell them.
+		return x.Path == img.Path && x.Index == img.Index && x.SHA256 == img.SHA256
+	})
 	removeImages([]Image{img})
 }
 

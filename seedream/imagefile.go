@@ -8,7 +8,8 @@ import (
 	"github.com/seedform/seedform/imagefile"
 )
 
-// Image is one generated image, complete and synced on disk (Options.Dir).
+// Image is one generated image, complete and synced on disk (Options.Dir),
+// or held in memory (Held) when the disk refused an inline one.
 type Image = imagefile.Image
 
 // ErrCutShort marks an image file that stops before its format's end.
@@ -17,6 +18,13 @@ var ErrCutShort = imagefile.ErrCutShort
 // spool writes one image of an answer (imagefile.Spool).
 func spool(dir string, index int, r io.Reader, maxBytes int64) (Image, error) {
 	return imagefile.Spool(dir, "seedream", index, r, maxBytes)
+}
+
+// spoolInline writes one b64_json image of an answer, holding it in
+// memory if the disk fails (imagefile.SpoolInline): it is paid for and
+// cannot be fetched again.
+func spoolInline(dir string, index int, r io.Reader, maxBytes int64) (Image, error) {
+	return imagefile.SpoolInline(dir, "seedream", index, r, maxBytes)
 }
 
 // check compares an image with the size its answer stated and the format

@@ -252,7 +252,7 @@ func (a *Asset) Request() schema.Values {
 	if t, ok := schema.Lookup(a.ProviderType); ok {
 		names = t.Schema().Request
 	}
-	req := schema.NewBuilder(len(names) + 1)
+	req := schema.NewBuilder(min(len(names)+1, 8)) // most attributes are unset
 	set := func(name string, x any) {
 		if err := req.Set(name, x); err != nil {
 			panic(err) // strings, numbers, bools and references always encode

@@ -268,6 +268,13 @@ func (h *Human) Retrying(c *pipeline.Change, attempt int, wait time.Duration, re
 	fmt.Fprintln(h.W, h.paint(yellow, retryMessage(c, attempt, wait, errText(c.Addr, errors.New(reason)))))
 }
 
+// DiskFull implements pipeline.Hook.
+func (h *Human) DiskFull(c *pipeline.Change, held int, dir string, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	fmt.Fprintln(h.W, h.paint(yellow, diskFullMessage(c, held, dir, errText(c.Addr, err))))
+}
+
 // Finished implements pipeline.Hook.
 func (h *Human) Finished(c *pipeline.Change, r *pipeline.Result) {
 	// Stopped before taking h.mu, which the ticker's report takes.
@@ -388,6 +395,9 @@ func (h *Human) ApplySummary(res *pipeline.ApplyResult) {
 		title := "Apply interrupted."
 		if res.Budget != nil && res.Budget.Stopped {
 			title = "Apply stopped at the budget."
+		}
+		if res.DiskShort != nil {
+			title = "Apply stopped: not enough free disk space."
 		}
 		fmt.Fprintf(h.W, "%s %s.\n", h.paint(bold+yellow, title), line)
 		h.list("Finished and recorded:", o.done, func(r *pipeline.Result) string { return r.Addr })

@@ -153,6 +153,18 @@ func (j *JSON) Retrying(c *pipeline.Change, attempt int, wait time.Duration, rea
 		Message: retryMessage(c, attempt, wait, reason)})
 }
 
+// DiskFull implements pipeline.Hook: an apply_progress line at warn level.
+func (j *JSON) DiskFull(c *pipeline.Change, held int, dir string, err error) {
+	h := hook(c)
+	j.mu.Lock()
+	h.ElapsedSeconds = seconds(j.clock.now().Sub(j.started[c.Addr]))
+	j.mu.Unlock()
+	reason := errText(c.Addr, err)
+	h.DiskFull = &jsonui.DiskFull{HeldImages: held, Dir: dir, Error: reason}
+	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Level: jsonui.LevelWarn, Hook: h,
+		Message: diskFullMessage(c, held, dir, reason)})
+}
+
 // Finished implements pipeline.Hook. A failure, a skip and a change cut
 // off in flight by a second interrupt are each an apply_errored line, the
 // last two at warn level with skipped or cancelled set, as the summary
@@ -226,6 +238,9 @@ func (j *JSON) ApplySummary(res *pipeline.ApplyResult) {
 		msg = "Apply interrupted."
 		if res.Budget != nil && res.Budget.Stopped {
 			msg = "Apply stopped at the budget."
+		}
+		if res.DiskShort != nil {
+			msg = "Apply stopped: not enough free disk space."
 		}
 	case len(o.failed) > 0:
 		msg = "Apply finished with errors."

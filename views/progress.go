@@ -142,6 +142,14 @@ func retryMessage(c *pipeline.Change, attempt int, wait time.Duration, reason st
 	return fmt.Sprintf("%s: %s; %s (attempt %d)", c.Addr, reason, when, attempt)
 }
 
+// diskFullMessage says that c's paid answer waits for room on the disk.
+func diskFullMessage(c *pipeline.Change, held int, dir, reason string) string {
+	if held == 0 {
+		return fmt.Sprintf("disk full: waiting to journal the paid answer of %s; free space on %s (%s)", c.Addr, dir, reason)
+	}
+	return fmt.Sprintf("disk full: holding %d paid image(s) of %s in memory; free space on %s (%s)", held, c.Addr, dir, reason)
+}
+
 // stillElapsed formats the time an asset has been in flight: whole
 // seconds as Terraform shows them ("10s", "1m0s"); milliseconds below a
 // second, which only tests' short intervals produce.

@@ -118,3 +118,51 @@ func TestStartedAgainWhileStillReporting(t *testing.T) {
 type writerFunc func(p []byte)
 
 func (f *writerFunc) Write(p []byte) (int, error) { (*f)(p); return len(p), nil }
+
+// TestDiskFullIsReported: a paid answer waiting for room on the disk is
+// a warning in both views naming the held images, the asset and the
+// directory to free space on; and an apply stopped for want of space
+// says so in its summary.
+func TestDiskFullIsReported(t *testing.T) {
+	c := &pipeline.Change{Addr: "image.big", Action: pipeline.Create, Kind: "image"}
+	diskErr := errors.New("image 1: writing to disk: no space left on device")
+	want := "disk full: holding 2 paid image(s) of image.big in memory; free space on /repo/.seedform/staging (image 1: writing to disk: no space left on device)"
+
+	var human bytes.Buffer
+	(&Human{W: &human, StillEvery: -1}).DiskFull(c, 2, "/repo/.seedform/staging", diskErr)
+	if got := strings.TrimSpace(human.String()); got != want {
+		t.Errorf("human view:\n%s\nwant\n%s", got, want)
+	}
+
+	var buf bytes.Buffer
+	j := NewJSON(&buf, "test")
+	buf.Reset()
+	j.DiskFull(c, 2, "/repo/.seedform/staging", diskErr)
+	var line struct {
+		Level   string `json:"@level"`
+		Message string `json:"@message"`
+		Type    string `json:"type"`
+		Hook    struct {
+			DiskFull map[string]any `json:"disk_full"`
+		} `json:"hook"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+		t.Fatalf("%v: %s", err, buf.String())
+	}
+	wantHook := map[string]any{"held_images": 2.0, "dir": "/repo/.seedform/staging", "error": diskErr.Error()}
+	if line.Level != "warn" || line.Type != "apply_progress" || line.Message != want || !cmp.Equal(wantHook, line.Hook.DiskFull) {
+		t.Errorf("JSON view: %s", buf.String())
+	}
+
+	res := &pipeline.ApplyResult{Stopped: true, DiskShort: &pipeline.DiskShortError{Addr: "image.big", Dir: "/repo/.seedform/staging", Free: 1 << 20, Need: 9 << 20},
+		Results: []*pipeline.Result{{Addr: "image.big", Action: pipeline.Create, Skipped: "not started: not enough free disk space to keep its answer", Interrupted: true}}}
+	human.Reset()
+	(&Human{W: &human}).ApplySummary(res)
+	buf.Reset()
+	j.ApplySummary(res)
+	for view, out := range map[string]string{"human": human.String(), "JSON": buf.String()} {
+		if !strings.Contains(out, "Apply stopped: not enough free disk space.") {
+			t.Errorf("%s summary: %s", view, out)
+		}
+	}
+}

@@ -47,10 +47,12 @@ func TestParseDirectives(t *testing.T) {
 		{prompt: "[[fake: latency=soon]]", wantErr: "directive latency=soon: want a Go duration such as 200ms"},
 		{prompt: "[[fake: latency=-1s]]", wantErr: "directive latency=-1s: want a Go duration such as 200ms"},
 		{prompt: "[[fake: status=5000]]", wantErr: "directive status=5000: want an integer in [100, 599]"},
-		{prompt: "[[fake: fault=explode]]", wantErr: "directive fault=explode: unknown fault; want one of status, reset, hang, truncate, invalid_json, corrupt_base64, not_an_image, huge_body, expired_url, item_error, partial_failed, stream_cut, top_level_error, wrong_format, download_status, download_reset, download_truncate, download_cut_no_length, extra_images, duplicate_images, truncated_b64, data_with_error, string_error"},
+		{prompt: "[[fake: fault=explode]]", wantErr: "directive fault=explode: unknown fault; want one of status, reset, hang, truncate, invalid_json, corrupt_base64, not_an_image, huge_body, expired_url, item_error, partial_failed, stream_cut, top_level_error, wrong_format, download_status, download_reset, download_truncate, download_cut_no_length, extra_images, duplicate_images, truncated_b64, data_with_error, string_error, slow_events"},
 		{prompt: "[[fake: status=500 item_error=1]]", wantErr: "a prompt takes one fault; got 2 of fault, status, download_status, item_error, partial_failed"},
 		{prompt: "[[fake: times=2]]", wantErr: "directive times= needs a fault (fault=, status=, download_status=, item_error= or partial_failed=)"},
-		{prompt: "[[fake: colour=red]]", wantErr: `unknown directive key "colour"; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, code or retry_after`},
+		{prompt: "[[fake: delay=1s]]", wantErr: "directive delay= needs a fault (fault=, status=, download_status=, item_error= or partial_failed=)"},
+		{prompt: "[[fake: fault=slow_events delay=soon]]", wantErr: "directive delay=soon: want a Go duration such as 200ms"},
+		{prompt: "[[fake: colour=red]]", wantErr: `unknown directive key "colour"; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, delay, code or retry_after`},
 	}
 	for _, tt := range tests {
 		got, err := parseDirectives(tt.prompt)

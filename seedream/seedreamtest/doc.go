@@ -67,8 +67,9 @@
 //	                  download_reset, download_truncate,
 //	                  download_cut_no_length, extra_images,
 //	                  duplicate_images, truncated_b64, data_with_error,
-//	                  string_error (see FaultKind)
+//	                  string_error, slow_events (see FaultKind)
 //	index=I           the slot of fault=item_error or fault=partial_failed
+//	delay=D           the wait before each event of fault=slow_events
 //	code=CODE         the error code of status, download_status, item_error,
 //	                  partial_failed or top_level_error
 //	retry_after=V     the Retry-After header of status or download_status

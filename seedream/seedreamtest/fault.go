@@ -88,7 +88,16 @@ const (
 	// KindStringError answers with Fault.Status (default 502) and a
 	// relay's error body whose "error" is a string: {"error":"<message>"}.
 	KindStringError
+	// KindSlowEvents sends a stream at a crawl: each event (every image
+	// of a set, the completed event and [DONE]) waits Fault.Delay
+	// (default SlowEventDelay) before it is written, on top of the
+	// server's latency. It applies only to streams.
+	KindSlowEvents
 )
+
+// SlowEventDelay is KindSlowEvents's wait before each event when
+// Fault.Delay is 0.
+const SlowEventDelay = 200 * time.Millisecond
 
 // ExtraImages is how many images KindExtraImages adds to an answer.
 const ExtraImages = 2
@@ -108,6 +117,7 @@ var kindNames = []string{
 	KindDownloadCutNoLength: "download_cut_no_length", KindExtraImages: "extra_images",
 	KindDuplicateImages: "duplicate_images", KindTruncatedB64: "truncated_b64",
 	KindDataWithError: "data_with_error", KindStringError: "string_error",
+	KindSlowEvents: "slow_events",
 }
 
 // String returns the kind's name as a prompt directive spells it ("huge_body").
@@ -140,6 +150,9 @@ type Fault struct {
 	// Index is the slot KindItemError and KindPartialFailed fail (0-based);
 	// a slot past the end of the answer fails nothing.
 	Index int
+	// Delay is KindSlowEvents's wait before each event; 0 means
+	// SlowEventDelay.
+	Delay time.Duration
 }
 
 // appliesTo reports whether f can act on req: a fault waits in the queue
@@ -153,7 +166,7 @@ func (f *Fault) appliesTo(req *genRequest) bool {
 		return req.b64
 	case KindExpiredURL, KindDownloadStatus, KindDownloadReset, KindDownloadTruncate, KindDownloadCutNoLength:
 		return !req.b64
-	case KindStreamCut:
+	case KindStreamCut, KindSlowEvents:
 		return req.stream
 	case KindDataWithError:
 		return !req.stream
@@ -178,6 +191,14 @@ func (f *Fault) requests() int {
 		return 1
 	}
 	return max(f.Times, 1)
+}
+
+// eventDelay is KindSlowEvents's wait before each event, with its default.
+func (f *Fault) eventDelay() time.Duration {
+	if f.Delay > 0 {
+		return f.Delay
+	}
+	return SlowEventDelay
 }
 
 // status returns the HTTP status of KindStatus or KindDownloadStatus with its default.
@@ -304,12 +325,17 @@ func parseDirectives(prompt string) (directive, error) {
 			f.Index, err = atoi(key, 0, 14)
 		case "times":
 			f.Times, err = atoi(key, 1, 1<<30)
+		case "delay":
+			f.Delay, err = time.ParseDuration(v)
+			if err != nil || f.Delay < 0 {
+				err = fmt.Errorf("directive delay=%s: want a Go duration such as 200ms", v)
+			}
 		case "code":
 			f.Code = v
 		case "retry_after":
 			f.RetryAfter = v
 		default:
-			return d, fmt.Errorf("unknown directive key %q; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, code or retry_after", key)
+			return d, fmt.Errorf("unknown directive key %q; want images, latency, fault, status, download_status, item_error, partial_failed, index, times, delay, code or retry_after", key)
 		}
 		if err != nil {
 			return d, err
@@ -321,7 +347,7 @@ func parseDirectives(prompt string) (directive, error) {
 	case kinds == 1:
 		d.fault = &f
 	default:
-		for _, k := range []string{"index", "times", "code", "retry_after"} {
+		for _, k := range []string{"index", "times", "delay", "code", "retry_after"} {
 			if _, ok := seen[k]; ok {
 				return d, fmt.Errorf("directive %s= needs a fault (fault=, status=, download_status=, item_error= or partial_failed=)", k)
 			}

@@ -572,6 +572,29 @@ func TestFaults(t *testing.T) {
 			},
 		},
 		{
+			name:      "slow stream events",
+			fault:     Fault{Kind: KindSlowEvents, Delay: 60 * time.Millisecond},
+			directive: "fault=slow_events delay=60ms",
+			check: func(t *testing.T, s *Server, c *http.Client, send sender) {
+				start := time.Now()
+				resp, err := send(ctx, with(asStream, setOf3))
+				if err != nil {
+					t.Fatal(err)
+				}
+				evs := readEvents(t, resp.Body)
+				resp.Body.Close()
+				// Three images, completed and [DONE], each after the delay.
+				if took := time.Since(start); took < 5*60*time.Millisecond {
+					t.Errorf("the stream took %v, want at least 300ms", took)
+				}
+				want := []string{"image_generation.partial_succeeded[0]", "image_generation.partial_succeeded[1]",
+					"image_generation.partial_succeeded[2]", "image_generation.completed", "[DONE]"}
+				if diff := cmp.Diff(want, eventNames(evs)); diff != "" {
+					t.Errorf("events (-want +got):\n%s", diff)
+				}
+			},
+		},
+		{
 			name:      "a relay's string error",
 			fault:     Fault{Kind: KindStringError, Message: "upstream busy"},
 			directive: "fault=string_error",

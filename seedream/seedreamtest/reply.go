@@ -55,6 +55,9 @@ type reply struct {
 	topError *apiError
 	// noCompleted ends a stream with [DONE] alone (OmitCompletedEvent).
 	noCompleted bool
+	// slow, when set, is called before each stream event is written
+	// (KindSlowEvents); false means the client left or the server closes.
+	slow func() bool
 }
 
 // answer writes the answer to a valid request, playing fault if not nil.
@@ -121,6 +124,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, rec int, id stri
 	}
 	rp.slots = s.makeSlots(req, id, fault)
 	rp.cut = fault != nil && fault.Kind == KindStreamCut
+	if fault != nil && fault.Kind == KindSlowEvents {
+		delay := fault.eventDelay()
+		rp.slow = func() bool { return s.sleep(r.Context(), delay) }
+	}
 
 	flusher := http.NewResponseController(w)
 	flush := func() { flusher.Flush() } // an error means the client left; the next write fails too
@@ -300,6 +307,9 @@ func (rp *reply) render(w io.Writer, flush func(), wait func() bool) error {
 
 func (rp *reply) renderStream(bw *bufio.Writer, flush func(), wait func() bool) error {
 	event := func(name string, write func()) error {
+		if rp.slow != nil && !rp.slow() {
+			return errGaveUp
+		}
 		fmt.Fprintf(bw, "event: %s\ndata: ", name)
 		write()
 		bw.WriteString("\n\n")
@@ -356,6 +366,9 @@ func (rp *reply) renderStream(bw *bufio.Writer, flush func(), wait func() bool) 
 		}); err != nil {
 			return err
 		}
+	}
+	if rp.slow != nil && !rp.slow() {
+		return errGaveUp
 	}
 	bw.WriteString("data: [DONE]\n\n")
 	err := bw.Flush()

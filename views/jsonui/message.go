@@ -273,6 +273,8 @@ type Hook struct {
 	FailedImages []FailedImage `json:"failed_images,omitempty"`
 	// apply_progress of a retry: the provider waits, then tries again.
 	Retry *Retry `json:"retry,omitempty"`
+	// apply_progress while a full disk keeps paid images in memory.
+	DiskFull *DiskFull `json:"disk_full,omitempty"`
 	// Notes say what the change did that its action does not (extra
 	// images paid for, an answer dropped).
 	Notes []string `json:"notes,omitempty"`
@@ -280,6 +282,15 @@ type Hook struct {
 	Error     string `json:"error,omitempty"`
 	Skipped   string `json:"skipped,omitempty"`
 	Cancelled bool   `json:"cancelled,omitempty"`
+}
+
+// DiskFull is a paid answer waiting for room on the disk: HeldImages of
+// its images are in memory (0 when only its journal waits), until space
+// is freed on Dir.
+type DiskFull struct {
+	HeldImages int    `json:"held_images"`
+	Dir        string `json:"dir"`
+	Error      string `json:"error"`
 }
 
 // Retry is a transient failure a provider retries.
