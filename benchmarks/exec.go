@@ -83,13 +83,21 @@ type cliRun struct {
 // file, as a CI job's output would). A non-zero exit is an error unless it
 // is listed in okCodes.
 func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, error) {
+	return e.child(e.bin, append(os.Environ(), fixture.APIKeyEnv+"=bench-key"), dir, log, args, okCodes...)
+}
+
+// child runs bin -chdir=dir args with the environment environ, its output
+// going to log, and measures it: wall time, CPU, peak RSS, bytes written.
+// Every binary the harness times (seedform, terraform) goes through here,
+// so that their figures compare.
+func (e *env) child(bin string, environ []string, dir, log string, args []string, okCodes ...int) (cliRun, error) {
 	out, err := os.Create(log)
 	if err != nil {
 		return cliRun{}, err
 	}
 	defer out.Close()
-	cmd := exec.Command(e.bin, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = append(os.Environ(), fixture.APIKeyEnv+"=bench-key")
+	cmd := exec.Command(bin, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = environ
 	cmd.Stdout = out
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(out, &stderr)
@@ -113,7 +121,7 @@ func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, 
 		}
 	}
 	if err != nil && !okCode(r.code, okCodes) {
-		return r, fmt.Errorf("seedform %s: %v (log %s): %s", strings.Join(args, " "), err, log, lastLines(stderr.String(), 5))
+		return r, fmt.Errorf("%s %s: %v (log %s): %s", filepath.Base(bin), strings.Join(args, " "), err, log, lastLines(stderr.String(), 5))
 	}
 	return r, nil
 }

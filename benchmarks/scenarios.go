@@ -33,6 +33,8 @@ type sample struct {
 	rssKB     int64
 	// extra are scenario-specific figures, by name.
 	extra map[string]float64
+	// note is free text for the "more" column.
+	note string
 }
 
 // sizes are the scenario sizes of a full or a short (CI) run.
