@@ -22,6 +22,9 @@ type env struct {
 	bin    string // the seedform binary built from this module
 	short  bool
 	stderr io.Writer
+	// terraformLimit stops a terraform plan that runs longer (its for_each
+	// form is quadratic in the instances: over an hour at 10,000).
+	terraformLimit time.Duration
 }
 
 func newEnv(short bool, stderr io.Writer) (*env, error) {
@@ -77,19 +80,31 @@ type cliRun struct {
 	// 512-byte blocks on Linux): the lock and manifest rewrites included.
 	writtenKB int64
 	code      int
+	// stopped is true when the run was killed at its time limit: wall is
+	// then a lower bound.
+	stopped bool
 }
 
 // seedform runs the binary in dir with args, its output going to log (a
 // file, as a CI job's output would). A non-zero exit is an error unless it
 // is listed in okCodes.
 func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, error) {
+	return e.child(e.bin, append(os.Environ(), fixture.APIKeyEnv+"=bench-key"), dir, log, 0, args, okCodes...)
+}
+
+// child runs bin -chdir=dir args with the environment environ, its output
+// going to log, and measures it: wall time, CPU, peak RSS, bytes written.
+// Every binary the harness times (seedform, terraform) goes through here,
+// so that their figures compare. A limit above 0 kills the child when it
+// runs longer; the run is then returned as stopped, without an error.
+func (e *env) child(bin string, environ []string, dir, log string, limit time.Duration, args []string, okCodes ...int) (cliRun, error) {
 	out, err := os.Create(log)
 	if err != nil {
 		return cliRun{}, err
 	}
 	defer out.Close()
-	cmd := exec.Command(e.bin, append([]string{"-chdir=" + dir}, args...)...)
-	cmd.Env = append(os.Environ(), fixture.APIKeyEnv+"=bench-key")
+	cmd := exec.Command(bin, append([]string{"-chdir=" + dir}, args...)...)
+	cmd.Env = environ
 	cmd.Stdout = out
 	var stderr bytes.Buffer
 	cmd.Stderr = io.MultiWriter(out, &stderr)
@@ -98,8 +113,16 @@ func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, 
 		return cliRun{}, err
 	}
 	peak := watchPeakRSS(cmd.Process.Pid)
+	var stopped atomic.Bool
+	if limit > 0 {
+		t := time.AfterFunc(limit, func() {
+			stopped.Store(true)
+			cmd.Process.Kill()
+		})
+		defer t.Stop()
+	}
 	err = cmd.Wait()
-	r := cliRun{start: start, wall: time.Since(start), code: cmd.ProcessState.ExitCode()}
+	r := cliRun{start: start, wall: time.Since(start), code: cmd.ProcessState.ExitCode(), stopped: stopped.Load()}
 	r.rssKB = peak()
 	r.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
@@ -112,8 +135,11 @@ func (e *env) seedform(dir, log string, args []string, okCodes ...int) (cliRun, 
 			r.rssKB = ru.Maxrss // kilobytes on Linux
 		}
 	}
+	if r.stopped {
+		return r, nil
+	}
 	if err != nil && !okCode(r.code, okCodes) {
-		return r, fmt.Errorf("seedform %s: %v (log %s): %s", strings.Join(args, " "), err, log, lastLines(stderr.String(), 5))
+		return r, fmt.Errorf("%s %s: %v (log %s): %s", filepath.Base(bin), strings.Join(args, " "), err, log, lastLines(stderr.String(), 5))
 	}
 	return r, nil
 }

@@ -30,6 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	only := fs.String("run", "", "run only the scenarios whose name matches this `regexp`")
 	keep := fs.Bool("keep", false, "keep the work directory (config dirs, CLI logs)")
 	markdown := fs.Bool("markdown", false, "print the table as Markdown")
+	tfLimit := fs.Duration("terraform-limit", 10*time.Minute, "stop a terraform plan that runs longer than this (its row then shows a lower bound)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -56,6 +57,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		defer os.RemoveAll(env.work)
 	}
+
+	env.terraformLimit = *tfLimit
 
 	var rows []row
 	failed := false

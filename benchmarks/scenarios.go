@@ -33,6 +33,8 @@ type sample struct {
 	rssKB     int64
 	// extra are scenario-specific figures, by name.
 	extra map[string]float64
+	// note is free text for the "more" column.
+	note string
 }
 
 // sizes are the scenario sizes of a full or a short (CI) run.
@@ -48,6 +50,7 @@ type sizes struct {
 	applyNew                      []int
 	reportAssets                  int
 	shardImages                   int
+	terraform                     []int // plan sizes side by side with Terraform
 }
 
 var (
@@ -60,6 +63,7 @@ var (
 		applyNew:     []int{1000, 10000, 100000},
 		shardImages:  400,
 		reportAssets: 500,
+		terraform:    []int{1000, 10000},
 	}
 	shortSizes = sizes{
 		planSmall: 200, planMid: 1000, planLarge: 5000,
@@ -70,6 +74,7 @@ var (
 		applyNew:     []int{100, 1000},
 		shardImages:  80,
 		reportAssets: 40,
+		terraform:    []int{100}, // 10,000 takes Terraform minutes
 	}
 )
 
@@ -86,6 +91,7 @@ func scenarios(short bool) []scenario {
 		applyNew = append(applyNew, applyNewScenario(n))
 	}
 	applyNew = append(applyNew, shardScenario(sz.shardImages, 4, sz.makespanLatency))
+	applyNew = append(applyNew, terraformScenarios(sz.terraform)...)
 	return append([]scenario{
 		planScenario(sz.planSmall, 0),
 		planScenario(sz.planMid, 500*time.Millisecond),

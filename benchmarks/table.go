@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -26,11 +27,27 @@ type row struct {
 	miss         string // why the target is missed, "" when met
 	// judged is false in a short run: the targets are for the full sizes.
 	judged bool
+	// skipped says why the scenario was not measured ("not installed"),
+	// "" when it was.
+	skipped string
+	// note is free text a run adds to the "more" column (a tool's version).
+	note string
 }
+
+// skipError is what a scenario's prepare returns when it cannot run here
+// for a reason that is not a failure: the row says why, the harness
+// passes.
+type skipError string
+
+func (s skipError) Error() string { return string(s) }
 
 // measure prepares sc and runs it n times.
 func measure(e *env, sc scenario, n int) (row, error) {
 	run, err := sc.prepare(e)
+	var skip skipError
+	if errors.As(err, &skip) {
+		return row{name: sc.name, target: sc.target, skipped: string(skip)}, nil
+	}
 	if err != nil {
 		return row{}, fmt.Errorf("preparing: %w", err)
 	}
@@ -47,7 +64,7 @@ func measure(e *env, sc scenario, n int) (row, error) {
 	med := samples[len(samples)/2]
 	r := row{
 		name: sc.name, target: sc.target, runs: n, wall: med.wall,
-		requests: med.requests, throttled: med.throttled, ideal: sc.ideal, extra: med.extra,
+		requests: med.requests, throttled: med.throttled, ideal: sc.ideal, extra: med.extra, note: med.note,
 	}
 	for _, s := range samples {
 		r.walls = append(r.walls, s.wall)
@@ -64,6 +81,9 @@ func measure(e *env, sc scenario, n int) (row, error) {
 }
 
 func (r row) verdict() string {
+	if r.skipped != "" {
+		return r.skipped
+	}
 	if !r.judged {
 		return "not judged (-short)"
 	}
@@ -74,6 +94,9 @@ func (r row) verdict() string {
 }
 
 func (r row) summary() string {
+	if r.skipped != "" {
+		return r.skipped
+	}
 	return fmt.Sprintf("median %.3fs (runs %s), %d requests, %d 429s, peak RSS %d MiB, %s",
 		r.wall.Seconds(), r.runList(), r.requests, r.throttled, r.rssKB>>10, r.verdict())
 }
@@ -100,6 +123,9 @@ func (r row) extraText() string {
 	}
 	sort.Strings(keys)
 	var parts []string
+	if r.note != "" {
+		parts = append(parts, r.note)
+	}
 	for _, k := range keys {
 		parts = append(parts, fmt.Sprintf("%s %s", k, trimFloat(r.extra[k])))
 	}
@@ -116,6 +142,9 @@ func trimFloat(f float64) string {
 var header = []string{"scenario", "wall (median)", "runs", "requests", "429s", "peak RSS", "ideal", "ratio", "target", "result", "more"}
 
 func (r row) cells() []string {
+	if r.skipped != "" {
+		return []string{r.name, "-", "-", "-", "-", "-", "-", "-", r.target, r.skipped, ""}
+	}
 	ideal, ratio := r.idealText()
 	return []string{
 		r.name, fmt.Sprintf("%.3fs", r.wall.Seconds()), r.runList(), fmt.Sprint(r.requests), fmt.Sprint(r.throttled),
