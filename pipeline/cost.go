@@ -12,13 +12,23 @@ import (
 // (image_set) at its provider's price; moves, updates, deletes,
 // recoveries and accepts send no request and cost nothing.
 func priceChanges(plan *Plan, cfg *spec.Config) {
+	// One price per provider and price key: the assets of a block share
+	// it, and its description was written out once per asset.
+	type key struct{ provider, price string }
+	prices := map[key]cost.Price{}
 	for _, c := range plan.Changes {
 		if c.Action == NoOp {
 			continue
 		}
 		var line cost.Cost
 		if a := cfg.Asset(c.Addr); a != nil && c.Action.Generates() {
-			line = cost.Line(PriceOf(cfg, a), 1, c.Images)
+			k := key{a.Provider, a.PriceKey}
+			price, ok := prices[k]
+			if !ok {
+				price = PriceOf(cfg, a)
+				prices[k] = price
+			}
+			line = cost.Line(price, 1, c.Images)
 		} else {
 			line = cost.Line(cost.Price{}, 0, 0)
 		}
