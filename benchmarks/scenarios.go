@@ -93,9 +93,9 @@ func scenarios(short bool) []scenario {
 	applyNew = append(applyNew, shardScenario(sz.shardImages, 4, sz.makespanLatency))
 	applyNew = append(applyNew, terraformScenarios(sz.terraform)...)
 	return append([]scenario{
-		planScenario(sz.planSmall, 0),
-		planScenario(sz.planMid, 500*time.Millisecond),
-		planScenario(sz.planLarge, 5*time.Second),
+		planScenario(sz.planSmall, 0, 0),
+		planScenario(sz.planMid, 300*time.Millisecond, 48),
+		planScenario(sz.planLarge, 3*time.Second, 256),
 		applyNoOpScenario(sz.planMid),
 		{
 			name:   fmt.Sprintf("apply-%d-p16", sz.makespanImages),
@@ -281,7 +281,7 @@ func requestSpan(reqs []seedreamtest.Recorded, latency time.Duration) time.Durat
 func applyNewScenario(n int) scenario {
 	name := fmt.Sprintf("apply-new-%d", n)
 	return scenario{
-		name: name, target: "<= 32 KB written per asset; the plan after it reads no image",
+		name: name, target: "<= 32 KB written per asset; the plan after it reads no image" + applyNewRSSTarget(n),
 		prepare: func(e *env) (runFunc, error) {
 			return func(i int) (sample, error) {
 				dir, err := e.dir(fmt.Sprintf("%s-%d", name, i))
@@ -302,13 +302,17 @@ func applyNewScenario(n int) scenario {
 				if err != nil {
 					return sample{}, err
 				}
-				return sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
+				out := sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
 					"cpu ms/asset":       float64(r.cpu.Microseconds()) / 1000 / float64(n),
 					"KB written/asset":   float64(r.writtenKB) / float64(n),
 					"cached after apply": float64(cached),
 					"first plan s":       first.wall.Seconds(),
 					"first plan MiB":     float64(first.rssKB >> 10),
-				}}, nil
+				}}
+				if n == 10000 {
+					out.extra["RSS/target"] = float64(r.rssKB) / float64(96<<10)
+				}
+				return out, nil
 			}, nil
 		},
 		check: func(r row) string {
@@ -320,18 +324,29 @@ func applyNewScenario(n int) scenario {
 			if kb := r.extra["KB written/asset"]; kb > 32 {
 				return fmt.Sprintf("%.1f KB written per asset", kb)
 			}
+			if n == 10000 {
+				return rssUnder(r, 96)
+			}
 			return ""
 		},
 	}
 }
 
+// applyNewRSSTarget is issue 20's memory target: 96 MiB at 10,000.
+func applyNewRSSTarget(n int) string {
+	if n == 10000 {
+		return "; under 96 MiB"
+	}
+	return ""
+}
+
 // planScenario is plan over n up-to-date assets: lock, manifest and files
 // present, the stat cache warm. The first plan after the setup (which
 // hashes every file) is reported as "cold s".
-func planScenario(n int, limit time.Duration) scenario {
+func planScenario(n int, limit time.Duration, limitMiB int64) scenario {
 	sc := scenario{name: fmt.Sprintf("plan-%d", n), target: "-"}
 	if limit > 0 {
-		sc.target = fmt.Sprintf("under %v", limit)
+		sc.target = fmt.Sprintf("under %v and %d MiB", limit, limitMiB)
 	}
 	sc.prepare = func(e *env) (runFunc, error) {
 		dir, err := upToDateDir(e, sc.name, n)
@@ -349,17 +364,26 @@ func planScenario(n int, limit time.Duration) scenario {
 			if err != nil {
 				return sample{}, err
 			}
-			return sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
+			out := sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
 				"cold s": cold.wall.Seconds(), "us/asset": float64(r.wall.Microseconds()) / float64(n), "cpu s": r.cpu.Seconds(),
 				"stat cache": float64(cached),
-			}}, nil
+			}}
+			if limit > 0 {
+				out.extra["wall/target"] = r.wall.Seconds() / limit.Seconds()
+				out.extra["cpu/target"] = r.cpu.Seconds() / limit.Seconds()
+				out.extra["RSS/target"] = float64(r.rssKB) / float64(limitMiB<<10)
+			}
+			return out, nil
 		}, nil
 	}
 	sc.check = func(r row) string {
 		if limit == 0 {
 			return ""
 		}
-		return wallUnder(r, limit)
+		if miss := wallUnder(r, limit); miss != "" {
+			return miss
+		}
+		return rssUnder(r, limitMiB)
 	}
 	return sc
 }
@@ -516,6 +540,14 @@ func meanRate(ts []time.Time) float64 {
 func ratioAtMost(r row, limit float64) string {
 	if r.ratio > limit {
 		return fmt.Sprintf("%.3f x ideal", r.ratio)
+	}
+	return ""
+}
+
+// rssUnder says by how much r's peak RSS misses limitMiB, "" when it does not.
+func rssUnder(r row, limitMiB int64) string {
+	if r.rssKB >= limitMiB<<10 {
+		return fmt.Sprintf("%d MiB", r.rssKB>>10)
 	}
 	return ""
 }
