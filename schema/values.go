@@ -71,12 +71,19 @@ func (v *Values) Set(name string, x any) error {
 		v.Delete(name)
 		return nil
 	}
+	raw, err := canonicalAttr(name, x)
+	if err == nil {
+		v.SetRaw(name, raw)
+	}
+	return err
+}
+
+func canonicalAttr(name string, x any) (json.RawMessage, error) {
 	raw, err := Canonical(x)
 	if err != nil {
-		return fmt.Errorf("attribute %s: %w", name, err)
+		return nil, fmt.Errorf("attribute %s: %w", name, err)
 	}
-	v.SetRaw(name, raw)
-	return nil
+	return raw, nil
 }
 
 // SetRaw sets an attribute to raw, which must already be canonical.
@@ -104,12 +111,11 @@ func NewBuilder(n int) *Builder { return &Builder{members: make([]Member, 0, n)}
 
 // Set is Values.Set.
 func (b *Builder) Set(name string, x any) error {
-	raw, err := Canonical(x)
-	if err != nil {
-		return fmt.Errorf("attribute %s: %w", name, err)
+	raw, err := canonicalAttr(name, x)
+	if err == nil {
+		b.SetRaw(name, raw)
 	}
-	b.SetRaw(name, raw)
-	return nil
+	return err
 }
 
 // SetRaw is Values.SetRaw.
