@@ -46,15 +46,20 @@ func Read(path string) (*Lock, error) {
 }
 
 // ParseLock decodes and validates a lock read from path (named in errors).
+// The lock shares data's bytes (its strings and request values are not
+// copied): the caller must not modify data afterwards.
 func ParseLock(path string, data []byte) (*Lock, error) {
-	doc, err := decode[*Entry](path, data)
-	if err != nil {
-		return nil, err
-	}
-	l := Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
-	if len(doc.Spend) > 0 {
-		if err := json.Unmarshal(doc.Spend, &l.Spend); err != nil {
-			return nil, jsonError(path, data, err)
+	l, ok := fastDecodeLock(data)
+	if !ok {
+		doc, err := decode[*Entry](path, data)
+		if err != nil {
+			return nil, err
+		}
+		l = Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
+		if len(doc.Spend) > 0 {
+			if err := json.Unmarshal(doc.Spend, &l.Spend); err != nil {
+				return nil, jsonError(path, data, err)
+			}
 		}
 	}
 	if err := l.Validate(); err != nil {
@@ -79,8 +84,16 @@ func ReadManifest(path string) (*Manifest, error) {
 	return ParseManifest(path, data)
 }
 
-// ParseManifest decodes and validates a manifest read from path (named in errors).
+// ParseManifest decodes and validates a manifest read from path (named in
+// errors). Like ParseLock, it shares data's bytes.
 func ParseManifest(path string, data []byte) (*Manifest, error) {
+	if m, ok := fastDecodeManifest(data); ok {
+		// Its meta is compact already.
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &m, nil
+	}
 	doc, err := decode[*ManifestEntry](path, data)
 	if err != nil {
 		return nil, err
