@@ -590,9 +590,10 @@ func (s *scanner) entry() *Entry {
 	return e
 }
 
-// estimate counts the occurrences of a field's key, for sizing maps.
-func estimate(data []byte, key string) int {
-	return bytes.Count(data, []byte(key))
+// estimate guesses how many entries of about perEntry bytes data holds,
+// to size maps and slabs (counting them cost a sixth of a read).
+func estimate(data []byte, perEntry int) int {
+	return len(data)/perEntry + 1
 }
 
 // fastDecodeLock reads a lock of the current version; ok is false when
@@ -619,7 +620,7 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 				if s.peek() != '{' {
 					s.fail()
 				}
-				l.Assets = make(map[string]*Entry, estimate(data, `"kind"`))
+				l.Assets = make(map[string]*Entry, estimate(data, 640))
 				s.object(func(addr string) {
 					if _, dup := l.Assets[addr]; dup {
 						s.fail()
@@ -660,7 +661,7 @@ func fastDecodeManifest(data []byte) (m Manifest, ok bool) {
 				if s.peek() != '{' {
 					s.fail()
 				}
-				n := estimate(data, `"files"`)
+				n := estimate(data, 320)
 				m.Assets = make(map[string]*ManifestEntry, n)
 				slab := make([]ManifestEntry, 0, n)
 				s.object(func(addr string) {

@@ -9,3 +9,11 @@ package schema
 func FromCanonical(members []Member) Values {
 	return Values{members: members}
 }
+
+// FirstName is the name of the first attribute, "" when none is set.
+func (v Values) FirstName() string {
+	if len(v.members) == 0 {
+		return ""
+	}
+	return v.members[0].Name
+}
