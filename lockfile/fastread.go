@@ -241,13 +241,20 @@ func (s *scanner) number() (n int64, canonicalInt bool) {
 	if s.i == digits || s.data[digits] == '0' && s.i-digits > 1 {
 		s.fail() // no digits, or a leading zero: not JSON
 	}
-	canonicalInt = s.i-digits <= 18 && !(neg && s.i-digits == 1 && s.data[digits] == '0')
+	// Up to 19 digits fit a uint64; then the int64 range is checked.
+	canonicalInt = s.i-digits <= 19 && !(neg && s.i-digits == 1 && s.data[digits] == '0')
 	if canonicalInt {
+		var u uint64
 		for _, c := range s.data[digits:s.i] {
-			n = n*10 + int64(c-'0')
+			u = u*10 + uint64(c-'0')
 		}
-		if neg {
-			n = -n
+		switch {
+		case !neg && u <= math.MaxInt64:
+			n = int64(u)
+		case neg && u <= math.MaxInt64+1:
+			n = int64(-u)
+		default:
+			canonicalInt = false
 		}
 	}
 	if s.i < len(s.data) && s.data[s.i] == '.' {
@@ -306,7 +313,7 @@ func canonicalFloat(num string) bool {
 	return string(b) == num
 }
 
-// int reads a whole number (at most 18 digits: no overflow to think of).
+// int reads a whole number that fits an int64.
 func (s *scanner) int() int64 {
 	n, ok := s.number()
 	if !ok {
@@ -708,4 +715,72 @@ func fastDecodeManifest(data []byte) (m Manifest, ok bool) {
 		}
 	})
 	return m, ok
+}
+
+// fastDecodeStatCache reads a stat cache of the current version, its
+// paths sharing data's bytes; ok is false when encoding/json must decide.
+func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
+	s := newScanner(data)
+	ok = s.run(func() {
+		var seen uint8
+		s.object(func(k string) {
+			var bit uint8
+			switch k {
+			case "version":
+				if bit = 1; s.int() != statCacheVersion {
+					s.fail()
+				}
+			case "files":
+				bit = 2
+				if s.peek() != '{' {
+					s.fail()
+				}
+				files = make(map[string]statEntry, estimate(data, 160))
+				s.object(func(path string) {
+					if _, dup := files[path]; dup {
+						s.fail()
+					}
+					var e statEntry
+					var seen uint8
+					s.object(func(k string) {
+						var bit uint8
+						switch k {
+						case "size":
+							bit, e.Size = 1, s.int()
+						case "mtime_ns":
+							bit, e.ModTime = 2, s.int()
+						case "ino":
+							bit = 4
+							if n := s.int(); n >= 0 {
+								e.Inode = uint64(n)
+							} else {
+								s.fail()
+							}
+						case "ctime_ns":
+							bit, e.CTime = 8, s.int()
+						case "sha256":
+							bit, e.SHA256 = 16, s.str()
+						default:
+							s.fail()
+						}
+						if seen&bit != 0 {
+							s.fail()
+						}
+						seen |= bit
+					})
+					files[path] = e
+				})
+			default:
+				s.fail()
+			}
+			if seen&bit != 0 {
+				s.fail()
+			}
+			seen |= bit
+		})
+		if seen != 3 {
+			s.fail()
+		}
+	})
+	return files, ok
 }

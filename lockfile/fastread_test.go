@@ -127,6 +127,7 @@ func FuzzFastReadMatches(f *testing.F) {
 	}
 	f.Add(sampleManifest().Marshal())
 	f.Add([]byte(`{"version": 1, "assets": {"image.a": {"files": [], "meta": {"a": "<&>", "b": [1, 2.5]}}}}`))
+	f.Add([]byte(`{"version": 2, "files": {"a.png": {"size": 1, "mtime_ns": 1764460000123456789, "ino": 3, "ctime_ns": 4, "sha256": "x"}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		data = bytes.Clone(data) // the results share it
 		if got, ok := fastDecodeLock(data); ok {
@@ -136,6 +137,15 @@ func FuzzFastReadMatches(f *testing.F) {
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Fatalf("lock (-encoding/json +scanner):\n%s", diff)
+			}
+		}
+		if got, ok := fastDecodeStatCache(data); ok {
+			var want statCacheDoc
+			if err := json.Unmarshal(data, &want); err != nil || want.Version != statCacheVersion {
+				t.Fatalf("the scanner read a stat cache encoding/json refuses (%v, version %d):\n%s", err, want.Version, data)
+			}
+			if diff := cmp.Diff(want.Files, got); diff != "" {
+				t.Fatalf("stat cache (-encoding/json +scanner):\n%s", diff)
 			}
 		}
 		if got, ok := fastDecodeManifest(data); ok {
@@ -148,4 +158,38 @@ func FuzzFastReadMatches(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestFastReadStatCache: a cache as Save writes it is read by the scanner,
+// the same as encoding/json reads it.
+func TestFastReadStatCache(t *testing.T) {
+	data := []byte(`{
+  "version": 2,
+  "files": {
+    "out/a.png": {"size": 10, "mtime_ns": 1764460000123456789, "ino": 42, "ctime_ns": -5, "sha256": "` + sum('a') + `"},
+    "out/\u00e9.png": {"size": 0, "mtime_ns": 9223372036854775807, "sha256": "` + sum('b') + `"}
+  }
+}`)
+	got, ok := fastDecodeStatCache(data)
+	if !ok {
+		t.Fatal("the scanner gave the stat cache up")
+	}
+	var want statCacheDoc
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want.Files, got); diff != "" {
+		t.Errorf("stat cache (-encoding/json +scanner):\n%s", diff)
+	}
+	for name, bad := range map[string]string{
+		"old version": `{"version": 1, "files": {}}`,
+		"overflow":    `{"version": 2, "files": {"a": {"size": 9223372036854775808, "mtime_ns": 1, "sha256": ""}}}`,
+		"float":       `{"version": 2, "files": {"a": {"size": 1.5, "mtime_ns": 1, "sha256": ""}}}`,
+		"unknown":     `{"version": 2, "files": {"a": {"size": 1, "mode": 1, "sha256": ""}}}`,
+		"no files":    `{"version": 2}`,
+	} {
+		if _, ok := fastDecodeStatCache([]byte(bad)); ok {
+			t.Errorf("%s: the scanner read it", name)
+		}
+	}
 }
