@@ -46,8 +46,6 @@ func Read(path string) (*Lock, error) {
 }
 
 // ParseLock decodes and validates a lock read from path (named in errors).
-// The lock shares data's bytes (its strings and request values are not
-// copied): the caller must not modify data afterwards.
 func ParseLock(path string, data []byte) (*Lock, error) {
 	l, ok := fastDecodeLock(data)
 	if !ok {
@@ -84,8 +82,7 @@ func ReadManifest(path string) (*Manifest, error) {
 	return ParseManifest(path, data)
 }
 
-// ParseManifest decodes and validates a manifest read from path (named in
-// errors). Like ParseLock, it shares data's bytes.
+// ParseManifest decodes and validates a manifest read from path (named in errors).
 func ParseManifest(path string, data []byte) (*Manifest, error) {
 	if m, ok := fastDecodeManifest(data); ok {
 		// Its meta is compact already.
