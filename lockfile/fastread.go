@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -527,6 +528,12 @@ func (s *scanner) spec() schema.Values {
 // outputs reads a list of outputs (a lock entry's outputs, a manifest
 // entry's files); never nil.
 func (s *scanner) outputs() []Output {
+	return s.keepOutputs(s.scanOutputs())
+}
+
+// scanOutputs reads a list of outputs into scratch space, their strings
+// still the file's.
+func (s *scanner) scanOutputs() []Output {
 	if s.peek() != '[' {
 		s.fail() // null included: encoding/json makes it nil
 	}
@@ -538,9 +545,9 @@ func (s *scanner) outputs() []Output {
 			var bit uint8
 			switch k {
 			case "path":
-				bit, o.Path = 1, s.str()
+				bit, o.Path = 1, s.key()
 			case "sha256":
-				bit, o.SHA256 = 2, s.str()
+				bit, o.SHA256 = 2, s.key()
 			case "bytes":
 				bit, o.Bytes = 4, s.int()
 			case "width":
@@ -548,7 +555,7 @@ func (s *scanner) outputs() []Output {
 			case "height":
 				bit, o.Height = 16, int(s.int())
 			case "format":
-				bit, o.Format = 32, s.str()
+				bit, o.Format = 32, s.key()
 			default:
 				s.fail()
 			}
@@ -560,6 +567,11 @@ func (s *scanner) outputs() []Output {
 		outs = append(outs, o)
 	})
 	s.scratchOutputs = outs
+	return outs
+}
+
+// keepOutputs copies outputs from scratch space into the slab.
+func (s *scanner) keepOutputs(outs []Output) []Output {
 	if len(outs) == 0 {
 		return []Output{}
 	}
@@ -567,7 +579,10 @@ func (s *scanner) outputs() []Output {
 		s.outSlab = make([]Output, 0, max(256, len(outs)))
 	}
 	n := len(s.outSlab)
-	s.outSlab = append(s.outSlab, outs...)
+	for _, o := range outs {
+		o.Path, o.SHA256, o.Format = s.keep(o.Path), s.keep(o.SHA256), s.keep(o.Format)
+		s.outSlab = append(s.outSlab, o)
+	}
 	return s.outSlab[n:len(s.outSlab):len(s.outSlab)]
 }
 
@@ -705,8 +720,10 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 }
 
 // fastDecodeManifest reads a manifest of the current version, its meta
-// compacted; ok is false when encoding/json must decide.
-func fastDecodeManifest(data []byte) (m Manifest, ok bool) {
+// compacted, sharing the outputs of lock's entries (nil for none) where
+// an entry's files are the same; ok is false when encoding/json must
+// decide.
+func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok bool) {
 	s := newScanner(data)
 	ok = s.run(func() {
 		var seen uint8
@@ -740,7 +757,16 @@ func fastDecodeManifest(data []byte) (m Manifest, ok bool) {
 						var bit uint8
 						switch k {
 						case "files":
-							bit, e.Files = 1, s.outputs()
+							bit = 1
+							// What the lock records already, as it is on
+							// a no-op plan, is shared rather than copied
+							// (the pipeline's apply shares it too).
+							files := s.scanOutputs()
+							if le := lock[addr]; le != nil && slices.Equal(files, le.Outputs) {
+								e.Files = le.Outputs
+							} else {
+								e.Files = s.keepOutputs(files)
+							}
 						case "meta":
 							bit = 2
 							raw, _ := s.value()

@@ -3,6 +3,7 @@ package lockfile
 import (
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -82,7 +83,7 @@ func TestFastReadTakesWhatSeedformWrites(t *testing.T) {
 	}
 	for _, m := range []*Manifest{sampleManifest(), NewManifest()} {
 		data := m.Marshal()
-		got, ok := fastDecodeManifest(data)
+		got, ok := fastDecodeManifest(data, nil)
 		if !ok {
 			t.Errorf("the scanner gave the manifest up:\n%s", data)
 			continue
@@ -148,7 +149,7 @@ func FuzzFastReadMatches(f *testing.F) {
 				t.Fatalf("stat cache (-encoding/json +scanner):\n%s", diff)
 			}
 		}
-		if got, ok := fastDecodeManifest(data); ok {
+		if got, ok := fastDecodeManifest(data, nil); ok {
 			want, err := generalManifest(data)
 			if err != nil {
 				t.Fatalf("the scanner read a manifest encoding/json refuses (%v):\n%s", err, data)
@@ -190,6 +191,39 @@ func TestFastReadStatCache(t *testing.T) {
 	} {
 		if _, ok := fastDecodeStatCache([]byte(bad)); ok {
 			t.Errorf("%s: the scanner read it", name)
+		}
+	}
+}
+
+// TestReadManifestOfSharesOutputs: a manifest read for its lock shares the
+// lock's outputs where they are the same, and reads as ReadManifest does.
+func TestReadManifestOfSharesOutputs(t *testing.T) {
+	l, err := ParseLock("L.json", sampleLock().Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sampleManifest()
+	// One entry differs from the lock: it keeps its own files.
+	m.Assets["image.hero"].Files = []Output{{Path: "other.png", SHA256: sum('9'), Bytes: 1, Width: 1, Height: 1, Format: "png"}}
+	path := filepath.Join(t.TempDir(), "manifest.json")
+	if err := WriteFile(path, m.Marshal()); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadManifestOf(path, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := ReadManifest(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("manifest (-ReadManifest +ReadManifestOf):\n%s", diff)
+	}
+	for addr, e := range got.Assets {
+		shared := &e.Files[0] == &l.Assets[addr].Outputs[0]
+		if shared != (addr != "image.hero") {
+			t.Errorf("%s: files shared with the lock: %v", addr, shared)
 		}
 	}
 }
