@@ -5,7 +5,10 @@
 // bill) and the manifest apps consume.
 //
 // It reads them strictly, so that the rest of seedform can trust what Read
-// returns; encodes them deterministically, so that a change to one asset
+// returns: a scanner made for their exact shape reads what seedform writes
+// in one pass, copying out only what the documents keep, and hands
+// anything else to encoding/json, which accepts or reports it as it always
+// has (fastread.go). It encodes them deterministically, so that a change to one asset
 // changes only its lines; and writes them atomically, batching the
 // concurrent updates of an apply into few writes (Recorder). It also owns
 // the local state directory (.seedform): the process lock that keeps two
