@@ -8,14 +8,14 @@
 // returns: a scanner made for their exact shape reads what seedform writes
 // in one pass, copying out only what the documents keep, and hands
 // anything else to encoding/json, which accepts or reports it as it always
-// has (fastread.go). It encodes them deterministically, so that a change to one asset
-// changes only its lines; and writes them atomically, batching the
-// concurrent updates of an apply into few writes (Recorder). It also owns
-// the local state directory (.seedform): the process lock that keeps two
-// applies apart and the stat cache that spares plan from re-hashing
-// unchanged files. Every write it and the pipeline make is checked, when
-// it happens, to stay inside the configuration directory (CheckInside),
-// and a state directory that is a symbolic link is refused.
+// has (fastread.go). It encodes them deterministically, so that a change
+// to one asset changes only its lines; and writes them atomically,
+// batching the concurrent updates of an apply into few writes (Recorder).
+// It also owns the local state directory (.seedform): the process lock
+// that keeps two applies apart and the stat cache that spares plan from
+// re-hashing unchanged files. Every write it and the pipeline make is
+// checked, when it happens, to stay inside the configuration directory
+// (CheckInside), and a state directory that is a symbolic link is refused.
 //
 // It knows nothing of HCL, plans or providers: deciding what an entry means
 // is the pipeline's job.
