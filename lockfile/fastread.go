@@ -376,6 +376,16 @@ func (s *scanner) int() int64 {
 	return n
 }
 
+// goInt reads a whole number that fits an int (on 32-bit systems too,
+// where encoding/json reports a larger one).
+func (s *scanner) goInt() int {
+	n := s.int()
+	if int64(int(n)) != n {
+		s.fail()
+	}
+	return int(n)
+}
+
 func (s *scanner) bool() bool {
 	s.skipSpace()
 	switch {
@@ -551,9 +561,9 @@ func (s *scanner) scanOutputs() []Output {
 			case "bytes":
 				bit, o.Bytes = 4, s.int()
 			case "width":
-				bit, o.Width = 8, int(s.int())
+				bit, o.Width = 8, s.goInt()
 			case "height":
-				bit, o.Height = 16, int(s.int())
+				bit, o.Height = 16, s.goInt()
 			case "format":
 				bit, o.Format = 32, s.key()
 			default:
@@ -619,7 +629,7 @@ func (s *scanner) entry() *Entry {
 			}
 			bit, e.Spec = 1<<2, s.spec()
 		case "spec_version":
-			bit, e.SpecVersion = 1<<3, int(s.int())
+			bit, e.SpecVersion = 1<<3, s.goInt()
 		case "upstream":
 			bit = 1 << 4
 			e.Upstream = map[string]string{}
