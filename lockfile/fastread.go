@@ -44,6 +44,8 @@ type scanner struct {
 	// allocation; interned maps a short value to its copy there.
 	arena    []byte
 	interned map[string]string
+	// unescaped is the last string unescape wrote into the arena.
+	unescaped string
 	// members, entries and outSlab are slabs the decoded values are cut
 	// from, to allocate in chunks rather than one by one.
 	members []schema.Member
@@ -80,6 +82,9 @@ func (s *scanner) grow(n int) {
 func (s *scanner) keep(x string) string {
 	if x == "" {
 		return ""
+	}
+	if unsafe.StringData(x) == unsafe.StringData(s.unescaped) && len(x) == len(s.unescaped) {
+		return x // in the arena already
 	}
 	if len(x) <= internMax {
 		if v, ok := s.interned[x]; ok {
@@ -210,11 +215,49 @@ func (s *scanner) key() string {
 	if plain {
 		return s.text[start+1 : s.i-1]
 	}
-	var v string
-	if json.Unmarshal(s.data[start:s.i], &v) != nil {
-		s.fail()
+	return s.unescape(s.data[start+1 : s.i-1])
+}
+
+// unescape decodes the body of a string with escape sequences (an
+// address with a for_each key, image.tile["a"], has them) into the
+// arena, where keep finds it kept already. A \u escape is left to
+// encoding/json.
+func (s *scanner) unescape(body []byte) string {
+	if bytes.Contains(body, []byte(`\u`)) {
+		var v string
+		if json.Unmarshal(s.data[s.i-len(body)-2:s.i], &v) != nil {
+			s.fail()
+		}
+		return v
 	}
-	return v
+	s.grow(len(body))
+	start := len(s.arena)
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c == '\\' {
+			i++
+			switch body[i] {
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			case 'n':
+				c = '\n'
+			case 'r':
+				c = '\r'
+			case 't':
+				c = '\t'
+			default: // '"', '\\', '/': scanString allows no other
+				c = body[i]
+			}
+		}
+		s.arena = append(s.arena, c)
+	}
+	if len(s.arena) == start {
+		return ""
+	}
+	s.unescaped = unsafe.String(&s.arena[start], len(s.arena)-start)
+	return s.unescaped
 }
 
 // scanString moves past the string at the scanner, returning where it

@@ -51,6 +51,7 @@ func fastSeeds(t testing.TB) [][]byte {
 		lock10kSmall().Marshal(),
 		[]byte(strings.Replace(s, `"prompt": "A lighthouse"`, `"prompt": "A \"lighthouse\"\n\u00e9\u2028 é", "cfg": 2.5, "tiny": 1e-7, "n": -0, "big": 12345678901234567890, "x": null, "y": "", "z": [ ], "o": {"b": [1, {"c": "d"}]}`, 1)),
 		[]byte(strings.Replace(s, `"image.hero": {`, `"image.h\u0065ro": {`, 1)),
+		[]byte(strings.Replace(s, `"provider": "placeholder"`, `"provider": "pl\"a\\c\/e\b\f\n\r\tholder"`, 1)),
 	}
 }
 
