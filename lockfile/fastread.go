@@ -460,6 +460,7 @@ func (s *scanner) value() (raw []byte, canonical bool) {
 		}
 	case c == '{':
 		// Not s.object: a key must be plain too.
+		start = s.i
 		s.i++
 		canonical = true
 		if s.peek() == '}' {

@@ -51,6 +51,16 @@ func fastSeeds(t testing.TB) [][]byte {
 		lock10kSmall().Marshal(),
 		[]byte(strings.Replace(s, `"prompt": "A lighthouse"`, `"prompt": "A \"lighthouse\"\n\u00e9\u2028 é", "cfg": 2.5, "tiny": 1e-7, "n": -0, "big": 12345678901234567890, "x": null, "y": "", "z": [ ], "o": {"b": [1, {"c": "d"}]}`, 1)),
 		[]byte(strings.Replace(s, `"image.hero": {`, `"image.h\u0065ro": {`, 1)),
+		// Canonical nested values, read by the scanner itself (one
+		// value that is not canonical hands a whole spec to UnmarshalJSON).
+		[]byte(strings.Replace(s, `"output_format": "png"`, `"output_format": "png",
+        "mask": {
+          "file": "mask.png",
+          "sha256": "`+sum('a')+`"
+        },
+        "empty": { },
+        "list": [ ],
+        "nested": [{"a": [1, -2, {"b": true}]}, "x", null]`, 1)),
 		[]byte(strings.Replace(s, `"provider": "placeholder"`, `"provider": "pl\"a\\c\/e\b\f\n\r\tholder"`, 1)),
 	}
 }
