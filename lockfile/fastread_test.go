@@ -61,6 +61,7 @@ func fastSeeds(t testing.TB) [][]byte {
         "empty": { },
         "list": [ ],
         "nested": [{"a": [1, -2, {"b": true}]}, "x", null]`, 1)),
+		[]byte(strings.Replace(s, `"seed": 42`, `"seed": 42, "cfg": 2.5, "tiny": 1e-7, "huge": 1e+21, "neg": -0.125`, 1)),
 		[]byte(strings.Replace(s, `"provider": "placeholder"`, `"provider": "pl\"a\\c\/e\b\f\n\r\tholder"`, 1)),
 	}
 }
