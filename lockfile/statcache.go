@@ -95,8 +95,8 @@ func LoadStatCache(stateDir string) *StatCache {
 	files, ok := fastDecodeStatCache(data)
 	if !ok {
 		var f statCacheDoc
-		if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion {
-			return c
+		if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion || f.Files == nil {
+			return c // "files": null is an empty cache, not a nil map to write to
 		}
 		files = f.Files
 	}

@@ -239,3 +239,20 @@ func BenchmarkLoadStatCache10k(b *testing.B) {
 		}
 	}
 }
+
+// TestStatCacheNullFiles: a cache whose files are null loads as an empty
+// cache that takes new entries.
+func TestStatCacheNullFiles(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), StateDirName)
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stateDir, statCacheFile), []byte(`{"version": 2, "files": null}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := LoadStatCache(stateDir)
+	c.Put("a.png", fakeInfo{size: 1, mtime: time.Now().Add(-time.Hour)}, sum('a'))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
