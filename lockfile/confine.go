@@ -95,5 +95,13 @@ func ReadFile(path string) ([]byte, error) {
 	if !fi.Mode().IsRegular() {
 		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file (a FIFO, a device, a socket or a folder): seedform reads only files it wrote; remove it")}
 	}
-	return io.ReadAll(io.LimitReader(f, fi.Size()+1))
+	// One allocation of the size the file had when opened, and one byte
+	// more to see a file that grew (as io.ReadAll of a LimitReader did,
+	// without its growing and copying).
+	buf := make([]byte, fi.Size()+1)
+	n, err := io.ReadFull(f, buf)
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		err = nil
+	}
+	return buf[:n:n], err
 }

@@ -47,14 +47,17 @@ func Read(path string) (*Lock, error) {
 
 // ParseLock decodes and validates a lock read from path (named in errors).
 func ParseLock(path string, data []byte) (*Lock, error) {
-	doc, err := decode[*Entry](path, data)
-	if err != nil {
-		return nil, err
-	}
-	l := Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
-	if len(doc.Spend) > 0 {
-		if err := json.Unmarshal(doc.Spend, &l.Spend); err != nil {
-			return nil, jsonError(path, data, err)
+	l, ok := fastDecodeLock(data)
+	if !ok {
+		doc, err := decode[*Entry](path, data)
+		if err != nil {
+			return nil, err
+		}
+		l = Lock{Version: doc.Version, OutputDir: doc.OutputDir, Assets: doc.Assets}
+		if len(doc.Spend) > 0 {
+			if err := json.Unmarshal(doc.Spend, &l.Spend); err != nil {
+				return nil, jsonError(path, data, err)
+			}
 		}
 	}
 	if err := l.Validate(); err != nil {
@@ -69,6 +72,14 @@ func ParseLock(path string, data []byte) (*Lock, error) {
 // ReadManifest loads and validates the manifest at path. A missing file is
 // an empty manifest.
 func ReadManifest(path string) (*Manifest, error) {
+	return ReadManifestOf(path, nil)
+}
+
+// ReadManifestOf is ReadManifest for the manifest of l (nil for none):
+// an entry whose files are the outputs l records for the same address
+// shares l's list instead of holding a copy, as apply's entries do. That
+// is every entry when nothing changed: at 100,000 assets, 20 MB.
+func ReadManifestOf(path string, l *Lock) (*Manifest, error) {
 	data, err := ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return NewManifest(), nil
@@ -76,11 +87,26 @@ func ReadManifest(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseManifest(path, data)
+	return parseManifest(path, data, l)
 }
 
 // ParseManifest decodes and validates a manifest read from path (named in errors).
 func ParseManifest(path string, data []byte) (*Manifest, error) {
+	return parseManifest(path, data, nil)
+}
+
+func parseManifest(path string, data []byte, l *Lock) (*Manifest, error) {
+	var lock map[string]*Entry
+	if l != nil {
+		lock = l.Assets
+	}
+	if m, ok := fastDecodeManifest(data, lock); ok {
+		// Its meta is compact already.
+		if err := m.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		return &m, nil
+	}
 	doc, err := decode[*ManifestEntry](path, data)
 	if err != nil {
 		return nil, err

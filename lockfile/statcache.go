@@ -92,15 +92,21 @@ func LoadStatCache(stateDir string) *StatCache {
 	if err != nil {
 		return c
 	}
-	var f statCacheDoc
-	if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion {
-		return c
+	files, ok := fastDecodeStatCache(data)
+	if !ok {
+		var f statCacheDoc
+		if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion || f.Files == nil {
+			return c // "files": null is an empty cache, not a nil map to write to
+		}
+		files = f.Files
 	}
-	for p, e := range f.Files {
-		if validHex(e.SHA256) && e.Size >= 0 {
-			c.entries[p] = e
+	for p, e := range files {
+		if !validHex(e.SHA256) || e.Size < 0 {
+			delete(files, p)
 		}
 	}
+	c.entries = files
+	c.used = make(map[string]bool, len(files))
 	return c
 }
 

@@ -1,6 +1,7 @@
 package lockfile
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -216,5 +217,42 @@ func TestStatCacheRenamedOnto(t *testing.T) {
 	}
 	if want, _, _ := HashFile(a); got != want {
 		t.Errorf("Hash = %s, want the renamed file's %s", got, want)
+	}
+}
+
+// BenchmarkLoadStatCache10k reads a cache of 10,000 files, as a plan of
+// 10,000 up-to-date assets does.
+func BenchmarkLoadStatCache10k(b *testing.B) {
+	stateDir := filepath.Join(b.TempDir(), StateDirName)
+	c := LoadStatCache(stateDir)
+	old := time.Now().Add(-time.Hour)
+	for i := range 10000 {
+		c.Put(filepath.Join(filepath.Dir(stateDir), "tiles", fmt.Sprintf("k%06d.jpeg", i)), fakeInfo{size: 4321, mtime: old.Add(time.Duration(i))}, sum('a'))
+	}
+	if err := c.Save(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if c := LoadStatCache(stateDir); len(c.entries) != 10000 {
+			b.Fatalf("%d entries", len(c.entries))
+		}
+	}
+}
+
+// TestStatCacheNullFiles: a cache whose files are null loads as an empty
+// cache that takes new entries.
+func TestStatCacheNullFiles(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), StateDirName)
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stateDir, statCacheFile), []byte(`{"version": 2, "files": null}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := LoadStatCache(stateDir)
+	c.Put("a.png", fakeInfo{size: 1, mtime: time.Now().Add(-time.Hour)}, sum('a'))
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -32,12 +32,27 @@ func (l *Lock) Validate() error {
 			return err
 		}
 	}
-	for _, addr := range sortedKeys(l.Assets) {
-		if err := l.Assets[addr].Validate(addr); err != nil {
-			return err
-		}
+	if err := firstInvalid(l.Assets); err != nil {
+		return err
 	}
 	return validateSpend(l.Spend)
+}
+
+// firstInvalid validates every entry of assets and returns the error of
+// the first invalid one in address order. Entries are checked in map
+// order, and sorted only when one is invalid: sorting 10,000 addresses
+// for a lock that is valid cost more than checking them.
+func firstInvalid[E interface{ Validate(string) error }](assets map[string]E) error {
+	for addr, e := range assets {
+		if e.Validate(addr) != nil {
+			for _, addr := range sortedKeys(assets) {
+				if err := assets[addr].Validate(addr); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // validateSpend checks the bills of a lock or a shard's fragment.
@@ -173,12 +188,7 @@ func (m *Manifest) Validate() error {
 	if m.Version < 1 || m.Version > SchemaVersion {
 		return fmt.Errorf("unknown schema version %d", m.Version)
 	}
-	for _, addr := range sortedKeys(m.Assets) {
-		if err := m.Assets[addr].Validate(addr); err != nil {
-			return err
-		}
-	}
-	return nil
+	return firstInvalid(m.Assets)
 }
 
 // Validate reports what is wrong with the manifest entry for addr.
@@ -199,15 +209,25 @@ func (e *ManifestEntry) Validate(addr string) error {
 }
 
 func checkOutputs(field string, outs []Output) error {
-	seen := make(map[string]bool, len(outs))
+	// A map finds a repeated path among many; a set of a few is
+	// searched, and an image's one output needs neither.
+	var seen map[string]bool
+	if len(outs) > 8 {
+		seen = make(map[string]bool, len(outs))
+	}
 	for i, o := range outs {
-		if err := checkPath(fmt.Sprintf("%s[%d].path", field, i), o.Path); err != nil {
-			return err
+		if pathProblem(o.Path) {
+			return checkPath(fmt.Sprintf("%s[%d].path", field, i), o.Path)
 		}
-		if seen[o.Path] {
+		repeated := seen[o.Path]
+		if seen == nil {
+			repeated = slices.ContainsFunc(outs[:i], func(p Output) bool { return p.Path == o.Path })
+		} else {
+			seen[o.Path] = true
+		}
+		if repeated {
 			return fmt.Errorf("%s[%d].path %q appears twice", field, i, o.Path)
 		}
-		seen[o.Path] = true
 		if !validHex(o.SHA256) {
 			return fmt.Errorf("%s[%d].sha256 must be 64 lowercase hex digits, got %q", field, i, o.SHA256)
 		}
@@ -231,10 +251,15 @@ func checkPath(field, p string) error {
 	if p == "" {
 		return fmt.Errorf("%s is missing", field)
 	}
-	if !fs.ValidPath(p) || p == "." || strings.ContainsRune(p, '\\') || path.Clean(p) != p || hasControl(p) {
+	if pathProblem(p) {
 		return fmt.Errorf("%s %q must be a clean relative slash path inside the output directory", field, p)
 	}
 	return nil
+}
+
+// pathProblem reports whether checkPath refuses p.
+func pathProblem(p string) bool {
+	return p == "" || !fs.ValidPath(p) || p == "." || strings.ContainsRune(p, '\\') || path.Clean(p) != p || hasControl(p)
 }
 
 // addressKind checks the shape of an asset address (`image.hero`,
@@ -291,16 +316,23 @@ func sortedKeys[V any](m map[string]V) []string {
 // validateSpec checks what every request holds whatever its provider
 // type: provider_type first, a known spec version, references by content.
 func validateSpec(spec schema.Values, version int) error {
-	names := spec.Names()
-	typ, ok := spec.String(schema.AttrProviderType)
-	if len(names) == 0 || names[0] != schema.AttrProviderType || !ok || typ == "" {
+	raw, _ := spec.Get(schema.AttrProviderType)
+	if spec.FirstName() != schema.AttrProviderType || len(raw) < 3 || raw[0] != '"' {
 		return errors.New("spec.provider_type is missing: it must be the spec's first attribute, a provider type's name")
 	}
 	if version < 0 {
 		return fmt.Errorf("spec_version must be positive, got %d", version)
 	}
-	if t, known := schema.Lookup(typ); known && version > t.Schema().SpecVersion {
-		return fmt.Errorf("spec_version %d of provider type %q is newer than this seedform reads (%d); use a newer seedform", version, typ, t.Schema().SpecVersion)
+	// Only a version set (above the 1 that goes unwritten) can be newer
+	// than a type reads; the type's name is read for it alone.
+	if version > 0 {
+		typ, _ := spec.String(schema.AttrProviderType)
+		if t, known := schema.Lookup(typ); known && version > t.Schema().SpecVersion {
+			return fmt.Errorf("spec_version %d of provider type %q is newer than this seedform reads (%d); use a newer seedform", version, typ, t.Schema().SpecVersion)
+		}
+	}
+	if !spec.Has(schema.AttrReferences) {
+		return nil
 	}
 	var refs []struct {
 		SHA256 string `json:"sha256"`
