@@ -29,6 +29,9 @@ func TestZZHeap(t *testing.T) {
 	f, _ := os.Create("/tmp/heap.prof")
 	pprof.WriteHeapProfile(f)
 	f.Close()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	println("heapsys", m.HeapSys>>20, "heapinuse", m.HeapInuse>>20, "idle", m.HeapIdle>>20, "released", m.HeapReleased>>20, "stack", m.StackSys>>20, "other", (m.Sys-m.HeapSys-m.StackSys)>>20, "alloc", m.HeapAlloc>>20, "total", m.TotalAlloc>>20, "numgc", m.NumGC)
 	runtime.KeepAlive(plan)
 	runtime.KeepAlive(ws)
 }

