@@ -82,6 +82,7 @@ func newSession(m *Meta, pf *planFlags) *session {
 // open loads the config and the workspace; with lock set it first takes
 // the process lock, held until close.
 func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Duration, holder string) bool {
+	ahead := pipeline.ReadLockAhead(s.m.Dir)
 	cfg, loader, diags := load(s.m, opts.VarArgs, opts.Vars, opts.VarFiles)
 	s.files = loader.Files()
 	s.diag.write(s.files, diags)
@@ -97,7 +98,7 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 		}
 		s.unlock = func() { _ = pl.Release() }
 	}
-	ws, err := pipeline.OpenWorkspace(cfg)
+	ws, err := pipeline.OpenWorkspaceWith(cfg, ahead)
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return false

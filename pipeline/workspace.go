@@ -48,7 +48,11 @@ type Workspace struct {
 }
 
 // OpenWorkspace reads the lock, manifest and local state of cfg's directory.
-func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
+func OpenWorkspace(cfg *spec.Config) (*Workspace, error) { return OpenWorkspaceWith(cfg, nil) }
+
+// OpenWorkspaceWith is OpenWorkspace with the lock read ahead (nil: read
+// it now). The read is used only if the file is still the one it read.
+func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 	ws := &Workspace{Dir: cfg.Dir, Config: cfg}
 	if err := lockfile.CheckStateDir(ws.StateDir()); err != nil {
 		return nil, err
@@ -62,7 +66,10 @@ func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 		ws.Stat = lockfile.LoadStatCache(ws.StateDir())
 		return nil
 	})
-	lock, digest, err := readLock(ws.LockPath())
+	lock, digest, ok, err := ahead.result(ws.LockPath())
+	if !ok {
+		lock, digest, err = readLock(ws.LockPath())
+	}
 	if err == nil {
 		ws.Manifest, err = lockfile.ReadManifestOf(ws.ManifestPath(), lock)
 	}
@@ -92,6 +99,55 @@ func OpenWorkspace(cfg *spec.Config) (*Workspace, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// LockRead is a read of the lock started before the config is loaded,
+// so that the two overlap: on two cores, parsing the lock of 100,000
+// assets took a third of a second of a plan's three.
+type LockRead struct {
+	path   string
+	done   chan struct{}
+	read   fs.FileInfo // the file as it was read; nil when that cannot be told
+	lock   *lockfile.Lock
+	digest string
+	err    error
+}
+
+// ReadLockAhead starts reading the lock of the configuration directory
+// dir. A command that takes the process lock may start it before: what
+// it read is used only if the file is unchanged when the workspace opens.
+func ReadLockAhead(dir string) *LockRead {
+	r := &LockRead{path: filepath.Join(dir, lockfile.FileName), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		before, err := os.Lstat(r.path)
+		if err != nil {
+			return // absent or unreadable: read when the workspace opens
+		}
+		r.lock, r.digest, r.err = readLock(r.path)
+		if after, err := os.Lstat(r.path); err == nil && sameFileState(before, after) {
+			r.read = before
+		}
+	}()
+	return r
+}
+
+// result returns the read of the lock at path if it is still the file
+// there (renamed into place, a new lock is a new inode); ok is false when
+// there is none, or the file changed.
+func (r *LockRead) result(path string) (lock *lockfile.Lock, digest string, ok bool, err error) {
+	if r == nil || r.path != path {
+		return nil, "", false, nil
+	}
+	<-r.done
+	if now, serr := os.Lstat(path); r.read == nil || serr != nil || !sameFileState(r.read, now) {
+		return nil, "", false, nil
+	}
+	return r.lock, r.digest, true, r.err
+}
+
+func sameFileState(a, b fs.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // readLock reads the lock file once for both its content and its digest
