@@ -45,9 +45,10 @@ type Recorder struct {
 	closed bool
 	// idle is signalled when writing turns false.
 	idle *sync.Cond
-	// lastLock and lastManifest are the bytes last written, so that a
-	// batch that did not change one of the files does not rewrite it.
-	lastLock, lastManifest []byte
+	// lastLock and lastManifest are the sha256 of the bytes last written,
+	// so that a write that would change nothing is skipped: sums, not
+	// copies, which held the whole lock and manifest through an apply.
+	lastLock, lastManifest [sha256.Size]byte
 	// writes counts the batches written, for tests and measurements.
 	writes int
 	// lockCache and manifestCache keep each entry's encoding between
@@ -290,7 +291,7 @@ func (r *Recorder) encode() (lockData, manifestData []byte, err error) {
 // so lastLock, lastManifest and writes are its alone.
 func (r *Recorder) write(lockData, manifestData []byte) error {
 	r.writes++
-	if r.manifestPath != "" && !bytes.Equal(manifestData, r.lastManifest) {
+	if sum := sha256.Sum256(manifestData); r.manifestPath != "" && sum != r.lastManifest {
 		if r.root != "" {
 			if err := CheckInside(r.root, r.manifestPath); err != nil {
 				return err
@@ -303,9 +304,9 @@ func (r *Recorder) write(lockData, manifestData []byte) error {
 		if err := WriteFile(r.manifestPath, manifestData); err != nil {
 			return err
 		}
-		r.lastManifest = manifestData
+		r.lastManifest = sum
 	}
-	if !bytes.Equal(lockData, r.lastLock) {
+	if sum := sha256.Sum256(lockData); sum != r.lastLock {
 		if r.root != "" {
 			if err := CheckInside(r.root, r.lockPath); err != nil {
 				return err
@@ -314,7 +315,7 @@ func (r *Recorder) write(lockData, manifestData []byte) error {
 		if err := WriteFile(r.lockPath, lockData); err != nil {
 			return err
 		}
-		r.lastLock = lockData
+		r.lastLock = sum
 	}
 	return nil
 }
