@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 )
 
@@ -24,8 +25,13 @@ func (l *Lock) Marshal() []byte {
 // encode is Marshal with the error returned, for writers that must not
 // panic, reusing and refilling cache (nil for none).
 func (l *Lock) encode(cache *fragments[Entry]) ([]byte, error) {
+	return bufferDoc(cache, func(w io.Writer) error { return l.encodeTo(w, cache) })
+}
+
+// encodeTo writes what encode returns to w.
+func (l *Lock) encodeTo(w io.Writer, cache *fragments[Entry]) error {
 	head := Lock{Version: l.Version, OutputDir: l.OutputDir, Spend: l.Spend}
-	return encodeDoc(&head, l.Assets, cache, func(e *Entry) any {
+	return encodeDoc(w, &head, l.Assets, cache, func(e *Entry) any {
 		if e.Outputs == nil {
 			// "outputs": [] rather than null: an empty set reads the same
 			// whether it was built in memory or decoded.
@@ -54,8 +60,13 @@ func (m *Manifest) Marshal() []byte {
 }
 
 func (m *Manifest) encode(cache *fragments[ManifestEntry]) ([]byte, error) {
+	return bufferDoc(cache, func(w io.Writer) error { return m.encodeTo(w, cache) })
+}
+
+// encodeTo writes what encode returns to w.
+func (m *Manifest) encodeTo(w io.Writer, cache *fragments[ManifestEntry]) error {
 	head := Manifest{Version: m.Version}
-	return encodeDoc(&head, m.Assets, cache, func(e *ManifestEntry) any {
+	return encodeDoc(w, &head, m.Assets, cache, func(e *ManifestEntry) any {
 		if e.Files == nil || string(e.Meta) == "null" {
 			c := *e
 			if c.Files == nil {
@@ -68,6 +79,18 @@ func (m *Manifest) encode(cache *fragments[ManifestEntry]) ([]byte, error) {
 		}
 		return e
 	})
+}
+
+// bufferDoc runs encodeTo into a buffer the size of cache's last document.
+func bufferDoc[T any](cache *fragments[T], encodeTo func(io.Writer) error) ([]byte, error) {
+	var out bytes.Buffer
+	if cache != nil {
+		out.Grow(cache.size)
+	}
+	if err := encodeTo(&out); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // fragments caches the encoding of each asset's entry by the entry's
@@ -91,23 +114,24 @@ type fragment[T any] struct {
 // object and its "assets" object.
 const assetIndent = "    "
 
-// encodeDoc encodes head, a Lock or Manifest whose last field is its
-// "assets" map, with assets as that map, exactly as encodeJSON would
-// encode the whole: the head is encoded with no assets and each entry
-// (as shown by view) on its own, then they are joined.
-func encodeDoc[T any](head any, assets map[string]*T, cache *fragments[T], view func(*T) any) ([]byte, error) {
+// encodeDoc writes head, a Lock or Manifest whose last field is its
+// "assets" map, with assets as that map, to w exactly as encodeJSON would
+// encode the whole: the head is encoded with no assets and each entry (as
+// shown by view) on its own, then they are joined.
+func encodeDoc[T any](w io.Writer, head any, assets map[string]*T, cache *fragments[T], view func(*T) any) error {
 	frame, err := encodeJSON(head)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	// The head ends `"assets": null` + "\n}\n": the map goes in its place.
 	const tail = "null\n}\n"
 	if !bytes.HasSuffix(frame, []byte(tail)) {
-		return nil, fmt.Errorf("encoding %T: unexpected layout", head)
+		return fmt.Errorf("encoding %T: unexpected layout", head)
 	}
 	frame = frame[:len(frame)-len(tail)]
 	if len(assets) == 0 {
-		return append(frame, "{}\n}\n"...), nil
+		_, err := w.Write(append(frame, "{}\n}\n"...))
+		return err
 	}
 	keys := make([]string, 0, len(assets))
 	for k := range assets {
@@ -115,14 +139,13 @@ func encodeDoc[T any](head any, assets map[string]*T, cache *fragments[T], view 
 	}
 	slices.Sort(keys)
 	var next map[string]fragment[T]
-	var out bytes.Buffer
 	if cache != nil {
 		next = make(map[string]fragment[T], len(assets))
-		out.Grow(cache.size)
 	}
+	out := &docWriter{w: w}
 	enc := newEntryEncoder()
-	out.Write(frame)
-	out.WriteString("{\n")
+	out.write(frame)
+	out.write([]byte("{\n"))
 	for i, k := range keys {
 		e := assets[k]
 		f, ok := fragment[T]{}, false
@@ -136,24 +159,43 @@ func encodeDoc[T any](head any, assets map[string]*T, cache *fragments[T], view 
 			}
 			data, err := enc.encode(k, v)
 			if err != nil {
-				return nil, fmt.Errorf("encoding %s: %w", k, err)
+				return fmt.Errorf("encoding %s: %w", k, err)
 			}
 			f = fragment[T]{entry: e, data: data}
 		}
 		if next != nil {
 			next[k] = f
 		}
-		out.Write(f.data)
+		out.write(f.data)
 		if i < len(keys)-1 {
-			out.WriteByte(',')
+			out.write([]byte(",\n"))
+		} else {
+			out.write([]byte("\n"))
 		}
-		out.WriteByte('\n')
 	}
-	out.WriteString("  }\n}\n")
+	out.write([]byte("  }\n}\n"))
+	if out.err != nil {
+		return out.err
+	}
 	if cache != nil {
-		cache.by, cache.size = next, out.Len()
+		cache.by, cache.size = next, out.n
 	}
-	return out.Bytes(), nil
+	return nil
+}
+
+// docWriter counts what it writes and keeps the first error.
+type docWriter struct {
+	w   io.Writer
+	n   int
+	err error
+}
+
+func (d *docWriter) write(p []byte) {
+	if d.err == nil {
+		var n int
+		n, d.err = d.w.Write(p)
+		d.n += n
+	}
 }
 
 // entryEncoder encodes entries as they appear in the assets map of an

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -354,17 +355,51 @@ func (r *Recorder) Close() error {
 		}
 		return err
 	}
-	lockData, manifestData, err := r.encode()
+	err := syncDirs(r.syncs)
 	if err == nil {
-		err = syncDirs(r.syncs)
-	}
-	if err == nil {
-		err = r.writeWhole(lockData, manifestData)
+		err = r.writeLast()
 	}
 	if err == nil && r.journal != nil {
 		err = r.journal.remove()
 	}
 	return err
+}
+
+// writeLast is the last write: the manifest and the lock encoded straight
+// into their files, with no encoding kept for a write to come. Built in
+// memory first, as the writes before it are, with their encodings cached,
+// they doubled what the end of an apply of 100,000 assets held (224 MB).
+func (r *Recorder) writeLast() error {
+	r.writes++
+	if r.manifestPath != "" {
+		if r.root != "" {
+			if err := CheckInside(r.root, r.manifestPath); err != nil {
+				return err
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(r.manifestPath), 0o755); err != nil {
+			return err
+		}
+		sum, err := writeFileStream(r.manifestPath, func(w io.Writer) error { return r.manifest.encodeTo(w, nil) },
+			func(sum [sha256.Size]byte) bool { return sum == r.lastManifest })
+		if err != nil {
+			return err
+		}
+		r.lastManifest = sum
+	}
+	if r.root != "" {
+		if err := CheckInside(r.root, r.lockPath); err != nil {
+			return err
+		}
+	}
+	sum, err := writeFileStream(r.lockPath, func(w io.Writer) error { return r.lock.encodeTo(w, nil) },
+		func(sum [sha256.Size]byte) bool { return sum == r.lastLock })
+	if err != nil {
+		return err
+	}
+	r.lastLock = sum
+	r.lockCache, r.manifestCache = fragments[Entry]{}, fragments[ManifestEntry]{}
+	return nil
 }
 
 // writeWhole writes the lock and the manifest, and then empties the

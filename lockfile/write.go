@@ -1,8 +1,11 @@
 package lockfile
 
 import (
+	"bufio"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,43 +15,68 @@ import (
 // or the new one, never a part, even after a crash. The temp file lives in
 // the same directory (rename does not cross file systems) and is removed
 // on any error. A new file gets mode 0644; an existing file keeps its mode.
-func WriteFile(path string, data []byte) (err error) {
+func WriteFile(path string, data []byte) error {
+	_, err := writeFileStream(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}, nil)
+	return err
+}
+
+// writeFileStream is WriteFile for a document encoded straight into the
+// temp file, not held whole in memory first. It returns the sha256 of
+// what it wrote; when unchanged says yes to it, the file is left as it
+// was (the temp file is removed).
+func writeFileStream(path string, write func(io.Writer) error, unchanged func(sum [sha256.Size]byte) bool) (sum [sha256.Size]byte, err error) {
 	dir := filepath.Dir(path)
 	perm := fs.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm()
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return sum, err
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return sum, fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
+	keep := false
 	defer func() {
-		if err != nil {
+		if err != nil || !keep {
 			f.Close()
 			os.Remove(tmp)
+		}
+		if err != nil {
 			err = fmt.Errorf("writing %s: %w", path, err)
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
-		return err
+	h := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, h), 256<<10)
+	if err := write(bw); err != nil {
+		return sum, err
+	}
+	if err := bw.Flush(); err != nil {
+		return sum, err
+	}
+	h.Sum(sum[:0])
+	if unchanged != nil && unchanged(sum) {
+		return sum, nil
 	}
 	if err := f.Chmod(perm); err != nil {
-		return err
+		return sum, err
 	}
 	// Without the sync a crash after the rename can leave an empty file.
 	if err := f.Sync(); err != nil {
-		return err
+		return sum, err
 	}
 	if err := f.Close(); err != nil {
-		return err
+		return sum, err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return err
+		return sum, err
 	}
-	return SyncDir(dir)
+	keep = true
+	return sum, SyncDir(dir)
 }
 
 // SyncDir makes a rename or a new file in dir durable: the new directory
