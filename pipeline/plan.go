@@ -95,6 +95,15 @@ const (
 	CauseRepetition   Cause = "repetition"    // its block gained or lost count/for_each
 )
 
+// DropAttrs frees each change's attribute diffs, which only showing the
+// plan reads: a command calls it once the plan is shown, before it
+// applies. At 10,000 new assets they were a sixth of what the apply held.
+func (p *Plan) DropAttrs() {
+	for _, c := range p.Changes {
+		c.Attrs = nil
+	}
+}
+
 // ForcedBy names the changed attributes that force a replacement.
 func (c *Change) ForcedBy() []string {
 	var out []string
