@@ -188,20 +188,23 @@ func (c *StatCache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	f := statCacheDoc{Version: statCacheVersion, Files: make(map[string]statEntry, len(c.used))}
+	files := make(map[string]*statEntry, len(c.used))
 	for p := range c.used {
 		if e, ok := c.entries[p]; ok {
-			f.Files[p] = e
+			files[p] = &e
 		}
-	}
-	data, err := encodeJSON(&f)
-	if err != nil {
-		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return err
 	}
-	if err := WriteFile(c.path, data); err != nil {
+	// Encoded straight into the file, entry by entry, as the lock is:
+	// the same bytes as encodeJSON's, without the whole document (and
+	// encoding/json's sorting of 100,000 keys) in memory at once.
+	head := statCacheDoc{Version: statCacheVersion}
+	write := func(w io.Writer) error {
+		return encodeDoc(w, &head, files, nil, func(e *statEntry) any { return e })
+	}
+	if _, err := writeFileStream(c.path, write, nil); err != nil {
 		return err
 	}
 	c.dirty = false

@@ -256,3 +256,34 @@ func TestStatCacheNullFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Save writes, entry by entry, the bytes encoding/json writes for the
+// whole document.
+func TestStatCacheSaveWritesWhatEncodingJSONDoes(t *testing.T) {
+	t.Parallel()
+	stateDir := filepath.Join(t.TempDir(), StateDirName)
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	c := LoadStatCache(stateDir)
+	c.now = func() time.Time { return now }
+	for i, name := range []string{"b.png", "a <&>.png", "dir/c.png", "é.png"} {
+		c.Put(name, fakeInfo{size: int64(i + 1), mtime: now.Add(-time.Hour)}, sum(byte('a'+i)))
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(stateDir, statCacheFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := statCacheDoc{Version: statCacheVersion, Files: map[string]statEntry{}}
+	for p, e := range c.entries {
+		doc.Files[p] = e
+	}
+	want, err := encodeJSON(&doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(string(want), string(got)); diff != "" {
+		t.Errorf("saved stat cache (-encoding/json +Save):\n%s", diff)
+	}
+}
