@@ -139,6 +139,15 @@ func (s *scanner) skipSpace() {
 	}
 }
 
+// mark records a field's bit in seen; a field seen twice fails the scan
+// (encoding/json then says which).
+func mark[T uint8 | uint16](s *scanner, seen *T, bit T) {
+	if *seen&bit != 0 {
+		s.fail()
+	}
+	*seen |= bit
+}
+
 // peek skips white space and returns the next byte.
 func (s *scanner) peek() byte {
 	s.skipSpace()
@@ -613,10 +622,7 @@ func (s *scanner) scanOutputs() []Output {
 			default:
 				s.fail()
 			}
-			if seen&bit != 0 {
-				s.fail()
-			}
-			seen |= bit
+			mark(s, &seen, bit)
 		})
 		outs = append(outs, o)
 	})
@@ -713,10 +719,7 @@ func (s *scanner) entry() *Entry {
 		default:
 			s.fail()
 		}
-		if seen&bit != 0 {
-			s.fail()
-		}
-		seen |= bit
+		mark(s, &seen, bit)
 	})
 	return e
 }
@@ -761,10 +764,7 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 			default:
 				s.fail()
 			}
-			if seen&bit != 0 {
-				s.fail()
-			}
-			seen |= bit
+			mark(s, &seen, bit)
 		})
 		if seen&1 == 0 || seen&8 == 0 {
 			s.fail()
@@ -830,20 +830,14 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 						default:
 							s.fail()
 						}
-						if seen&bit != 0 {
-							s.fail()
-						}
-						seen |= bit
+						mark(s, &seen, bit)
 					})
 					m.Assets[s.keep(addr)] = e
 				})
 			default:
 				s.fail()
 			}
-			if seen&bit != 0 {
-				s.fail()
-			}
-			seen |= bit
+			mark(s, &seen, bit)
 		})
 		if seen != 3 {
 			s.fail()
@@ -898,20 +892,14 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 						default:
 							s.fail()
 						}
-						if seen&bit != 0 {
-							s.fail()
-						}
-						seen |= bit
+						mark(s, &seen, bit)
 					})
 					files[s.keep(path)] = e
 				})
 			default:
 				s.fail()
 			}
-			if seen&bit != 0 {
-				s.fail()
-			}
-			seen |= bit
+			mark(s, &seen, bit)
 		})
 		if seen != 3 {
 			s.fail()
