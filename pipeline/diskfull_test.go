@@ -18,6 +18,7 @@ import (
 	"github.com/seedform/seedform/openai/openaitest"
 	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/provider"
+	"github.com/seedform/seedform/seedream"
 	"github.com/seedform/seedform/seedream/seedreamtest"
 )
 
@@ -150,12 +151,7 @@ func TestPaidImageHeldWhileDiskFull(t *testing.T) {
 // not be finished and generates the asset again, and converges.
 func TestInterruptWhileHoldingSaysImageLost(t *testing.T) {
 	t.Parallel()
-	srv := seedreamtest.New()
-	defer srv.Close()
-	srv.SetAPIKey(faultAPIKey)
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(faultConfig, srv.BaseURL(), "b64_json", "image.victim", victimImage))
-	client := faultClient(t, srv, "b64_json")
+	srv, dir, client := b64Victim(t)
 	providers := map[string]provider.Provider{"seedream": provider.NewSeedream(client)}
 
 	ws, plan := openAndPlan(t, dir)
@@ -207,12 +203,7 @@ func TestInterruptWhileHoldingSaysImageLost(t *testing.T) {
 // which with room again generates them all.
 func TestNoRequestWithoutRoomForTheAnswer(t *testing.T) {
 	t.Parallel()
-	srv := seedreamtest.New()
-	defer srv.Close()
-	srv.SetAPIKey(faultAPIKey)
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(faultConfig, srv.BaseURL(), "b64_json", "image.victim", victimImage))
-	client := faultClient(t, srv, "b64_json")
+	srv, dir, client := b64Victim(t)
 
 	var free atomic.Int64
 	free.Store(3 << 20)
@@ -275,4 +266,16 @@ func checkStagingEmptyAt(t *testing.T, dir string) {
 	for _, e := range ents {
 		t.Errorf("staging still holds %s", e.Name())
 	}
+}
+
+// b64Victim is a config of the one victim image, answered in b64_json by
+// a fake server closed when the test ends, and a client of it.
+func b64Victim(t *testing.T) (*seedreamtest.Server, string, *seedream.Client) {
+	t.Helper()
+	srv := seedreamtest.New()
+	t.Cleanup(srv.Close)
+	srv.SetAPIKey(faultAPIKey)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "main.sf.hcl"), fmt.Sprintf(faultConfig, srv.BaseURL(), "b64_json", "image.victim", victimImage))
+	return srv, dir, faultClient(t, srv, "b64_json")
 }
