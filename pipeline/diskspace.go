@@ -51,7 +51,7 @@ func megabytes(n int64) string { return fmt.Sprintf("%d MB", (n+1<<20-1)>>20) }
 // the free space, lets the request go. A refusal stops the apply as a
 // first interrupt does.
 func (e *engine) checkSpace(a *spec.Asset) error {
-	sizer, ok := e.opts.Providers[a.Provider].(provider.AnswerSizer)
+	sizer, ok := provider.As[provider.AnswerSizer](e.opts.Providers[a.Provider])
 	if !ok {
 		return nil
 	}

@@ -21,16 +21,20 @@ type Paced interface {
 	Learned() (throttle.Capacity, bool)
 }
 
-// PacedOf returns p, or the provider it wraps (a wrapper has an
-// Unwrap() Provider method), as Paced.
-func PacedOf(p Provider) (Paced, bool) {
+// PacedOf returns p, or the provider it wraps, as Paced.
+func PacedOf(p Provider) (Paced, bool) { return As[Paced](p) }
+
+// As returns p, or the first provider it wraps (a wrapper has an Unwrap()
+// Provider method, as a sharded apply's pacing does), that is a T.
+func As[T any](p Provider) (T, bool) {
 	for {
-		if pc, ok := p.(Paced); ok {
-			return pc, true
+		if t, ok := p.(T); ok {
+			return t, true
 		}
 		w, ok := p.(interface{ Unwrap() Provider })
 		if !ok {
-			return nil, false
+			var zero T
+			return zero, false
 		}
 		p = w.Unwrap()
 	}

@@ -42,4 +42,12 @@ func TestPacedOf(t *testing.T) {
 	if _, ok := PacedOf(NewPlaceholder()); ok {
 		t.Error("the placeholder, which sends nothing, is Paced")
 	}
+	// A sharded apply's pacing wraps the provider: the disk check must
+	// still find how large its answers can be.
+	if _, ok := As[AnswerSizer](wrapped{s}); !ok {
+		t.Error("As did not find the AnswerSizer a wrapper holds")
+	}
+	if _, ok := As[AnswerSizer](nil); ok {
+		t.Error("As found an AnswerSizer in no provider")
+	}
 }
