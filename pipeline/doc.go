@@ -3,7 +3,9 @@
 // the disk holds, and decides one Action per asset address, with what it
 // may cost (from the provider's price card, see package cost). Apply carries a
 // plan out: local changes first, then generation in dependency order with
-// bounded concurrency, recording each finished asset in the lock and the
+// bounded concurrency (ready assets wait in a queue per provider and start
+// block by block in turn, each provider taking the shared slots in turn),
+// recording each finished asset in the lock and the
 // manifest at once, and keeping every paid answer in staging until it is
 // recorded so that a crash loses nothing. With a budget, a gate
 // (cost.Gate) is consulted before each request starts, and what each
