@@ -545,11 +545,20 @@ func (s *scanner) spec() schema.Values {
 	start := s.i
 	ms := s.scratchMembers[:0]
 	general := false
+	var unset []string // names whose value is unset: a repeat of one is a repeat too
 	s.object(func(name string) {
 		raw, canonical := s.value()
 		if !canonical {
 			general = true
 			return
+		}
+		for _, m := range ms {
+			if m.Name == name {
+				general = true // repeated: UnmarshalJSON says so
+			}
+		}
+		if slices.Contains(unset, name) {
+			general = true
 		}
 		composite := raw[0] == '{' || raw[0] == '['
 		if composite {
@@ -557,12 +566,8 @@ func (s *scanner) spec() schema.Values {
 		}
 		switch string(raw) {
 		case "null", `""`, "[]":
-			return // unset
-		}
-		for _, m := range ms {
-			if m.Name == name {
-				general = true // repeated: UnmarshalJSON says so
-			}
+			unset = append(unset, name)
+			return
 		}
 		if !composite {
 			raw = s.keepBytes(raw)
@@ -724,6 +729,21 @@ func (s *scanner) entry() *Entry {
 	return e
 }
 
+// entries reads the object of a document's entries into m, each value
+// by read (given its key); a repeated key fails the scan.
+func entries[T any](s *scanner, m map[string]T, read func(key string) T) {
+	if s.peek() != '{' {
+		s.fail()
+	}
+	s.object(func(key string) {
+		if _, dup := m[key]; dup {
+			s.fail()
+		}
+		v := read(key)
+		m[s.keep(key)] = v
+	})
+}
+
 // estimate guesses how many entries of about perEntry bytes data holds,
 // to size maps and slabs (counting them cost a sixth of a read).
 func estimate(data []byte, perEntry int) int {
@@ -751,16 +771,8 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 				s.unmarshal(&l.Spend)
 			case "assets":
 				bit = 8
-				if s.peek() != '{' {
-					s.fail()
-				}
 				l.Assets = make(map[string]*Entry, estimate(data, 640))
-				s.object(func(addr string) {
-					if _, dup := l.Assets[addr]; dup {
-						s.fail()
-					}
-					l.Assets[s.keep(addr)] = s.entry()
-				})
+				entries(s, l.Assets, func(string) *Entry { return s.entry() })
 			default:
 				s.fail()
 			}
@@ -791,14 +803,11 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 				m.Version = SchemaVersion
 			case "assets":
 				bit = 2
-				if s.peek() != '{' {
-					s.fail()
-				}
 				n := estimate(data, 320)
 				m.Assets = make(map[string]*ManifestEntry, n)
 				slab := make([]ManifestEntry, 0, n)
-				s.object(func(addr string) {
-					if _, dup := m.Assets[addr]; dup || s.peek() != '{' {
+				entries(s, m.Assets, func(addr string) *ManifestEntry {
+					if s.peek() != '{' {
 						s.fail()
 					}
 					if len(slab) == cap(slab) {
@@ -832,7 +841,7 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 						}
 						mark(s, &seen, bit)
 					})
-					m.Assets[s.keep(addr)] = e
+					return e
 				})
 			default:
 				s.fail()
@@ -861,14 +870,8 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 				}
 			case "files":
 				bit = 2
-				if s.peek() != '{' {
-					s.fail()
-				}
 				files = make(map[string]statEntry, estimate(data, 160))
-				s.object(func(path string) {
-					if _, dup := files[path]; dup {
-						s.fail()
-					}
+				entries(s, files, func(string) statEntry {
 					var e statEntry
 					var seen uint8
 					s.object(func(k string) {
@@ -894,7 +897,7 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 						}
 						mark(s, &seen, bit)
 					})
-					files[s.keep(path)] = e
+					return e
 				})
 			default:
 				s.fail()
