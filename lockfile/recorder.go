@@ -291,34 +291,47 @@ func (r *Recorder) encode() (lockData, manifestData []byte, err error) {
 // write runs without r.mu: only the caller that set r.writing gets here,
 // so lastLock, lastManifest and writes are its alone.
 func (r *Recorder) write(lockData, manifestData []byte) error {
+	return r.writeDocs(bytesDoc(lockData), bytesDoc(manifestData))
+}
+
+// bytesDoc writes data.
+func bytesDoc(data []byte) func(io.Writer) error {
+	return func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}
+}
+
+// writeDocs writes the manifest and then the lock, each encoded by its
+// function straight into its file, leaving a file whose bytes would not
+// change as it is. It runs without r.mu (see write).
+func (r *Recorder) writeDocs(lockDoc, manifestDoc func(io.Writer) error) error {
 	r.writes++
-	if sum := sha256.Sum256(manifestData); r.manifestPath != "" && sum != r.lastManifest {
-		if r.root != "" {
-			if err := CheckInside(r.root, r.manifestPath); err != nil {
-				return err
-			}
-		}
+	if r.manifestPath != "" {
 		// The manifest may live in an output folder no image has made yet.
 		if err := os.MkdirAll(filepath.Dir(r.manifestPath), 0o755); err != nil {
 			return err
 		}
-		if err := WriteFile(r.manifestPath, manifestData); err != nil {
+		if err := r.writeDoc(r.manifestPath, manifestDoc, &r.lastManifest); err != nil {
 			return err
 		}
-		r.lastManifest = sum
 	}
-	if sum := sha256.Sum256(lockData); sum != r.lastLock {
-		if r.root != "" {
-			if err := CheckInside(r.root, r.lockPath); err != nil {
-				return err
-			}
-		}
-		if err := WriteFile(r.lockPath, lockData); err != nil {
+	return r.writeDoc(r.lockPath, lockDoc, &r.lastLock)
+}
+
+// writeDoc writes one document to path, checked to stay inside the root,
+// unless its sum is last's; last becomes what the file holds.
+func (r *Recorder) writeDoc(path string, doc func(io.Writer) error, last *[sha256.Size]byte) error {
+	if r.root != "" {
+		if err := CheckInside(r.root, path); err != nil {
 			return err
 		}
-		r.lastLock = sum
 	}
-	return nil
+	sum, err := writeFileStream(path, doc, func(sum [sha256.Size]byte) bool { return sum == *last })
+	if err == nil {
+		*last = sum
+	}
+	return err
 }
 
 // Confine makes every later write check, as it happens, that the file
@@ -370,36 +383,10 @@ func (r *Recorder) Close() error {
 // memory first, as the writes before it are, with their encodings cached,
 // they doubled what the end of an apply of 100,000 assets held (224 MB).
 func (r *Recorder) writeLast() error {
-	r.writes++
-	if r.manifestPath != "" {
-		if r.root != "" {
-			if err := CheckInside(r.root, r.manifestPath); err != nil {
-				return err
-			}
-		}
-		if err := os.MkdirAll(filepath.Dir(r.manifestPath), 0o755); err != nil {
-			return err
-		}
-		sum, err := writeFileStream(r.manifestPath, func(w io.Writer) error { return r.manifest.encodeTo(w, nil) },
-			func(sum [sha256.Size]byte) bool { return sum == r.lastManifest })
-		if err != nil {
-			return err
-		}
-		r.lastManifest = sum
-	}
-	if r.root != "" {
-		if err := CheckInside(r.root, r.lockPath); err != nil {
-			return err
-		}
-	}
-	sum, err := writeFileStream(r.lockPath, func(w io.Writer) error { return r.lock.encodeTo(w, nil) },
-		func(sum [sha256.Size]byte) bool { return sum == r.lastLock })
-	if err != nil {
-		return err
-	}
-	r.lastLock = sum
+	err := r.writeDocs(func(w io.Writer) error { return r.lock.encodeTo(w, nil) },
+		func(w io.Writer) error { return r.manifest.encodeTo(w, nil) })
 	r.lockCache, r.manifestCache = fragments[Entry]{}, fragments[ManifestEntry]{}
-	return nil
+	return err
 }
 
 // writeWhole writes the lock and the manifest, and then empties the
