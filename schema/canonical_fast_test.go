@@ -22,7 +22,13 @@ func TestCanonicalFastPaths(t *testing.T) {
 		return raw
 	}
 	for _, x := range []any{"", "plain", "a <b> & \"c\" \\ \n\t\u2028 é 🎨 \x01", "\xff bad utf-8", true, false,
-		0, -7, 1 << 40, int64(-1 << 62), []string{}, []string{"x", "<y>", ""}, []string(nil)} {
+		0, -7, 1 << 40, int64(-1 << 62), []string{}, []string{"x", "<y>", ""}, []string(nil),
+		// The general path, as it stands or read again.
+		[]struct {
+			A string `json:"a,omitempty"`
+			N any    `json:"n,omitempty"`
+		}{{A: "x <&>"}, {N: 3}, {A: "é\n\"q\"", N: 2.5}, {N: uint64(1 << 63)}, {N: 1e21}, {A: "\xff"}, {N: float32(0.1)}},
+		map[string]any{"b": []any{1, "2", nil, true, map[string]any{}}, "a": -0.0}} {
 		got, err := Canonical(x)
 		if err != nil {
 			t.Fatal(err)

@@ -477,7 +477,16 @@ func Canonical(x any) (json.RawMessage, error) {
 	if err := enc.Encode(x); err != nil {
 		return nil, err
 	}
-	return canonicalRaw(bytes.TrimRight(b.Bytes(), "\n"))
+	raw := bytes.TrimRight(b.Bytes(), "\n")
+	// What encoding/json wrote is canonical as it stands when it has no
+	// escape (an invalid byte's \ufffd among them) and only integers that
+	// fit an int64: a list of references, for one, is not read again.
+	if bytes.IndexByte(raw, '\\') < 0 {
+		if n, ok := valueLen(raw); ok && n == len(raw) {
+			return raw, nil
+		}
+	}
+	return canonicalRaw(raw)
 }
 
 // canonicalRaw rewrites JSON text canonically, keeping object member
@@ -546,10 +555,6 @@ func canonicalComposite(dec *json.Decoder, b *bytes.Buffer, open json.Delim) err
 	b.WriteByte(close)
 	return nil
 }
-
-// WriteString writes s as canonical JSON. s must be valid UTF-8:
-// Canonical writes an invalid byte as the replacement character itself.
-func WriteString(b *bytes.Buffer, s string) { writeString(b, s) }
 
 // writeString writes s as encoding/json writes a string without HTML
 // escaping: this is its appendString, kept here because a plan writes

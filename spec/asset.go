@@ -1,13 +1,11 @@
 package spec
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/cost"
@@ -212,35 +210,6 @@ type HashedRef struct {
 	Asset  string `json:"asset,omitempty"`
 }
 
-// canonicalRefs writes refs as schema.Canonical does, without its
-// encode-and-reread; ok is false for a string that is not valid UTF-8,
-// which only the general path writes as Canonical does.
-func canonicalRefs(refs []HashedRef) (json.RawMessage, bool) {
-	var b bytes.Buffer
-	b.WriteByte('[')
-	for i, r := range refs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('{')
-		sep := ""
-		for _, f := range [...]struct{ key, val string }{{"sha256", r.SHA256}, {"url", r.URL}, {"asset", r.Asset}} {
-			if f.val == "" {
-				continue
-			}
-			if !utf8.ValidString(f.val) {
-				return nil, false
-			}
-			b.WriteString(sep + `"` + f.key + `":`)
-			schema.WriteString(&b, f.val)
-			sep = ","
-		}
-		b.WriteByte('}')
-	}
-	b.WriteByte(']')
-	return b.Bytes(), true
-}
-
 // Request returns what a's spec hash covers: its provider type's request
 // attributes (the ones that change the generated image, DESIGN.md "What
 // changes what"), in the type's order after provider_type. Path, dir,
@@ -279,11 +248,7 @@ func (a *Asset) Request() schema.Values {
 				for i, r := range a.References {
 					refs[i] = HashedRef{SHA256: r.SHA256, URL: r.URL, Asset: r.Asset}
 				}
-				if raw, ok := canonicalRefs(refs); ok {
-					req.SetRaw(name, raw)
-				} else {
-					set(name, refs)
-				}
+				set(name, refs)
 			}
 		default:
 			if raw, ok := a.Attrs.Get(name); ok {

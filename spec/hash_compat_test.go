@@ -188,22 +188,3 @@ func pngEncode(w io.Writer, width, height int) error {
 	}
 	return png.Encode(w, img)
 }
-
-// canonicalRefs writes what schema.Canonical writes for the same refs.
-func TestCanonicalRefsMatchesCanonical(t *testing.T) {
-	t.Parallel()
-	for _, refs := range [][]HashedRef{
-		{{}},
-		{{SHA256: "ab", URL: "https://x/<a>&b", Asset: "image.a"}},
-		{{URL: "\u2028\"\\\n"}, {Asset: "image.b[\"k\"]"}, {SHA256: "cd"}},
-	} {
-		got, ok := canonicalRefs(refs)
-		want, err := schema.Canonical(refs)
-		if !ok || err != nil || !bytes.Equal(got, want) {
-			t.Errorf("canonicalRefs(%+v) = %s, %v; Canonical writes %s (%v)", refs, got, ok, want, err)
-		}
-	}
-	if _, ok := canonicalRefs([]HashedRef{{URL: "\xff"}}); ok {
-		t.Error("an invalid UTF-8 URL took the fast path")
-	}
-}
