@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -107,17 +106,27 @@ func (s *session) open(opts pipeline.Options, lock bool, lockTimeout time.Durati
 	return true
 }
 
-// sensitiveVarFlags names the sensitive variables set with -var.
-func sensitiveVarFlags(cfg *spec.Config, vars []string) []string {
-	var names []string
-	for _, v := range vars {
-		name, _, _ := strings.Cut(v, "=")
-		name = strings.TrimSpace(name)
-		if slices.Contains(cfg.SensitiveVars, name) && !slices.Contains(names, name) {
-			names = append(names, name)
-		}
+// readSaved reads the saved plan at rel and puts back the values of the
+// sensitive variables it withheld, from vars (apply's -var flags) or the
+// environment.
+func readSaved(m *Meta, rel string, vars []string) (*planfile.Plan, error) {
+	f, err := planfile.Read(m.path(rel))
+	if err != nil {
+		return nil, err
 	}
-	return names
+	lookup := func(name string) (string, bool) {
+		key := spec.EnvVarPrefix + name
+		for i := len(m.Env) - 1; i >= 0; i-- {
+			if k, v, ok := strings.Cut(m.Env[i], "="); ok && k == key {
+				return v, v != "" // set empty is how a job unsets it
+			}
+		}
+		return "", false
+	}
+	if err := f.RestoreVars(rel, vars, lookup); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // otherRun names the seedform process holding dir's process lock, "" when
@@ -222,15 +231,17 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
 	if *out != "" {
-		if err := planfile.Write(m.path(*out), planfile.FromPlan(plan)); err != nil {
+		saved := planfile.FromPlan(plan)
+		withheld := saved.WithholdVars(s.cfg.SensitiveVars)
+		if err := planfile.Write(m.path(*out), saved); err != nil {
 			s.diag.errorf("saving the plan: %v", err)
 			return 1
 		}
-		if names := sensitiveVarFlags(s.cfg, pf.vars); len(names) > 0 {
-			s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "The saved plan holds sensitive values",
-				Detail: fmt.Sprintf("%s keeps the -var flags it was made with, so that apply makes the same plan, and %s declared sensitive: "+
-					"its value is in the file in clear. Keep the file private, or give the value as SEEDFORM_VAR_<name> when you plan and apply.",
-					*out, strings.Join(names, ", ")+map[bool]string{true: " is", false: " are"}[len(names) == 1])}})
+		if len(withheld) > 0 {
+			s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Give the sensitive variables again when you apply",
+				Detail: fmt.Sprintf("%s does not keep the value of the sensitive %s %s set with -var, only a hash to check it by: "+
+					"apply it with the same -var flags, or with the values in SEEDFORM_VAR_<name>.",
+					*out, map[bool]string{true: "variable", false: "variables"}[len(withheld) == 1], strings.Join(withheld, ", "))}})
 		}
 		if s.human != nil {
 			s.savedHint(*out)
@@ -307,7 +318,11 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	opts := pf.options(destroy)
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
-		f, err := planfile.Read(m.path(pos[0]))
+		if len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
+			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
+			return 1
+		}
+		f, err := readSaved(m, pos[0], pf.vars)
 		if err != nil {
 			s.diag.errorf("%v", err)
 			return 1
@@ -315,10 +330,6 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 		saved = f.Pipeline()
 		if saved.Options.Destroy {
 			s.setDestroy()
-		}
-		if len(pf.vars)+len(pf.files)+len(pf.targets)+len(pf.replace) > 0 || pf.refreshOnly {
-			s.diag.errorf("a saved plan is applied exactly as planned: -var, -var-file, -target, -replace and -refresh-only belong to plan")
-			return 1
 		}
 		opts = saved.Options
 	}

@@ -15,7 +15,6 @@ import (
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/pipeline"
-	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
 	"github.com/seedform/seedform/views/jsonui"
@@ -114,7 +113,7 @@ func (rf *reportFlags) build(ctx context.Context, s *session, pos []string) (*re
 	opts := pipeline.Options{Vars: rf.vf.vars, VarFiles: rf.vf.files}
 	var saved *pipeline.Plan
 	if len(pos) == 1 {
-		f, err := planfile.Read(s.m.path(pos[0]))
+		f, err := readSaved(s.m, pos[0], rf.vf.vars)
 		if err != nil {
 			s.diag.errorf("%v", err)
 			return nil, nil, nil

@@ -9,7 +9,6 @@ import (
 
 	"github.com/seedform/seedform/cost"
 	"github.com/seedform/seedform/pipeline"
-	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/provider"
 	"github.com/seedform/seedform/sharedrate"
 	"github.com/seedform/seedform/spec"
@@ -65,7 +64,7 @@ func runShard(_ context.Context, m *Meta, args []string) int {
 		s.diag.errorf("shard merge needs the saved plan the shards applied: seedform shard merge PLANFILE")
 		return 1
 	}
-	f, err := planfile.Read(m.path(pos[0]))
+	f, err := readSaved(m, pos[0], pf.vars)
 	if err != nil {
 		s.diag.errorf("%v", err)
 		return 1

@@ -14,8 +14,9 @@ import (
 
 // FormatVersion is the plan format this build reads and writes. Version 2
 // records every attribute of a change and the files it touches; version 3
-// what each change may cost.
-const FormatVersion = 3
+// what each change may cost; version 4 withholds the values of sensitive
+// variables set with -var.
+const FormatVersion = 4
 
 const magic = "seedform saved plan"
 
@@ -57,6 +58,10 @@ type Options struct {
 type VarArg struct {
 	File  bool   `json:"file,omitempty"`
 	Value string `json:"value"`
+	// Withheld is set on a -var of a sensitive variable: Value is then
+	// the variable's name only, and Withheld "sha256:<hex>" of the value,
+	// which apply must be given again (see WithholdVars).
+	Withheld string `json:"withheld_sha256,omitempty"`
 }
 
 // Change is the planned action for one asset address.
