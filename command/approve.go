@@ -10,7 +10,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/seedform/seedform/lockfile"
-	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/report"
 	"github.com/seedform/seedform/review"
 )
@@ -65,7 +64,7 @@ func runApprove(_ context.Context, m *Meta, args []string) int {
 // recordVerdicts gives every output of each address the verdict v; it
 // records nothing unless every address is recorded with outputs.
 func recordVerdicts(m *Meta, f *review.File, addrs []string, v review.Approval) bool {
-	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
+	lock, err := readRecorded(m)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return false

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -50,7 +51,7 @@ func runList(_ context.Context, m *Meta, args []string) int {
 	if _, ok := parseArgs(m, fs, args, 0, ""); !ok {
 		return 1
 	}
-	lock, err := lockfile.Read(m.path(lockfile.FileName))
+	lock, err := readRecorded(m)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1
@@ -97,7 +98,7 @@ func isAddress(m *Meta, arg string) bool {
 
 // showAsset prints one asset's lock entry.
 func showAsset(m *Meta, addr string, jsonOut bool) int {
-	lock, err := lockfile.Read(m.path(lockfile.FileName))
+	lock, err := readRecorded(m)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1
@@ -184,4 +185,9 @@ func usageText(u *lockfile.Usage) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// readRecorded reads the lock with what an interrupted apply journaled.
+func readRecorded(m *Meta) (*lockfile.Lock, error) {
+	return lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
 }

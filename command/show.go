@@ -4,11 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"sort"
 
-	"github.com/seedform/seedform/lockfile"
-	"github.com/seedform/seedform/pipeline"
 	"github.com/seedform/seedform/planfile"
 	"github.com/seedform/seedform/schema"
 	"github.com/seedform/seedform/spec"
@@ -43,7 +40,7 @@ func runShow(_ context.Context, m *Meta, args []string) int {
 		(&views.Human{W: m.Stdout, Color: m.color(*noColor), Width: m.Width}).Plan(f.Pipeline())
 		return 0
 	}
-	lock, err := lockfile.ReadRecorded(m.path(lockfile.FileName), m.path(filepath.Join(pipeline.StateDirName, lockfile.JournalName)))
+	lock, err := readRecorded(m)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "Error: %v\n", err)
 		return 1

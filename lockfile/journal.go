@@ -14,17 +14,19 @@ import (
 // and the manifest whole.
 //
 // Rewriting a lock of n entries for every finished asset costs O(n) bytes
-// per asset (40 GB over an apply of 100,000). Instead, an entry that only
-// adds to what the lock says (a new asset's files, a manifest update) is
-// appended to the journal and synced; the lock and the manifest are written
-// whole once, when the apply ends, and whenever a change must reach the
-// lock itself before a file it names changes. A run that dies leaves the
-// journal: every reader replays it (ReplayJournal), and the next apply
-// writes it into the lock and removes it.
+// per asset (40 GB over an apply of 100,000). Instead, each change of an
+// entry (a new asset's files, a regeneration taking the old entry out, a
+// move, a manifest update, a delete) is appended to the journal and
+// synced; the lock and the manifest are written whole once, when the apply
+// ends. A run that dies leaves the journal: every reader that plans or
+// shows replays it (ReplayJournal, ReadRecorded), so a record is as good as
+// a write of the lock, and the next apply writes it into the lock and
+// removes it.
 const JournalName = "recorded.jsonl"
 
 // journalVersion is the journal's format; its first line names it.
-const journalVersion = 1
+// Version 2 adds records that only forget addresses (no "lock").
+const journalVersion = 2
 
 // journalHeader is the journal's first line: the digest of the lock file
 // its records apply to ("" for no lock file yet).
@@ -33,13 +35,14 @@ type journalHeader struct {
 	Lock    string `json:"lock"`
 }
 
-// journalRecord is one change: addr's lock entry and, when set, its
-// manifest entry; the addresses in drop are forgotten (a renamed asset's
-// old address).
+// journalRecord is one change: the addresses in drop are forgotten (a
+// renamed asset's old address, a deleted asset), and then addr gets its
+// lock entry and, when set, its manifest entry. A record without a lock
+// entry only forgets.
 type journalRecord struct {
 	Addr     string          `json:"addr"`
 	Drop     []string        `json:"drop,omitempty"`
-	Lock     json.RawMessage `json:"lock"`
+	Lock     json.RawMessage `json:"lock,omitempty"`
 	Manifest json.RawMessage `json:"manifest,omitempty"`
 }
 
@@ -78,10 +81,8 @@ func ReplayJournal(path, lockDigest string, l *Lock, m *Manifest) (int, error) {
 		return 0, err
 	}
 	if head.Lock != lockDigest {
-		for _, r := range recs {
-			if !reflect.DeepEqual(l.Assets[r.addr], r.entry) {
-				return 0, &StaleJournalError{Path: path, Records: len(recs)}
-			}
+		if !inLock(l, recs) {
+			return 0, &StaleJournalError{Path: path, Records: len(recs)}
 		}
 		return 0, nil
 	}
@@ -90,12 +91,35 @@ func ReplayJournal(path, lockDigest string, l *Lock, m *Manifest) (int, error) {
 			delete(l.Assets, d)
 			delete(m.Assets, d)
 		}
-		l.Assets[r.addr] = r.entry
-		if r.manifest != nil {
-			m.Assets[r.addr] = r.manifest
+		if r.entry != nil {
+			l.Assets[r.addr] = r.entry
+			if r.manifest != nil {
+				m.Assets[r.addr] = r.manifest
+			}
 		}
 	}
 	return len(recs), nil
+}
+
+// inLock reports whether l already says what recs say: each address's
+// last record is in it, and each address a record forgot and none set
+// again is absent.
+func inLock(l *Lock, recs []replayed) bool {
+	last := map[string]*Entry{}
+	for _, r := range recs {
+		for _, d := range r.drop {
+			last[d] = nil
+		}
+		if r.entry != nil {
+			last[r.addr] = r.entry
+		}
+	}
+	for addr, e := range last {
+		if !reflect.DeepEqual(l.Assets[addr], e) {
+			return false
+		}
+	}
+	return true
 }
 
 // ReadRecorded is Read with the journal at journalPath replayed: what an
@@ -161,6 +185,12 @@ func decodeRecord(line []byte) (replayed, error) {
 		return replayed{}, err
 	}
 	r := replayed{addr: rec.Addr, drop: rec.Drop}
+	if len(rec.Lock) == 0 {
+		if len(rec.Drop) == 0 || len(rec.Manifest) > 0 {
+			return r, fmt.Errorf("%s: a record without a lock entry only forgets addresses", rec.Addr)
+		}
+		return r, nil
+	}
 	if err := strictUnmarshal(rec.Lock, &r.entry); err != nil || r.entry == nil {
 		return r, fmt.Errorf("%s: the lock entry: %v", rec.Addr, err)
 	}
@@ -194,8 +224,10 @@ func strictUnmarshal(data []byte, v any) error {
 func encodeRecord(enc *entryEncoder, addr string, drop []string, e *Entry, m *ManifestEntry) ([]byte, error) {
 	rec := journalRecord{Addr: addr, Drop: drop}
 	var err error
-	if rec.Lock, err = enc.compactJSON(e); err != nil {
-		return nil, fmt.Errorf("encoding %s: %w", addr, err)
+	if e != nil {
+		if rec.Lock, err = enc.compactJSON(e); err != nil {
+			return nil, fmt.Errorf("encoding %s: %w", addr, err)
+		}
 	}
 	if m != nil {
 		if rec.Manifest, err = enc.compactJSON(m); err != nil {

@@ -302,3 +302,109 @@ func TestFragmentWithJournal(t *testing.T) {
 		t.Errorf("a shard wrote the lock: %v", err)
 	}
 }
+
+// TestJournalForgetsAndMoves: deleting, regenerating (forget, then set
+// again) and renaming entries are journal records too, so that an apply
+// that changes n existing entries writes n records and not n locks; after
+// a kill, a replay and Close give byte for byte what a whole rewrite of
+// the same changes gives, and a replay on a lock that already holds them
+// is not stale.
+func TestJournalForgetsAndMoves(t *testing.T) {
+	t.Parallel()
+	d := newJournalDir(t)
+	base := NewRecorder(d.lock, d.manifest, nil, nil)
+	for _, n := range []string{"a", "b", "c", "d"} {
+		e, me := imageEntry(n)
+		if err := base.Record("image."+n, e, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := base.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lockBefore := readOrEmpty(t, d.lock)
+
+	l, _ := Read(d.lock)
+	m, _ := ReadManifest(d.manifest)
+	r := NewRecorder(d.lock, d.manifest, l, m)
+	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	if err := r.Forget("image.a"); err != nil { // a delete
+		t.Fatal(err)
+	}
+	if err := r.Forget("image.b"); err != nil { // a regeneration: out first...
+		t.Fatal(err)
+	}
+	eb, mb := imageEntry("b")
+	eb.Outputs[0].SHA256 = sum('e')
+	mb.Files[0].SHA256 = sum('e')
+	if err := r.Set(nil, "image.b", eb, mb); err != nil { // ...then in again
+		t.Fatal(err)
+	}
+	ec, mc := imageEntry("c")
+	if err := r.Set(nil, "image.e", ec, mc, "image.c"); err != nil { // a rename
+		t.Fatal(err)
+	}
+	if got := readOrEmpty(t, d.lock); !bytes.Equal(got, lockBefore) {
+		t.Error("forgetting or moving rewrote the lock although a journal takes its changes")
+	}
+	if w := r.writes; w != 4 {
+		t.Errorf("%d writes for 4 changes, want 4 journal appends", w)
+	}
+
+	// What a whole rewrite of the same changes gives.
+	want := NewRecorder(filepath.Join(t.TempDir(), FileName), filepath.Join(t.TempDir(), "manifest.json"), nil, nil)
+	for _, n := range []string{"b", "d"} {
+		e, me := imageEntry(n)
+		if n == "b" {
+			e, me = eb, mb
+		}
+		if err := want.Record("image."+n, e, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := want.Record("image.e", ec, mc); err != nil {
+		t.Fatal(err)
+	}
+	wantLock, wantManifest := readOrEmpty(t, want.lockPath), readOrEmpty(t, want.manifestPath)
+
+	// The kill: no Close. A reader replays the records.
+	r.journal.file.Close()
+	l2, err := Read(d.lock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, _ := ReadManifest(d.manifest)
+	if n, err := ReplayJournal(d.journal, digestOf(lockBefore), l2, m2); err != nil || n != 4 {
+		t.Fatalf("ReplayJournal = %d, %v; want 4 records", n, err)
+	}
+	if l2.Assets["image.a"] != nil || l2.Assets["image.c"] != nil || m2.Assets["image.c"] != nil || l2.Assets["image.e"] == nil {
+		t.Fatalf("after the replay the lock holds %v", sortedKeys(l2.Assets))
+	}
+	next := NewRecorder(d.lock, d.manifest, l2, m2)
+	next.UseJournal(d.journal, digestOf(lockBefore), true)
+	if err := next.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readOrEmpty(t, d.lock), wantLock) || !bytes.Equal(readOrEmpty(t, d.manifest), wantManifest) {
+		t.Error("after the kill and a replay, Close did not write what a whole rewrite gives")
+	}
+
+	// A kill between that whole write and the journal's removal: the
+	// journal, made on the old lock, is all in the new one.
+	r2 := NewRecorder(d.lock, d.manifest, nil, nil)
+	r2.UseJournal(d.journal, digestOf(lockBefore), false)
+	if err := r2.Forget("image.a"); err != nil {
+		t.Fatal(err)
+	}
+	l3, _ := Read(d.lock)
+	if n, err := ReplayJournal(d.journal, digestOf(readOrEmpty(t, d.lock)), l3, NewManifest()); err != nil || n != 0 {
+		t.Errorf("replay of a forget the lock already has: %d, %v; want 0, nil", n, err)
+	}
+	// ...but a lock that still has the forgotten entry is another lock.
+	l4, _ := Read(d.lock)
+	l4.Assets["image.a"], _ = imageEntry("a")
+	var stale *StaleJournalError
+	if _, err := ReplayJournal(d.journal, "sha256:"+sum('y'), l4, NewManifest()); !errors.As(err, &stale) {
+		t.Errorf("replay of a forget on a lock that has the entry: %v, want a StaleJournalError", err)
+	}
+}

@@ -168,11 +168,13 @@ func (r *Recorder) UseJournal(path, lockDigest string, pending bool) {
 
 // Set records addr's lock entry and, if m is not nil, its manifest entry,
 // forgets the addresses in drop, and returns once that is durable, having
-// synced dirs first (see UpdateAfterSync). It is for changes that only add
-// to what the lock says: with a journal (UseJournal) they are appended to
-// it, and the lock and manifest are written whole at Close. The Recorder
-// keeps e and m.
+// synced dirs first (see UpdateAfterSync). With a journal (UseJournal) the
+// change is appended to it, and the lock and manifest are written whole at
+// Close. The Recorder keeps e and m.
 func (r *Recorder) Set(dirs []string, addr string, e *Entry, m *ManifestEntry, drop ...string) error {
+	if e == nil {
+		return errors.New("lockfile: Set without an entry (Forget forgets)")
+	}
 	if err := e.Validate(addr); err != nil {
 		return err
 	}
@@ -189,7 +191,7 @@ func (r *Recorder) Set(dirs []string, addr string, e *Entry, m *ManifestEntry, d
 			return err
 		}
 	}
-	return r.commit(dirs, rec, func(b *batch) {
+	return r.record(dirs, rec, func() {
 		for _, d := range drop {
 			delete(r.lock.Assets, d)
 			delete(r.manifest.Assets, d)
@@ -198,6 +200,31 @@ func (r *Recorder) Set(dirs []string, addr string, e *Entry, m *ManifestEntry, d
 		if m != nil {
 			r.manifest.Assets[addr] = m
 		}
+	})
+}
+
+// Forget removes addr from the lock and the manifest and returns once that
+// is durable: with a journal, as a record appended to it, so that deleting
+// or regenerating n assets costs n records, not n writes of the lock.
+func (r *Recorder) Forget(addr string) error {
+	var rec []byte
+	if r.journal != nil {
+		var err error
+		if rec, err = encodeRecord(newEntryEncoder(), addr, []string{addr}, nil, nil); err != nil {
+			return err
+		}
+	}
+	return r.record(nil, rec, func() {
+		delete(r.lock.Assets, addr)
+		delete(r.manifest.Assets, addr)
+	})
+}
+
+// record commits the change fn makes, as the journal record rec, or in a
+// whole write when there is no journal.
+func (r *Recorder) record(dirs []string, rec []byte, fn func()) error {
+	return r.commit(dirs, rec, func(b *batch) {
+		fn()
 		if rec == nil {
 			b.full = true
 		}

@@ -324,10 +324,7 @@ func (e *engine) delete(c *Change) error {
 			return err
 		}
 	}
-	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, c.Addr)
-		delete(m.Assets, c.Addr)
-	})
+	return e.rec.Forget(c.Addr)
 }
 
 // removeFile deletes the file at rel (relative to the config directory),
@@ -400,12 +397,11 @@ func (e *engine) moveOrUpdate(c *Change) error {
 	for _, mv := range c.Moves {
 		dirs = append(dirs, filepath.Dir(e.ws.ConfigPath(mv.To)))
 	}
-	err := e.rec.UpdateAfterSync(dirs, func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, from)
-		delete(m.Assets, from)
-		l.Assets[c.Addr] = &ent
-		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
-	})
+	var drop []string
+	if from != c.Addr {
+		drop = []string{from}
+	}
+	err := e.rec.Set(dirs, c.Addr, &ent, &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}, drop...)
 	if err == nil {
 		e.placed(c.Addr)
 	}
@@ -562,10 +558,7 @@ func (e *engine) accept(c *Change) error {
 		ent.Outputs[i] = lockfile.Output{Path: o.Path, SHA256: sum, Bytes: size, Width: w, Height: h, Format: format}
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
-	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
-		l.Assets[c.Addr] = &ent
-		m.Assets[c.Addr] = &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta}
-	})
+	return e.rec.Set(nil, c.Addr, &ent, &lockfile.ManifestEntry{Files: ent.Outputs, Meta: a.Meta})
 }
 
 // note records something the change at addr did that its Result says.

@@ -152,9 +152,8 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 		ent.Upstream = upstream
 	}
 	e.setOutputs(a.Addr, outs)
-	// The lock names none of these files as they now are (a regeneration
-	// took its entry out first: unrecordPrevious), so the record only adds
-	// to it and may go to the journal of finished entries.
+	// A regeneration took the old entry out first (unrecordPrevious), so
+	// that the lock never names a file apply is overwriting.
 	var drop []string
 	if prevAddr != a.Addr {
 		drop = append(drop, prevAddr)
@@ -284,10 +283,7 @@ func (e *engine) unrecordPrevious(a *spec.Asset, prevAddr string, old []oldFile,
 			return err
 		}
 	}
-	return e.rec.Update(func(l *lockfile.Lock, m *lockfile.Manifest) {
-		delete(l.Assets, prevAddr)
-		delete(m.Assets, prevAddr)
-	})
+	return e.rec.Forget(prevAddr)
 }
 
 // keepExtras moves images the asset does not record into the state

@@ -308,9 +308,13 @@ func TestLockNeverLiesDuringRegeneration(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	// The manifest's folder becomes a file: every lock write fails.
+	// The manifest's folder becomes a file and the journal a folder: every
+	// write of the lock, whole or journaled, fails.
 	cfg.Manifest = "blocked/manifest.json"
 	if err := os.WriteFile(filepath.Join(dir, "blocked"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(ws.JournalPath(), "blocked"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	res, err := Apply(context.Background(), ws, plan, ApplyOptions{Parallelism: 1, Providers: map[string]provider.Provider{"fake": prov}, Hook: nopHook{}})
@@ -320,6 +324,9 @@ func TestLockNeverLiesDuringRegeneration(t *testing.T) {
 	checkLockTrue(t, dir)
 
 	cfg.Manifest = "out/manifest.json"
+	if err := os.RemoveAll(ws.JournalPath()); err != nil {
+		t.Fatal(err)
+	}
 	_, res2 := run(t, cfg, prov, Options{})
 	if r := res2.Results[0]; r.Err != nil || r.Action != Recover {
 		t.Fatalf("the next apply: %s %v, want a recovery", r.Action, r.Err)
