@@ -90,6 +90,9 @@ func scenarios(short bool) []scenario {
 	for _, n := range sz.applyNew {
 		applyNew = append(applyNew, applyNewScenario(n))
 	}
+	for _, n := range sz.applyNew[:2] {
+		applyNew = append(applyNew, applyReplaceScenario(n))
+	}
 	applyNew = append(applyNew, shardScenario(sz.shardImages, 4, sz.makespanLatency))
 	applyNew = append(applyNew, terraformScenarios(sz.terraform)...)
 	return append([]scenario{
@@ -326,6 +329,50 @@ func applyNewScenario(n int) scenario {
 			}
 			if n == 10000 {
 				return rssUnder(r, 96)
+			}
+			return ""
+		},
+	}
+}
+
+// applyReplaceScenario regenerates n assets the lock holds (their size
+// changed): each takes its old entry out and records the new one, which
+// must cost what recording a new asset costs, flat in n.
+func applyReplaceScenario(n int) scenario {
+	name := fmt.Sprintf("apply-replace-%d", n)
+	return scenario{
+		name: name, target: "<= 32 KB written per asset",
+		prepare: func(e *env) (runFunc, error) {
+			return func(i int) (sample, error) {
+				dir, err := e.dir(fmt.Sprintf("%s-%d", name, i))
+				if err != nil {
+					return sample{}, err
+				}
+				defer os.RemoveAll(dir)
+				args := []string{"apply", "-auto-approve", "-no-color", "-parallelism=16"}
+				log := filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i))
+				if err := fixture.WriteConfig(dir, fixture.Params{N: n, Placeholder: true, Size: "64x64"}); err != nil {
+					return sample{}, err
+				}
+				if _, err := e.seedform(dir, log, args); err != nil {
+					return sample{}, err
+				}
+				if err := fixture.WriteConfig(dir, fixture.Params{N: n, Placeholder: true, Size: "48x48"}); err != nil {
+					return sample{}, err
+				}
+				r, err := e.seedform(dir, log, args)
+				if err != nil {
+					return sample{}, err
+				}
+				return sample{wall: r.wall, rssKB: r.rssKB, extra: map[string]float64{
+					"cpu ms/asset":     float64(r.cpu.Microseconds()) / 1000 / float64(n),
+					"KB written/asset": float64(r.writtenKB) / float64(n),
+				}}, nil
+			}, nil
+		},
+		check: func(r row) string {
+			if kb := r.extra["KB written/asset"]; kb > 32 {
+				return fmt.Sprintf("%.1f KB written per asset", kb)
 			}
 			return ""
 		},
