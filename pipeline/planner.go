@@ -23,7 +23,7 @@ import (
 // MakePlan compares the config with the lock and the files on disk and
 // decides an action for every address. It reads files but changes nothing.
 func MakePlan(ws *Workspace, opts Options) (*Plan, hcl.Diagnostics) {
-	p := &planner{ws: ws, opts: opts, regen: map[string]bool{}, claimed: map[string]bool{},
+	p := &planner{ws: ws, opts: opts, regen: map[string]bool{}, movedFrom: map[string]bool{},
 		assets: make(map[string]*spec.Asset, len(ws.Config.Assets))}
 	for _, a := range ws.Config.Assets {
 		p.assets[a.Addr] = a
@@ -37,11 +37,21 @@ type planner struct {
 	assets  map[string]*spec.Asset
 	diags   hcl.Diagnostics
 	regen   map[string]bool   // addresses that will be (re)generated
-	claimed map[string]bool   // lock addresses matched to a config asset
 	prev    map[string]string // config address -> lock address it moves from
 	renames map[string]string // the reverse of prev, made on first use
-	files   map[string]fileState
+	// movedFrom are the lock addresses not in the config that a config
+	// asset moves from: with the config's own, the entries that are kept
+	// (claimed). Only these are listed: a map of every address of an
+	// up-to-date plan was a tenth of what planning allocated.
+	movedFrom map[string]bool
+	// files are the recorded outputs that are not as recorded, by path:
+	// an output not listed is fileOK.
+	files map[string]fileState
 }
+
+// claimed reports whether the lock entry at addr is matched to a config
+// asset: its own, or one that moves from it.
+func (p *planner) claimed(addr string) bool { return p.assets[addr] != nil || p.movedFrom[addr] }
 
 func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	cfg, lock := p.ws.Config, p.ws.Lock
@@ -63,11 +73,12 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 			plan.Changes = append(plan.Changes, p.deleteChange(addr, e))
 		}
 	} else {
-		for _, a := range topoOrder(cfg.Assets) {
+		plan.Changes = make([]*Change, 0, len(cfg.Assets))
+		for _, a := range topoOrder(cfg.Assets, p.assets) {
 			plan.Changes = append(plan.Changes, p.assetChange(a))
 		}
 		for addr, e := range lock.Assets {
-			if !p.claimed[addr] {
+			if !p.claimed(addr) {
 				plan.Changes = append(plan.Changes, p.deleteChange(addr, e))
 			}
 		}
@@ -193,24 +204,18 @@ func inBlock(addr, block string) bool {
 func (p *planner) matchMoves() {
 	cfg, lock := p.ws.Config, p.ws.Lock
 	p.prev = map[string]string{}
-	inConfig := make(map[string]bool, len(cfg.Assets))
-	for _, a := range cfg.Assets {
-		inConfig[a.Addr] = true
-		if lock.Assets[a.Addr] != nil {
-			p.claimed[a.Addr] = true
-		}
-	}
+	inConfig := func(addr string) bool { return p.assets[addr] != nil }
 	claim := func(to, from string) {
 		p.prev[to] = from
-		p.claimed[from] = true
+		p.movedFrom[from] = true
 	}
 	for _, m := range cfg.Moved {
 		for from := range lock.Assets {
-			if !inBlock(from, m.From) || p.claimed[from] || inConfig[from] {
+			if !inBlock(from, m.From) || p.claimed(from) {
 				continue
 			}
 			to := m.To + from[len(m.From):]
-			if inConfig[to] && lock.Assets[to] == nil && p.prev[to] == "" {
+			if inConfig(to) && lock.Assets[to] == nil && p.prev[to] == "" {
 				claim(to, from)
 			}
 		}
@@ -218,7 +223,7 @@ func (p *planner) matchMoves() {
 	// A renamed block: an orphaned entry generated from the very same spec.
 	orphans := map[string][]string{}
 	for addr, e := range lock.Assets {
-		if !inConfig[addr] && !p.claimed[addr] {
+		if !p.claimed(addr) {
 			h := e.Spec.Hash()
 			orphans[h] = append(orphans[h], addr)
 		}
@@ -236,7 +241,7 @@ func (p *planner) matchMoves() {
 		}
 		cands := orphans[h]
 		for i, from := range cands {
-			if !p.claimed[from] && lock.Assets[from].Kind == string(a.Kind) {
+			if !p.claimed(from) && lock.Assets[from].Kind == string(a.Kind) {
 				claim(a.Addr, from)
 				orphans[h] = slices.Delete(cands, i, i+1)
 				break
@@ -246,7 +251,7 @@ func (p *planner) matchMoves() {
 }
 
 // fileState is what the disk holds for one recorded output.
-type fileState int
+type fileState uint8
 
 const (
 	fileOK fileState = iota
@@ -255,30 +260,34 @@ const (
 )
 
 // checkFiles compares every recorded output with the disk, hashing only
-// files whose size and modification time the stat cache does not know.
+// files whose size and modification time the stat cache does not know,
+// and returns the outputs that are not as recorded. Every entry's outputs
+// are checked, those of entries to be deleted too: the stat cache keeps
+// only the files a run looked up.
 func (p *planner) checkFiles() map[string]fileState {
-	var outs []lockfile.Output
-	for _, e := range p.ws.Lock.Assets {
-		outs = append(outs, e.Outputs...)
-	}
-	states := make(map[string]fileState, len(outs))
+	states := map[string]fileState{}
 	var mu sync.Mutex
-	work := make(chan lockfile.Output)
+	// The workers take whole entries: a list of every output, copied from
+	// the lock, was the largest garbage of a plan.
+	work := make(chan *lockfile.Entry, 64)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for o := range work {
-				st := p.fileState(o)
-				mu.Lock()
-				states[o.Path] = st
-				mu.Unlock()
+			for e := range work {
+				for _, o := range e.Outputs {
+					if st := p.fileState(o); st != fileOK {
+						mu.Lock()
+						states[o.Path] = st
+						mu.Unlock()
+					}
+				}
 			}
 		}()
 	}
-	for _, o := range outs {
-		work <- o
+	for _, e := range p.ws.Lock.Assets {
+		work <- e
 	}
 	close(work)
 	wg.Wait()
@@ -409,7 +418,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if len(forced) > 0 {
 		why = append(why, strings.Join(forced, ", ")+" changed")
 	}
-	for _, f := range changedRefFiles(recordedRefs(recorded), a.References) {
+	for _, f := range changedRefFiles(recorded, a.References) {
 		why = append(why, "the content of reference "+f+" changed")
 	}
 	for _, dep := range a.DependsOn {
@@ -430,8 +439,11 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	want := outputFiles(a, len(e.Outputs))
 	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
 	for i, o := range e.Outputs {
-		mv := FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i]), SHA256: o.SHA256}
 		st := p.files[o.Path]
+		if st == fileOK && oldDir == newDir && o.Path == want[i] {
+			continue // as recorded, in place: the common case needs no paths joined
+		}
+		mv := FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i]), SHA256: o.SHA256}
 		if st != fileOK {
 			// Moved by an interrupted apply: finish or record the move,
 			// neither drift nor a reason to pay again.
@@ -545,6 +557,9 @@ func (p *planner) renamed() map[string]string {
 // addresses renamed as in renames, and whether any was.
 func renameRefs(e *lockfile.Entry, renames map[string]string) (schema.Values, map[string]string, bool) {
 	in, up, changed := e.Spec, e.Upstream, false
+	if len(renames) == 0 {
+		return in, up, false // decoding every asset's references for nothing was garbage
+	}
 	refs := recordedRefs(in)
 	for i, r := range refs {
 		if to, ok := renames[r.Asset]; ok && r.Asset != "" {
@@ -600,7 +615,22 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 // the same spec, path or dir, provider instance and meta.
 func unchanged(e *lockfile.Entry, recorded schema.Values, a *spec.Asset, meta json.RawMessage) bool {
 	return e.Provider == a.Provider && e.Path == a.Path && e.Dir == a.Dir && jsonEqual(meta, a.Meta) &&
-		recorded.Equal(a.Recorded())
+		recordsRequest(recorded, a)
+}
+
+// recordsRequest reports whether recorded, a request as the lock keeps
+// it, is a.Recorded(). Without sensitive attributes that is a.Request(),
+// whose hash the loader took already (a.SpecHash): building the request
+// of every asset to compare it was most of what a no-op plan allocated.
+// Both maps are canonical, so their JSON, and so their hash, is the same
+// exactly when they are. The hash is of the request only: upstream
+// content (folded into the lock's spec_hash) and spec_version are not
+// compared here, as they were not by comparing the maps.
+func recordsRequest(recorded schema.Values, a *spec.Asset) bool {
+	if len(a.Sensitive) > 0 {
+		return recorded.Equal(a.Recorded()) // redacted: its hash is not a.SpecHash
+	}
+	return recorded.Hash() == a.SpecHash
 }
 
 // recordedRefs reads the references a recorded request holds; the lock
@@ -614,8 +644,13 @@ func recordedRefs(req schema.Values) []spec.HashedRef {
 }
 
 // changedRefFiles names the reference files whose content differs from
-// what the recorded reference at the same place had.
-func changedRefFiles(recorded []spec.HashedRef, now []spec.Reference) []string {
+// what the recorded reference at the same place had, in the recorded
+// request req.
+func changedRefFiles(req schema.Values, now []spec.Reference) []string {
+	if !slices.ContainsFunc(now, func(r spec.Reference) bool { return r.File != "" }) {
+		return nil // no file to compare: spare decoding the recorded references
+	}
+	recorded := recordedRefs(req)
 	var out []string
 	for i, r := range now {
 		if i < len(recorded) && r.File != "" && recorded[i].SHA256 != "" && recorded[i].SHA256 != r.SHA256 {
@@ -775,12 +810,11 @@ func imageCount(a *spec.Asset) int {
 }
 
 // topoOrder returns assets with every dependency before its dependents,
-// keeping address order among independent ones. The spec package has
-// already refused cycles.
-func topoOrder(assets []*spec.Asset) []*spec.Asset {
-	byAddr := make(map[string]*spec.Asset, len(assets))
-	for _, a := range assets {
-		byAddr[a.Addr] = a
+// keeping address order among independent ones; byAddr maps each address
+// to its asset. The spec package has already refused cycles.
+func topoOrder(assets []*spec.Asset, byAddr map[string]*spec.Asset) []*spec.Asset {
+	if !slices.ContainsFunc(assets, func(a *spec.Asset) bool { return len(a.DependsOn) > 0 }) {
+		return assets // already in order: most configs have no dependencies
 	}
 	done := make(map[string]bool, len(assets))
 	out := make([]*spec.Asset, 0, len(assets))
