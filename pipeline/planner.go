@@ -94,13 +94,21 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 				plan.Deferred = append(plan.Deferred, c.Addr)
 			}
 			if c.Action != Accept {
-				c.Action, c.Reasons, c.Moves, c.Attrs, c.Cause = NoOp, nil, nil, nil, ""
+				c.Action = NoOp
+				if d := c.Details; d != nil {
+					d.Reasons, d.Moves, d.Attrs, d.Cause = nil, nil, nil, ""
+				}
 			}
 		}
 	}
 	for _, c := range plan.Changes {
 		p.checkPreventDestroy(c)
-		c.Files = p.plannedFiles(c)
+		if files := p.plannedFiles(c); files != nil {
+			c.Edit().Files = files
+		}
+		if c.Details != nil && c.Details.IsZero() {
+			c.Details = nil // left with nothing to say (-refresh-only)
+		}
 	}
 	priceChanges(plan, p.ws.Config)
 	plan.OrphanTemps = p.ws.Staging.Orphans()
@@ -133,7 +141,7 @@ func (p *planner) plannedFiles(c *Change) []PlannedFile {
 		}
 	}
 	if !c.Action.Generates() && c.Action != Accept {
-		for _, d := range c.Drift {
+		for _, d := range c.Info().Drift {
 			out = append(out, PlannedFile{Action: FileKeep, Path: path.Join(p.ws.recordedOutputDir(), d)})
 		}
 	}
@@ -363,11 +371,25 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 // assetChange decides the action for one config asset. Assets come in
 // dependency order, so p.regen already knows about every upstream asset.
 func (p *planner) assetChange(a *spec.Asset) *Change {
-	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a), PrevAddr: p.prev[a.Addr]}
-	c.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
+	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a)}
+	// The details are made on the stack, and kept only when they say
+	// something: a no-op change is then the Change alone.
+	var d Details
+	p.decide(a, c, &d)
+	if !d.IsZero() {
+		kept := d
+		c.Details = &kept
+	}
+	return c
+}
+
+// decide sets c's action and d, its details.
+func (p *planner) decide(a *spec.Asset, c *Change, d *Details) {
+	d.PrevAddr = p.prev[a.Addr]
+	d.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
 	lockAddr := a.Addr
-	if c.PrevAddr != "" {
-		lockAddr = c.PrevAddr
+	if d.PrevAddr != "" {
+		lockAddr = d.PrevAddr
 	}
 	e := p.ws.Lock.Assets[lockAddr]
 
@@ -375,45 +397,45 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if known {
 		c.SpecHash = effectiveHash(a.SpecHash, upstream)
 	} else {
-		c.KnownAfterApply = true
+		d.KnownAfterApply = true
 	}
-	generate := func(act Action, reason string) *Change {
+	generate := func(act Action, reason string) {
 		c.Action = act
-		c.Reasons = append(c.Reasons, reason)
+		d.Reasons = append(d.Reasons, reason)
 		p.regen[a.Addr] = true
 		var staged *StagedAnswer
 		if c.SpecHash != "" && p.ws.Staging.Has(a.Addr, c.SpecHash) {
 			// Paid for by an interrupted apply: finish it, no request.
 			c.Action = Recover
-			c.Reasons = append(c.Reasons, "a paid answer from an interrupted apply is kept in staging")
+			d.Reasons = append(d.Reasons, "a paid answer from an interrupted apply is kept in staging")
 			staged = p.ws.Staging.Answer(a.Addr)
 		}
-		if c.InTheWay = p.ws.filesInTheWay(a, e, staged); len(c.InTheWay) > 0 && !c.Overwrite {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("%s: not written by seedform, or edited by hand; apply will not overwrite it: move it away, or -replace=%s overwrites it",
-				strings.Join(c.InTheWay, ", "), a.Addr))
+		if d.InTheWay = p.ws.filesInTheWay(a, e, staged); len(d.InTheWay) > 0 && !d.Overwrite {
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: not written by seedform, or edited by hand; apply will not overwrite it: move it away, or -replace=%s overwrites it",
+				strings.Join(d.InTheWay, ", "), a.Addr))
 		}
-		return c
 	}
 	if e == nil {
-		c.Attrs = newAttrs(configAttrs(a, requestNames(a.ProviderType)), a.Sensitive)
-		return generate(Create, "not yet generated")
+		d.Attrs = newAttrs(configAttrs(a, requestNames(a.ProviderType)), a.Sensitive)
+		generate(Create, "not yet generated")
+		return
 	}
 	// An upstream asset renamed in this plan is the same content under a
 	// new address: compare what the lock recorded under the new names.
 	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
-	c.RefsRenamed = renamed
+	d.RefsRenamed = renamed
 	meta := p.recordedMeta(lockAddr)
 	// Most assets of a large config are up to date: compare what the
 	// lock holds first, and list attributes only when something differs.
 	if !unchanged(e, recorded, a, meta) {
 		names := requestNames(a.ProviderType, recorded)
-		c.Attrs = diffAttrs(recordedAttrs(e, recorded, names, a.References, meta), configAttrs(a, names), a.Lifecycle.IgnoreChanges, a.Sensitive)
+		d.Attrs = diffAttrs(recordedAttrs(e, recorded, names, a.References, meta), configAttrs(a, names), a.Lifecycle.IgnoreChanges, a.Sensitive)
 	}
-	forced := c.ForcedBy()
+	forced := forcedBy(d.Attrs)
 	var why []string
 	if slices.Contains(p.opts.Replace, a.Addr) {
 		why = append(why, "replacement requested with -replace")
-		c.Cause = CauseRequested
+		d.Cause = CauseRequested
 	}
 	if len(forced) > 0 {
 		why = append(why, strings.Join(forced, ", ")+" changed")
@@ -430,11 +452,12 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		why = append(why, "an upstream asset's output changed")
 	}
 	if len(why) > 0 {
-		if c.Cause == "" {
-			c.Cause = CauseCannotUpdate
+		if d.Cause == "" {
+			d.Cause = CauseCannotUpdate
 		}
-		c.Reasons = why[:len(why)-1]
-		return generate(Replace, why[len(why)-1])
+		d.Reasons = why[:len(why)-1]
+		generate(Replace, why[len(why)-1])
+		return
 	}
 	want := outputFiles(a, len(e.Outputs))
 	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
@@ -452,15 +475,16 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 				if !done {
 					mv.From = from
 				}
-				c.Moves = append(c.Moves, mv)
+				d.Moves = append(d.Moves, mv)
 				continue
 			}
 		}
 		switch st {
 		case fileMissing:
-			return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			return
 		case fileEdited:
-			c.Drift = append(c.Drift, o.Path)
+			d.Drift = append(d.Drift, o.Path)
 			// The edit moves with the file, and stays drift at its new
 			// place: the move checks the content it was planned with.
 			if sum, _, err := lockfile.HashFile(p.ws.RecordedPath(o.Path)); err == nil {
@@ -468,7 +492,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 			}
 		}
 		if mv.From != mv.To {
-			c.Moves = append(c.Moves, mv)
+			d.Moves = append(d.Moves, mv)
 		}
 	}
 	// Nothing forces a request: the remaining changes are local.
@@ -476,49 +500,48 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		// Only ignored attributes differ: keep what the lock has.
 		c.SpecHash = e.SpecHash
 	}
-	c.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
-	if c.PrevAddr != "" || len(c.Moves) > 0 {
+	d.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
+	if d.PrevAddr != "" || len(d.Moves) > 0 {
 		// A move rewrites the manifest entry anyway: say "meta" only when
 		// the meta itself changed.
-		c.MetaChanged = !p.metaCurrent(a, lockAddr)
+		d.MetaChanged = !p.metaCurrent(a, lockAddr)
 	}
 	lifecycleChanged := e.PreventDestroy != a.Lifecycle.PreventDestroy
 	switch {
-	case len(c.Drift) > 0 && p.opts.RefreshOnly:
+	case len(d.Drift) > 0 && p.opts.RefreshOnly:
 		c.Action = Accept
-		c.Reasons = append(c.Reasons, "outputs edited by hand are accepted as they are")
-	case c.PrevAddr != "" || len(c.Moves) > 0:
+		d.Reasons = append(d.Reasons, "outputs edited by hand are accepted as they are")
+	case d.PrevAddr != "" || len(d.Moves) > 0:
 		c.Action = Move
-		if c.PrevAddr != "" {
-			c.Reasons = append(c.Reasons, "moved from "+c.PrevAddr)
+		if d.PrevAddr != "" {
+			d.Reasons = append(d.Reasons, "moved from "+d.PrevAddr)
 		}
-		if len(c.Moves) > 0 {
-			c.Reasons = append(c.Reasons, "output path changed")
+		if len(d.Moves) > 0 {
+			d.Reasons = append(d.Reasons, "output path changed")
 		}
-	case c.MetaChanged:
+	case d.MetaChanged:
 		c.Action = Update
-		if slices.ContainsFunc(c.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
-			c.Reasons = append(c.Reasons, "meta changed: the manifest entry is rewritten")
+		if slices.ContainsFunc(d.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
+			d.Reasons = append(d.Reasons, "meta changed: the manifest entry is rewritten")
 		} else if p.ws.Manifest.Assets[a.Addr] == nil {
-			c.Reasons = append(c.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
+			d.Reasons = append(d.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
 		} else {
-			c.Reasons = append(c.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
+			d.Reasons = append(d.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
 		}
-	case c.RefsRenamed:
+	case d.RefsRenamed:
 		c.Action = Update
-		c.Reasons = append(c.Reasons, "an asset it references is renamed in this plan: only its lock entry changes, to the new name; its files stay as they are")
+		d.Reasons = append(d.Reasons, "an asset it references is renamed in this plan: only its lock entry changes, to the new name; its files stay as they are")
 	case lifecycleChanged:
 		// The lock keeps prevent_destroy so that removing the block is
 		// still refused: it must follow the config.
 		c.Action = Update
-		c.Reasons = append(c.Reasons, fmt.Sprintf("lifecycle.prevent_destroy changes to %v", a.Lifecycle.PreventDestroy))
+		d.Reasons = append(d.Reasons, fmt.Sprintf("lifecycle.prevent_destroy changes to %v", a.Lifecycle.PreventDestroy))
 	default:
 		c.Action = NoOp
 	}
-	if len(c.Drift) > 0 && c.Action != Accept {
-		c.Reasons = append(c.Reasons, "outputs edited by hand are left alone: -replace="+a.Addr+" regenerates, -refresh-only accepts the edit")
+	if len(d.Drift) > 0 && c.Action != Accept {
+		d.Reasons = append(d.Reasons, "outputs edited by hand are left alone: -replace="+a.Addr+" regenerates, -refresh-only accepts the edit")
 	}
-	return c
 }
 
 // upstream returns the output digest of each upstream asset from the
@@ -692,18 +715,19 @@ func jsonEqual(a, b json.RawMessage) bool {
 }
 
 func (p *planner) deleteChange(addr string, e *lockfile.Entry) *Change {
-	c := &Change{Addr: addr, Action: Delete, Kind: spec.Kind(e.Kind), Provider: e.Provider}
+	c := &Change{Addr: addr, Action: Delete, Kind: spec.Kind(e.Kind), Provider: e.Provider, Details: &Details{}}
 	if p.opts.Destroy {
-		c.Reasons = []string{"destroy"}
+		c.Details.Reasons = []string{"destroy"}
 		return c
 	}
-	c.Cause = p.deleteCause(addr)
-	c.Reasons = []string{map[Cause]string{
+	cause := p.deleteCause(addr)
+	c.Details.Cause = cause
+	c.Details.Reasons = []string{map[Cause]string{
 		CauseNoConfig:   "no longer in the configuration",
 		CauseNoKey:      "its for_each no longer has this key",
 		CauseNoIndex:    "its count no longer reaches this index",
 		CauseRepetition: "its block's count or for_each changed",
-	}[c.Cause]}
+	}[cause]}
 	return c
 }
 
@@ -787,12 +811,12 @@ func (p *planner) checkPreventDestroy(c *Change) {
 		verb = "regenerate"
 	}
 	detail := fmt.Sprintf("%s has lifecycle.prevent_destroy set, and this plan would %s it (%s). "+
-		"Set prevent_destroy = false (or remove it) and apply first if this is what you want.", c.Addr, verb, strings.Join(c.Reasons, "; "))
+		"Set prevent_destroy = false (or remove it) and apply first if this is what you want.", c.Addr, verb, strings.Join(c.Info().Reasons, "; "))
 	if rng == nil {
 		// The block is gone: the protection lives on in the lock.
 		detail = fmt.Sprintf("%s was generated with lifecycle.prevent_destroy set, which %s keeps after its block is removed, "+
 			"and this plan would %s it (%s). To delete it, put its block back with prevent_destroy = false, apply, "+
-			"then remove the block.", c.Addr, lockfile.FileName, verb, strings.Join(c.Reasons, "; "))
+			"then remove the block.", c.Addr, lockfile.FileName, verb, strings.Join(c.Info().Reasons, "; "))
 	}
 	p.diags = append(p.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
