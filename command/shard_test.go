@@ -19,7 +19,7 @@ func TestShardBudget(t *testing.T) {
 		cfg.Assets = append(cfg.Assets, &spec.Asset{Addr: addr})
 		m := cost.MustParse(max)
 		plan.Changes = append(plan.Changes, &pipeline.Change{Addr: addr, Action: pipeline.Create, Images: 1,
-			Cost: &cost.Cost{Currency: "USD", ImagesMin: 1, ImagesMax: 1, Min: &m, Max: &m}})
+			Details: &pipeline.Details{Cost: &cost.Cost{Currency: "USD", ImagesMin: 1, ImagesMax: 1, Min: &m, Max: &m}}})
 	}
 	limit := cost.MustParse("0.30")
 	sum := cost.Amount{}

@@ -138,8 +138,8 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	}
 	e.renames = map[string]string{}
 	for _, c := range plan.Changes {
-		if c.PrevAddr != "" {
-			e.renames[c.PrevAddr] = c.Addr
+		if prev := c.Info().PrevAddr; prev != "" {
+			e.renames[prev] = c.Addr
 		}
 	}
 	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
@@ -363,8 +363,8 @@ func (e *engine) pruneEmpty(dir string) {
 func (e *engine) moveOrUpdate(c *Change) error {
 	a := e.byAddr[c.Addr]
 	from := c.Addr
-	if c.PrevAddr != "" {
-		from = c.PrevAddr
+	if prev := c.Info().PrevAddr; prev != "" {
+		from = prev
 	}
 	old := e.before[from]
 	if a == nil || old == nil {
@@ -381,7 +381,7 @@ func (e *engine) moveOrUpdate(c *Change) error {
 	}
 	ent.Path, ent.Dir = a.Path, a.Dir
 	ent.PreventDestroy = a.Lifecycle.PreventDestroy
-	if c.RefsRenamed {
+	if c.Info().RefsRenamed {
 		// The same content under the new names; what was recorded (and
 		// ignore_changes kept) stays as it was.
 		ent.Spec, ent.Upstream, _ = renameRefs(old, e.renames)
@@ -394,7 +394,7 @@ func (e *engine) moveOrUpdate(c *Change) error {
 	}
 	e.setOutputs(c.Addr, ent.Outputs)
 	var dirs []string // where files moved to: synced before the lock names them
-	for _, mv := range c.Moves {
+	for _, mv := range c.Info().Moves {
 		dirs = append(dirs, filepath.Dir(e.ws.ConfigPath(mv.To)))
 	}
 	var drop []string
@@ -424,7 +424,7 @@ func (e *engine) moveFiles(changes []*Change) map[string]error {
 	var pending []*fileMove
 	leaving := map[string]int{} // path -> moves yet to take a file from it
 	for _, c := range changes {
-		for _, mv := range c.Moves {
+		for _, mv := range c.Info().Moves {
 			if !mv.Done && mv.From != mv.To {
 				pending = append(pending, &fileMove{c.Addr, mv})
 				leaving[mv.From]++

@@ -65,10 +65,11 @@ func plannedMax(c *Change) (*cost.Amount, bool) {
 	if !c.Action.Generates() {
 		return nil, false
 	}
-	if c.Cost == nil {
+	cc := c.Info().Cost
+	if cc == nil {
 		return nil, true
 	}
-	return c.Cost.Max, true
+	return cc.Max, true
 }
 
 // generationMax is the most generating a once more may cost, for a

@@ -112,11 +112,11 @@ func TestPlanCostPerAction(t *testing.T) {
 	}
 	got := map[string]string{}
 	for _, c := range plan.Changes {
-		if c.Cost == nil {
+		if c.Info().Cost == nil {
 			t.Errorf("%s (%s) has no cost", c.Addr, c.Action)
 			continue
 		}
-		got[c.Addr] = string(c.Action) + ": " + c.Cost.Text()
+		got[c.Addr] = string(c.Action) + ": " + c.Info().Cost.Text()
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("costs (-want +got):\n%s", diff)

@@ -32,7 +32,7 @@ func priceChanges(plan *Plan, cfg *spec.Config) {
 		} else {
 			line = cost.Line(cost.Price{}, 0, 0)
 		}
-		c.Cost = &line
+		c.Edit().Cost = &line
 	}
 }
 
@@ -51,9 +51,9 @@ func (p *Plan) Cost() (cost.Cost, []cost.Item) {
 	var lines []cost.Cost
 	var items []cost.Item
 	for _, c := range p.Changes {
-		if c.Cost != nil {
-			lines = append(lines, *c.Cost)
-			items = append(items, cost.Item{Addr: c.Addr, Cost: *c.Cost})
+		if cc := c.Info().Cost; cc != nil {
+			lines = append(lines, *cc)
+			items = append(items, cost.Item{Addr: c.Addr, Cost: *cc})
 		}
 	}
 	return cost.Total(lines), items

@@ -324,12 +324,12 @@ func (e *engine) checkDestinations(a *spec.Asset, c *Change) error {
 			return fmt.Errorf("%s still holds %s's output, whose move failed", out, holder)
 		}
 	}
-	if c.Overwrite {
+	if c.Info().Overwrite {
 		return nil
 	}
 	prevAddr := c.Addr
-	if c.PrevAddr != "" {
-		prevAddr = c.PrevAddr
+	if prev := c.Info().PrevAddr; prev != "" {
+		prevAddr = prev
 	}
 	if in := e.ws.filesInTheWay(a, e.before[prevAddr], e.ws.Staging.Answer(a.Addr)); len(in) > 0 {
 		return inTheWayError(a.Addr, in)

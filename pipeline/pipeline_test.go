@@ -240,8 +240,8 @@ func TestPlanDriftAndMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := mustPlan(t, cfg, Options{})
-	if c := p.Change("image.a"); c.Action != NoOp || len(c.Drift) != 1 {
-		t.Errorf("edited output: %s drift %v, want no-op with drift", c.Action, c.Drift)
+	if c := p.Change("image.a"); c.Action != NoOp || len(c.Info().Drift) != 1 {
+		t.Errorf("edited output: %s drift %v, want no-op with drift", c.Action, c.Info().Drift)
 	}
 	if c := p.Change("image.b"); c.Action != Create {
 		t.Errorf("missing output: %s, want create", c.Action)
@@ -386,13 +386,13 @@ func TestInterruptedSwapResumes(t *testing.T) {
 	swapped := config(dir, a2, b2)
 	p := mustPlan(t, swapped, Options{})
 	want := map[string]*Change{
-		"image.a": {Action: Move, Moves: []FileMove{{From: parkingPath(shaA), To: "out/b.png", SHA256: shaA}}},
-		"image.b": {Action: Move, Moves: []FileMove{{From: "out/b.png", To: "out/a.png", SHA256: p.Change("image.b").Moves[0].SHA256, Done: true}}},
+		"image.a": {Action: Move, Details: &Details{Moves: []FileMove{{From: parkingPath(shaA), To: "out/b.png", SHA256: shaA}}}},
+		"image.b": {Action: Move, Details: &Details{Moves: []FileMove{{From: "out/b.png", To: "out/a.png", SHA256: p.Change("image.b").Info().Moves[0].SHA256, Done: true}}}},
 	}
 	for addr, w := range want {
 		c := p.Change(addr)
-		if diff := cmp.Diff(w.Moves, c.Moves); c.Action != w.Action || diff != "" || len(c.Drift) > 0 {
-			t.Errorf("%s: %s drift %v, moves (-want +got):\n%s", addr, c.Action, c.Drift, diff)
+		if diff := cmp.Diff(w.Info().Moves, c.Info().Moves); c.Action != w.Action || diff != "" || len(c.Info().Drift) > 0 {
+			t.Errorf("%s: %s drift %v, moves (-want +got):\n%s", addr, c.Action, c.Info().Drift, diff)
 		}
 	}
 

@@ -41,6 +41,23 @@ type Change struct {
 	Addr   string    `json:"address"`
 	Action Action    `json:"action"`
 	Kind   spec.Kind `json:"kind"`
+	// Images is how many images a generating action may produce.
+	Images int `json:"images,omitempty"`
+	// SpecHash is the effective hash, "" when it depends on an upstream
+	// asset that is regenerated first (known after apply).
+	SpecHash string `json:"spec_hash,omitempty"`
+	Provider string `json:"provider,omitempty"`
+	// Details are the rest; nil on a no-op with nothing more to say, which
+	// is what most changes of a large config are: a change with all of
+	// them took 288 bytes, a third of the live heap of planning 100,000
+	// up-to-date assets. Read them with Info, which never returns nil;
+	// embedded, so that a change encodes as it did.
+	*Details
+}
+
+// Details are the parts of a Change that only a change that does
+// something (or has drift to show) sets.
+type Details struct {
 	// PrevAddr is the lock address the entry moves from (moved block or rename).
 	PrevAddr string `json:"previous_address,omitempty"`
 	// Reasons say why, in words.
@@ -59,15 +76,9 @@ type Change struct {
 	// Drift lists outputs edited by hand; they are left alone unless
 	// the asset is replaced (-replace) or accepted (-refresh-only).
 	Drift []string `json:"drift,omitempty"`
-	// Images is how many images a generating action may produce.
-	Images int `json:"images,omitempty"`
 	// Cost is what the change may cost; nil on a no-op.
-	Cost *cost.Cost `json:"cost,omitempty"`
-	// SpecHash is the effective hash, "" when it depends on an upstream
-	// asset that is regenerated first (known after apply).
-	SpecHash        string `json:"spec_hash,omitempty"`
-	KnownAfterApply bool   `json:"known_after_apply,omitempty"`
-	Provider        string `json:"provider,omitempty"`
+	Cost            *cost.Cost `json:"cost,omitempty"`
+	KnownAfterApply bool       `json:"known_after_apply,omitempty"`
 	// RefsRenamed is set when an asset this one references is renamed in
 	// the same plan: the lock records the reference under the new name.
 	RefsRenamed bool `json:"references_renamed,omitempty"`
@@ -81,6 +92,31 @@ type Change struct {
 	// output paths of a generating change that seedform did not write or
 	// that were edited by hand: apply overwrites them only with -replace.
 	InTheWay []string `json:"in_the_way,omitempty"`
+}
+
+// Info returns c's details, the zero Details when it has none. They are
+// a copy: set them through c.Details.
+func (c *Change) Info() Details {
+	if c.Details == nil {
+		return Details{}
+	}
+	return *c.Details
+}
+
+// Edit returns c's details to set, adding them if c has none.
+func (c *Change) Edit() *Details {
+	if c.Details == nil {
+		c.Details = &Details{}
+	}
+	return c.Details
+}
+
+// IsZero reports whether d says nothing: a change needs no Details then.
+// A slice set empty still counts, as it did when it was the change's own.
+func (d *Details) IsZero() bool {
+	return d.PrevAddr == "" && d.Reasons == nil && d.Cause == "" && d.Attrs == nil && d.Files == nil &&
+		d.Moves == nil && d.Drift == nil && d.Cost == nil && !d.KnownAfterApply && !d.RefsRenamed &&
+		!d.MetaChanged && !d.Overwrite && d.InTheWay == nil
 }
 
 // Cause is why a replace or a delete is planned.
@@ -100,14 +136,18 @@ const (
 // applies. At 10,000 new assets they were a sixth of what the apply held.
 func (p *Plan) DropAttrs() {
 	for _, c := range p.Changes {
-		c.Attrs = nil
+		if c.Details != nil {
+			c.Details.Attrs = nil
+		}
 	}
 }
 
 // ForcedBy names the changed attributes that force a replacement.
-func (c *Change) ForcedBy() []string {
+func (c *Change) ForcedBy() []string { return forcedBy(c.Info().Attrs) }
+
+func forcedBy(attrs []AttrChange) []string {
 	var out []string
-	for _, a := range c.Attrs {
+	for _, a := range attrs {
 		if a.ForcesReplacement && a.Before != nil || a.ForcesReplacement && a.Sensitive {
 			out = append(out, a.Name)
 		}
@@ -189,21 +229,22 @@ func (p *Plan) Summary() Summary {
 	var s Summary
 	var gen, regen, all []cost.Cost
 	for _, c := range p.Changes {
-		if c.Cost != nil {
-			all = append(all, *c.Cost)
+		d := c.Info()
+		if d.Cost != nil {
+			all = append(all, *d.Cost)
 		}
 		switch c.Action {
 		case Create:
 			s.Generate++
 			s.GenerateImages += c.Images
-			if c.Cost != nil {
-				gen = append(gen, *c.Cost)
+			if d.Cost != nil {
+				gen = append(gen, *d.Cost)
 			}
 		case Replace:
 			s.Regenerate++
 			s.RegenImages += c.Images
-			if c.Cost != nil {
-				regen = append(regen, *c.Cost)
+			if d.Cost != nil {
+				regen = append(regen, *d.Cost)
 			}
 		case Update:
 			s.Update++
@@ -216,7 +257,7 @@ func (p *Plan) Summary() Summary {
 		case Accept:
 			s.Accept++
 		}
-		if len(c.Drift) > 0 && c.Action == NoOp {
+		if len(d.Drift) > 0 && c.Action == NoOp {
 			s.Drift++
 		}
 	}
@@ -239,7 +280,7 @@ func (p *Plan) HasChanges() bool {
 // check (plan -detailed-exitcode) must not pass over it.
 func (p *Plan) Drifted() bool {
 	for _, c := range p.Changes {
-		if len(c.Drift) > 0 {
+		if len(c.Info().Drift) > 0 {
 			return true
 		}
 	}

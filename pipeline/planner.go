@@ -23,7 +23,7 @@ import (
 // MakePlan compares the config with the lock and the files on disk and
 // decides an action for every address. It reads files but changes nothing.
 func MakePlan(ws *Workspace, opts Options) (*Plan, hcl.Diagnostics) {
-	p := &planner{ws: ws, opts: opts, regen: map[string]bool{}, claimed: map[string]bool{},
+	p := &planner{ws: ws, opts: opts, regen: map[string]bool{}, movedFrom: map[string]bool{},
 		assets: make(map[string]*spec.Asset, len(ws.Config.Assets))}
 	for _, a := range ws.Config.Assets {
 		p.assets[a.Addr] = a
@@ -37,11 +37,21 @@ type planner struct {
 	assets  map[string]*spec.Asset
 	diags   hcl.Diagnostics
 	regen   map[string]bool   // addresses that will be (re)generated
-	claimed map[string]bool   // lock addresses matched to a config asset
 	prev    map[string]string // config address -> lock address it moves from
 	renames map[string]string // the reverse of prev, made on first use
-	files   map[string]fileState
+	// movedFrom are the lock addresses not in the config that a config
+	// asset moves from: with the config's own, the entries that are kept
+	// (claimed). Only these are listed: a map of every address of an
+	// up-to-date plan was a tenth of what planning allocated.
+	movedFrom map[string]bool
+	// files are the recorded outputs that are not as recorded, by path:
+	// an output not listed is fileOK.
+	files map[string]fileState
 }
+
+// claimed reports whether the lock entry at addr is matched to a config
+// asset: its own, or one that moves from it.
+func (p *planner) claimed(addr string) bool { return p.assets[addr] != nil || p.movedFrom[addr] }
 
 func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	cfg, lock := p.ws.Config, p.ws.Lock
@@ -63,11 +73,12 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 			plan.Changes = append(plan.Changes, p.deleteChange(addr, e))
 		}
 	} else {
-		for _, a := range topoOrder(cfg.Assets) {
+		plan.Changes = make([]*Change, 0, len(cfg.Assets))
+		for _, a := range topoOrder(cfg.Assets, p.assets) {
 			plan.Changes = append(plan.Changes, p.assetChange(a))
 		}
 		for addr, e := range lock.Assets {
-			if !p.claimed[addr] {
+			if !p.claimed(addr) {
 				plan.Changes = append(plan.Changes, p.deleteChange(addr, e))
 			}
 		}
@@ -83,13 +94,21 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 				plan.Deferred = append(plan.Deferred, c.Addr)
 			}
 			if c.Action != Accept {
-				c.Action, c.Reasons, c.Moves, c.Attrs, c.Cause = NoOp, nil, nil, nil, ""
+				c.Action = NoOp
+				if d := c.Details; d != nil {
+					d.Reasons, d.Moves, d.Attrs, d.Cause = nil, nil, nil, ""
+				}
 			}
 		}
 	}
 	for _, c := range plan.Changes {
 		p.checkPreventDestroy(c)
-		c.Files = p.plannedFiles(c)
+		if files := p.plannedFiles(c); files != nil {
+			c.Edit().Files = files
+		}
+		if c.Details != nil && c.Details.IsZero() {
+			c.Details = nil // left with nothing to say (-refresh-only)
+		}
 	}
 	priceChanges(plan, p.ws.Config)
 	plan.OrphanTemps = p.ws.Staging.Orphans()
@@ -122,7 +141,7 @@ func (p *planner) plannedFiles(c *Change) []PlannedFile {
 		}
 	}
 	if !c.Action.Generates() && c.Action != Accept {
-		for _, d := range c.Drift {
+		for _, d := range c.Info().Drift {
 			out = append(out, PlannedFile{Action: FileKeep, Path: path.Join(p.ws.recordedOutputDir(), d)})
 		}
 	}
@@ -193,24 +212,18 @@ func inBlock(addr, block string) bool {
 func (p *planner) matchMoves() {
 	cfg, lock := p.ws.Config, p.ws.Lock
 	p.prev = map[string]string{}
-	inConfig := make(map[string]bool, len(cfg.Assets))
-	for _, a := range cfg.Assets {
-		inConfig[a.Addr] = true
-		if lock.Assets[a.Addr] != nil {
-			p.claimed[a.Addr] = true
-		}
-	}
+	inConfig := func(addr string) bool { return p.assets[addr] != nil }
 	claim := func(to, from string) {
 		p.prev[to] = from
-		p.claimed[from] = true
+		p.movedFrom[from] = true
 	}
 	for _, m := range cfg.Moved {
 		for from := range lock.Assets {
-			if !inBlock(from, m.From) || p.claimed[from] || inConfig[from] {
+			if !inBlock(from, m.From) || p.claimed(from) {
 				continue
 			}
 			to := m.To + from[len(m.From):]
-			if inConfig[to] && lock.Assets[to] == nil && p.prev[to] == "" {
+			if inConfig(to) && lock.Assets[to] == nil && p.prev[to] == "" {
 				claim(to, from)
 			}
 		}
@@ -218,7 +231,7 @@ func (p *planner) matchMoves() {
 	// A renamed block: an orphaned entry generated from the very same spec.
 	orphans := map[string][]string{}
 	for addr, e := range lock.Assets {
-		if !inConfig[addr] && !p.claimed[addr] {
+		if !p.claimed(addr) {
 			h := e.Spec.Hash()
 			orphans[h] = append(orphans[h], addr)
 		}
@@ -236,7 +249,7 @@ func (p *planner) matchMoves() {
 		}
 		cands := orphans[h]
 		for i, from := range cands {
-			if !p.claimed[from] && lock.Assets[from].Kind == string(a.Kind) {
+			if !p.claimed(from) && lock.Assets[from].Kind == string(a.Kind) {
 				claim(a.Addr, from)
 				orphans[h] = slices.Delete(cands, i, i+1)
 				break
@@ -246,7 +259,7 @@ func (p *planner) matchMoves() {
 }
 
 // fileState is what the disk holds for one recorded output.
-type fileState int
+type fileState uint8
 
 const (
 	fileOK fileState = iota
@@ -255,30 +268,34 @@ const (
 )
 
 // checkFiles compares every recorded output with the disk, hashing only
-// files whose size and modification time the stat cache does not know.
+// files whose size and modification time the stat cache does not know,
+// and returns the outputs that are not as recorded. Every entry's outputs
+// are checked, those of entries to be deleted too: the stat cache keeps
+// only the files a run looked up.
 func (p *planner) checkFiles() map[string]fileState {
-	var outs []lockfile.Output
-	for _, e := range p.ws.Lock.Assets {
-		outs = append(outs, e.Outputs...)
-	}
-	states := make(map[string]fileState, len(outs))
+	states := map[string]fileState{}
 	var mu sync.Mutex
-	work := make(chan lockfile.Output)
+	// The workers take whole entries: a list of every output, copied from
+	// the lock, was the largest garbage of a plan.
+	work := make(chan *lockfile.Entry, 64)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for o := range work {
-				st := p.fileState(o)
-				mu.Lock()
-				states[o.Path] = st
-				mu.Unlock()
+			for e := range work {
+				for _, o := range e.Outputs {
+					if st := p.fileState(o); st != fileOK {
+						mu.Lock()
+						states[o.Path] = st
+						mu.Unlock()
+					}
+				}
 			}
 		}()
 	}
-	for _, o := range outs {
-		work <- o
+	for _, e := range p.ws.Lock.Assets {
+		work <- e
 	}
 	close(work)
 	wg.Wait()
@@ -354,11 +371,25 @@ func (ws *Workspace) hasHash(name, sha string) bool {
 // assetChange decides the action for one config asset. Assets come in
 // dependency order, so p.regen already knows about every upstream asset.
 func (p *planner) assetChange(a *spec.Asset) *Change {
-	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a), PrevAddr: p.prev[a.Addr]}
-	c.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
+	c := &Change{Addr: a.Addr, Kind: a.Kind, Provider: a.Provider, Images: imageCount(a)}
+	// The details are made on the stack, and kept only when they say
+	// something: a no-op change is then the Change alone.
+	var d Details
+	p.decide(a, c, &d)
+	if !d.IsZero() {
+		kept := d
+		c.Details = &kept
+	}
+	return c
+}
+
+// decide sets c's action and d, its details.
+func (p *planner) decide(a *spec.Asset, c *Change, d *Details) {
+	d.PrevAddr = p.prev[a.Addr]
+	d.Overwrite = slices.Contains(p.opts.Replace, a.Addr)
 	lockAddr := a.Addr
-	if c.PrevAddr != "" {
-		lockAddr = c.PrevAddr
+	if d.PrevAddr != "" {
+		lockAddr = d.PrevAddr
 	}
 	e := p.ws.Lock.Assets[lockAddr]
 
@@ -366,50 +397,50 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 	if known {
 		c.SpecHash = effectiveHash(a.SpecHash, upstream)
 	} else {
-		c.KnownAfterApply = true
+		d.KnownAfterApply = true
 	}
-	generate := func(act Action, reason string) *Change {
+	generate := func(act Action, reason string) {
 		c.Action = act
-		c.Reasons = append(c.Reasons, reason)
+		d.Reasons = append(d.Reasons, reason)
 		p.regen[a.Addr] = true
 		var staged *StagedAnswer
 		if c.SpecHash != "" && p.ws.Staging.Has(a.Addr, c.SpecHash) {
 			// Paid for by an interrupted apply: finish it, no request.
 			c.Action = Recover
-			c.Reasons = append(c.Reasons, "a paid answer from an interrupted apply is kept in staging")
+			d.Reasons = append(d.Reasons, "a paid answer from an interrupted apply is kept in staging")
 			staged = p.ws.Staging.Answer(a.Addr)
 		}
-		if c.InTheWay = p.ws.filesInTheWay(a, e, staged); len(c.InTheWay) > 0 && !c.Overwrite {
-			c.Reasons = append(c.Reasons, fmt.Sprintf("%s: not written by seedform, or edited by hand; apply will not overwrite it: move it away, or -replace=%s overwrites it",
-				strings.Join(c.InTheWay, ", "), a.Addr))
+		if d.InTheWay = p.ws.filesInTheWay(a, e, staged); len(d.InTheWay) > 0 && !d.Overwrite {
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s: not written by seedform, or edited by hand; apply will not overwrite it: move it away, or -replace=%s overwrites it",
+				strings.Join(d.InTheWay, ", "), a.Addr))
 		}
-		return c
 	}
 	if e == nil {
-		c.Attrs = newAttrs(configAttrs(a, requestNames(a.ProviderType)), a.Sensitive)
-		return generate(Create, "not yet generated")
+		d.Attrs = newAttrs(configAttrs(a, requestNames(a.ProviderType)), a.Sensitive)
+		generate(Create, "not yet generated")
+		return
 	}
 	// An upstream asset renamed in this plan is the same content under a
 	// new address: compare what the lock recorded under the new names.
 	recorded, recordedUp, renamed := renameRefs(e, p.renamed())
-	c.RefsRenamed = renamed
+	d.RefsRenamed = renamed
 	meta := p.recordedMeta(lockAddr)
 	// Most assets of a large config are up to date: compare what the
 	// lock holds first, and list attributes only when something differs.
 	if !unchanged(e, recorded, a, meta) {
 		names := requestNames(a.ProviderType, recorded)
-		c.Attrs = diffAttrs(recordedAttrs(e, recorded, names, a.References, meta), configAttrs(a, names), a.Lifecycle.IgnoreChanges, a.Sensitive)
+		d.Attrs = diffAttrs(recordedAttrs(e, recorded, names, a.References, meta), configAttrs(a, names), a.Lifecycle.IgnoreChanges, a.Sensitive)
 	}
-	forced := c.ForcedBy()
+	forced := forcedBy(d.Attrs)
 	var why []string
 	if slices.Contains(p.opts.Replace, a.Addr) {
 		why = append(why, "replacement requested with -replace")
-		c.Cause = CauseRequested
+		d.Cause = CauseRequested
 	}
 	if len(forced) > 0 {
 		why = append(why, strings.Join(forced, ", ")+" changed")
 	}
-	for _, f := range changedRefFiles(recordedRefs(recorded), a.References) {
+	for _, f := range changedRefFiles(recorded, a.References) {
 		why = append(why, "the content of reference "+f+" changed")
 	}
 	for _, dep := range a.DependsOn {
@@ -421,17 +452,21 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		why = append(why, "an upstream asset's output changed")
 	}
 	if len(why) > 0 {
-		if c.Cause == "" {
-			c.Cause = CauseCannotUpdate
+		if d.Cause == "" {
+			d.Cause = CauseCannotUpdate
 		}
-		c.Reasons = why[:len(why)-1]
-		return generate(Replace, why[len(why)-1])
+		d.Reasons = why[:len(why)-1]
+		generate(Replace, why[len(why)-1])
+		return
 	}
 	want := outputFiles(a, len(e.Outputs))
 	oldDir, newDir := p.ws.recordedOutputDir(), p.ws.Config.OutputDir
 	for i, o := range e.Outputs {
-		mv := FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i]), SHA256: o.SHA256}
 		st := p.files[o.Path]
+		if st == fileOK && oldDir == newDir && o.Path == want[i] {
+			continue // as recorded, in place: the common case needs no paths joined
+		}
+		mv := FileMove{From: path.Join(oldDir, o.Path), To: path.Join(newDir, want[i]), SHA256: o.SHA256}
 		if st != fileOK {
 			// Moved by an interrupted apply: finish or record the move,
 			// neither drift nor a reason to pay again.
@@ -440,15 +475,16 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 				if !done {
 					mv.From = from
 				}
-				c.Moves = append(c.Moves, mv)
+				d.Moves = append(d.Moves, mv)
 				continue
 			}
 		}
 		switch st {
 		case fileMissing:
-			return generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			generate(Create, fmt.Sprintf("output %s is missing", o.Path))
+			return
 		case fileEdited:
-			c.Drift = append(c.Drift, o.Path)
+			d.Drift = append(d.Drift, o.Path)
 			// The edit moves with the file, and stays drift at its new
 			// place: the move checks the content it was planned with.
 			if sum, _, err := lockfile.HashFile(p.ws.RecordedPath(o.Path)); err == nil {
@@ -456,7 +492,7 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 			}
 		}
 		if mv.From != mv.To {
-			c.Moves = append(c.Moves, mv)
+			d.Moves = append(d.Moves, mv)
 		}
 	}
 	// Nothing forces a request: the remaining changes are local.
@@ -464,49 +500,48 @@ func (p *planner) assetChange(a *spec.Asset) *Change {
 		// Only ignored attributes differ: keep what the lock has.
 		c.SpecHash = e.SpecHash
 	}
-	c.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
-	if c.PrevAddr != "" || len(c.Moves) > 0 {
+	d.MetaChanged = !p.manifestCurrent(a, lockAddr, e, want)
+	if d.PrevAddr != "" || len(d.Moves) > 0 {
 		// A move rewrites the manifest entry anyway: say "meta" only when
 		// the meta itself changed.
-		c.MetaChanged = !p.metaCurrent(a, lockAddr)
+		d.MetaChanged = !p.metaCurrent(a, lockAddr)
 	}
 	lifecycleChanged := e.PreventDestroy != a.Lifecycle.PreventDestroy
 	switch {
-	case len(c.Drift) > 0 && p.opts.RefreshOnly:
+	case len(d.Drift) > 0 && p.opts.RefreshOnly:
 		c.Action = Accept
-		c.Reasons = append(c.Reasons, "outputs edited by hand are accepted as they are")
-	case c.PrevAddr != "" || len(c.Moves) > 0:
+		d.Reasons = append(d.Reasons, "outputs edited by hand are accepted as they are")
+	case d.PrevAddr != "" || len(d.Moves) > 0:
 		c.Action = Move
-		if c.PrevAddr != "" {
-			c.Reasons = append(c.Reasons, "moved from "+c.PrevAddr)
+		if d.PrevAddr != "" {
+			d.Reasons = append(d.Reasons, "moved from "+d.PrevAddr)
 		}
-		if len(c.Moves) > 0 {
-			c.Reasons = append(c.Reasons, "output path changed")
+		if len(d.Moves) > 0 {
+			d.Reasons = append(d.Reasons, "output path changed")
 		}
-	case c.MetaChanged:
+	case d.MetaChanged:
 		c.Action = Update
-		if slices.ContainsFunc(c.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
-			c.Reasons = append(c.Reasons, "meta changed: the manifest entry is rewritten")
+		if slices.ContainsFunc(d.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
+			d.Reasons = append(d.Reasons, "meta changed: the manifest entry is rewritten")
 		} else if p.ws.Manifest.Assets[a.Addr] == nil {
-			c.Reasons = append(c.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
+			d.Reasons = append(d.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
 		} else {
-			c.Reasons = append(c.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
+			d.Reasons = append(d.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
 		}
-	case c.RefsRenamed:
+	case d.RefsRenamed:
 		c.Action = Update
-		c.Reasons = append(c.Reasons, "an asset it references is renamed in this plan: only its lock entry changes, to the new name; its files stay as they are")
+		d.Reasons = append(d.Reasons, "an asset it references is renamed in this plan: only its lock entry changes, to the new name; its files stay as they are")
 	case lifecycleChanged:
 		// The lock keeps prevent_destroy so that removing the block is
 		// still refused: it must follow the config.
 		c.Action = Update
-		c.Reasons = append(c.Reasons, fmt.Sprintf("lifecycle.prevent_destroy changes to %v", a.Lifecycle.PreventDestroy))
+		d.Reasons = append(d.Reasons, fmt.Sprintf("lifecycle.prevent_destroy changes to %v", a.Lifecycle.PreventDestroy))
 	default:
 		c.Action = NoOp
 	}
-	if len(c.Drift) > 0 && c.Action != Accept {
-		c.Reasons = append(c.Reasons, "outputs edited by hand are left alone: -replace="+a.Addr+" regenerates, -refresh-only accepts the edit")
+	if len(d.Drift) > 0 && c.Action != Accept {
+		d.Reasons = append(d.Reasons, "outputs edited by hand are left alone: -replace="+a.Addr+" regenerates, -refresh-only accepts the edit")
 	}
-	return c
 }
 
 // upstream returns the output digest of each upstream asset from the
@@ -545,6 +580,9 @@ func (p *planner) renamed() map[string]string {
 // addresses renamed as in renames, and whether any was.
 func renameRefs(e *lockfile.Entry, renames map[string]string) (schema.Values, map[string]string, bool) {
 	in, up, changed := e.Spec, e.Upstream, false
+	if len(renames) == 0 {
+		return in, up, false // decoding every asset's references for nothing was garbage
+	}
 	refs := recordedRefs(in)
 	for i, r := range refs {
 		if to, ok := renames[r.Asset]; ok && r.Asset != "" {
@@ -600,7 +638,22 @@ func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.En
 // the same spec, path or dir, provider instance and meta.
 func unchanged(e *lockfile.Entry, recorded schema.Values, a *spec.Asset, meta json.RawMessage) bool {
 	return e.Provider == a.Provider && e.Path == a.Path && e.Dir == a.Dir && jsonEqual(meta, a.Meta) &&
-		recorded.Equal(a.Recorded())
+		recordsRequest(recorded, a)
+}
+
+// recordsRequest reports whether recorded, a request as the lock keeps
+// it, is a.Recorded(). Without sensitive attributes that is a.Request(),
+// whose hash the loader took already (a.SpecHash): building the request
+// of every asset to compare it was most of what a no-op plan allocated.
+// Both maps are canonical, so their JSON, and so their hash, is the same
+// exactly when they are. The hash is of the request only: upstream
+// content (folded into the lock's spec_hash) and spec_version are not
+// compared here, as they were not by comparing the maps.
+func recordsRequest(recorded schema.Values, a *spec.Asset) bool {
+	if len(a.Sensitive) > 0 {
+		return recorded.Equal(a.Recorded()) // redacted: its hash is not a.SpecHash
+	}
+	return recorded.Hash() == a.SpecHash
 }
 
 // recordedRefs reads the references a recorded request holds; the lock
@@ -614,8 +667,13 @@ func recordedRefs(req schema.Values) []spec.HashedRef {
 }
 
 // changedRefFiles names the reference files whose content differs from
-// what the recorded reference at the same place had.
-func changedRefFiles(recorded []spec.HashedRef, now []spec.Reference) []string {
+// what the recorded reference at the same place had, in the recorded
+// request req.
+func changedRefFiles(req schema.Values, now []spec.Reference) []string {
+	if !slices.ContainsFunc(now, func(r spec.Reference) bool { return r.File != "" }) {
+		return nil // no file to compare: spare decoding the recorded references
+	}
+	recorded := recordedRefs(req)
 	var out []string
 	for i, r := range now {
 		if i < len(recorded) && r.File != "" && recorded[i].SHA256 != "" && recorded[i].SHA256 != r.SHA256 {
@@ -657,18 +715,19 @@ func jsonEqual(a, b json.RawMessage) bool {
 }
 
 func (p *planner) deleteChange(addr string, e *lockfile.Entry) *Change {
-	c := &Change{Addr: addr, Action: Delete, Kind: spec.Kind(e.Kind), Provider: e.Provider}
+	c := &Change{Addr: addr, Action: Delete, Kind: spec.Kind(e.Kind), Provider: e.Provider, Details: &Details{}}
 	if p.opts.Destroy {
-		c.Reasons = []string{"destroy"}
+		c.Details.Reasons = []string{"destroy"}
 		return c
 	}
-	c.Cause = p.deleteCause(addr)
-	c.Reasons = []string{map[Cause]string{
+	cause := p.deleteCause(addr)
+	c.Details.Cause = cause
+	c.Details.Reasons = []string{map[Cause]string{
 		CauseNoConfig:   "no longer in the configuration",
 		CauseNoKey:      "its for_each no longer has this key",
 		CauseNoIndex:    "its count no longer reaches this index",
 		CauseRepetition: "its block's count or for_each changed",
-	}[c.Cause]}
+	}[cause]}
 	return c
 }
 
@@ -752,12 +811,12 @@ func (p *planner) checkPreventDestroy(c *Change) {
 		verb = "regenerate"
 	}
 	detail := fmt.Sprintf("%s has lifecycle.prevent_destroy set, and this plan would %s it (%s). "+
-		"Set prevent_destroy = false (or remove it) and apply first if this is what you want.", c.Addr, verb, strings.Join(c.Reasons, "; "))
+		"Set prevent_destroy = false (or remove it) and apply first if this is what you want.", c.Addr, verb, strings.Join(c.Info().Reasons, "; "))
 	if rng == nil {
 		// The block is gone: the protection lives on in the lock.
 		detail = fmt.Sprintf("%s was generated with lifecycle.prevent_destroy set, which %s keeps after its block is removed, "+
 			"and this plan would %s it (%s). To delete it, put its block back with prevent_destroy = false, apply, "+
-			"then remove the block.", c.Addr, lockfile.FileName, verb, strings.Join(c.Reasons, "; "))
+			"then remove the block.", c.Addr, lockfile.FileName, verb, strings.Join(c.Info().Reasons, "; "))
 	}
 	p.diags = append(p.diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
@@ -775,12 +834,11 @@ func imageCount(a *spec.Asset) int {
 }
 
 // topoOrder returns assets with every dependency before its dependents,
-// keeping address order among independent ones. The spec package has
-// already refused cycles.
-func topoOrder(assets []*spec.Asset) []*spec.Asset {
-	byAddr := make(map[string]*spec.Asset, len(assets))
-	for _, a := range assets {
-		byAddr[a.Addr] = a
+// keeping address order among independent ones; byAddr maps each address
+// to its asset. The spec package has already refused cycles.
+func topoOrder(assets []*spec.Asset, byAddr map[string]*spec.Asset) []*spec.Asset {
+	if !slices.ContainsFunc(assets, func(a *spec.Asset) bool { return len(a.DependsOn) > 0 }) {
+		return assets // already in order: most configs have no dependencies
 	}
 	done := make(map[string]bool, len(assets))
 	out := make([]*spec.Asset, 0, len(assets))

@@ -79,8 +79,8 @@ func (e *engine) record(a *spec.Asset, c *Change, hash string, upstream map[stri
 	keep, extra, same := placement(a, res.Images)
 	paths := outputFiles(a, len(keep))
 	prevAddr := c.Addr
-	if c.PrevAddr != "" {
-		prevAddr = c.PrevAddr
+	if prev := c.Info().PrevAddr; prev != "" {
+		prevAddr = prev
 	}
 	ans := e.ws.Staging.Answer(a.Addr)
 	old := e.previousFiles(prevAddr, ans)
@@ -247,7 +247,7 @@ func (e *engine) mayOverwrite(c *Change, rel, dest, newSHA, recordedSHA string) 
 	if !fi.Mode().IsRegular() {
 		return fmt.Errorf("%s is in the way and is not a file; move it away and apply again", rel)
 	}
-	if e.ws.hasHash(dest, newSHA) || (recordedSHA != "" && e.ws.hasHash(dest, recordedSHA)) || c.Overwrite {
+	if e.ws.hasHash(dest, newSHA) || (recordedSHA != "" && e.ws.hasHash(dest, recordedSHA)) || c.Info().Overwrite {
 		return nil
 	}
 	return fmt.Errorf("%s: not written by seedform, or edited by hand since; the paid image is kept in staging: move the file away and apply again, or apply with -replace=%s to overwrite it", rel, c.Addr)

@@ -117,8 +117,10 @@ func shardGroups(plan *Plan, cfg *spec.Config) []shardGroup {
 				}
 			}
 		}
-		if _, ok := parent[c.PrevAddr]; ok && c.PrevAddr != "" {
-			union(c.Addr, c.PrevAddr)
+		if prev := c.Info().PrevAddr; prev != "" {
+			if _, ok := parent[prev]; ok {
+				union(c.Addr, prev)
+			}
 		}
 		if isLocal(c.Action) {
 			if local == "" {
@@ -204,8 +206,8 @@ func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
 	part := plan.ForShard(ws.Config, s.Shard)
 	for _, c := range part.Changes {
 		s.addrs = append(s.addrs, c.Addr)
-		if c.PrevAddr != "" {
-			s.addrs = append(s.addrs, c.PrevAddr)
+		if prev := c.Info().PrevAddr; prev != "" {
+			s.addrs = append(s.addrs, prev)
 		}
 	}
 	base := maps.Clone(ws.Lock.Assets)

@@ -466,8 +466,8 @@ func TestNoSilentOverwrite(t *testing.T) {
 		t.Helper()
 		p := mustPlan(t, cfg, Options{})
 		c := p.Change("image.a")
-		if len(c.InTheWay) != 1 || !strings.Contains(strings.Join(c.Reasons, " "), "-replace=image.a") {
-			t.Errorf("the plan does not name the file in the way: %v, reasons %q", c.InTheWay, c.Reasons)
+		if len(c.Info().InTheWay) != 1 || !strings.Contains(strings.Join(c.Info().Reasons, " "), "-replace=image.a") {
+			t.Errorf("the plan does not name the file in the way: %v, reasons %q", c.Info().InTheWay, c.Info().Reasons)
 		}
 		prov := &fakeProvider{}
 		_, res := run(t, cfg, prov, Options{})
@@ -515,8 +515,8 @@ func TestNoSilentOverwrite(t *testing.T) {
 			t.Errorf("out/b.png = %q, want the edit moved along", got)
 		}
 		p := mustPlan(t, config(dir, moved), Options{})
-		if c := p.Change("image.a"); c.Action != NoOp || len(c.Drift) != 1 {
-			t.Errorf("plan after the move: %s, drift %v; want only the drift reported", c.Action, c.Drift)
+		if c := p.Change("image.a"); c.Action != NoOp || len(c.Info().Drift) != 1 {
+			t.Errorf("plan after the move: %s, drift %v; want only the drift reported", c.Action, c.Info().Drift)
 		}
 	})
 }

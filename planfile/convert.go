@@ -18,18 +18,19 @@ func FromPlan(p *pipeline.Plan) *Plan {
 		out.Options.VarArgs = append(out.Options.VarArgs, VarArg{File: a.File, Value: a.Value})
 	}
 	for _, c := range p.Changes {
-		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: c.PrevAddr,
-			Reasons: c.Reasons, Cause: string(c.Cause), Drift: c.Drift, Images: c.Images, SpecHash: c.SpecHash,
-			KnownAfterApply: c.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: c.RefsRenamed, MetaChanged: c.MetaChanged, InTheWay: c.InTheWay,
-			Cost: savedCost(c.Cost)}
-		for _, a := range c.Attrs {
+		d := c.Info()
+		fc := Change{Address: c.Addr, Action: string(c.Action), Kind: string(c.Kind), PreviousAddress: d.PrevAddr,
+			Reasons: d.Reasons, Cause: string(d.Cause), Drift: d.Drift, Images: c.Images, SpecHash: c.SpecHash,
+			KnownAfterApply: d.KnownAfterApply, Provider: c.Provider, ReferencesRenamed: d.RefsRenamed, MetaChanged: d.MetaChanged, InTheWay: d.InTheWay,
+			Cost: savedCost(d.Cost)}
+		for _, a := range d.Attrs {
 			fc.Attributes = append(fc.Attributes, Attribute{Name: a.Name, Before: a.Before, After: a.After,
 				AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})
 		}
-		for _, f := range c.Files {
+		for _, f := range d.Files {
 			fc.Files = append(fc.Files, File{Action: string(f.Action), Path: f.Path})
 		}
-		for _, mv := range c.Moves {
+		for _, mv := range d.Moves {
 			fc.Moves = append(fc.Moves, Move{From: mv.From, To: mv.To, SHA256: mv.SHA256, Done: mv.Done})
 		}
 		out.Changes = append(out.Changes, fc)
@@ -46,21 +47,25 @@ func (p *Plan) Pipeline() *pipeline.Plan {
 		out.Options.VarArgs = append(out.Options.VarArgs, spec.VarArg{File: a.File, Value: a.Value})
 	}
 	for _, fc := range p.Changes {
-		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind), PrevAddr: fc.PreviousAddress,
-			Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift, Images: fc.Images, SpecHash: fc.SpecHash,
-			KnownAfterApply: fc.KnownAfterApply, Provider: fc.Provider, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged, InTheWay: fc.InTheWay,
+		c := &pipeline.Change{Addr: fc.Address, Action: pipeline.Action(fc.Action), Kind: spec.Kind(fc.Kind),
+			Images: fc.Images, SpecHash: fc.SpecHash, Provider: fc.Provider}
+		d := pipeline.Details{PrevAddr: fc.PreviousAddress, Reasons: fc.Reasons, Cause: pipeline.Cause(fc.Cause), Drift: fc.Drift,
+			KnownAfterApply: fc.KnownAfterApply, RefsRenamed: fc.ReferencesRenamed, MetaChanged: fc.MetaChanged, InTheWay: fc.InTheWay,
 			Cost: fc.Cost.pipeline(),
 			// -replace is what lets apply overwrite a file in the way.
 			Overwrite: slices.Contains(o.Replace, fc.Address)}
 		for _, a := range fc.Attributes {
-			c.Attrs = append(c.Attrs, pipeline.AttrChange{Name: a.Name, Before: a.Before, After: a.After,
+			d.Attrs = append(d.Attrs, pipeline.AttrChange{Name: a.Name, Before: a.Before, After: a.After,
 				AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})
 		}
 		for _, f := range fc.Files {
-			c.Files = append(c.Files, pipeline.PlannedFile{Action: pipeline.FileAction(f.Action), Path: f.Path})
+			d.Files = append(d.Files, pipeline.PlannedFile{Action: pipeline.FileAction(f.Action), Path: f.Path})
 		}
 		for _, mv := range fc.Moves {
-			c.Moves = append(c.Moves, pipeline.FileMove{From: mv.From, To: mv.To, SHA256: mv.SHA256, Done: mv.Done})
+			d.Moves = append(d.Moves, pipeline.FileMove{From: mv.From, To: mv.To, SHA256: mv.SHA256, Done: mv.Done})
+		}
+		if !d.IsZero() {
+			c.Details = &d // as the planner leaves it: none on a plain no-op
 		}
 		out.Changes = append(out.Changes, c)
 	}

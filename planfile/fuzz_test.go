@@ -19,11 +19,11 @@ func FuzzReadPlanFile(f *testing.F) {
 	free := cost.Line(cost.Price{}, 0, 0)
 	p := &pipeline.Plan{ConfigDigest: "sha256:c", LockDigest: "sha256:l",
 		Changes: []*pipeline.Change{
-			{Addr: "image.a", Action: pipeline.Create, Kind: "image", Images: 1, Reasons: []string{"not yet generated"},
+			{Addr: "image.a", Action: pipeline.Create, Kind: "image", Images: 1, Details: &pipeline.Details{Reasons: []string{"not yet generated"},
 				Attrs: []pipeline.AttrChange{{Name: "prompt", After: []byte(`"a"`)}, {Name: "seed", Sensitive: true}},
-				Files: []pipeline.PlannedFile{{Action: pipeline.FileWrite, Path: "out/a.png"}}, Cost: &usd},
-			{Addr: `image.b["x"]`, Action: pipeline.Move, Kind: "image", PrevAddr: "image.c",
-				Moves: []pipeline.FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}, Cost: &free},
+				Files: []pipeline.PlannedFile{{Action: pipeline.FileWrite, Path: "out/a.png"}}, Cost: &usd}},
+			{Addr: `image.b["x"]`, Action: pipeline.Move, Kind: "image", Details: &pipeline.Details{PrevAddr: "image.c",
+				Moves: []pipeline.FileMove{{From: "out/c.png", To: "out/b.png", SHA256: "ab"}}, Cost: &free}},
 		},
 		OrphanTemps: []string{"/tmp/x/.seedform/staging/0123456789abcdef01234567"},
 	}

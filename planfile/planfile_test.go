@@ -16,8 +16,8 @@ func TestFormatVersion(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	p := &pipeline.Plan{ConfigDigest: "sha256:c", LockDigest: "sha256:l", Changes: []*pipeline.Change{
-		{Addr: "image.a", Action: pipeline.Replace, Kind: "image", Cause: pipeline.CauseRequested,
-			Attrs: []pipeline.AttrChange{{Name: "prompt", Before: []byte(`"a"`), After: []byte(`"b"`), ForcesReplacement: true}}},
+		{Addr: "image.a", Action: pipeline.Replace, Kind: "image", Details: &pipeline.Details{Cause: pipeline.CauseRequested,
+			Attrs: []pipeline.AttrChange{{Name: "prompt", Before: []byte(`"a"`), After: []byte(`"b"`), ForcesReplacement: true}}}},
 	}, Options: pipeline.Options{Destroy: true}, Deferred: []string{"image.b"}}
 	name := filepath.Join(dir, "p.plan")
 	if err := Write(name, FromPlan(p)); err != nil {

@@ -213,16 +213,17 @@ func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 		if c.Action == pipeline.NoOp {
 			continue
 		}
-		it := &Item{Address: c.Addr, PrevAddress: c.PrevAddr, Action: string(c.Action), Kind: string(c.Kind),
-			Reasons: c.Reasons, Diffs: attrDiffs(c.Attrs), Images: c.Images}
-		it.Cost = c.Cost
+		d := c.Info()
+		it := &Item{Address: c.Addr, PrevAddress: d.PrevAddr, Action: string(c.Action), Kind: string(c.Kind),
+			Reasons: d.Reasons, Diffs: attrDiffs(d.Attrs), Images: c.Images}
+		it.Cost = d.Cost
 		it.Before = CurrentFiles(ws, c)
 		markMissing(ws.Dir, it.Before)
 		switch c.Action {
 		case pipeline.Create, pipeline.Replace, pipeline.Recover, pipeline.Accept:
 			it.Pending = true
 		case pipeline.Move:
-			it.After = movedImages(it.Before, c.Moves, ws.Config.OutputDir)
+			it.After = movedImages(it.Before, d.Moves, ws.Config.OutputDir)
 		case pipeline.Update:
 			it.After = it.Before
 		}
@@ -242,8 +243,8 @@ func FromPlan(ws *pipeline.Workspace, p *pipeline.Plan) *Report {
 // recorded outputs under the address it moves from, if it moves.
 func CurrentFiles(ws *pipeline.Workspace, c *pipeline.Change) []Image {
 	addr := c.Addr
-	if c.PrevAddr != "" {
-		addr = c.PrevAddr
+	if prev := c.Info().PrevAddr; prev != "" {
+		addr = prev
 	}
 	e := ws.Lock.Assets[addr]
 	if e == nil {

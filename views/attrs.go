@@ -21,10 +21,10 @@ const sensitiveText = "(sensitive value)"
 func (h *Human) attrLines(c *pipeline.Change) []string {
 	var lines []string
 	width := 0
-	for _, a := range c.Attrs {
+	for _, a := range c.Info().Attrs {
 		width = max(width, len(a.Name))
 	}
-	for _, a := range c.Attrs {
+	for _, a := range c.Info().Attrs {
 		name := a.Name + strings.Repeat(" ", width-len(a.Name))
 		switch {
 		case a.Before == nil && !(a.Sensitive && c.Action != pipeline.Create):
@@ -250,10 +250,10 @@ type fileChange struct {
 // changeFiles lists the files a change writes, removes, moves or keeps.
 func changeFiles(c *pipeline.Change) []fileChange {
 	var out []fileChange
-	for _, f := range c.Files {
+	for _, f := range c.Info().Files {
 		out = append(out, fileChange{action: string(f.Action), path: f.Path})
 	}
-	for _, mv := range c.Moves {
+	for _, mv := range c.Info().Moves {
 		out = append(out, fileChange{action: "move", path: mv.To, from: mv.From})
 	}
 	return out

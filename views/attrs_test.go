@@ -16,9 +16,9 @@ func TestLongPromptDiff(t *testing.T) {
 	t.Parallel()
 	was := "A poster of a lighthouse at dawn featuring a steady beam over a calm sea, soft watercolor palette"
 	is := "A poster of a lighthouse at dusk featuring a steady beam over a calm sea, soft watercolor palette"
-	c := &pipeline.Change{Addr: "image.hero", Action: pipeline.Replace, Attrs: []pipeline.AttrChange{
+	c := &pipeline.Change{Addr: "image.hero", Action: pipeline.Replace, Details: &pipeline.Details{Attrs: []pipeline.AttrChange{
 		{Name: "prompt", Before: []byte(`"` + was + `"`), After: []byte(`"` + is + `"`), ForcesReplacement: true},
-	}}
+	}}}
 	var buf bytes.Buffer
 	(&Human{W: &buf}).Plan(&pipeline.Plan{Changes: []*pipeline.Change{c}})
 	want := `      ~ prompt = "A poster of a lighthouse at [-dawn-] {+dusk+} featuring a steady beam over a calm sea, soft watercolor palette" # forces replacement` + "\n"
@@ -62,16 +62,16 @@ func TestWordDiff(t *testing.T) {
 // one each change, a reference file by name with "(content changed)".
 func TestAttrLines(t *testing.T) {
 	t.Parallel()
-	create := &pipeline.Change{Addr: "image.a", Action: pipeline.Create, Attrs: []pipeline.AttrChange{
+	create := &pipeline.Change{Addr: "image.a", Action: pipeline.Create, Details: &pipeline.Details{Attrs: []pipeline.AttrChange{
 		{Name: "model", After: []byte(`"doubao-seedream-4-5-251128"`)},
 		{Name: "prompt", Sensitive: true},
 		{Name: "references", After: []byte(`["refs/girl.png","image.base"]`)},
 		{Name: "meta", After: []byte(`{"alt":"A girl"}`)},
-	}}
-	replace := &pipeline.Change{Addr: "image.b", Action: pipeline.Replace, Attrs: []pipeline.AttrChange{
+	}}}
+	replace := &pipeline.Change{Addr: "image.b", Action: pipeline.Replace, Details: &pipeline.Details{Attrs: []pipeline.AttrChange{
 		{Name: "references", Before: []byte(`["refs/girl.png"]`), After: []byte(`["refs/girl.png"]`), ForcesReplacement: true},
 		{Name: "seed", Before: []byte(`null`), After: []byte(`42`), ForcesReplacement: true},
-	}}
+	}}}
 	h := &Human{}
 	for _, tt := range []struct {
 		c    *pipeline.Change

@@ -82,8 +82,8 @@ func headline(c *pipeline.Change) string {
 	case pipeline.Update:
 		return c.Addr + " will be updated in place"
 	case pipeline.Move:
-		if c.PrevAddr != "" {
-			return c.PrevAddr + " has moved to " + c.Addr
+		if prev := c.Info().PrevAddr; prev != "" {
+			return prev + " has moved to " + c.Addr
 		}
 		return c.Addr + " will be moved"
 	case pipeline.Delete:
@@ -103,7 +103,7 @@ func (h *Human) Plan(p *pipeline.Plan) {
 	for _, c := range p.Changes {
 		if c.Action != pipeline.NoOp {
 			changed = append(changed, c)
-		} else if len(c.Drift) > 0 {
+		} else if len(c.Info().Drift) > 0 {
 			drifted = append(drifted, c)
 		}
 	}
@@ -113,7 +113,7 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		for _, c := range drifted {
 			fmt.Fprintf(w, "  # %s\n", headline(c))
 			fmt.Fprintf(w, "  %s %s\n", h.paint(yellow, "!"), c.Addr)
-			for _, d := range c.Drift {
+			for _, d := range c.Info().Drift {
 				fmt.Fprintf(w, "        %s was edited by hand and is left alone\n", d)
 			}
 			fmt.Fprintf(w, "        -replace=%s regenerates it; -refresh-only accepts the edit\n\n", c.Addr)
@@ -141,8 +141,8 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		sym, col := symbol(c.Action)
 		fmt.Fprintf(w, "  # %s\n", headline(c))
 		line := fmt.Sprintf("%s %s", h.paint(col, sym), c.Addr)
-		if c.Action.Generates() && c.Cost != nil {
-			line += fmt.Sprintf("  (%s, %s)", c.Cost.Text(), c.Provider)
+		if cc := c.Info().Cost; c.Action.Generates() && cc != nil {
+			line += fmt.Sprintf("  (%s, %s)", cc.Text(), c.Provider)
 		}
 		fmt.Fprintln(w, line)
 		for _, l := range h.attrLines(c) {
@@ -153,10 +153,10 @@ func (h *Human) Plan(p *pipeline.Plan) {
 		for _, l := range fileLines(c) {
 			fmt.Fprintf(w, "      %s\n", l)
 		}
-		if c.KnownAfterApply {
+		if c.Info().KnownAfterApply {
 			fmt.Fprintln(w, "      # spec_hash = (known after apply)")
 		}
-		for _, r := range c.Reasons {
+		for _, r := range c.Info().Reasons {
 			fmt.Fprintf(w, "      # %s\n", r)
 		}
 		fmt.Fprintln(w)

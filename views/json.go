@@ -74,7 +74,7 @@ func (j *JSON) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 // planned_change line per change and the change summary.
 func (j *JSON) Plan(p *pipeline.Plan) {
 	for _, c := range p.Changes {
-		if len(c.Drift) > 0 {
+		if len(c.Info().Drift) > 0 {
 			j.emit(jsonui.Message{Type: jsonui.TypeResourceDrift, Address: c.Addr,
 				Message: c.Addr + ": outputs edited by hand", Change: driftChange(c)})
 		}

@@ -21,7 +21,7 @@ func tfAction(c *pipeline.Change, hook bool) jsonui.ChangeAction {
 		return jsonui.ActionDelete
 	case pipeline.Move:
 		// Terraform's hooks have no move: the files change in place.
-		if c.PrevAddr != "" && len(c.Moves) == 0 && !hook {
+		if d := c.Info(); d.PrevAddr != "" && len(d.Moves) == 0 && !hook {
 			return jsonui.ActionMove
 		}
 		return jsonui.ActionUpdate
@@ -41,7 +41,7 @@ func seedformAction(a pipeline.Action) string {
 }
 
 func tfReason(c *pipeline.Change) jsonui.ChangeReason {
-	switch c.Cause {
+	switch c.Info().Cause {
 	case pipeline.CauseRequested:
 		return jsonui.ReasonRequested
 	case pipeline.CauseCannotUpdate:
@@ -61,21 +61,21 @@ func tfReason(c *pipeline.Change) jsonui.ChangeReason {
 func jsonChange(c *pipeline.Change) *jsonui.Change {
 	jc := &jsonui.Change{
 		Resource: jsonui.NewResource(c.Addr, c.Provider), Action: tfAction(c, false),
-		SeedformAction: seedformAction(c.Action), Reasons: c.Reasons, Provider: c.Provider,
-		SpecHash: c.SpecHash, SpecHashUnknown: c.KnownAfterApply,
+		SeedformAction: seedformAction(c.Action), Reasons: c.Info().Reasons, Provider: c.Provider,
+		SpecHash: c.SpecHash, SpecHashUnknown: c.Info().KnownAfterApply,
 	}
 	if jc.Action == jsonui.ActionReplace || jc.Action == jsonui.ActionDelete {
 		jc.Reason = tfReason(c)
 	}
-	if c.PrevAddr != "" {
-		prev := jsonui.NewResource(c.PrevAddr, c.Provider)
+	if addr := c.Info().PrevAddr; addr != "" {
+		prev := jsonui.NewResource(addr, c.Provider)
 		jc.PreviousResource = &prev
 	}
 	if c.Action.Generates() {
 		jc.Images = c.Images
 	}
-	jc.Cost = jsonCost(c.Cost)
-	for _, a := range c.Attrs {
+	jc.Cost = jsonCost(c.Info().Cost)
+	for _, a := range c.Info().Attrs {
 		jc.Attributes = append(jc.Attributes, jsonui.Attribute{Name: a.Name, Before: a.Before, After: a.After,
 			AfterUnknown: a.AfterUnknown, Sensitive: a.Sensitive, ForcesReplacement: a.ForcesReplacement})
 	}
@@ -91,7 +91,7 @@ func jsonChange(c *pipeline.Change) *jsonui.Change {
 func driftChange(c *pipeline.Change) *jsonui.Change {
 	jc := &jsonui.Change{Resource: jsonui.NewResource(c.Addr, c.Provider), Action: jsonui.ActionUpdate,
 		SeedformAction: "drift", Provider: c.Provider}
-	for _, f := range c.Files {
+	for _, f := range c.Info().Files {
 		if f.Action == pipeline.FileKeep {
 			jc.Files = append(jc.Files, jsonui.File{Action: jsonui.FileKeep, Path: f.Path})
 		}
