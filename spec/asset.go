@@ -48,7 +48,7 @@ type Config struct {
 	// Config edited or made by hand is searched in order instead.
 	byAddr map[string]int
 	// outputStats are the Lstats Load made of existing output files.
-	outputStats map[string]fs.FileInfo
+	outputStats map[string]outputStat
 }
 
 // OutputLstat returns what Load's os.Lstat of the output file at rel (a
@@ -57,8 +57,11 @@ type Config struct {
 // about once per plan, not once by the loader's symlink check and again by
 // the planner.
 func (c *Config) OutputLstat(rel string) (fi fs.FileInfo, ok bool) {
-	fi, ok = c.outputStats[rel]
-	return fi, ok
+	st, ok := c.outputStats[rel]
+	if !ok {
+		return nil, false
+	}
+	return st.info(rel), true
 }
 
 // index builds the address index used by Asset.

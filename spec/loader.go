@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -134,7 +133,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
-	outputStats         map[string]fs.FileInfo // see Config.OutputLstat
+	outputStats         map[string]outputStat // see Config.OutputLstat
 	maxCost             *Budget
 	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
