@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -94,6 +95,27 @@ type assetBlock struct {
 	instances []*instance
 	byKey     map[string]*instance
 	cycleSeen bool
+	// commons are the Commons its instances point to, by the fields that
+	// may differ between instances.
+	commons map[commonKey]*Common
+}
+
+// commonKey is what may differ between the Commons of one block's instances.
+type commonKey struct{ model, format, priceKey string }
+
+// common returns the block's Common with these fields, made once.
+func (b *assetBlock) common(model, format, priceKey string) *Common {
+	k := commonKey{model, format, priceKey}
+	if c := b.commons[k]; c != nil {
+		return c
+	}
+	c := &Common{Kind: b.kind, Name: b.name, Provider: b.provider.Addr, ProviderType: b.provider.Type,
+		Model: model, OutputFormat: format, PriceKey: priceKey, Lifecycle: b.lifecycle, DeclRange: b.block.DefRange}
+	if b.commons == nil {
+		b.commons = map[commonKey]*Common{}
+	}
+	b.commons[k] = c
+	return c
 }
 
 // edge is a dependency on another asset instance and where it is written.
@@ -525,7 +547,9 @@ func (s *loadState) expand(b *assetBlock) {
 			key := strconv.FormatInt(i, 10)
 			ctx := s.baseCtx.NewChild()
 			ctx.Variables = map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})}
-			s.addInstance(b, key, b.addr()+"["+key+"]", ctx)
+			// The key is a part of the address rather than a string of its own.
+			addr := b.addr() + "[" + key + "]"
+			s.addInstance(b, addr[len(addr)-1-len(key):len(addr)-1], addr, ctx)
 		}
 	default:
 		s.addInstance(b, "", b.addr(), s.baseCtx)
@@ -542,8 +566,32 @@ func (s *loadState) addForEachInstance(b *assetBlock, a *hcl.Attribute, key stri
 	}
 	ctx := s.baseCtx.NewChild()
 	ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": val})}
+	if !needsQuoting(key) {
+		// The key is a part of the address rather than a string of its
+		// own: 100,000 keys less to keep.
+		addr := b.addr() + `["` + key + `"]`
+		s.addInstance(b, addr[len(addr)-2-len(key):len(addr)-2], addr, ctx)
+		return true
+	}
 	s.addInstance(b, key, b.addr()+"["+quoteKey(key)+"]", ctx)
 	return true
+}
+
+// needsQuoting reports whether quoteKey writes key other than as is
+// between quotes.
+func needsQuoting(key string) bool {
+	if !utf8.ValidString(key) {
+		return true // quoteKey writes each bad byte as U+FFFD
+	}
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c == '"' || c == '\\' || c < 0x20 || c == 0x7f:
+			return true
+		case (c == '$' || c == '%') && i+1 < len(key) && key[i+1] == '{':
+			return true
+		}
+	}
+	return false
 }
 
 // toSetOfStrings is a fast path for the common for_each = toset(LIST):
@@ -591,12 +639,7 @@ func friendly(v cty.Value) string {
 }
 
 func (s *loadState) addInstance(b *assetBlock, key, addr string, ctx *hcl.EvalContext) {
-	in := &instance{blk: b, ctx: ctx, asset: &Asset{
-		Addr: addr, Kind: b.kind, Name: b.name, Key: key,
-		Provider: b.provider.Addr, ProviderType: b.provider.Type,
-		Lifecycle: Lifecycle{PreventDestroy: b.lifecycle.PreventDestroy, IgnoreChanges: slices.Clone(b.lifecycle.IgnoreChanges)},
-		DeclRange: b.block.DefRange,
-	}}
+	in := &instance{blk: b, ctx: ctx, asset: &Asset{Common: b.common("", "", ""), Addr: addr, Key: key}}
 	b.instances = append(b.instances, in)
 	b.byKey[key] = in
 }
@@ -636,14 +679,16 @@ func (s *loadState) evalStatic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
 	s.evaluating = in
+	var model, format string
 	defer func() {
 		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}
+		a.Common = b.common(model, format, "")
 	}()
 	if at := b.attrs["model"]; at != nil {
-		a.Model, _ = s.evalString(at, in.ctx)
+		model, _ = s.evalString(at, in.ctx)
 	}
 	for _, attr := range b.provider.schema.Attributes {
 		if at := b.attrs[attr.Name]; at != nil && attr.Static {
@@ -653,14 +698,13 @@ func (s *loadState) evalStatic(in *instance) {
 	if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 		return
 	}
-	rules, problems := b.provider.typ.ResolveModel(a.Model, in.static, b.provider.Settings)
+	rules, problems := b.provider.typ.ResolveModel(model, in.static, b.provider.Settings)
 	s.reportProblems(in, problems)
 	if rules == nil {
 		return
 	}
 	in.rules = rules
 
-	format := ""
 	if at := b.attrs["output_format"]; at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
 			if !slices.Contains(fileFormats, v) {
@@ -707,7 +751,6 @@ func (s *loadState) evalStatic(in *instance) {
 	if format == "" {
 		format = producible[0]
 	}
-	a.OutputFormat = format
 
 	if written == "" {
 		written = b.name

@@ -277,7 +277,6 @@ func (s *loadState) load(opts Options) *Config {
 			cfg.SensitiveVars = append(cfg.SensitiveVars, name)
 		}
 	}
-	cfg.index()
 	cfg.Digest = digest(cfg)
 	return cfg
 }
