@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path"
@@ -806,7 +808,41 @@ func (s *loadState) evalOwn(in *instance, attr schema.Attribute, at *hcl.Attribu
 		}
 		return
 	}
-	vals.SetRaw(attr.Name, ctyCanonical(v))
+	vals.SetRaw(attr.Name, s.canonical(at, v))
+}
+
+// canonical is ctyCanonical(v), v being at's value, made once when that
+// value is the same in every instance (evalAttr's cache holds it): the
+// instances of a for_each then share one encoding of, say, size =
+// "512x512", rather than keeping 100,000 copies of it in 64-byte buffers.
+func (s *loadState) canonical(at *hcl.Attribute, v cty.Value) json.RawMessage {
+	if s.perInstance[at] {
+		return ctyCanonical(v)
+	}
+	raw, ok := s.canonCache[at]
+	if !ok {
+		raw = ctyCanonical(v)
+		s.canonCache[at] = raw
+	}
+	return raw
+}
+
+// defaultKey names one attribute of one provider type's schema.
+type defaultKey struct {
+	sc   *schema.Schema
+	attr string
+}
+
+// defaultValue is ctyCanonical of attr's default, made once per provider
+// type and shared by every asset that leaves attr unset.
+func (s *loadState) defaultValue(sc *schema.Schema, attr schema.Attribute) json.RawMessage {
+	k := defaultKey{sc, attr.Name}
+	raw, ok := s.defaults[k]
+	if !ok {
+		raw = ctyCanonical(attr.Default)
+		s.defaults[k] = raw
+	}
+	return raw
 }
 
 // assetObjects builds the values of `image` and `image_set`: each output
@@ -933,7 +969,7 @@ func (s *loadState) evalDynamic(in *instance) {
 			s.evalOwn(in, attr, at, &a.Attrs)
 		}
 		if !a.Attrs.Has(attr.Name) && attr.Default != cty.NilVal {
-			a.Attrs.SetRaw(attr.Name, ctyCanonical(attr.Default))
+			a.Attrs.SetRaw(attr.Name, s.defaultValue(b.provider.schema, attr))
 		}
 	}
 	if at := s.required(b.attrs["max_images"], in.ctx); at != nil {
@@ -968,5 +1004,7 @@ func (s *loadState) evalMeta(in *instance, at *hcl.Attribute) []byte {
 		s.errorf(at.Expr.Range().Ptr(), "Invalid meta", "meta cannot be written as JSON: %s.", err)
 		return nil
 	}
-	return out
+	// Kept until the plan is made: a copy of the exact size, rather than
+	// the encoder's buffer of at least 64 bytes.
+	return bytes.Clone(out)
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -148,6 +149,11 @@ type loadState struct {
 	refImages   map[refImageKey]refImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
+	// canonCache holds the canonical JSON of the provider type's own
+	// attributes whose value is the same in every instance (see
+	// canonical), and of the defaults of a block's type.
+	canonCache map[*hcl.Attribute]json.RawMessage
+	defaults   map[defaultKey]json.RawMessage
 	// evaluating is the instance whose dynamic attributes are being
 	// evaluated: attrValue notes their marks on it.
 	evaluating *instance
@@ -169,6 +175,8 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		refImages:   map[refImageKey]refImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
+		canonCache:  map[*hcl.Attribute]json.RawMessage{},
+		defaults:    map[defaultKey]json.RawMessage{},
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
