@@ -178,21 +178,21 @@ func (s *loadState) checkSensitive(in *instance) {
 // noteMarks records what the value of attribute name carries: the assets
 // whose outputs it uses, and whether it derives from a sensitive variable.
 func (in *instance) noteMarks(name string, v cty.Value) {
-	_, pvms := v.UnmarkDeepWithPaths()
-	for _, pvm := range pvms {
-		for m := range pvm.Marks {
-			switch m := m.(type) {
-			case assetMark:
-				if in.uses == nil {
-					in.uses = map[string]bool{}
-				}
-				in.uses[m.addr] = true
-			case sensitiveMarkType:
-				if in.sensitive == nil {
-					in.sensitive = map[string]bool{}
-				}
-				in.sensitive[name] = true
+	// A walk that only reads the marks: UnmarkDeepWithPaths also rebuilt
+	// the value and the path of each mark, a kilobyte an instance for
+	// references = [image.hero.file].
+	for m := range cty.ValueMarksOfTypeDeep[any](v) {
+		switch m := m.(type) {
+		case assetMark:
+			if in.uses == nil {
+				in.uses = map[string]bool{}
 			}
+			in.uses[m.addr] = true
+		case sensitiveMarkType:
+			if in.sensitive == nil {
+				in.sensitive = map[string]bool{}
+			}
+			in.sensitive[name] = true
 		}
 	}
 }
