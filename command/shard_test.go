@@ -16,7 +16,7 @@ func TestShardBudget(t *testing.T) {
 	plan := &pipeline.Plan{}
 	for i, max := range []string{"0.12", "0.04", "0.04"} {
 		addr := []string{"image_set.a", "image.b", "image.c"}[i]
-		cfg.Assets = append(cfg.Assets, &spec.Asset{Addr: addr})
+		cfg.Assets = append(cfg.Assets, &spec.Asset{Common: &spec.Common{}, Addr: addr})
 		m := cost.MustParse(max)
 		plan.Changes = append(plan.Changes, &pipeline.Change{Addr: addr, Action: pipeline.Create, Images: 1,
 			Details: &pipeline.Details{Cost: &cost.Cost{Currency: "USD", ImagesMin: 1, ImagesMax: 1, Min: &m, Max: &m}}})

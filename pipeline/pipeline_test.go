@@ -84,8 +84,8 @@ func (nopHook) DiskFull(*Change, int, string, error)         {}
 
 func image(name, prompt string, deps ...string) *spec.Asset {
 	a := &spec.Asset{
-		Addr: "image." + name, Kind: spec.KindImage, Name: name, Provider: "fake", ProviderType: "placeholder",
-		Prompt: prompt, OutputFormat: "png", Path: name + ".png", DependsOn: deps,
+		Common: &spec.Common{Kind: spec.KindImage, Name: name, Provider: "fake", ProviderType: "placeholder", OutputFormat: "png"},
+		Addr:   "image." + name, Prompt: prompt, Path: name + ".png", DependsOn: deps,
 	}
 	mustSet(a, "size", "8x8")
 	mustSet(a, "watermark", true)

@@ -20,7 +20,7 @@ func shardFixture() (*Plan, *spec.Config) {
 	}
 	for c := range 6 {
 		for i := range 5 {
-			a := &spec.Asset{Addr: fmt.Sprintf("image.chain%d_%d", c, i)}
+			a := &spec.Asset{Common: &spec.Common{}, Addr: fmt.Sprintf("image.chain%d_%d", c, i)}
 			if i > 0 {
 				a.DependsOn = []string{fmt.Sprintf("image.chain%d_%d", c, i-1)}
 			}
@@ -28,12 +28,12 @@ func shardFixture() (*Plan, *spec.Config) {
 		}
 	}
 	for s := range 7 {
-		add(&spec.Asset{Addr: fmt.Sprintf("image_set.s%d", s), Kind: spec.KindImageSet}, Replace, 4)
+		add(&spec.Asset{Common: &spec.Common{Kind: spec.KindImageSet}, Addr: fmt.Sprintf("image_set.s%d", s)}, Replace, 4)
 	}
-	add(&spec.Asset{Addr: "image.moved_a"}, Move, 0)
-	add(&spec.Asset{Addr: "image.moved_b"}, Move, 0)
-	add(&spec.Asset{Addr: "image.meta"}, Update, 0)
-	add(&spec.Asset{Addr: "image.same"}, NoOp, 0)
+	add(&spec.Asset{Common: &spec.Common{}, Addr: "image.moved_a"}, Move, 0)
+	add(&spec.Asset{Common: &spec.Common{}, Addr: "image.moved_b"}, Move, 0)
+	add(&spec.Asset{Common: &spec.Common{}, Addr: "image.meta"}, Update, 0)
+	add(&spec.Asset{Common: &spec.Common{}, Addr: "image.same"}, NoOp, 0)
 	plan.Changes = append(plan.Changes, &Change{Addr: "image.gone", Action: Delete})
 	return plan, cfg
 }

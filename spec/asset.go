@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -43,12 +44,8 @@ type Config struct {
 	// changed config. Source ranges are not part of it.
 	Digest string
 
-	// byAddr maps addresses to indexes in Assets once Load has built them.
-	// A hit is trusted only if Assets still holds that address there, so a
-	// Config edited or made by hand is searched in order instead.
-	byAddr map[string]int
 	// outputStats are the Lstats Load made of existing output files.
-	outputStats map[string]fs.FileInfo
+	outputStats map[string]outputStat
 }
 
 // OutputLstat returns what Load's os.Lstat of the output file at rel (a
@@ -57,21 +54,21 @@ type Config struct {
 // about once per plan, not once by the loader's symlink check and again by
 // the planner.
 func (c *Config) OutputLstat(rel string) (fi fs.FileInfo, ok bool) {
-	fi, ok = c.outputStats[rel]
-	return fi, ok
-}
-
-// index builds the address index used by Asset.
-func (c *Config) index() {
-	c.byAddr = make(map[string]int, len(c.Assets))
-	for i, a := range c.Assets {
-		c.byAddr[a.Addr] = i
+	st, ok := c.outputStats[rel]
+	if !ok {
+		return nil, false
 	}
+	return st.info(rel), true
 }
 
 // Asset looks up an asset instance by address.
 func (c *Config) Asset(addr string) *Asset {
-	if i, ok := c.byAddr[addr]; ok && i < len(c.Assets) && c.Assets[i].Addr == addr {
+	// Load sorts Assets by address, so a binary search finds it without
+	// an index (a map of 100,000 addresses held 4 MB). A hit is checked,
+	// so a Config edited or made by hand out of order is searched in
+	// order instead.
+	cmp := func(a *Asset, addr string) int { return strings.Compare(a.Addr, addr) }
+	if i, ok := slices.BinarySearchFunc(c.Assets, addr, cmp); ok {
 		return c.Assets[i]
 	}
 	for _, a := range c.Assets {
@@ -131,33 +128,26 @@ const (
 // Asset is one asset instance: an image (one file) or an image set (one
 // request returning up to MaxImages files), fully evaluated.
 type Asset struct {
+	// Common holds the fields the instance shares with others of its
+	// block; they read as the Asset's own (a.ProviderType).
+	*Common
 	// Addr is "image.hero", `image.season["spring"]`, "image.tile[3]".
 	Addr string
-	Kind Kind
-	// Name is the block label; Key is the instance key ("" without
-	// for_each or count; the decimal index with count).
-	Name, Key string
-	// Provider is the provider instance address; ProviderType its type.
-	Provider, ProviderType string
-	// Model is the model id as written; "" when none is.
-	Model  string
+	// Key is the instance key ("" without for_each or count; the decimal
+	// index with count).
+	Key    string
 	Prompt string
-	// OutputFormat is the file format produced: "jpeg", "png", ...
-	OutputFormat string
-	MaxImages    int // image_set only
+	// MaxImages is the image set's max_images; 0 for an image.
+	MaxImages int
 	// Attrs are the provider type's own attributes (size, seed, ...),
 	// defaults filled in, in the order its schema declares them.
-	Attrs schema.Values
-	// PriceKey is the rate on the provider type's price card that prices
-	// one image of the asset (schema.Rules.PriceKey); "" when unknown.
-	PriceKey   string
+	Attrs      schema.Values
 	References []Reference
 	// Path (image) is the output file; Dir (image_set) the output folder.
 	// Both are clean slash paths relative to Config.OutputDir.
 	Path, Dir string
 	// Meta is the user's metadata as canonical JSON (null when absent).
-	Meta      json.RawMessage
-	Lifecycle Lifecycle
+	Meta json.RawMessage
 	// DependsOn lists the asset instances this one needs first, sorted and
 	// unique: those its own evaluated values use (image.base[each.key].file
 	// in the instance "a" is image.base["a"] only), and every instance
@@ -167,11 +157,32 @@ type Asset struct {
 	// variable, sorted: plans show them as (sensitive value), and the lock
 	// keeps only their hash.
 	Sensitive []string
-	DeclRange hcl.Range
 	// SpecHash is "sha256:<hex>" over the fields that change the generated
 	// image (see HashInput), upstream assets' content excluded: the plan
 	// folds that in once it knows it.
 	SpecHash string
+}
+
+// Common is what the instances of one block share when their model,
+// output format and price key are the same, as they are for most blocks:
+// Load keeps one for all of them rather than these 200 bytes per instance
+// (a for_each over 100,000 keys). Several assets may point to one Common,
+// so it must not be modified through an asset Load returned.
+type Common struct {
+	Kind Kind
+	// Name is the block label.
+	Name string
+	// Provider is the provider instance address; ProviderType its type.
+	Provider, ProviderType string
+	// Model is the model id as written; "" when none is.
+	Model string
+	// OutputFormat is the file format produced: "jpeg", "png", ...
+	OutputFormat string
+	// PriceKey is the rate on the provider type's price card that prices
+	// one image of the asset (schema.Rules.PriceKey); "" when unknown.
+	PriceKey  string
+	Lifecycle Lifecycle
+	DeclRange hcl.Range
 }
 
 // Reference is one reference image: exactly one of File, URL or Asset is set.

@@ -1,12 +1,15 @@
 package spec
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -94,6 +97,27 @@ type assetBlock struct {
 	instances []*instance
 	byKey     map[string]*instance
 	cycleSeen bool
+	// commons are the Commons its instances point to, by the fields that
+	// may differ between instances.
+	commons map[commonKey]*Common
+}
+
+// commonKey is what may differ between the Commons of one block's instances.
+type commonKey struct{ model, format, priceKey string }
+
+// common returns the block's Common with these fields, made once.
+func (b *assetBlock) common(model, format, priceKey string) *Common {
+	k := commonKey{model, format, priceKey}
+	if c := b.commons[k]; c != nil {
+		return c
+	}
+	c := &Common{Kind: b.kind, Name: b.name, Provider: b.provider.Addr, ProviderType: b.provider.Type,
+		Model: model, OutputFormat: format, PriceKey: priceKey, Lifecycle: b.lifecycle, DeclRange: b.block.DefRange}
+	if b.commons == nil {
+		b.commons = map[commonKey]*Common{}
+	}
+	b.commons[k] = c
+	return c
 }
 
 // edge is a dependency on another asset instance and where it is written.
@@ -154,21 +178,21 @@ func (s *loadState) checkSensitive(in *instance) {
 // noteMarks records what the value of attribute name carries: the assets
 // whose outputs it uses, and whether it derives from a sensitive variable.
 func (in *instance) noteMarks(name string, v cty.Value) {
-	_, pvms := v.UnmarkDeepWithPaths()
-	for _, pvm := range pvms {
-		for m := range pvm.Marks {
-			switch m := m.(type) {
-			case assetMark:
-				if in.uses == nil {
-					in.uses = map[string]bool{}
-				}
-				in.uses[m.addr] = true
-			case sensitiveMarkType:
-				if in.sensitive == nil {
-					in.sensitive = map[string]bool{}
-				}
-				in.sensitive[name] = true
+	// A walk that only reads the marks: UnmarkDeepWithPaths also rebuilt
+	// the value and the path of each mark, a kilobyte an instance for
+	// references = [image.hero.file].
+	for m := range cty.ValueMarksOfTypeDeep[any](v) {
+		switch m := m.(type) {
+		case assetMark:
+			if in.uses == nil {
+				in.uses = map[string]bool{}
 			}
+			in.uses[m.addr] = true
+		case sensitiveMarkType:
+			if in.sensitive == nil {
+				in.sensitive = map[string]bool{}
+			}
+			in.sensitive[name] = true
 		}
 	}
 }
@@ -525,7 +549,9 @@ func (s *loadState) expand(b *assetBlock) {
 			key := strconv.FormatInt(i, 10)
 			ctx := s.baseCtx.NewChild()
 			ctx.Variables = map[string]cty.Value{"count": cty.ObjectVal(map[string]cty.Value{"index": cty.NumberIntVal(i)})}
-			s.addInstance(b, key, b.addr()+"["+key+"]", ctx)
+			// The key is a part of the address rather than a string of its own.
+			addr := b.addr() + "[" + key + "]"
+			s.addInstance(b, addr[len(addr)-1-len(key):len(addr)-1], addr, ctx)
 		}
 	default:
 		s.addInstance(b, "", b.addr(), s.baseCtx)
@@ -542,8 +568,32 @@ func (s *loadState) addForEachInstance(b *assetBlock, a *hcl.Attribute, key stri
 	}
 	ctx := s.baseCtx.NewChild()
 	ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{"key": cty.StringVal(key), "value": val})}
+	if !needsQuoting(key) {
+		// The key is a part of the address rather than a string of its
+		// own: 100,000 keys less to keep.
+		addr := b.addr() + `["` + key + `"]`
+		s.addInstance(b, addr[len(addr)-2-len(key):len(addr)-2], addr, ctx)
+		return true
+	}
 	s.addInstance(b, key, b.addr()+"["+quoteKey(key)+"]", ctx)
 	return true
+}
+
+// needsQuoting reports whether quoteKey writes key other than as is
+// between quotes.
+func needsQuoting(key string) bool {
+	if !utf8.ValidString(key) {
+		return true // quoteKey writes each bad byte as U+FFFD
+	}
+	for i := 0; i < len(key); i++ {
+		switch c := key[i]; {
+		case c == '"' || c == '\\' || c < 0x20 || c == 0x7f:
+			return true
+		case (c == '$' || c == '%') && i+1 < len(key) && key[i+1] == '{':
+			return true
+		}
+	}
+	return false
 }
 
 // toSetOfStrings is a fast path for the common for_each = toset(LIST):
@@ -591,12 +641,7 @@ func friendly(v cty.Value) string {
 }
 
 func (s *loadState) addInstance(b *assetBlock, key, addr string, ctx *hcl.EvalContext) {
-	in := &instance{blk: b, ctx: ctx, asset: &Asset{
-		Addr: addr, Kind: b.kind, Name: b.name, Key: key,
-		Provider: b.provider.Addr, ProviderType: b.provider.Type,
-		Lifecycle: Lifecycle{PreventDestroy: b.lifecycle.PreventDestroy, IgnoreChanges: slices.Clone(b.lifecycle.IgnoreChanges)},
-		DeclRange: b.block.DefRange,
-	}}
+	in := &instance{blk: b, ctx: ctx, asset: &Asset{Common: b.common("", "", ""), Addr: addr, Key: key}}
 	b.instances = append(b.instances, in)
 	b.byKey[key] = in
 }
@@ -636,14 +681,16 @@ func (s *loadState) evalStatic(in *instance) {
 	b, a := in.blk, in.asset
 	before, unknowns := len(s.diags), s.unknowns
 	s.evaluating = in
+	var model, format string
 	defer func() {
 		s.evaluating = nil
 		if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 			in.bad = true
 		}
+		a.Common = b.common(model, format, "")
 	}()
 	if at := b.attrs["model"]; at != nil {
-		a.Model, _ = s.evalString(at, in.ctx)
+		model, _ = s.evalString(at, in.ctx)
 	}
 	for _, attr := range b.provider.schema.Attributes {
 		if at := b.attrs[attr.Name]; at != nil && attr.Static {
@@ -653,14 +700,13 @@ func (s *loadState) evalStatic(in *instance) {
 	if s.diags[before:].HasErrors() || s.unknowns != unknowns {
 		return
 	}
-	rules, problems := b.provider.typ.ResolveModel(a.Model, in.static, b.provider.Settings)
+	rules, problems := b.provider.typ.ResolveModel(model, in.static, b.provider.Settings)
 	s.reportProblems(in, problems)
 	if rules == nil {
 		return
 	}
 	in.rules = rules
 
-	format := ""
 	if at := b.attrs["output_format"]; at != nil {
 		if v, ok := s.evalString(at, in.ctx); ok {
 			if !slices.Contains(fileFormats, v) {
@@ -707,7 +753,6 @@ func (s *loadState) evalStatic(in *instance) {
 	if format == "" {
 		format = producible[0]
 	}
-	a.OutputFormat = format
 
 	if written == "" {
 		written = b.name
@@ -763,7 +808,41 @@ func (s *loadState) evalOwn(in *instance, attr schema.Attribute, at *hcl.Attribu
 		}
 		return
 	}
-	vals.SetRaw(attr.Name, ctyCanonical(v))
+	vals.SetRaw(attr.Name, s.canonical(at, v))
+}
+
+// canonical is ctyCanonical(v), v being at's value, made once when that
+// value is the same in every instance (evalAttr's cache holds it): the
+// instances of a for_each then share one encoding of, say, size =
+// "512x512", rather than keeping 100,000 copies of it in 64-byte buffers.
+func (s *loadState) canonical(at *hcl.Attribute, v cty.Value) json.RawMessage {
+	if s.perInstance[at] {
+		return ctyCanonical(v)
+	}
+	raw, ok := s.canonCache[at]
+	if !ok {
+		raw = ctyCanonical(v)
+		s.canonCache[at] = raw
+	}
+	return raw
+}
+
+// defaultKey names one attribute of one provider type's schema.
+type defaultKey struct {
+	sc   *schema.Schema
+	attr string
+}
+
+// defaultValue is ctyCanonical of attr's default, made once per provider
+// type and shared by every asset that leaves attr unset.
+func (s *loadState) defaultValue(sc *schema.Schema, attr schema.Attribute) json.RawMessage {
+	k := defaultKey{sc, attr.Name}
+	raw, ok := s.defaults[k]
+	if !ok {
+		raw = ctyCanonical(attr.Default)
+		s.defaults[k] = raw
+	}
+	return raw
 }
 
 // assetObjects builds the values of `image` and `image_set`: each output
@@ -890,7 +969,7 @@ func (s *loadState) evalDynamic(in *instance) {
 			s.evalOwn(in, attr, at, &a.Attrs)
 		}
 		if !a.Attrs.Has(attr.Name) && attr.Default != cty.NilVal {
-			a.Attrs.SetRaw(attr.Name, ctyCanonical(attr.Default))
+			a.Attrs.SetRaw(attr.Name, s.defaultValue(b.provider.schema, attr))
 		}
 	}
 	if at := s.required(b.attrs["max_images"], in.ctx); at != nil {
@@ -925,5 +1004,7 @@ func (s *loadState) evalMeta(in *instance, at *hcl.Attribute) []byte {
 		s.errorf(at.Expr.Range().Ptr(), "Invalid meta", "meta cannot be written as JSON: %s.", err)
 		return nil
 	}
-	return out
+	// Kept until the plan is made: a copy of the exact size, rather than
+	// the encoder's buffer of at least 64 bytes.
+	return bytes.Clone(out)
 }

@@ -28,7 +28,7 @@ func (s *loadState) checkModel(in *instance, byAddr map[string]*instance) {
 		}
 	}
 	s.reportProblems(in, in.rules.Check(req))
-	a.PriceKey = in.rules.PriceKey(req)
+	a.Common = in.blk.common(a.Model, a.OutputFormat, in.rules.PriceKey(req))
 }
 
 // checkOutputs checks that no two assets write the same file, that no

@@ -391,6 +391,19 @@ func TestQuoteKey(t *testing.T) {
 	}
 }
 
+// FuzzNeedsQuoting checks the shortcut that takes a for_each key from its
+// address: when needsQuoting says no, quoteKey writes the key as it is.
+func FuzzNeedsQuoting(f *testing.F) {
+	for _, k := range []string{"spring", `a"b\c`, "tab\there\n", "${x} %{y} $z", "\x01é", "\xff", "%", "$"} {
+		f.Add(k)
+	}
+	f.Fuzz(func(t *testing.T, key string) {
+		if q := quoteKey(key); !needsQuoting(key) && q != `"`+key+`"` {
+			t.Errorf("needsQuoting(%q) is false, but quoteKey gives %s", key, q)
+		}
+	})
+}
+
 // TestInstanceDiagnosticsOnce checks that a mistake shared by every
 // instance of a for_each is reported once.
 func TestInstanceDiagnosticsOnce(t *testing.T) {

@@ -1,8 +1,8 @@
 package spec
 
 import (
+	"encoding/json"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -134,7 +134,7 @@ type loadState struct {
 	movedBlks []*hcl.Block
 
 	outputDir, manifest string
-	outputStats         map[string]fs.FileInfo // see Config.OutputLstat
+	outputStats         map[string]outputStat // see Config.OutputLstat
 	maxCost             *Budget
 	rateLimit           *RateLimit
 	// outputPaths maps each output path or set dir (relative to the config
@@ -149,6 +149,11 @@ type loadState struct {
 	refImages   map[refImageKey]refImage
 	valueCache  map[*hcl.Attribute]cty.Value
 	perInstance map[*hcl.Attribute]bool
+	// canonCache holds the canonical JSON of the provider type's own
+	// attributes whose value is the same in every instance (see
+	// canonical), and of the defaults of a block's type.
+	canonCache map[*hcl.Attribute]json.RawMessage
+	defaults   map[defaultKey]json.RawMessage
 	// evaluating is the instance whose dynamic attributes are being
 	// evaluated: attrValue notes their marks on it.
 	evaluating *instance
@@ -170,6 +175,8 @@ func newLoadState(p *hclparse.Parser, dir string) *loadState {
 		refImages:   map[refImageKey]refImage{},
 		valueCache:  map[*hcl.Attribute]cty.Value{},
 		perInstance: map[*hcl.Attribute]bool{},
+		canonCache:  map[*hcl.Attribute]json.RawMessage{},
+		defaults:    map[defaultKey]json.RawMessage{},
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -278,7 +285,6 @@ func (s *loadState) load(opts Options) *Config {
 			cfg.SensitiveVars = append(cfg.SensitiveVars, name)
 		}
 	}
-	cfg.index()
 	cfg.Digest = digest(cfg)
 	return cfg
 }

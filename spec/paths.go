@@ -53,7 +53,7 @@ type treeChecker struct {
 	dirs     map[string]dirState
 	// files holds the Lstat of each output checked that is a regular
 	// file, by rel: the plan reuses it rather than asking again.
-	files map[string]fs.FileInfo
+	files map[string]outputStat
 }
 
 type dirState struct {
@@ -128,9 +128,9 @@ func (t *treeChecker) component(rel string, last bool) dirState {
 	}
 	if last && fi.Mode().IsRegular() {
 		if t.files == nil {
-			t.files = map[string]fs.FileInfo{}
+			t.files = map[string]outputStat{}
 		}
-		t.files[rel] = fi
+		t.files[rel] = newOutputStat(fi)
 	}
 	return dirState{exists: true}
 }

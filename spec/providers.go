@@ -214,7 +214,7 @@ func (s *loadState) evalValue(a *hcl.Attribute, ctx *hcl.EvalContext, ty cty.Typ
 // evaluated in the base context itself runs once anyway.
 func (s *loadState) attrValue(a *hcl.Attribute, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {
 	v, diags := s.evalAttr(a, ctx)
-	if in := s.evaluating; in != nil && v.ContainsMarked() {
+	if in := s.evaluating; in != nil {
 		in.noteMarks(a.Name, v)
 	}
 	return v, diags
