@@ -104,7 +104,24 @@ func appendName(dst []byte, name string) []byte {
 
 // decodeName is the name a member's name as JSON stands for.
 func decodeName(q []byte) string {
-	if inner := q[1 : len(q)-1]; bytes.IndexByte(inner, '\\') < 0 {
+	inner := q[1 : len(q)-1]
+	// The names every request holds come back without an allocation:
+	// a lock's reader asks each entry for its first.
+	switch string(inner) {
+	case AttrProviderType:
+		return AttrProviderType
+	case AttrModel:
+		return AttrModel
+	case AttrPrompt:
+		return AttrPrompt
+	case AttrOutputFormat:
+		return AttrOutputFormat
+	case AttrMaxImages:
+		return AttrMaxImages
+	case AttrReferences:
+		return AttrReferences
+	}
+	if bytes.IndexByte(inner, '\\') < 0 {
 		return string(inner)
 	}
 	var s string
@@ -296,6 +313,15 @@ func NewBuilder(n int) *Builder {
 
 // Set is Values.Set.
 func (b *Builder) Set(name string, x any) error {
+	// A string, what a request mostly holds, is written straight into the
+	// buffer when it is new, rather than encoded apart and copied.
+	if s, ok := x.(string); ok && s != "" && utf8.ValidString(s) {
+		if _, _, _, set := find(b.obj, name); !set {
+			b.open(name)
+			b.obj = appendString(b.obj, s)
+			return nil
+		}
+	}
 	raw, err := canonicalAttr(name, x)
 	if err == nil {
 		b.SetRaw(name, raw)
@@ -305,9 +331,6 @@ func (b *Builder) Set(name string, x any) error {
 
 // SetRaw is Values.SetRaw.
 func (b *Builder) SetRaw(name string, raw json.RawMessage) {
-	if len(b.obj) == 0 {
-		b.obj = append(b.obj, '{')
-	}
 	// The buffer is b's alone until Values hands it over: change it in place.
 	if start, end, val, ok := find(b.obj, name); ok {
 		if !unset(raw) {
@@ -322,13 +345,21 @@ func (b *Builder) SetRaw(name string, raw json.RawMessage) {
 		b.obj = slices.Delete(b.obj, start, end)
 		return
 	}
-	if unset(raw) {
-		return
+	if !unset(raw) {
+		b.open(name)
+		b.obj = append(b.obj, raw...)
 	}
-	if len(b.obj) > 1 {
+}
+
+// open writes a new member's name and colon.
+func (b *Builder) open(name string) {
+	switch {
+	case len(b.obj) == 0:
+		b.obj = append(b.obj, '{')
+	case len(b.obj) > 1:
 		b.obj = append(b.obj, ',')
 	}
-	b.obj = append(append(appendName(b.obj, name), ':'), raw...)
+	b.obj = append(appendName(b.obj, name), ':')
 }
 
 // Values returns what was set and empties the Builder.
