@@ -1,19 +1,41 @@
 package schema
 
-// FromCanonical returns Values holding members in order, as they are,
-// without copying: a reader that has already checked them (the lock's)
-// builds a request without re-reading each value. Each name must appear
-// once and each value must be canonical JSON that stands for a value (not
-// null, "" or []); the caller must not modify members or their bytes
-// afterwards. Values never modifies them either: Set and Delete copy.
+// FromCanonical returns Values holding members in order: a reader that
+// has already checked them builds a request without re-reading each
+// value. Each name must appear once and each value must be canonical JSON
+// that stands for a value (not null, "" or []). The Values holds a copy,
+// its JSON object; a reader that has the object already saves building
+// members with FromCanonicalObject.
 func FromCanonical(members []Member) Values {
-	return Values{members: members}
+	if len(members) == 0 {
+		return Values{}
+	}
+	n := 2
+	for _, m := range members {
+		n += len(m.Name) + len(m.Value) + 4
+	}
+	obj := append(make([]byte, 0, n), '{')
+	for i, m := range members {
+		if i > 0 {
+			obj = append(obj, ',')
+		}
+		obj = append(append(appendName(obj, m.Name), ':'), m.Value...)
+	}
+	obj = append(obj, '}')
+	return Values{obj: obj[:len(obj):len(obj)]}
 }
 
-// FirstName is the name of the first attribute, "" when none is set.
-func (v Values) FirstName() string {
-	if len(v.members) == 0 {
-		return ""
+// FromCanonicalObject returns Values holding obj, without copying or
+// checking it: the caller vouches that obj is a JSON object as Values
+// writes it (what MarshalJSON returns): compact, each name once and
+// written as canonical JSON, each value canonical JSON that stands for a
+// value (not null, "" or []). The lock's reader makes a request this way
+// straight from the bytes it has checked. Neither the caller nor Values
+// may modify obj afterwards; Values never does (Set and Delete copy), so
+// obj may be part of a larger buffer.
+func FromCanonicalObject(obj []byte) Values {
+	if len(obj) <= 2 {
+		return Values{} // {}
 	}
-	return v.members[0].Name
+	return Values{obj: obj[:len(obj):len(obj)]}
 }
