@@ -855,9 +855,11 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 	return m, ok
 }
 
-// fastDecodeStatCache reads a stat cache of the current version; ok is
-// false when encoding/json must decide.
-func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
+// fastDecodeStatCache reads a stat cache of the current version, as
+// LoadStatCache holds it: the entries it would drop (a hash that is not
+// lowercase hex, a negative size) are left out. ok is false when
+// encoding/json must decide.
+func fastDecodeStatCache(data []byte) (files map[string]cachedFile, ok bool) {
 	s := newScanner(data)
 	ok = s.run(func() {
 		var seen uint8
@@ -870,10 +872,18 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 				}
 			case "files":
 				bit = 2
-				files = make(map[string]statEntry, estimate(data, 160))
-				entries(s, files, func(string) statEntry {
-					var e statEntry
+				if s.peek() != '{' {
+					s.fail()
+				}
+				files = make(map[string]cachedFile, estimate(data, 256))
+				var dropped map[string]bool // rare: made when needed
+				s.object(func(path string) {
+					if _, dup := files[path]; dup || dropped[path] {
+						s.fail() // encoding/json keeps the last
+					}
+					var e cachedFile
 					var seen uint8
+					valid := false
 					s.object(func(k string) {
 						var bit uint8
 						switch k {
@@ -891,13 +901,23 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 						case "ctime_ns":
 							bit, e.CTime = 8, s.int()
 						case "sha256":
-							bit, e.SHA256 = 16, s.str()
+							// Decoded from the file's bytes: the hex
+							// digits are not kept.
+							bit = 16
+							valid = decodeSHA256(&e.SHA256, s.key())
 						default:
 							s.fail()
 						}
 						mark(s, &seen, bit)
 					})
-					return e
+					switch {
+					case valid && e.Size >= 0:
+						files[s.keep(path)] = e
+					case dropped == nil:
+						dropped = map[string]bool{s.keep(path): true}
+					default:
+						dropped[s.keep(path)] = true
+					}
 				})
 			default:
 				s.fail()

@@ -277,7 +277,7 @@ func TestStatCacheSaveWritesWhatEncodingJSONDoes(t *testing.T) {
 	}
 	doc := statCacheDoc{Version: statCacheVersion, Files: map[string]statEntry{}}
 	for p, e := range c.entries {
-		doc.Files[p] = e
+		doc.Files[p] = *e.entry()
 	}
 	want, err := encodeJSON(&doc)
 	if err != nil {
@@ -286,4 +286,25 @@ func TestStatCacheSaveWritesWhatEncodingJSONDoes(t *testing.T) {
 	if diff := cmp.Diff(string(want), string(got)); diff != "" {
 		t.Errorf("saved stat cache (-encoding/json +Save):\n%s", diff)
 	}
+}
+
+// heldFiles is files as LoadStatCache holds them, back in the file's form:
+// the entries it would drop left out.
+func heldFiles(files map[string]statEntry) map[string]statEntry {
+	held := map[string]statEntry{}
+	for p, e := range files {
+		if c, ok := e.compact(); ok {
+			held[p] = *c.entry()
+		}
+	}
+	return held
+}
+
+// fileForm is entries in the file's form.
+func fileForm(entries map[string]cachedFile) map[string]statEntry {
+	files := map[string]statEntry{}
+	for p, e := range entries {
+		files[p] = *e.entry()
+	}
+	return files
 }
