@@ -29,7 +29,9 @@ import (
 // the file into a few large blocks, short values once however often they
 // repeat (a provider's name, a format, "watermark": false), so that the
 // file itself is not kept: at 10,000 assets the three files are 13 MB, of
-// which indentation and keys are more than half.
+// which indentation and keys are more than half. Nothing decoded may
+// point into the file's bytes: they may be a mapping of the file (see
+// withFile), unmapped once it is read.
 
 // giveUp is the panic value with which the scanner hands a file over to
 // encoding/json; no other panic is recovered.

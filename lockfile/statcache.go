@@ -136,15 +136,15 @@ func LoadStatCache(stateDir string) *StatCache {
 		now:     time.Now,
 		entries: map[string]cachedFile{},
 	}
-	data, err := ReadFile(c.path)
-	if err != nil {
-		return c
-	}
-	files, ok := fastDecodeStatCache(data)
-	if !ok {
+	var files map[string]cachedFile
+	withFile(c.path, func(data []byte) error {
+		var ok bool
+		if files, ok = fastDecodeStatCache(data); ok {
+			return nil
+		}
 		var f statCacheDoc
 		if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion || f.Files == nil {
-			return c // "files": null is an empty cache, not a nil map to write to
+			return nil // "files": null is an empty cache, not a nil map to write to
 		}
 		files = make(map[string]cachedFile, len(f.Files))
 		for p, e := range f.Files {
@@ -152,8 +152,11 @@ func LoadStatCache(stateDir string) *StatCache {
 				files[p] = e
 			}
 		}
+		return nil
+	})
+	if files != nil {
+		c.entries = files
 	}
-	c.entries = files
 	return c
 }
 
