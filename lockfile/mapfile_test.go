@@ -3,6 +3,7 @@ package lockfile
 import (
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func TestWithFileTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sizes []int
-	err := withFile(path, func(data []byte) error {
+	err := withFile(path, func(data []byte, _ bool) error {
 		sizes = append(sizes, len(data))
 		if len(sizes) == 1 {
 			if err := os.Truncate(path, 10); err != nil {
@@ -85,7 +86,7 @@ func TestWithFileTruncated(t *testing.T) {
 func TestWithFileRefuses(t *testing.T) {
 	dir := t.TempDir()
 	called := false
-	use := func([]byte) error { called = true; return nil }
+	use := func([]byte, bool) error { called = true; return nil }
 	if err := withFile(filepath.Join(dir, "absent"), use); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v", err)
 	}
@@ -94,5 +95,53 @@ func TestWithFileRefuses(t *testing.T) {
 	}
 	if called {
 		t.Error("use called")
+	}
+}
+
+// TestReadMappedLarge: files of many megabytes, whose pages the readers
+// give back as they go, read as their bytes parse.
+func TestReadMappedLarge(t *testing.T) {
+	dir := t.TempDir()
+	l, m := NewLock(), NewManifest()
+	for i := range 20000 {
+		name := fmt.Sprintf("k%06d", i)
+		l.Assets["image."+name], m.Assets["image."+name] = imageEntry(name)
+		m.Assets["image."+name].Meta = []byte(`{"key":"` + name + `"}`)
+	}
+	lockData, manData := l.Marshal(), m.Marshal()
+	if len(lockData) < 3*releaseStep {
+		t.Fatalf("the lock is %d bytes: too small to be released in steps", len(lockData))
+	}
+	lockPath, manPath := filepath.Join(dir, FileName), filepath.Join(dir, "manifest.json")
+	if err := WriteFile(lockPath, lockData); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(manPath, manData); err != nil {
+		t.Fatal(err)
+	}
+	wantLock, err := ParseLock(lockPath, lockData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotLock, sum, _, err := ReadWithSum(lockPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantLock, gotLock); diff != "" {
+		t.Errorf("lock (-ParseLock +ReadWithSum):\n%s", diff)
+	}
+	if sum != sha256.Sum256(lockData) {
+		t.Errorf("sum %x, want the file's", sum)
+	}
+	wantMan, err := ParseManifest(manPath, manData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gotMan, err := ReadManifestOf(manPath, gotLock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(wantMan, gotMan); diff != "" {
+		t.Errorf("manifest (-ParseManifest +ReadManifestOf):\n%s", diff)
 	}
 }

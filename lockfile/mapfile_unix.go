@@ -9,15 +9,17 @@ import (
 )
 
 // withFile calls use with the bytes of the file at path, read as ReadFile
-// reads them; use must not keep them, nor anything that points into them,
-// after it returns, and must not hand them to another goroutine.
+// reads them, and whether they are a mapping of the file (which
+// releaseMapped may give back). use must not keep them, nor anything that
+// points into them, after it returns, and must read them in no other
+// goroutine but through catchFault.
 //
 // Here the file is mapped into memory rather than read onto the heap:
 // at 100,000 assets the lock, the manifest and the stat cache are 130 MB,
 // and on the heap, while they were decoded, they raised the collector's
 // goal (twice the heap live when it last ran) by as much again, most of
 // a plan's peak memory. The mapping is dropped when use returns.
-func withFile(path string, use func(data []byte) error) error {
+func withFile(path string, use func(data []byte, mapped bool) error) error {
 	f, fi, err := openRegular(path)
 	if err != nil {
 		return err
@@ -31,7 +33,7 @@ func withFile(path string, use func(data []byte) error) error {
 		if err != nil {
 			return err
 		}
-		return use(data)
+		return use(data, false)
 	}
 	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
@@ -40,11 +42,11 @@ func withFile(path string, use func(data []byte) error) error {
 		if err != nil {
 			return err
 		}
-		return use(data)
+		return use(data, false)
 	}
 	f.Close() // the mapping keeps the file
 	var fault any
-	if fault = catchFault(data, func() { err = use(data) }); fault == nil {
+	if fault = catchFault(data, func() { err = use(data, true) }); fault == nil {
 		// Unmapped only when use is done: a fault may have left
 		// another goroutine reading it (see ReadLockSum).
 		syscall.Munmap(data)
@@ -57,7 +59,7 @@ func withFile(path string, use func(data []byte) error) error {
 	if err != nil {
 		return err
 	}
-	return use(data)
+	return use(data, false)
 }
 
 // catchFault calls f, which reads data, a mapping of a file, and returns

@@ -137,9 +137,9 @@ func LoadStatCache(stateDir string) *StatCache {
 		entries: map[string]cachedFile{},
 	}
 	var files map[string]cachedFile
-	withFile(c.path, func(data []byte) error {
+	withFile(c.path, func(data []byte, mapped bool) error {
 		var ok bool
-		if files, ok = fastDecodeStatCache(data); ok {
+		if files, ok = fastDecodeStatCache(data, mapped); ok {
 			return nil
 		}
 		var f statCacheDoc
