@@ -45,14 +45,11 @@ func withFile(path string, use func(data []byte, mapped bool) error) error {
 		return use(data, false)
 	}
 	f.Close() // the mapping keeps the file
-	var fault any
-	if fault = catchFault(data, func() { err = use(data, true) }); fault == nil {
-		// Unmapped only when use is done: a fault may have left
-		// another goroutine reading it (see ReadLockSum).
-		syscall.Munmap(data)
+	fault := catchFault(data, func() { err = use(data, true) })
+	syscall.Munmap(data)
+	if fault == nil {
 		return err
 	}
-	syscall.Munmap(data)
 	// The file was cut short while use read it: the pages past its new
 	// end are gone. Read what it holds now instead.
 	data, err = ReadFile(path)

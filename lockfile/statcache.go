@@ -138,8 +138,8 @@ func LoadStatCache(stateDir string) *StatCache {
 	}
 	var files map[string]cachedFile
 	withFile(c.path, func(data []byte, mapped bool) error {
-		var ok bool
-		if files, ok = fastDecodeStatCache(data, mapped); ok {
+		if fast, ok := fastDecodeStatCache(data, mapped); ok {
+			files = fast
 			return nil
 		}
 		var f statCacheDoc
