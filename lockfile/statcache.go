@@ -113,7 +113,15 @@ func unhex(c byte) byte {
 
 // entry is e as the file holds it.
 func (e *cachedFile) entry() *statEntry {
-	return &statEntry{Size: e.Size, ModTime: e.ModTime, Inode: e.Inode, CTime: e.CTime, SHA256: hex.EncodeToString(e.SHA256[:])}
+	return &statEntry{Size: e.Size, ModTime: e.ModTime, Inode: e.Inode, CTime: e.CTime, SHA256: e.hex()}
+}
+
+// hex is e's hash in lowercase hex, in one allocation (hex.EncodeToString
+// takes two): plan asks it of every output.
+func (e *cachedFile) hex() string {
+	var buf [2 * sha256.Size]byte
+	hex.Encode(buf[:], e.SHA256[:])
+	return string(buf[:])
 }
 
 // matches reports whether fi, a fresh stat, describes the file e was taken of.
@@ -174,7 +182,7 @@ func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
 		e.used = true
 		c.entries[path] = e
 	}
-	return hex.EncodeToString(e.SHA256[:]), true
+	return e.hex(), true
 }
 
 // Put records that path, as described by fi, hashes to sha (lowercase
