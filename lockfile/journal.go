@@ -2,7 +2,6 @@ package lockfile
 
 import (
 	"bytes"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,7 +107,7 @@ func ReadRecorded(lockPath, journalPath string) (*Lock, error) {
 	}
 	digest := ""
 	if found {
-		digest = "sha256:" + hex.EncodeToString(sum[:])
+		digest = sumDigest(sum)
 	}
 	if _, err := ReplayJournal(journalPath, digest, l, NewManifest()); err != nil {
 		return nil, err

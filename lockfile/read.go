@@ -74,9 +74,9 @@ func ReadWithSum(path string) (l *Lock, sum [sha256.Size]byte, found bool, err e
 	})
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return NewLock(), sum, false, nil
+		return NewLock(), [sha256.Size]byte{}, false, nil
 	case err != nil:
-		return nil, sum, false, err
+		return nil, [sha256.Size]byte{}, false, err
 	}
 	return l, sum, true, nil
 }
