@@ -83,18 +83,34 @@ func CheckStateDir(dir string) error {
 // would fill memory: a hostile clone can commit links, and they point
 // wherever it likes.
 func ReadFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, fi, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	return readOpen(f, fi)
+}
+
+// openRegular opens path for reading if it is a regular file (see ReadFile).
+func openRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, nil, err
+	}
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, err
+		f.Close()
+		return nil, nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file (a FIFO, a device, a socket or a folder): seedform reads only files it wrote; remove it")}
+		f.Close()
+		return nil, nil, &fs.PathError{Op: "read", Path: path, Err: errors.New("not a regular file (a FIFO, a device, a socket or a folder): seedform reads only files it wrote; remove it")}
 	}
+	return f, fi, nil
+}
+
+// readOpen reads f, which fi describes, from where it stands.
+func readOpen(f *os.File, fi fs.FileInfo) ([]byte, error) {
 	// One allocation of the size the file had when opened, and one byte
 	// more to see a file that grew (as io.ReadAll of a LimitReader did,
 	// without its growing and copying).

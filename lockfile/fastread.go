@@ -29,7 +29,9 @@ import (
 // the file into a few large blocks, short values once however often they
 // repeat (a provider's name, a format, "watermark": false), so that the
 // file itself is not kept: at 10,000 assets the three files are 13 MB, of
-// which indentation and keys are more than half.
+// which indentation and keys are more than half. Nothing decoded may
+// point into the file's bytes: they may be a mapping of the file (see
+// withFile), unmapped once it is read.
 
 // giveUp is the panic value with which the scanner hands a file over to
 // encoding/json; no other panic is recovered.
@@ -55,10 +57,30 @@ type scanner struct {
 	// are cut from their slab.
 	scratchMembers []schema.Member
 	scratchOutputs []Output
+	// mapped is whether data is a mapping of the file (see withFile),
+	// whose pages the scanner gives back as it reads past them; released
+	// is how far it has.
+	mapped   bool
+	released int
 }
 
-func newScanner(data []byte) *scanner {
-	return &scanner{data: data, text: unsafe.String(unsafe.SliceData(data), len(data)), interned: map[string]string{}}
+func newScanner(data []byte, mapped bool) *scanner {
+	return &scanner{data: data, text: unsafe.String(unsafe.SliceData(data), len(data)), interned: map[string]string{}, mapped: mapped}
+}
+
+// releaseStep is how much of a mapped file the scanner reads between two
+// gives-back of the pages it has read.
+const releaseStep = 4 << 20
+
+// releaseRead gives back the pages of a mapped file that the scanner has
+// read past, a few megabytes at a time. Left until the file is unmapped,
+// they would count in the process's memory as the file's bytes on the
+// heap did (130 MB at 100,000 assets); a page read again (the general
+// decoder rereads the whole file) is read from the file again.
+func (s *scanner) releaseRead() {
+	if s.mapped && s.i-s.released >= releaseStep {
+		s.released = releaseMapped(s.data, s.released, s.i)
+	}
 }
 
 // internMax is the longest value kept once however often it appears:
@@ -593,12 +615,6 @@ func (s *scanner) spec() schema.Values {
 	return schema.FromCanonical(s.members[n:len(s.members):len(s.members)])
 }
 
-// outputs reads a list of outputs (a lock entry's outputs, a manifest
-// entry's files); never nil.
-func (s *scanner) outputs() []Output {
-	return s.keepOutputs(s.scanOutputs())
-}
-
 // scanOutputs reads a list of outputs into scratch space, their strings
 // still the file's.
 func (s *scanner) scanOutputs() []Output {
@@ -635,8 +651,10 @@ func (s *scanner) scanOutputs() []Output {
 	return outs
 }
 
-// keepOutputs copies outputs from scratch space into the slab.
-func (s *scanner) keepOutputs(outs []Output) []Output {
+// keepOutputs copies outputs from scratch space into the slab; never nil.
+// An output whose path is path, a string kept already (an image's path),
+// shares it.
+func (s *scanner) keepOutputs(outs []Output, path string) []Output {
 	if len(outs) == 0 {
 		return []Output{}
 	}
@@ -645,7 +663,12 @@ func (s *scanner) keepOutputs(outs []Output) []Output {
 	}
 	n := len(s.outSlab)
 	for _, o := range outs {
-		o.Path, o.SHA256, o.Format = s.keep(o.Path), s.keep(o.SHA256), s.keep(o.Format)
+		if o.Path == path {
+			o.Path = path
+		} else {
+			o.Path = s.keep(o.Path)
+		}
+		o.SHA256, o.Format = s.keep(o.SHA256), s.keep(o.Format)
 		s.outSlab = append(s.outSlab, o)
 	}
 	return s.outSlab[n:len(s.outSlab):len(s.outSlab)]
@@ -660,13 +683,18 @@ func (s *scanner) unmarshal(v any) {
 	}
 }
 
+// entrySlab is how many entries the scanner allocates at once: as many as
+// fill 64 KiB. 256 entries (59 KiB) took 64 KiB, as an allocation that
+// large is a whole number of 8 KiB pages: a tenth of the slab was lost.
+const entrySlab = (64 << 10) / int(unsafe.Sizeof(Entry{}))
+
 // entry reads one lock entry.
 func (s *scanner) entry() *Entry {
 	if s.peek() != '{' {
 		s.fail()
 	}
 	if len(s.entries) == cap(s.entries) {
-		s.entries = make([]Entry, 0, 256)
+		s.entries = make([]Entry, 0, entrySlab)
 	}
 	s.entries = s.entries[:len(s.entries)+1]
 	e := &s.entries[len(s.entries)-1]
@@ -703,7 +731,9 @@ func (s *scanner) entry() *Entry {
 		case "model":
 			bit, e.Model = 1<<8, s.str()
 		case "outputs":
-			bit, e.Outputs = 1<<9, s.outputs()
+			// An image's one output is at its path, read before it in
+			// what seedform writes.
+			bit, e.Outputs = 1<<9, s.keepOutputs(s.scanOutputs(), e.Path)
 		case "failed":
 			bit = 1 << 10
 			s.unmarshal(&e.Failed)
@@ -741,19 +771,23 @@ func entries[T any](s *scanner, m map[string]T, read func(key string) T) {
 		}
 		v := read(key)
 		m[s.keep(key)] = v
+		s.releaseRead()
 	})
 }
 
 // estimate guesses how many entries of about perEntry bytes data holds,
-// to size maps and slabs (counting them cost a sixth of a read).
+// to size maps and slabs (counting them cost a sixth of a read). Better
+// too few than too many: a map given a size hint past a power of two
+// (about 115,000 where 100,000 are read) takes twice the memory, while
+// one that grows only rehashes the part that filled.
 func estimate(data []byte, perEntry int) int {
 	return len(data)/perEntry + 1
 }
 
-// fastDecodeLock reads a lock of the current version; ok is false when
-// encoding/json must decide.
-func fastDecodeLock(data []byte) (l Lock, ok bool) {
-	s := newScanner(data)
+// fastDecodeLock reads a lock of the current version (mapped: see
+// scanner.mapped); ok is false when encoding/json must decide.
+func fastDecodeLock(data []byte, mapped bool) (l Lock, ok bool) {
+	s := newScanner(data, mapped)
 	ok = s.run(func() {
 		var seen uint8
 		s.object(func(k string) {
@@ -771,7 +805,7 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 				s.unmarshal(&l.Spend)
 			case "assets":
 				bit = 8
-				l.Assets = make(map[string]*Entry, estimate(data, 640))
+				l.Assets = make(map[string]*Entry, estimate(data, 1024))
 				entries(s, l.Assets, func(string) *Entry { return s.entry() })
 			default:
 				s.fail()
@@ -789,8 +823,8 @@ func fastDecodeLock(data []byte) (l Lock, ok bool) {
 // compacted, sharing the outputs of lock's entries (nil for none) where
 // an entry's files are the same; ok is false when encoding/json must
 // decide.
-func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok bool) {
-	s := newScanner(data)
+func fastDecodeManifest(data []byte, lock map[string]*Entry, mapped bool) (m Manifest, ok bool) {
+	s := newScanner(data, mapped)
 	ok = s.run(func() {
 		var seen uint8
 		s.object(func(k string) {
@@ -803,7 +837,7 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 				m.Version = SchemaVersion
 			case "assets":
 				bit = 2
-				n := estimate(data, 320)
+				n := estimate(data, 512)
 				m.Assets = make(map[string]*ManifestEntry, n)
 				slab := make([]ManifestEntry, 0, n)
 				entries(s, m.Assets, func(addr string) *ManifestEntry {
@@ -828,7 +862,7 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 							if le := lock[addr]; le != nil && slices.Equal(files, le.Outputs) {
 								e.Files = le.Outputs
 							} else {
-								e.Files = s.keepOutputs(files)
+								e.Files = s.keepOutputs(files, "")
 							}
 						case "meta":
 							bit = 2
@@ -855,10 +889,12 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry) (m Manifest, ok boo
 	return m, ok
 }
 
-// fastDecodeStatCache reads a stat cache of the current version; ok is
-// false when encoding/json must decide.
-func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
-	s := newScanner(data)
+// fastDecodeStatCache reads a stat cache of the current version, as
+// LoadStatCache holds it: the entries it would drop (a hash that is not
+// lowercase hex, a negative size) are left out. ok is false when
+// encoding/json must decide.
+func fastDecodeStatCache(data []byte, mapped bool) (files map[string]cachedFile, ok bool) {
+	s := newScanner(data, mapped)
 	ok = s.run(func() {
 		var seen uint8
 		s.object(func(k string) {
@@ -870,10 +906,18 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 				}
 			case "files":
 				bit = 2
-				files = make(map[string]statEntry, estimate(data, 160))
-				entries(s, files, func(string) statEntry {
-					var e statEntry
+				if s.peek() != '{' {
+					s.fail()
+				}
+				files = make(map[string]cachedFile, estimate(data, 256))
+				var dropped map[string]bool // rare: made when needed
+				s.object(func(path string) {
+					if _, dup := files[path]; dup || dropped[path] {
+						s.fail() // encoding/json keeps the last
+					}
+					var e cachedFile
 					var seen uint8
+					valid := false
 					s.object(func(k string) {
 						var bit uint8
 						switch k {
@@ -891,13 +935,24 @@ func fastDecodeStatCache(data []byte) (files map[string]statEntry, ok bool) {
 						case "ctime_ns":
 							bit, e.CTime = 8, s.int()
 						case "sha256":
-							bit, e.SHA256 = 16, s.str()
+							// Decoded from the file's bytes: the hex
+							// digits are not kept.
+							bit = 16
+							valid = decodeSHA256(&e.SHA256, s.key())
 						default:
 							s.fail()
 						}
 						mark(s, &seen, bit)
 					})
-					return e
+					switch {
+					case valid && e.Size >= 0:
+						files[s.keep(path)] = e
+					case dropped == nil:
+						dropped = map[string]bool{s.keep(path): true}
+					default:
+						dropped[s.keep(path)] = true
+					}
+					s.releaseRead()
 				})
 			default:
 				s.fail()

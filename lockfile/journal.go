@@ -125,17 +125,13 @@ func inLock(l *Lock, recs []replayed) bool {
 // ReadRecorded is Read with the journal at journalPath replayed: what an
 // apply recorded, even one that was interrupted before writing the lock.
 func ReadRecorded(lockPath, journalPath string) (*Lock, error) {
-	data, err := ReadFile(lockPath)
-	l, digest := NewLock(), ""
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-	case err != nil:
+	l, sum, found, err := ReadWithSum(lockPath)
+	if err != nil {
 		return nil, err
-	default:
-		if l, err = ParseLock(lockPath, data); err != nil {
-			return nil, err
-		}
-		digest = digestOf(data)
+	}
+	digest := ""
+	if found {
+		digest = sumDigest(sum)
 	}
 	if _, err := ReplayJournal(journalPath, digest, l, NewManifest()); err != nil {
 		return nil, err

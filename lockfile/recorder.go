@@ -542,7 +542,11 @@ func (j *journal) remove() error {
 // digestOf is "sha256:<hex>" of a file's bytes, as the journal's header
 // names the lock it applies to.
 func digestOf(data []byte) string {
-	sum := sha256.Sum256(data)
+	return sumDigest(sha256.Sum256(data))
+}
+
+// sumDigest is the digest of a file whose sha256 is sum.
+func sumDigest(sum [sha256.Size]byte) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 

@@ -38,11 +38,22 @@ type StatCache struct {
 	reads atomic.Int64
 
 	mu      sync.Mutex
-	entries map[string]statEntry
-	// used marks the entries looked up or stored in this run; Save keeps
+	entries map[string]cachedFile
+	dirty   bool
+}
+
+// cachedFile is a statEntry as the cache holds it: the hash as its 32
+// bytes rather than a string of 64 hex digits, a third of the entry's
+// memory at 100,000 files.
+type cachedFile struct {
+	Size    int64
+	ModTime int64
+	Inode   uint64
+	CTime   int64
+	SHA256  [sha256.Size]byte
+	// used marks an entry looked up or stored in this run; Save keeps
 	// only those, so entries of deleted files do not pile up.
-	used  map[string]bool
-	dirty bool
+	used bool
 }
 
 type statEntry struct {
@@ -62,13 +73,59 @@ type statEntry struct {
 // is dropped (it only costs re-hashing). 2 added inode and ctime.
 const statCacheVersion = 2
 
-func newStatEntry(fi fs.FileInfo, sha string) statEntry {
+// newCachedFile is the entry of a file fi describes, hashing to sha; ok is
+// false when sha is not a sha256 in lowercase hex, which the cache does
+// not hold (it would not write it back as it was given).
+func newCachedFile(fi fs.FileInfo, sha string) (e cachedFile, ok bool) {
 	ino, ctime := fileIdentity(fi)
-	return statEntry{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: ino, CTime: ctime, SHA256: sha}
+	e = cachedFile{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: ino, CTime: ctime}
+	return e, decodeSHA256(&e.SHA256, sha)
+}
+
+// compact is e as the cache holds it; ok is false when its hash is not a
+// sha256 in lowercase hex or its size is negative: such an entry is
+// dropped (it only costs re-hashing).
+func (e *statEntry) compact() (c cachedFile, ok bool) {
+	c = cachedFile{Size: e.Size, ModTime: e.ModTime, Inode: e.Inode, CTime: e.CTime}
+	return c, decodeSHA256(&c.SHA256, e.SHA256) && e.Size >= 0
+}
+
+// decodeSHA256 decodes sha, a sha256 in lowercase hex (as validHex
+// accepts it), into sum; false when sha is not one. Unlike hex.Decode it
+// takes a string, which it does not copy.
+func decodeSHA256(sum *[sha256.Size]byte, sha string) bool {
+	if !validHex(sha) {
+		return false
+	}
+	for i := range sum {
+		sum[i] = unhex(sha[2*i])<<4 | unhex(sha[2*i+1])
+	}
+	return true
+}
+
+// unhex is the value of c, a lowercase hex digit.
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'a' + 10
+}
+
+// entry is e as the file holds it.
+func (e *cachedFile) entry() *statEntry {
+	return &statEntry{Size: e.Size, ModTime: e.ModTime, Inode: e.Inode, CTime: e.CTime, SHA256: e.hex()}
+}
+
+// hex is e's hash in lowercase hex, in one allocation (hex.EncodeToString
+// takes two): plan asks it of every output.
+func (e *cachedFile) hex() string {
+	var buf [2 * sha256.Size]byte
+	hex.Encode(buf[:], e.SHA256[:])
+	return string(buf[:])
 }
 
 // matches reports whether fi, a fresh stat, describes the file e was taken of.
-func (e statEntry) matches(fi fs.FileInfo) bool {
+func (e *cachedFile) matches(fi fs.FileInfo) bool {
 	ino, ctime := fileIdentity(fi)
 	return e.Size == fi.Size() && e.ModTime == fi.ModTime().UnixNano() && e.Inode == ino && e.CTime == ctime
 }
@@ -85,28 +142,29 @@ func LoadStatCache(stateDir string) *StatCache {
 		path:    filepath.Join(stateDir, statCacheFile),
 		root:    filepath.Dir(stateDir),
 		now:     time.Now,
-		entries: map[string]statEntry{},
-		used:    map[string]bool{},
+		entries: map[string]cachedFile{},
 	}
-	data, err := ReadFile(c.path)
-	if err != nil {
-		return c
-	}
-	files, ok := fastDecodeStatCache(data)
-	if !ok {
+	var files map[string]cachedFile
+	withFile(c.path, func(data []byte, mapped bool) error {
+		if fast, ok := fastDecodeStatCache(data, mapped); ok {
+			files = fast
+			return nil
+		}
 		var f statCacheDoc
 		if json.Unmarshal(data, &f) != nil || f.Version != statCacheVersion || f.Files == nil {
-			return c // "files": null is an empty cache, not a nil map to write to
+			return nil // "files": null is an empty cache, not a nil map to write to
 		}
-		files = f.Files
-	}
-	for p, e := range files {
-		if !validHex(e.SHA256) || e.Size < 0 {
-			delete(files, p)
+		files = make(map[string]cachedFile, len(f.Files))
+		for p, e := range f.Files {
+			if e, ok := e.compact(); ok {
+				files[p] = e
+			}
 		}
+		return nil
+	})
+	if files != nil {
+		c.entries = files
 	}
-	c.entries = files
-	c.used = make(map[string]bool, len(files))
 	return c
 }
 
@@ -120,8 +178,11 @@ func (c *StatCache) SHA256(path string, fi fs.FileInfo) (string, bool) {
 	if !ok || !e.matches(fi) {
 		return "", false
 	}
-	c.used[path] = true
-	return e.SHA256, true
+	if !e.used {
+		e.used = true
+		c.entries[path] = e
+	}
+	return e.hex(), true
 }
 
 // Put records that path, as described by fi, hashes to sha (lowercase
@@ -137,7 +198,7 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 		}
 		return
 	}
-	c.store(path, newStatEntry(fi, sha))
+	c.store(path, fi, sha)
 }
 
 // Written records that seedform itself just wrote path (as fi describes it)
@@ -158,16 +219,27 @@ func (c *StatCache) Written(path string, fi fs.FileInfo, sha string) {
 	path = c.key(path)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.store(path, newStatEntry(fi, sha))
+	c.store(path, fi, sha)
 }
 
-// store sets the entry of key path. c.mu is held.
-func (c *StatCache) store(path string, e statEntry) {
-	if old, ok := c.entries[path]; !ok || old != e {
-		c.entries[path] = e
+// store sets the entry of key path, used in this run. c.mu is held.
+func (c *StatCache) store(path string, fi fs.FileInfo, sha string) {
+	e, ok := newCachedFile(fi, sha)
+	if !ok {
+		// Not a hash the cache can hold: forget what it held instead.
+		if _, ok := c.entries[path]; ok {
+			delete(c.entries, path)
+			c.dirty = true
+		}
+		return
+	}
+	e.used = true
+	old, ok := c.entries[path]
+	old.used = true
+	if !ok || old != e {
 		c.dirty = true
 	}
-	c.used[path] = true
+	c.entries[path] = e
 }
 
 // key is path relative to the cache's root when it lies inside it, as a
@@ -188,10 +260,10 @@ func (c *StatCache) Save() error {
 	if !c.dirty {
 		return nil
 	}
-	files := make(map[string]*statEntry, len(c.used))
-	for p := range c.used {
-		if e, ok := c.entries[p]; ok {
-			files[p] = &e
+	files := make(map[string]*statEntry)
+	for p, e := range c.entries {
+		if e.used {
+			files[p] = e.entry()
 		}
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
