@@ -48,9 +48,8 @@ type scanner struct {
 	interned map[string]string
 	// unescaped is the last string unescape wrote into the arena.
 	unescaped string
-	// members, entries and outSlab are slabs the decoded values are cut
-	// from, to allocate in chunks rather than one by one.
-	members []schema.Member
+	// entries and outSlab are slabs the decoded values are cut from, to
+	// allocate in chunks rather than one by one.
 	entries []Entry
 	outSlab []Output
 	// scratch collects a spec's members or an entry's outputs before they
@@ -541,12 +540,19 @@ func (s *scanner) compact(raw []byte) []byte {
 	}
 	s.grow(len(raw))
 	start := len(s.arena)
+	s.arena = compactTo(s.arena, raw)
+	return s.arena[start:len(s.arena):len(s.arena)]
+}
+
+// compactTo appends raw, a valid JSON value, to dst without its
+// insignificant whitespace.
+func compactTo(dst, raw []byte) []byte {
 	in := false
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
 		case in && c == '\\':
-			s.arena = append(s.arena, c, raw[i+1])
+			dst = append(dst, c, raw[i+1])
 			i++
 			continue
 		case c == '"':
@@ -554,9 +560,9 @@ func (s *scanner) compact(raw []byte) []byte {
 		case !in && (c == ' ' || c == '\t' || c == '\r' || c == '\n'):
 			continue
 		}
-		s.arena = append(s.arena, c)
+		dst = append(dst, c)
 	}
-	return s.arena[start:len(s.arena):len(s.arena)]
+	return dst
 }
 
 // spec reads a request's attribute map as schema.Values.UnmarshalJSON
@@ -570,7 +576,7 @@ func (s *scanner) spec() schema.Values {
 	var unset []string // names whose value is unset: a repeat of one is a repeat too
 	s.object(func(name string) {
 		raw, canonical := s.value()
-		if !canonical {
+		if !canonical || !plainName(name) {
 			general = true
 			return
 		}
@@ -582,19 +588,15 @@ func (s *scanner) spec() schema.Values {
 		if slices.Contains(unset, name) {
 			general = true
 		}
-		composite := raw[0] == '{' || raw[0] == '['
-		if composite {
-			raw = s.compact(raw)
+		if raw[0] == '{' || raw[0] == '[' {
+			raw = compactTo(nil, raw)
 		}
 		switch string(raw) {
 		case "null", `""`, "[]":
 			unset = append(unset, name)
 			return
 		}
-		if !composite {
-			raw = s.keepBytes(raw)
-		}
-		ms = append(ms, schema.Member{Name: s.keep(name), Value: raw})
+		ms = append(ms, schema.Member{Name: name, Value: raw})
 	})
 	s.scratchMembers = ms
 	if general {
@@ -607,12 +609,34 @@ func (s *scanner) spec() schema.Values {
 	if len(ms) == 0 {
 		return schema.Values{}
 	}
-	if cap(s.members)-len(s.members) < len(ms) {
-		s.members = make([]schema.Member, 0, max(1024, len(ms)))
+	// The object as Values holds it, written once into the arena: its
+	// names need no escaping (plainName) and its values are canonical.
+	size := 1
+	for _, m := range ms {
+		size += len(m.Name) + len(m.Value) + 4 // "name":value,
 	}
-	n := len(s.members)
-	s.members = append(s.members, ms...)
-	return schema.FromCanonical(s.members[n:len(s.members):len(s.members)])
+	s.grow(size)
+	begin := len(s.arena)
+	for _, m := range ms {
+		s.arena = append(s.arena, ',', '"') // the first ',' becomes '{'
+		s.arena = append(s.arena, m.Name...)
+		s.arena = append(s.arena, '"', ':')
+		s.arena = append(s.arena, m.Value...)
+	}
+	s.arena[begin] = '{'
+	s.arena = append(s.arena, '}')
+	return schema.FromCanonicalObject(s.arena[begin:len(s.arena):len(s.arena)])
+}
+
+// plainName reports whether name is written in JSON as it is, between
+// quotes: printable ASCII with no quote or backslash, so no escape.
+func plainName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // scanOutputs reads a list of outputs into scratch space, their strings
