@@ -227,7 +227,7 @@ func runPlan(ctx context.Context, m *Meta, args []string) int {
 	if _, ok := s.checkBudget(plan, pf.maxCost.b); !ok {
 		return 1
 	}
-	if err := s.ws.Stat.Save(); err != nil {
+	if err := errors.Join(s.ws.Stat.Save(), s.ws.RememberManifest()); err != nil {
 		s.diag.write(nil, hcl.Diagnostics{{Severity: hcl.DiagWarning, Summary: "Could not save the stat cache", Detail: err.Error()}})
 	}
 	if *out != "" {

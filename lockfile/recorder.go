@@ -361,6 +361,18 @@ func (r *Recorder) writeDoc(path string, doc func(io.Writer) error, last *[sha25
 	return err
 }
 
+// WrittenLockDigest returns the digest ("sha256:<hex>") of the lock file
+// as the Recorder last wrote it (or found it already written), and false
+// if it wrote none, or wrote a fragment or no manifest instead.
+func (r *Recorder) WrittenLockDigest() (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.lastLock == [sha256.Size]byte{} || r.fragment != nil || r.manifestPath == "" || r.dirty {
+		return "", false
+	}
+	return "sha256:" + hex.EncodeToString(r.lastLock[:]), true
+}
+
 // Confine makes every later write check, as it happens, that the file
 // resolves inside root (see CheckInside). Call it before the first change.
 func (r *Recorder) Confine(root string) { r.root = root }

@@ -110,8 +110,12 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 	if opts.Parallelism < 1 {
 		opts.Parallelism = 10
 	}
+	// Apply writes the manifest: it reads it, if the plan did not need to.
+	manifest, err := ws.Manifest()
+	if err != nil {
+		return nil, err
+	}
 	if opts.Shard != nil {
-		var err error
 		if plan, err = opts.Shard.prepare(ws, plan); err != nil {
 			return nil, err
 		}
@@ -142,7 +146,7 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 			e.renames[prev] = c.Addr
 		}
 	}
-	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
+	e.rec = lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, manifest)
 	e.rec.Confine(ws.Dir)
 	e.rec.UseJournal(ws.JournalPath(), ws.lockFileDigest, ws.journaled > 0)
 	if opts.Shard != nil {
@@ -202,7 +206,10 @@ func Apply(ctx context.Context, ws *Workspace, plan *Plan, opts ApplyOptions) (*
 		}
 	}
 	sort.Slice(res.Results, func(i, j int) bool { return res.Results[i].Addr < res.Results[j].Addr })
-	err := errors.Join(short, e.rec.Close(), ws.Stat.Save())
+	err = errors.Join(short, e.rec.Close(), ws.Stat.Save())
+	if err == nil {
+		err = ws.rememberWritten(e.rec)
+	}
 	return res, err
 }
 

@@ -524,7 +524,7 @@ func (p *planner) decide(a *spec.Asset, c *Change, d *Details) {
 		c.Action = Update
 		if slices.ContainsFunc(d.Attrs, func(at AttrChange) bool { return at.Name == "meta" }) {
 			d.Reasons = append(d.Reasons, "meta changed: the manifest entry is rewritten")
-		} else if p.ws.Manifest.Assets[a.Addr] == nil {
+		} else if p.ws.manifestEntry(a.Addr) == nil {
 			d.Reasons = append(d.Reasons, "the manifest has no entry for it: the entry is written again (no image is generated)")
 		} else {
 			d.Reasons = append(d.Reasons, "its manifest entry does not match the lock: the entry is written again (no image is generated)")
@@ -621,7 +621,7 @@ func sameUpstream(recorded, now map[string]string) bool {
 
 // manifestCurrent reports whether the manifest already lists a's files and meta.
 func (p *planner) manifestCurrent(a *spec.Asset, lockAddr string, e *lockfile.Entry, want []string) bool {
-	m := p.ws.Manifest.Assets[a.Addr]
+	m := p.ws.manifestEntry(a.Addr)
 	if m == nil || lockAddr != a.Addr || len(m.Files) != len(e.Outputs) {
 		return false
 	}
@@ -698,7 +698,7 @@ func changedRefFiles(req schema.Values, now []spec.Reference) []string {
 
 // recordedMeta is the meta the manifest holds for addr.
 func (p *planner) recordedMeta(addr string) json.RawMessage {
-	if m := p.ws.Manifest.Assets[addr]; m != nil {
+	if m := p.ws.manifestEntry(addr); m != nil {
 		return m.Meta
 	}
 	return nil
@@ -706,7 +706,7 @@ func (p *planner) recordedMeta(addr string) json.RawMessage {
 
 // metaCurrent reports whether the manifest has a's meta under lockAddr.
 func (p *planner) metaCurrent(a *spec.Asset, lockAddr string) bool {
-	m := p.ws.Manifest.Assets[lockAddr]
+	m := p.ws.manifestEntry(lockAddr)
 	return m != nil && jsonEqual(m.Meta, a.Meta)
 }
 

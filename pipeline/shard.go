@@ -203,6 +203,10 @@ func (s *ShardRun) journalPath(ws *Workspace) string {
 // dropped: a rerun pays for nothing twice (an answer paid for but not
 // recorded is in staging, and recovered from there).
 func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
+	manifest, err := ws.Manifest()
+	if err != nil {
+		return nil, err
+	}
 	part := plan.ForShard(ws.Config, s.Shard)
 	for _, c := range part.Changes {
 		s.addrs = append(s.addrs, c.Addr)
@@ -224,10 +228,10 @@ func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
 		if f.Plan != s.PlanDigest || f.Shard != s.Shard.Index || f.Shards != s.Shard.Count {
 			return nil, fmt.Errorf("%s was written by shard %d/%d of another plan: remove it", s.fragmentPath(ws), f.Shard, f.Shards)
 		}
-		f.Apply(ws.Lock, ws.Manifest)
+		f.Apply(ws.Lock, manifest)
 		s.fragmentDigest = digestBytes(data)
 	}
-	if s.journaled, err = lockfile.ReplayJournal(s.journalPath(ws), s.fragmentDigest, ws.Lock, ws.Manifest); err != nil {
+	if s.journaled, err = lockfile.ReplayJournal(s.journalPath(ws), s.fragmentDigest, ws.Lock, manifest); err != nil {
 		return nil, err
 	}
 	var todo []*Change
@@ -336,10 +340,14 @@ func MergeShards(ws *Workspace, planDigest string, plan *Plan) (*MergeResult, er
 		res.AlreadyMerged = true
 		return res, nil
 	}
-	for _, f := range mine {
-		f.Apply(ws.Lock, ws.Manifest)
+	manifest, err := ws.Manifest()
+	if err != nil {
+		return nil, err
 	}
-	rec := lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, ws.Manifest)
+	for _, f := range mine {
+		f.Apply(ws.Lock, manifest)
+	}
+	rec := lockfile.NewRecorder(ws.LockPath(), ws.ManifestPath(), ws.Lock, manifest)
 	rec.Confine(ws.Dir)
 	// One whole write of both files; the fragments stay, so that a merge
 	// run again finds them merged and changes nothing.

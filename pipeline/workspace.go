@@ -3,6 +3,7 @@ package pipeline
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,9 +30,16 @@ type Workspace struct {
 	Config     *spec.Config
 	Lock       *lockfile.Lock
 	LockDigest string // sha256 of the lock file's bytes, "" when absent
-	Manifest   *lockfile.Manifest
 	Stat       *lockfile.StatCache
 	Staging    *Staging
+
+	// manifest is the manifest as read, nil while it need not be: when
+	// the manifest memo holds, every entry is known from the lock and the
+	// config (manifestEntry), and only a command that writes the manifest
+	// reads it (Manifest).
+	manifest *lockfile.Manifest
+	// memo is the manifest memo found true at open, nil if none was.
+	memo *lockfile.ManifestMemo
 
 	// recordedDir is the output directory the lock was written with, as
 	// read at open (apply changes ws.Lock as it goes).
@@ -70,9 +78,6 @@ func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 	if !ok {
 		lock, digest, err = readLock(ws.LockPath())
 	}
-	if err == nil {
-		ws.Manifest, err = lockfile.ReadManifestOf(ws.ManifestPath(), lock)
-	}
 	if werr := g.Wait(); err == nil {
 		err = werr
 	}
@@ -80,8 +85,14 @@ func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 		return nil, err
 	}
 	ws.Lock, ws.LockDigest, ws.lockFileDigest = lock, digest, digest
+	_, err = os.Lstat(ws.JournalPath())
+	if journal := err == nil; journal || !ws.memoHolds() {
+		if _, err := ws.Manifest(); err != nil {
+			return nil, err
+		}
+	}
 	// What an interrupted apply recorded since it last wrote the lock whole.
-	ws.journaled, err = lockfile.ReplayJournal(ws.JournalPath(), digest, ws.Lock, ws.Manifest)
+	ws.journaled, err = lockfile.ReplayJournal(ws.JournalPath(), digest, ws.Lock, ws.manifest)
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +110,97 @@ func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 		return nil, err
 	}
 	return ws, nil
+}
+
+// memoHolds reports whether the manifest memo is true of the manifest and
+// lock files and of the config's meta, and keeps it if so. The meta is
+// the config's for each address of the lock: the config must have them
+// all, and no other.
+func (ws *Workspace) memoHolds() bool {
+	mm := lockfile.LoadManifestMemo(ws.StateDir())
+	if !mm.Holds(ws.Config.Manifest, ws.ManifestPath(), ws.lockFileDigest) {
+		return false
+	}
+	assets := ws.Config.Assets // sorted by address, as the digest wants
+	if len(assets) != len(ws.Lock.Assets) {
+		return false
+	}
+	addrs := make([]string, len(assets))
+	for i, a := range assets {
+		if ws.Lock.Assets[a.Addr] == nil {
+			return false
+		}
+		addrs[i] = a.Addr
+	}
+	if lockfile.MetaDigest(addrs, func(i int) json.RawMessage { return assets[i].Meta }) != mm.Meta {
+		return false
+	}
+	ws.memo = mm
+	return true
+}
+
+// Manifest returns the manifest, for what writes it: as read at open, or,
+// when the memo held, made from the lock and the config as the memo says
+// the file is.
+func (ws *Workspace) Manifest() (*lockfile.Manifest, error) {
+	switch {
+	case ws.manifest != nil:
+	case ws.memo != nil:
+		ws.manifest = lockfile.NewManifest()
+		ws.manifest.Assets = make(map[string]*lockfile.ManifestEntry, len(ws.Lock.Assets))
+		for addr := range ws.Lock.Assets {
+			ws.manifest.Assets[addr] = ws.manifestEntry(addr)
+		}
+	default:
+		m, err := lockfile.ReadManifestOf(ws.ManifestPath(), ws.Lock)
+		if err != nil {
+			return nil, err
+		}
+		ws.manifest = m
+	}
+	return ws.manifest, nil
+}
+
+// manifestEntry returns the manifest's entry for addr, nil when it has
+// none: as read, or, when the memo held at open, as the memo says it is
+// (the lock's outputs and the config's meta).
+func (ws *Workspace) manifestEntry(addr string) *lockfile.ManifestEntry {
+	if ws.manifest != nil && ws.memo == nil {
+		return ws.manifest.Assets[addr]
+	}
+	e, a := ws.Lock.Assets[addr], ws.Config.Asset(addr)
+	if e == nil || a == nil {
+		return nil
+	}
+	return &lockfile.ManifestEntry{Files: e.Outputs, Meta: a.Meta}
+}
+
+// RememberManifest saves the manifest memo when the manifest was read
+// whole and is what the lock and its meta make, so that the next plan
+// need not read it; it removes a memo that no longer holds.
+func (ws *Workspace) RememberManifest() error {
+	if ws.memo != nil {
+		return nil // held at open: still true
+	}
+	var mm *lockfile.ManifestMemo
+	if ws.manifest != nil && ws.journaled == 0 {
+		mm = lockfile.MemoOf(ws.Config.Manifest, ws.ManifestPath(), ws.manifest, ws.Lock, ws.lockFileDigest)
+	}
+	return lockfile.SaveManifestMemo(ws.StateDir(), mm)
+}
+
+// rememberWritten saves the manifest memo of what the recorder rec, now
+// closed, left on disk: its lock and manifest, when it wrote them.
+func (ws *Workspace) rememberWritten(rec *lockfile.Recorder) error {
+	digest, ok := rec.WrittenLockDigest()
+	if !ok {
+		return nil // nothing written: the memo, if any, still holds
+	}
+	m, err := ws.Manifest()
+	if err != nil {
+		return err
+	}
+	return lockfile.SaveManifestMemo(ws.StateDir(), lockfile.MemoOf(ws.Config.Manifest, ws.ManifestPath(), m, ws.Lock, digest))
 }
 
 // LockRead is a read of the lock started before the config is loaded,
