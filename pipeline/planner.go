@@ -67,6 +67,7 @@ func (p *planner) plan() (*Plan, hcl.Diagnostics) {
 	}
 	p.matchMoves()
 	p.files = p.checkFiles()
+	p.ws.Config.DropOutputLstats()
 
 	if p.opts.Destroy {
 		for addr, e := range lock.Assets {

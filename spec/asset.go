@@ -61,6 +61,11 @@ func (c *Config) OutputLstat(rel string) (fi fs.FileInfo, ok bool) {
 	return st.info(rel), true
 }
 
+// DropOutputLstats forgets what Load's Lstats found, once a plan has used
+// it (14 MB at 100,000 outputs): OutputLstat then finds nothing, and the
+// next asks the file system again, which is also more up to date.
+func (c *Config) DropOutputLstats() { c.outputStats = nil }
+
 // Asset looks up an asset instance by address.
 func (c *Config) Asset(addr string) *Asset {
 	// Load sorts Assets by address, so a binary search finds it without

@@ -93,6 +93,8 @@ type assetBlock struct {
 	ignoreRanges []hcl.Range
 	bad          bool // an error makes evaluating it pointless
 	provider     *Provider
+	// ranges are the source ranges its instances point at (rangePtr).
+	ranges []*hcl.Range
 
 	instances []*instance
 	byKey     map[string]*instance
@@ -151,8 +153,9 @@ type instance struct {
 	// refString is the output path (image) or dir (set) relative to the
 	// config dir: the value of image.NAME.file / image_set.NAME.dir.
 	refString string
-	// pathRange is where the output path comes from, for path errors.
-	pathRange hcl.Range
+	// pathRange is where the output path comes from, for path errors:
+	// shared by the block's instances (rangePtr).
+	pathRange *hcl.Range
 }
 
 // assetMark marks values that stand for an asset's output files.
@@ -297,12 +300,17 @@ func (s *loadState) evalAssets() []*Asset {
 			s.withScope(in, func() { s.evalStatic(in) })
 		}
 	}
-	s.outputPaths, s.outputOwner = map[string]string{}, map[string]string{}
-	for _, b := range s.blocks {
-		for _, in := range b.instances {
-			if !in.bad {
-				s.outputPaths[in.refString] = in.asset.Addr
-				s.outputOwner[in.asset.Addr] = in.refString
+	// Only references read the outputs' owners: two maps of 100,000
+	// entries are not built for a config that has none.
+	refs := slices.ContainsFunc(s.blocks, func(b *assetBlock) bool { return b.attrs["references"] != nil })
+	if refs {
+		s.outputPaths, s.outputOwner = map[string]string{}, map[string]string{}
+		for _, b := range s.blocks {
+			for _, in := range b.instances {
+				if !in.bad {
+					s.outputPaths[in.refString] = in.asset.Addr
+					s.outputOwner[in.asset.Addr] = in.refString
+				}
 			}
 		}
 	}
@@ -323,9 +331,12 @@ func (s *loadState) evalAssets() []*Asset {
 	for _, in := range all {
 		s.checkSensitive(in)
 	}
-	byAddr := make(map[string]*instance, len(all))
-	for _, in := range all {
-		byAddr[in.asset.Addr] = in
+	var byAddr map[string]*instance // what references name
+	if refs {
+		byAddr = make(map[string]*instance, len(all))
+		for _, in := range all {
+			byAddr[in.asset.Addr] = in
+		}
 	}
 	for _, b := range s.blocks {
 		if !b.bad {
@@ -648,6 +659,18 @@ func (s *loadState) addInstance(b *assetBlock, key, addr string) *instance {
 	return in
 }
 
+// rangePtr returns a pointer to r that every instance of b naming the
+// same range shares: each kept its own 64-byte copy.
+func (b *assetBlock) rangePtr(r hcl.Range) *hcl.Range {
+	for _, p := range b.ranges {
+		if *p == r {
+			return p
+		}
+	}
+	b.ranges = append(b.ranges, &r)
+	return &r
+}
+
 // withScope runs eval with in.ctx set to the instance's scope: the base
 // context, or a child of it holding each or count.
 func (s *loadState) withScope(in *instance, eval func()) {
@@ -747,11 +770,11 @@ func (s *loadState) evalStatic(in *instance) {
 		if written, ok = s.evalString(at, in.ctx); !ok {
 			return
 		}
-		in.pathRange = at.Expr.Range()
+		in.pathRange = b.rangePtr(at.Expr.Range())
 	} else if at := b.attrs["for_each"]; at != nil {
-		in.pathRange = at.Expr.Range()
+		in.pathRange = b.rangePtr(at.Expr.Range())
 	} else {
-		in.pathRange = b.block.DefRange
+		in.pathRange = b.rangePtr(b.block.DefRange)
 	}
 
 	if b.kind == KindImage && written != "" {
@@ -759,13 +782,13 @@ func (s *loadState) evalStatic(in *instance) {
 		extFormat := map[string]string{".png": "png", ".jpg": "jpeg", ".jpeg": "jpeg", ".webp": "webp"}[ext]
 		switch {
 		case extFormat == "":
-			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The path %q must end in .png, .jpg, .jpeg or .webp: the extension tells apps the file's format.", written)
+			s.errorf(in.pathRange, "Invalid output path", "The path %q must end in .png, .jpg, .jpeg or .webp: the extension tells apps the file's format.", written)
 			return
 		case format != "" && extFormat != format:
-			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but output_format is %q.", written, ext, format)
+			s.errorf(in.pathRange, "Output format mismatch", "The path %q ends in %s, but output_format is %q.", written, ext, format)
 			return
 		case format == "" && !slices.Contains(producible, extFormat):
-			s.errorf(in.pathRange.Ptr(), "Output format mismatch", "The path %q ends in %s, but %s produces only %s.", written, ext, in.rules.Name(), strings.Join(producible, " or "))
+			s.errorf(in.pathRange, "Output format mismatch", "The path %q ends in %s, but %s produces only %s.", written, ext, in.rules.Name(), strings.Join(producible, " or "))
 			return
 		}
 		format = extFormat
@@ -785,7 +808,7 @@ func (s *loadState) evalStatic(in *instance) {
 	}
 	clean, problem := cleanRelPath(written, false)
 	if problem != "" {
-		s.errorf(in.pathRange.Ptr(), "Invalid output path", "The %s %q %s; output paths are relative to the output directory and must stay inside it.", pathAttr, written, problem)
+		s.errorf(in.pathRange, "Invalid output path", "The %s %q %s; output paths are relative to the output directory and must stay inside it.", pathAttr, written, problem)
 		return
 	}
 	if b.kind == KindImage {

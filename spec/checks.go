@@ -49,11 +49,11 @@ func (s *loadState) checkOutputs(all []*instance) {
 		}
 		key := strings.ToLower(out)
 		if other := taken[key]; other != nil {
-			s.errorf(in.pathRange.Ptr(), "Duplicate output path", "%s and %s both write %s.", other.asset.Addr, in.asset.Addr, describeOutput(other))
+			s.errorf(in.pathRange, "Duplicate output path", "%s and %s both write %s.", other.asset.Addr, in.asset.Addr, describeOutput(other))
 			continue
 		}
 		if other := ancestorIn(taken, key); other != nil {
-			s.errorf(in.pathRange.Ptr(), "Output path inside another asset's output", "%s writes %s, which is inside %s of %s.", in.asset.Addr, describeOutput(in), describeOutput(other), other.asset.Addr)
+			s.errorf(in.pathRange, "Output path inside another asset's output", "%s writes %s, which is inside %s of %s.", in.asset.Addr, describeOutput(in), describeOutput(other), other.asset.Addr)
 			continue
 		}
 		taken[key] = in
@@ -68,10 +68,10 @@ func (s *loadState) checkOutputs(all []*instance) {
 			out = in.asset.Dir
 		}
 		if other := ancestorIn(taken, strings.ToLower(out)); other != nil && taken[strings.ToLower(out)] == in {
-			s.errorf(in.pathRange.Ptr(), "Output path inside another asset's output", "%s writes %s, which is inside %s of %s.", in.asset.Addr, describeOutput(in), describeOutput(other), other.asset.Addr)
+			s.errorf(in.pathRange, "Output path inside another asset's output", "%s writes %s, which is inside %s of %s.", in.asset.Addr, describeOutput(in), describeOutput(other), other.asset.Addr)
 		}
 		if problem := s.checkTree(tree, in); problem != "" {
-			s.errorf(in.pathRange.Ptr(), "Invalid output path", "The output %s %s.", describeOutput(in), problem)
+			s.errorf(in.pathRange, "Invalid output path", "The output %s %s.", describeOutput(in), problem)
 		}
 	}
 	s.outputStats = tree.files
