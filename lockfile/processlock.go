@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
@@ -77,17 +76,17 @@ func Acquire(stateDir string, timeout time.Duration, holder string) (*ProcessLoc
 	path := filepath.Join(stateDir, "lock")
 	// O_NOFOLLOW: the holder is written into the file, never through a
 	// link to one elsewhere.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|NoFollow, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
 	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
+		held, err := tryLock(f)
+		if err == nil && !held {
 			break
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		if err != nil {
 			f.Close()
 			return nil, fmt.Errorf("locking %s: %w", path, err)
 		}
@@ -145,7 +144,7 @@ func (l *ProcessLock) Release() error {
 	// Clear first, while still holding the lock, so that a description in
 	// the file always names the current holder.
 	truncErr := f.Truncate(0)
-	unlockErr := syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	unlockErr := unlock(f)
 	closeErr := f.Close()
 	if err := errors.Join(truncErr, unlockErr, closeErr); err != nil {
 		return fmt.Errorf("releasing %s: %w", f.Name(), err)

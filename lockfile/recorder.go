@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"syscall"
 )
 
 // ErrClosed is returned by a Recorder's methods after Close.
@@ -462,7 +461,7 @@ func (j *journal) append(records [][]byte) error {
 		}
 		// O_NOFOLLOW: a journal that is a link (a hostile clone's) would
 		// append wherever it points.
-		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND | syscall.O_NOFOLLOW
+		flags := os.O_RDWR | os.O_CREATE | os.O_APPEND | NoFollow
 		if !j.pending {
 			// A journal left on disk that holds nothing the lock lacks
 			// (a kill after the lock was written whole, before the

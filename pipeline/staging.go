@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/seedform/seedform/lockfile"
@@ -248,10 +247,10 @@ func (s *Staging) Journal(ans *StagedAnswer) error {
 // returns once data and, for a new file, its directory entry are durable.
 func appendSynced(path string, data []byte) error {
 	// O_NOFOLLOW: a journal that is a link would append wherever it points.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE|os.O_EXCL|lockfile.NoFollow, 0o644)
 	created := err == nil
 	if errors.Is(err, fs.ErrExist) {
-		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW, 0)
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND|lockfile.NoFollow, 0)
 	}
 	if err != nil {
 		return err
