@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -83,16 +84,21 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 	if got := firstRound(reqs, latency); got != 16 {
 		t.Errorf("first apply: %d requests in its first round, want 16 (slow start)", got)
 	}
-	state := filepath.Join(dir, ".seedform")
-	caps, err := lockfile.LoadCapacities(state)
-	if err != nil {
+	// One server, named by the provider type, the host and a digest of
+	// the rest of the base URL.
+	data, _ := os.ReadFile(filepath.Join(dir, ".seedform", lockfile.CapacityFileName))
+	var memo struct {
+		Servers map[string]lockfile.ServerCapacity `json:"servers"`
+	}
+	if err := json.Unmarshal(data, &memo); err != nil {
 		t.Fatal(err)
 	}
-	server := "seedream " + srv.BaseURL() // the provider type and base URL
-	got, ok := caps.Get(server)
-	if !ok || got.Good != parallelism || got.ObservedAt.IsZero() {
-		data, _ := os.ReadFile(filepath.Join(state, lockfile.CapacityFileName))
-		t.Fatalf("the memo holds %+v for %q, want good %d:\n%s", got, server, parallelism, data)
+	host := strings.TrimPrefix(srv.BaseURL(), "http://")
+	host, _, _ = strings.Cut(host, "/")
+	for name, got := range memo.Servers {
+		if len(memo.Servers) != 1 || !strings.HasPrefix(name, "seedream http://"+host+" #") || got.Good != parallelism || got.ObservedAt.IsZero() {
+			t.Fatalf("the memo holds %+v for %q, want one server at %s, good %d:\n%s", got, name, host, parallelism, data)
+		}
 	}
 
 	reqs, _ = apply("2")
@@ -105,7 +111,7 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 		}
 	}
 
-	if err := os.WriteFile(filepath.Join(state, lockfile.CapacityFileName), []byte("{not a memo"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, ".seedform", lockfile.CapacityFileName), []byte("{not a memo"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	reqs, out := apply("3")
@@ -115,7 +121,7 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 	if got := firstRound(reqs, latency); got != 16 {
 		t.Errorf("apply with a damaged memo: %d requests in its first round, want 16", got)
 	}
-	if _, err := lockfile.LoadCapacities(state); err != nil {
+	if _, err := lockfile.LoadCapacities(filepath.Join(dir, ".seedform")); err != nil {
 		t.Errorf("the memo after that apply: %v", err)
 	}
 }

@@ -15,8 +15,10 @@ import (
 const CapacityFileName = "capacity.json"
 
 // capacityVersion is the memo's format; a memo of another version is
-// ignored (it only costs a slow start).
-const capacityVersion = 1
+// ignored (it only costs a slow start). Version 2 names a server by its
+// host and a digest of the rest of its URL: version 1 kept the path,
+// where a relay may carry a key.
+const capacityVersion = 2
 
 // ServerCapacity is what one server has shown it takes, in requests in
 // flight at once, as the capacity memo keeps it. A zero number is unknown.

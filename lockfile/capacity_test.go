@@ -31,7 +31,7 @@ func TestCapacitiesRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantFile := `{
-  "version": 1,
+  "version": 2,
   "servers": {
     "imageapi https://example.com/v1": {
       "good": 32,
@@ -62,7 +62,7 @@ func TestCapacitiesDamaged(t *testing.T) {
 		"not JSON":         "{\"version\": 1, \"serv",
 		"another version":  `{"version": 99, "servers": {"x": {"good": 3}}}`,
 		"foreign JSON":     `[1, 2, 3]`,
-		"negative numbers": `{"version": 1, "servers": {"x": {"good": -3}}}`,
+		"negative numbers": `{"version": 2, "servers": {"x": {"good": -3}}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			state := filepath.Join(t.TempDir(), ".seedform")

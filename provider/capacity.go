@@ -50,20 +50,22 @@ func (inst Instance) known(server string) throttle.Capacity {
 
 // serverName names the server an instance of provider type typ sends to
 // at baseURL: what its limits belong to, and nothing secret. A relay's
-// URL can carry a key in its user info or query, and two keys may be two
-// accounts with limits of their own: those parts are replaced by a short
-// digest, which tells them apart and cannot be turned back into the key.
-// The scheme and host are lowercased and a trailing slash dropped, so that
-// spellings of one URL name one server.
+// URL can carry a key in its user info, its query or its path
+// (https://relay.example.com/sk-.../v1), and two keys may be two accounts
+// with limits of their own: everything after the host is replaced by a
+// short digest, which tells them apart and cannot be turned back into the
+// key. The scheme and host are lowercased and a trailing slash dropped, so
+// that spellings of one URL name one server.
 func serverName(typ, baseURL string) string {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Host == "" {
 		return ""
 	}
-	name := typ + " " + strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/")
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		sum := sha256.Sum256([]byte(u.User.String() + "\x00" + u.RawQuery + "\x00" + u.Fragment))
-		name += " key:" + hex.EncodeToString(sum[:6])
+	name := typ + " " + strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
+	rest := strings.TrimRight(u.EscapedPath(), "/")
+	if rest != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		sum := sha256.Sum256([]byte(rest + "\x00" + u.User.String() + "\x00" + u.RawQuery + "\x00" + u.Fragment))
+		name += " #" + hex.EncodeToString(sum[:8])
 	}
 	return name
 }

@@ -10,20 +10,29 @@ import (
 func TestServerName(t *testing.T) {
 	const key = "sk-secret-0123456789"
 	for _, tt := range []struct{ base, want string }{
-		{"https://ark.cn-beijing.volces.com/api/v3", "seedream https://ark.cn-beijing.volces.com/api/v3"},
-		{"HTTPS://Ark.CN-Beijing.volces.com/api/v3/", "seedream https://ark.cn-beijing.volces.com/api/v3"},
-		{"https://relay.example.com/v1?key=" + key, "seedream https://relay.example.com/v1 key:"},
-		{"https://user:" + key + "@relay.example.com/v1", "seedream https://relay.example.com/v1 key:"},
+		{"https://ark.cn-beijing.volces.com", "seedream https://ark.cn-beijing.volces.com"},
+		{"https://ark.cn-beijing.volces.com/api/v3", "seedream https://ark.cn-beijing.volces.com #"},
+		{"https://relay.example.com/v1?key=" + key, "seedream https://relay.example.com #"},
+		{"https://user:" + key + "@relay.example.com/v1", "seedream https://relay.example.com #"},
+		{"https://relay.example.com/" + key + "/v1", "seedream https://relay.example.com #"},
 	} {
 		got := serverName("seedream", tt.base)
-		if !strings.HasPrefix(got, tt.want) || strings.Contains(got, key) || strings.Contains(got, "user") {
+		if !strings.HasPrefix(got, tt.want) || strings.Contains(got, key) || strings.Contains(got, "user") || strings.Contains(got, "secret") {
 			t.Errorf("serverName(%q) = %q, want %q…", tt.base, got, tt.want)
 		}
 	}
-	a := serverName("seedream", "https://relay.example.com/v1?key=one")
-	b := serverName("seedream", "https://relay.example.com/v1?key=two")
-	if a == b {
-		t.Errorf("two keys of one relay share a name: %q", a)
+	same := serverName("seedream", "https://ark.cn-beijing.volces.com/api/v3")
+	if got := serverName("seedream", "HTTPS://Ark.CN-Beijing.volces.com/api/v3/"); got != same {
+		t.Errorf("two spellings of one URL name two servers: %q and %q", got, same)
+	}
+	for _, pair := range [][2]string{
+		{"https://relay.example.com/v1?key=one", "https://relay.example.com/v1?key=two"},
+		{"https://relay.example.com/one/v1", "https://relay.example.com/two/v1"},
+		{"https://relay.example.com/api/v3", "https://relay.example.com"},
+	} {
+		if a, b := serverName("seedream", pair[0]), serverName("seedream", pair[1]); a == b {
+			t.Errorf("%s and %s share a name: %q", pair[0], pair[1], a)
+		}
 	}
 	if serverName("openai", "https://relay.example.com/v1") == serverName("seedream", "https://relay.example.com/v1") {
 		t.Error("two provider types at one URL share a name")
