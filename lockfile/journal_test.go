@@ -24,6 +24,28 @@ func newJournalDir(t *testing.T) journalDir {
 	}
 }
 
+// journaledOn writes a lock and manifest of the image entries named, and
+// returns a Recorder on them that journals, and the lock's bytes.
+func (d journalDir) journaledOn(t *testing.T, names ...string) (*Recorder, []byte) {
+	t.Helper()
+	base := NewRecorder(d.lock, d.manifest, nil, nil)
+	for _, n := range names {
+		e, me := imageEntry(n)
+		if err := base.Record("image."+n, e, me); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := base.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lockBefore := readOrEmpty(t, d.lock)
+	l, _ := Read(d.lock)
+	m, _ := ReadManifest(d.manifest)
+	r := NewRecorder(d.lock, d.manifest, l, m)
+	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	return r, lockBefore
+}
+
 func readOrEmpty(t *testing.T, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(name)
@@ -53,20 +75,7 @@ func wholeRewrite(t *testing.T, names ...string) (lock, manifest []byte) {
 func TestJournalRecordsWithoutRewriting(t *testing.T) {
 	t.Parallel()
 	d := newJournalDir(t)
-	first, firstM := imageEntry("first")
-	base := NewRecorder(d.lock, d.manifest, nil, nil)
-	if err := base.Record("image.first", first, firstM); err != nil {
-		t.Fatal(err)
-	}
-	if err := base.Close(); err != nil {
-		t.Fatal(err)
-	}
-	lockBefore := readOrEmpty(t, d.lock)
-
-	l, _ := Read(d.lock)
-	m, _ := ReadManifest(d.manifest)
-	r := NewRecorder(d.lock, d.manifest, l, m)
-	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	r, lockBefore := d.journaledOn(t, "first")
 	names := []string{"first"}
 	for i := range 50 {
 		n := fmt.Sprintf("a%02d", i)
@@ -312,22 +321,7 @@ func TestFragmentWithJournal(t *testing.T) {
 func TestJournalForgetsAndMoves(t *testing.T) {
 	t.Parallel()
 	d := newJournalDir(t)
-	base := NewRecorder(d.lock, d.manifest, nil, nil)
-	for _, n := range []string{"a", "b", "c", "d"} {
-		e, me := imageEntry(n)
-		if err := base.Record("image."+n, e, me); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := base.Close(); err != nil {
-		t.Fatal(err)
-	}
-	lockBefore := readOrEmpty(t, d.lock)
-
-	l, _ := Read(d.lock)
-	m, _ := ReadManifest(d.manifest)
-	r := NewRecorder(d.lock, d.manifest, l, m)
-	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	r, lockBefore := d.journaledOn(t, "a", "b", "c", "d")
 	if err := r.Forget("image.a"); err != nil { // a delete
 		t.Fatal(err)
 	}
