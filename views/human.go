@@ -272,7 +272,7 @@ func (h *Human) Retrying(c *pipeline.Change, attempt int, wait time.Duration, re
 func (h *Human) DiskFull(c *pipeline.Change, held int, dir string, err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	fmt.Fprintln(h.W, h.paint(yellow, diskFullMessage(c, held, dir, errText(c.Addr, err))))
+	fmt.Fprintln(h.W, h.paint(yellow, diskFullMessage(c, held, dir, err, errText(c.Addr, err))))
 }
 
 // Finished implements pipeline.Hook.

@@ -162,7 +162,7 @@ func (j *JSON) DiskFull(c *pipeline.Change, held int, dir string, err error) {
 	reason := errText(c.Addr, err)
 	h.DiskFull = &jsonui.DiskFull{HeldImages: held, Dir: dir, Error: reason}
 	j.emit(jsonui.Message{Type: jsonui.TypeApplyProgress, Address: c.Addr, Level: jsonui.LevelWarn, Hook: h,
-		Message: diskFullMessage(c, held, dir, reason)})
+		Message: diskFullMessage(c, held, dir, err, reason)})
 }
 
 // Finished implements pipeline.Hook. A failure, a skip and a change cut

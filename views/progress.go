@@ -1,9 +1,11 @@
 package views
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/seedform/seedform/pipeline"
@@ -143,11 +145,17 @@ func retryMessage(c *pipeline.Change, attempt int, wait time.Duration, reason st
 }
 
 // diskFullMessage says that c's paid answer waits for room on the disk.
-func diskFullMessage(c *pipeline.Change, held int, dir, reason string) string {
+func diskFullMessage(c *pipeline.Change, held int, dir string, err error, reason string) string {
+	what := fmt.Sprintf("holding %d paid image(s) of %s in memory", held, c.Addr)
 	if held == 0 {
-		return fmt.Sprintf("disk full: waiting to journal the paid answer of %s; free space on %s (%s)", c.Addr, dir, reason)
+		what = "waiting to journal the paid answer of " + c.Addr
 	}
-	return fmt.Sprintf("disk full: holding %d paid image(s) of %s in memory; free space on %s (%s)", held, c.Addr, dir, reason)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Sprintf("disk full: %s; free space on %s (%s)", what, dir, reason)
+	}
+	// Not a lack of space, which frees on its own or by a cleanup: a
+	// read-only or unwritable folder waits for someone to fix it.
+	return fmt.Sprintf("cannot write to %s: %s until it can be written; make it writable, or interrupt twice to give up the paid answer (%s)", dir, what, reason)
 }
 
 // stillElapsed formats the time an asset has been in flight: whole

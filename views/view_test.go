@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -125,8 +126,15 @@ func (f *writerFunc) Write(p []byte) (int, error) { (*f)(p); return len(p), nil 
 // says so in its summary.
 func TestDiskFullIsReported(t *testing.T) {
 	c := &pipeline.Change{Addr: "image.big", Action: pipeline.Create, Kind: "image"}
-	diskErr := errors.New("image 1: writing to disk: no space left on device")
+	diskErr := fmt.Errorf("image 1: writing to disk: %w", syscall.ENOSPC)
 	want := "disk full: holding 2 paid image(s) of image.big in memory; free space on /repo/.seedform/staging (image 1: writing to disk: no space left on device)"
+
+	// Not a want of space: the way out is another.
+	var ro bytes.Buffer
+	(&Human{W: &ro, StillEvery: -1}).DiskFull(c, 2, "/repo/.seedform/staging", fmt.Errorf("image 1: writing to disk: %w", syscall.EROFS))
+	if got, want := strings.TrimSpace(ro.String()), "cannot write to /repo/.seedform/staging: holding 2 paid image(s) of image.big in memory until it can be written; make it writable, or interrupt twice to give up the paid answer (image 1: writing to disk: read-only file system)"; got != want {
+		t.Errorf("human view of a read-only disk:\n%s\nwant\n%s", got, want)
+	}
 
 	var human bytes.Buffer
 	(&Human{W: &human, StillEvery: -1}).DiskFull(c, 2, "/repo/.seedform/staging", diskErr)
