@@ -93,9 +93,16 @@ func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 		}
 	}
 	// What an interrupted apply recorded since it last wrote the lock whole.
-	ws.journaled, err = lockfile.ReplayJournal(ws.JournalPath(), digest, ws.Lock, ws.manifest)
+	m := ws.manifest
+	if m == nil {
+		m = lockfile.NewManifest() // the memo held: there was no journal
+	}
+	ws.journaled, err = lockfile.ReplayJournal(ws.JournalPath(), digest, ws.Lock, m)
 	if err != nil {
 		return nil, err
+	}
+	if ws.journaled > 0 && ws.manifest == nil {
+		return nil, fmt.Errorf("%s appeared while the lock was read: another seedform is applying in %s; plan again when it is done", ws.JournalPath(), ws.Dir)
 	}
 	if ws.journaled > 0 {
 		// The lock as it will be written: a saved plan made now stays
