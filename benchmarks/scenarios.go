@@ -287,16 +287,12 @@ func applyNewScenario(n int) scenario {
 		name: name, target: "<= 32 KB written per asset; the plan after it reads no image" + applyNewRSSTarget(n),
 		prepare: func(e *env) (runFunc, error) {
 			return func(i int) (sample, error) {
-				dir, err := e.dir(fmt.Sprintf("%s-%d", name, i))
+				dir, err := e.placeholderDir(fmt.Sprintf("%s-%d", name, i), n, "64x64")
 				if err != nil {
 					return sample{}, err
 				}
 				defer os.RemoveAll(dir)
-				p := fixture.Params{N: n, Placeholder: true, Size: "64x64"}
-				if err := fixture.WriteConfig(dir, p); err != nil {
-					return sample{}, err
-				}
-				r, err := e.seedform(dir, filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i)), []string{"apply", "-auto-approve", "-no-color", "-parallelism=16"})
+				r, err := e.seedform(dir, filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i)), applyArgs)
 				if err != nil {
 					return sample{}, err
 				}
@@ -335,6 +331,23 @@ func applyNewScenario(n int) scenario {
 	}
 }
 
+// applyArgs apply what is planned at once, 16 requests at a time.
+var applyArgs = []string{"apply", "-auto-approve", "-no-color", "-parallelism=16"}
+
+// placeholderDir makes the directory name holding a config of n assets on
+// the placeholder provider at size.
+func (e *env) placeholderDir(name string, n int, size string) (string, error) {
+	dir, err := e.dir(name)
+	if err != nil {
+		return "", err
+	}
+	if err := fixture.WriteConfig(dir, fixture.Params{N: n, Placeholder: true, Size: size}); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
 // applyReplaceScenario regenerates n assets the lock holds (their size
 // changed): each takes its old entry out and records the new one, which
 // must cost what recording a new asset costs, flat in n.
@@ -344,23 +357,19 @@ func applyReplaceScenario(n int) scenario {
 		name: name, target: "<= 32 KB written per asset",
 		prepare: func(e *env) (runFunc, error) {
 			return func(i int) (sample, error) {
-				dir, err := e.dir(fmt.Sprintf("%s-%d", name, i))
+				dir, err := e.placeholderDir(fmt.Sprintf("%s-%d", name, i), n, "64x64")
 				if err != nil {
 					return sample{}, err
 				}
 				defer os.RemoveAll(dir)
-				args := []string{"apply", "-auto-approve", "-no-color", "-parallelism=16"}
 				log := filepath.Join(e.work, fmt.Sprintf("%s-%d.log", name, i))
-				if err := fixture.WriteConfig(dir, fixture.Params{N: n, Placeholder: true, Size: "64x64"}); err != nil {
-					return sample{}, err
-				}
-				if _, err := e.seedform(dir, log, args); err != nil {
+				if _, err := e.seedform(dir, log, applyArgs); err != nil {
 					return sample{}, err
 				}
 				if err := fixture.WriteConfig(dir, fixture.Params{N: n, Placeholder: true, Size: "48x48"}); err != nil {
 					return sample{}, err
 				}
-				r, err := e.seedform(dir, log, args)
+				r, err := e.seedform(dir, log, applyArgs)
 				if err != nil {
 					return sample{}, err
 				}
