@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -77,25 +76,6 @@ func (m *Meta) path(p string) string {
 	return filepath.Join(m.Dir, p)
 }
 
-// What a plan holds is mostly what seedform loads once and keeps to the
-// end (the config, the lock, the stat cache), so the heap's growth
-// between collections is mostly headroom over memory that stays live:
-// planning runs with half of Go's default headroom. Peak RSS of a plan of
-// 100,000 up-to-date assets: 289 -> 239 MB for 13% more CPU (issue 20's
-// 256 MiB; see BENCHMARKS.md). Apply's generation allocates as it goes
-// over a heap that grows slowly, where the lower setting cost 16% more
-// CPU: it gets Go's default back. GOGC, when set, decides throughout.
-const (
-	planGC  = 50
-	applyGC = 100
-)
-
-func setGC(m *Meta, percent int) {
-	if m.Getenv("GOGC") == "" {
-		debug.SetGCPercent(percent)
-	}
-}
-
 // Getenv reads one variable from m.Env.
 func (m *Meta) Getenv(key string) string {
 	for i := len(m.Env) - 1; i >= 0; i-- {
@@ -135,7 +115,6 @@ func init() {
 // returns the exit code: 0 success, 1 error, 2 changes with
 // plan -detailed-exitcode.
 func Run(ctx context.Context, args []string, m *Meta) int {
-	setGC(m, planGC)
 	fs := flag.NewFlagSet("seedform", flag.ContinueOnError)
 	fs.SetOutput(m.Stderr)
 	chdir := fs.String("chdir", ".", "switch to `DIR` before doing anything")

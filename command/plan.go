@@ -410,7 +410,6 @@ func apply(ctx context.Context, m *Meta, args []string, destroy bool) int {
 	}
 	hook.SetTotal(total)
 	plan.DropAttrs() // shown: apply reads none of them
-	setGC(m, applyGC)
 	res, err := pipeline.Apply(ctx, s.ws, plan, pipeline.ApplyOptions{
 		Parallelism: *parallelism, Providers: providers, Stop: m.Stop, Hook: hook, Budget: budget, Shard: shard,
 	})
