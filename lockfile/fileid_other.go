@@ -4,6 +4,6 @@ package lockfile
 
 import "io/fs"
 
-// fileIdentity gives nothing here: the stat cache then keeps to size,
+// FileIdentity gives nothing here: the stat cache then keeps to size,
 // mtime and its racy window (see StatCache.Written).
-func fileIdentity(fs.FileInfo) (inode uint64, ctimeNS int64) { return 0, 0 }
+func FileIdentity(fs.FileInfo) (inode uint64, ctimeNS int64) { return 0, 0 }

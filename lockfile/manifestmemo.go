@@ -82,7 +82,7 @@ func MemoOf(rel, manifestPath string, m *Manifest, l *Lock, lockDigest string) *
 	if err != nil || !fi.Mode().IsRegular() {
 		return nil
 	}
-	ino, ctime := fileIdentity(fi)
+	ino, ctime := FileIdentity(fi)
 	if ino == 0 {
 		return nil
 	}
@@ -104,7 +104,7 @@ func (mm *ManifestMemo) Holds(rel, manifestPath, lockDigest string) bool {
 	if err != nil || !fi.Mode().IsRegular() {
 		return false
 	}
-	ino, ctime := fileIdentity(fi)
+	ino, ctime := FileIdentity(fi)
 	return ino != 0 && fi.Size() == mm.Size && fi.ModTime().UnixNano() == mm.ModTime && ino == mm.Inode && ctime == mm.CTime
 }
 

@@ -77,7 +77,7 @@ const statCacheVersion = 2
 // false when sha is not a sha256 in lowercase hex, which the cache does
 // not hold (it would not write it back as it was given).
 func newCachedFile(fi fs.FileInfo, sha string) (e cachedFile, ok bool) {
-	ino, ctime := fileIdentity(fi)
+	ino, ctime := FileIdentity(fi)
 	e = cachedFile{Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Inode: ino, CTime: ctime}
 	return e, decodeSHA256(&e.SHA256, sha)
 }
@@ -126,7 +126,7 @@ func (e *cachedFile) hex() string {
 
 // matches reports whether fi, a fresh stat, describes the file e was taken of.
 func (e *cachedFile) matches(fi fs.FileInfo) bool {
-	ino, ctime := fileIdentity(fi)
+	ino, ctime := FileIdentity(fi)
 	return e.Size == fi.Size() && e.ModTime == fi.ModTime().UnixNano() && e.Inode == ino && e.CTime == ctime
 }
 
@@ -212,7 +212,7 @@ func (c *StatCache) Put(path string, fi fs.FileInfo, sha string) {
 // Apply calls it for every file it places, so that the first plan after an
 // apply reads no image that apply wrote.
 func (c *StatCache) Written(path string, fi fs.FileInfo, sha string) {
-	if ino, _ := fileIdentity(fi); ino == 0 || fi.ModTime().Nanosecond() == 0 {
+	if ino, _ := FileIdentity(fi); ino == 0 || fi.ModTime().Nanosecond() == 0 {
 		c.Put(path, fi, sha)
 		return
 	}
@@ -337,4 +337,12 @@ func HashFile(path string) (sha256hex string, size int64, err error) {
 		return "", 0, fmt.Errorf("hashing %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), size, nil
+}
+
+// Identified is a file's stat that says its own identity (FileIdentity)
+// rather than carrying a syscall.Stat_t: a stat kept in a smaller form
+// than os.FileInfo's.
+type Identified interface {
+	fs.FileInfo
+	FileIdentity() (inode uint64, ctimeNS int64)
 }

@@ -131,7 +131,7 @@ func TestStatCacheHash(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := helloSHA // where the platform has no ctime, the bargain a stat cache makes
-	if _, ctime := fileIdentity(fi); ctime != 0 {
+	if _, ctime := FileIdentity(fi); ctime != 0 {
 		want = "3733cd977ff8eb18b987357e22ced99f46097f31ecb239e878ae63760e83e4d5"
 	}
 	if sha, _, _ := c.Hash(path); sha != want {
@@ -171,7 +171,7 @@ func TestStatCacheWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 	c = LoadStatCache(stateDir)
-	if ino, _ := fileIdentity(fi); ino != 0 && fi.ModTime().Nanosecond() != 0 {
+	if ino, _ := FileIdentity(fi); ino != 0 && fi.ModTime().Nanosecond() != 0 {
 		if got, ok := c.SHA256(name, fi); !ok || got != sum('a') {
 			t.Errorf("fresh.png: got %q, %v; want the written hash", got, ok)
 		}
@@ -207,7 +207,7 @@ func TestStatCacheRenamedOnto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ino, _ := fileIdentity(fi); ino == 0 {
+	if ino, _ := FileIdentity(fi); ino == 0 {
 		t.Skip("no inode on this platform")
 	}
 	if got, ok := c.SHA256(a, fi); ok {

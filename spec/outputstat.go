@@ -4,13 +4,15 @@ import (
 	"io/fs"
 	"path"
 	"time"
+
+	"github.com/seedform/seedform/lockfile"
 )
 
 // outputStat is what Load's Lstat of an output file found, kept small: a
 // 100,000-asset config held the os.FileInfo of each output (its whole
 // syscall.Stat_t, about 210 bytes) for the plan to reuse. It keeps what a
 // plan reads of it: size, mode, mtime, and the identity the stat cache
-// compares (lockfile's fileIdentity: inode and ctime).
+// compares (lockfile.FileIdentity: inode and ctime).
 type outputStat struct {
 	size    int64
 	mtimeNS int64
@@ -20,7 +22,7 @@ type outputStat struct {
 }
 
 func newOutputStat(fi fs.FileInfo) outputStat {
-	ino, ctime := fileIdentity(fi)
+	ino, ctime := lockfile.FileIdentity(fi)
 	return outputStat{size: fi.Size(), mtimeNS: fi.ModTime().UnixNano(), ctimeNS: ctime, inode: ino, mode: fi.Mode()}
 }
 
@@ -36,9 +38,12 @@ func (i *outputInfo) Mode() fs.FileMode  { return i.st.mode }
 func (i *outputInfo) ModTime() time.Time { return time.Unix(0, i.st.mtimeNS) }
 func (i *outputInfo) IsDir() bool        { return i.st.mode.IsDir() }
 
-// Sys is rebuilt from what was kept: on Linux a *syscall.Stat_t with the
-// fields the stat cache reads (see fileSys).
-func (i *outputInfo) Sys() any { return fileSys(i.st) }
+// Sys is nil: what the stat cache reads of a Stat_t, the inode and the
+// change time, the stat says itself.
+func (i *outputInfo) Sys() any { return nil }
+
+// FileIdentity implements lockfile.Identified.
+func (i *outputInfo) FileIdentity() (inode uint64, ctimeNS int64) { return i.st.inode, i.st.ctimeNS }
 
 func (st outputStat) info(rel string) fs.FileInfo {
 	return &outputInfo{name: path.Base(rel), st: st}
