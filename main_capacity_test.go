@@ -37,18 +37,6 @@ image "tile" {
 `, baseURL, shardKeyEnv, parallelism, n)
 }
 
-// firstRound is how many of reqs were sent before any of them could have
-// been answered: within half the server's latency of the first.
-func firstRound(reqs []seedreamtest.Recorded, latency time.Duration) int {
-	n := 0
-	for _, r := range reqs {
-		if r.Time.Sub(reqs[0].Time) < latency/2 {
-			n++
-		}
-	}
-	return n
-}
-
 // TestApplyStartsAtKnownCapacity: the first apply against a server that
 // takes 32 at once slow-starts from 16 and remembers in .seedform that
 // the server took 32; the next apply with parallelism 32 sends all 32 in
@@ -81,7 +69,7 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 	}
 
 	reqs, _ := apply("1")
-	if got := firstRound(reqs, latency); got != 16 {
+	if got := seedreamtest.FirstRound(reqs, latency); got != 16 {
 		t.Errorf("first apply: %d requests in its first round, want 16 (slow start)", got)
 	}
 	// One server, named by the provider type, the host and a digest of
@@ -102,7 +90,7 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 	}
 
 	reqs, _ = apply("2")
-	if got := firstRound(reqs, latency); got != parallelism {
+	if got := seedreamtest.FirstRound(reqs, latency); got != parallelism {
 		t.Errorf("second apply: %d requests in its first round, want %d", got, parallelism)
 	}
 	for _, r := range reqs {
@@ -118,7 +106,7 @@ func TestApplyStartsAtKnownCapacity(t *testing.T) {
 	if !strings.Contains(out, "Ignored the capacity memo") {
 		t.Errorf("no warning of the damaged memo:\n%s", out)
 	}
-	if got := firstRound(reqs, latency); got != 16 {
+	if got := seedreamtest.FirstRound(reqs, latency); got != 16 {
 		t.Errorf("apply with a damaged memo: %d requests in its first round, want 16", got)
 	}
 	if _, err := lockfile.LoadCapacities(filepath.Join(dir, ".seedform")); err != nil {

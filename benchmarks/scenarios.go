@@ -227,8 +227,8 @@ func knownCapacityScenario(n, p int, latency time.Duration) scenario {
 				reqs := srv.Requests()[len(firstReqs):]
 				out := sample{wall: r.wall, rssKB: r.rssKB, requests: len(reqs), extra: map[string]float64{
 					"first apply s":       first.wall.Seconds(),
-					"first apply round 1": float64(firstRound(firstReqs, latency)),
-					"round 1":             float64(firstRound(reqs, latency)),
+					"first apply round 1": float64(seedreamtest.FirstRound(firstReqs, latency)),
+					"round 1":             float64(seedreamtest.FirstRound(reqs, latency)),
 					// From the first request to the last answer, without
 					// start-up and plan, which a loaded machine stretches.
 					"first apply span s": requestSpan(firstReqs, latency).Seconds(),
@@ -249,18 +249,6 @@ func knownCapacityScenario(n, p int, latency time.Duration) scenario {
 			return ratioAtMost(r, 1.05)
 		},
 	}
-}
-
-// firstRound is how many of reqs were sent before any of them could have
-// been answered: within half the server's latency of the first.
-func firstRound(reqs []seedreamtest.Recorded, latency time.Duration) int {
-	n := 0
-	for _, q := range reqs {
-		if q.Time.Sub(reqs[0].Time) < latency/2 {
-			n++
-		}
-	}
-	return n
 }
 
 // requestSpan is the time from the first request of reqs to the last

@@ -181,6 +181,20 @@ func (s *Server) Requests() []Recorded {
 	return slices.Clone(s.requests)
 }
 
+// FirstRound is how many of reqs (in arrival order, as Requests returns
+// them) arrived before any of them could have been answered: within half
+// of latency, the server's time to answer, of the first. It is the
+// concurrency a client started with.
+func FirstRound(reqs []Recorded, latency time.Duration) int {
+	n := 0
+	for _, r := range reqs {
+		if r.Time.Sub(reqs[0].Time) < latency/2 {
+			n++
+		}
+	}
+	return n
+}
+
 // Count is the number of generation requests received, rejected ones included.
 func (s *Server) Count() int {
 	s.mu.Lock()
