@@ -90,11 +90,21 @@ func loadCapacities(stateDir string) (*Capacities, error) {
 			return c, fmt.Errorf("ignoring %s: the entry %q is not a capacity", c.path, server)
 		}
 	}
-	if doc.Servers != nil {
-		c.servers = doc.Servers
+	for server, sc := range doc.Servers {
+		if time.Since(sc.ObservedAt) > CapacityTTL {
+			c.dirty = true // forgotten, and the next Save leaves it out
+			continue
+		}
+		c.servers[server] = sc
 	}
 	return c, nil
 }
+
+// CapacityTTL is how long what a server took is remembered: a vendor
+// raises or lowers an account's limits, and an apply given an older
+// entry would start above what the server now takes, to be cut back only
+// by a round of 429s. Older entries are dropped as the memo is read.
+const CapacityTTL = 14 * 24 * time.Hour
 
 // Get returns what server has shown it takes.
 func (c *Capacities) Get(server string) (ServerCapacity, bool) {

@@ -1,6 +1,7 @@
 package lockfile
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +21,7 @@ func TestCapacitiesRoundTrip(t *testing.T) {
 	if _, ok := c.Get("imageapi https://example.com/v1"); ok {
 		t.Fatal("a missing memo knows a server")
 	}
-	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	at := time.Now().UTC().Truncate(time.Second) // within CapacityTTL
 	want := ServerCapacity{Good: 32, Overloaded: 40, ObservedAt: at}
 	c.Put("imageapi https://example.com/v1", want)
 	if err := c.Save(); err != nil {
@@ -36,7 +37,7 @@ func TestCapacitiesRoundTrip(t *testing.T) {
     "imageapi https://example.com/v1": {
       "good": 32,
       "overloaded": 40,
-      "observed_at": "2025-06-01T12:00:00Z"
+      "observed_at": "` + at.Format(time.RFC3339) + `"
     }
   }
 }
@@ -105,5 +106,38 @@ func TestCapacitiesStateDirLink(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(elsewhere, CapacityFileName)); err == nil {
 		t.Fatal("wrote where the link points")
+	}
+}
+
+// TestCapacitiesExpire: what a server took is remembered for two weeks;
+// an older entry is not known, and the next Save leaves it out.
+func TestCapacitiesExpire(t *testing.T) {
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), ".seedform")
+	c, err := LoadCapacities(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	c.Put("fresh", ServerCapacity{Good: 32, Overloaded: 40, ObservedAt: now.Add(-13 * 24 * time.Hour)})
+	c.Put("stale", ServerCapacity{Good: 32, ObservedAt: now.Add(-15 * 24 * time.Hour)})
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	again, err := LoadCapacities(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := again.Get("fresh"); !ok || got.Good != 32 || got.Overloaded != 40 {
+		t.Errorf("an entry of 13 days: %+v, %v", got, ok)
+	}
+	if got, ok := again.Get("stale"); ok {
+		t.Errorf("an entry of 15 days is known: %+v", got)
+	}
+	if err := again.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if data, _ := os.ReadFile(filepath.Join(state, CapacityFileName)); bytes.Contains(data, []byte("stale")) {
+		t.Errorf("the stale entry is still in the memo:\n%s", data)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/seedform/seedform/lockfile"
 	"github.com/seedform/seedform/spec"
@@ -284,16 +283,8 @@ func (ws *Workspace) capacities() (*lockfile.Capacities, error) {
 func (ws *Workspace) KnownCapacity(server string) throttle.Capacity {
 	caps, _ := ws.capacities()
 	sc, _ := caps.Get(server)
-	if time.Since(sc.ObservedAt) > capacityMemoTTL {
-		return throttle.Capacity{} // a vendor's limits change: slow-start again
-	}
 	return throttle.Capacity{Good: sc.Good, Overloaded: sc.Overloaded}
 }
-
-// capacityMemoTTL is how long what a server took is trusted: a vendor
-// raises or lowers an account's limits, and a memo older than this starts
-// the next apply as if it had sent nothing before.
-const capacityMemoTTL = 14 * 24 * time.Hour
 
 // LockPath is the lock file's path.
 func (ws *Workspace) LockPath() string { return filepath.Join(ws.Dir, lockfile.FileName) }
