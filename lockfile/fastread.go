@@ -808,37 +808,50 @@ func estimate(data []byte, perEntry int) int {
 	return len(data)/perEntry + 1
 }
 
-// fastDecodeLock reads a lock of the current version (mapped: see
-// scanner.mapped); ok is false when encoding/json must decide.
-func fastDecodeLock(data []byte, mapped bool) (l Lock, ok bool) {
+// readDocument reads data, one of the three documents, as an object whose
+// "version" must be version; member reads any other key and returns its
+// bit, 0 for a key it does not know. want are the bits, the version's (1)
+// included, that must be seen. ok is false when encoding/json must decide.
+func readDocument(data []byte, mapped bool, version int64, want uint8, member func(s *scanner, k string) uint8) (ok bool) {
 	s := newScanner(data, mapped)
-	ok = s.run(func() {
+	return s.run(func() {
 		var seen uint8
 		s.object(func(k string) {
-			var bit uint8
-			switch k {
-			case "version":
-				if bit = 1; s.int() != SchemaVersion {
-					s.fail()
-				}
-				l.Version = SchemaVersion
-			case "output_dir":
-				bit, l.OutputDir = 2, s.str()
-			case "spend":
-				bit = 4
-				s.unmarshal(&l.Spend)
-			case "assets":
-				bit = 8
-				l.Assets = make(map[string]*Entry, estimate(data, 1024))
-				entries(s, l.Assets, func(string) *Entry { return s.entry() })
-			default:
+			bit := uint8(1)
+			if k != "version" {
+				bit = member(s, k)
+			} else if s.int() != version {
+				s.fail()
+			}
+			if bit == 0 {
 				s.fail()
 			}
 			mark(s, &seen, bit)
 		})
-		if seen&1 == 0 || seen&8 == 0 {
+		if seen&want != want {
 			s.fail()
 		}
+	})
+}
+
+// fastDecodeLock reads a lock of the current version (mapped: see
+// scanner.mapped); ok is false when encoding/json must decide.
+func fastDecodeLock(data []byte, mapped bool) (l Lock, ok bool) {
+	l.Version = SchemaVersion
+	ok = readDocument(data, mapped, SchemaVersion, 1|8, func(s *scanner, k string) uint8 {
+		switch k {
+		case "output_dir":
+			l.OutputDir = s.str()
+			return 2
+		case "spend":
+			s.unmarshal(&l.Spend)
+			return 4
+		case "assets":
+			l.Assets = make(map[string]*Entry, estimate(data, 1024))
+			entries(s, l.Assets, func(string) *Entry { return s.entry() })
+			return 8
+		}
+		return 0
 	})
 	return l, ok
 }
@@ -848,67 +861,52 @@ func fastDecodeLock(data []byte, mapped bool) (l Lock, ok bool) {
 // an entry's files are the same; ok is false when encoding/json must
 // decide.
 func fastDecodeManifest(data []byte, lock map[string]*Entry, mapped bool) (m Manifest, ok bool) {
-	s := newScanner(data, mapped)
-	ok = s.run(func() {
-		var seen uint8
-		s.object(func(k string) {
-			var bit uint8
-			switch k {
-			case "version":
-				if bit = 1; s.int() != SchemaVersion {
-					s.fail()
-				}
-				m.Version = SchemaVersion
-			case "assets":
-				bit = 2
-				n := estimate(data, 512)
-				m.Assets = make(map[string]*ManifestEntry, n)
-				slab := make([]ManifestEntry, 0, n)
-				entries(s, m.Assets, func(addr string) *ManifestEntry {
-					if s.peek() != '{' {
-						s.fail()
-					}
-					if len(slab) == cap(slab) {
-						slab = make([]ManifestEntry, 0, 256)
-					}
-					slab = slab[:len(slab)+1]
-					e := &slab[len(slab)-1]
-					var seen uint8
-					s.object(func(k string) {
-						var bit uint8
-						switch k {
-						case "files":
-							bit = 1
-							// What the lock records already, as it is on
-							// a no-op plan, is shared rather than copied
-							// (the pipeline's apply shares it too).
-							files := s.scanOutputs()
-							if le := lock[addr]; le != nil && slices.Equal(files, le.Outputs) {
-								e.Files = le.Outputs
-							} else {
-								e.Files = s.keepOutputs(files, "")
-							}
-						case "meta":
-							bit = 2
-							raw, _ := s.value()
-							if meta := s.compact(raw); string(meta) != "null" {
-								e.Meta = meta
-							}
-						default:
-							s.fail()
-						}
-						mark(s, &seen, bit)
-					})
-					return e
-				})
-			default:
+	m.Version = SchemaVersion
+	ok = readDocument(data, mapped, SchemaVersion, 1|2, func(s *scanner, k string) uint8 {
+		if k != "assets" {
+			return 0
+		}
+		n := estimate(data, 512)
+		m.Assets = make(map[string]*ManifestEntry, n)
+		slab := make([]ManifestEntry, 0, n)
+		entries(s, m.Assets, func(addr string) *ManifestEntry {
+			if s.peek() != '{' {
 				s.fail()
 			}
-			mark(s, &seen, bit)
+			if len(slab) == cap(slab) {
+				slab = make([]ManifestEntry, 0, 256)
+			}
+			slab = slab[:len(slab)+1]
+			e := &slab[len(slab)-1]
+			var seen uint8
+			s.object(func(k string) {
+				var bit uint8
+				switch k {
+				case "files":
+					bit = 1
+					// What the lock records already, as it is on a no-op
+					// plan, is shared rather than copied (the pipeline's
+					// apply shares it too).
+					files := s.scanOutputs()
+					if le := lock[addr]; le != nil && slices.Equal(files, le.Outputs) {
+						e.Files = le.Outputs
+					} else {
+						e.Files = s.keepOutputs(files, "")
+					}
+				case "meta":
+					bit = 2
+					raw, _ := s.value()
+					if meta := s.compact(raw); string(meta) != "null" {
+						e.Meta = meta
+					}
+				default:
+					s.fail()
+				}
+				mark(s, &seen, bit)
+			})
+			return e
 		})
-		if seen != 3 {
-			s.fail()
-		}
+		return 2
 	})
 	return m, ok
 }
@@ -918,74 +916,59 @@ func fastDecodeManifest(data []byte, lock map[string]*Entry, mapped bool) (m Man
 // lowercase hex, a negative size) are left out. ok is false when
 // encoding/json must decide.
 func fastDecodeStatCache(data []byte, mapped bool) (files map[string]cachedFile, ok bool) {
-	s := newScanner(data, mapped)
-	ok = s.run(func() {
-		var seen uint8
-		s.object(func(k string) {
-			var bit uint8
-			switch k {
-			case "version":
-				if bit = 1; s.int() != statCacheVersion {
-					s.fail()
-				}
-			case "files":
-				bit = 2
-				if s.peek() != '{' {
-					s.fail()
-				}
-				files = make(map[string]cachedFile, estimate(data, 256))
-				var dropped map[string]bool // rare: made when needed
-				s.object(func(path string) {
-					if _, dup := files[path]; dup || dropped[path] {
-						s.fail() // encoding/json keeps the last
-					}
-					var e cachedFile
-					var seen uint8
-					valid := false
-					s.object(func(k string) {
-						var bit uint8
-						switch k {
-						case "size":
-							bit, e.Size = 1, s.int()
-						case "mtime_ns":
-							bit, e.ModTime = 2, s.int()
-						case "ino":
-							bit = 4
-							if n := s.int(); n >= 0 {
-								e.Inode = uint64(n)
-							} else {
-								s.fail()
-							}
-						case "ctime_ns":
-							bit, e.CTime = 8, s.int()
-						case "sha256":
-							// Decoded from the file's bytes: the hex
-							// digits are not kept.
-							bit = 16
-							valid = decodeSHA256(&e.SHA256, s.key())
-						default:
-							s.fail()
-						}
-						mark(s, &seen, bit)
-					})
-					switch {
-					case valid && e.Size >= 0:
-						files[s.keep(path)] = e
-					case dropped == nil:
-						dropped = map[string]bool{s.keep(path): true}
-					default:
-						dropped[s.keep(path)] = true
-					}
-					s.releaseRead()
-				})
-			default:
-				s.fail()
-			}
-			mark(s, &seen, bit)
-		})
-		if seen != 3 {
+	ok = readDocument(data, mapped, statCacheVersion, 1|2, func(s *scanner, k string) uint8 {
+		if k != "files" {
+			return 0
+		}
+		if s.peek() != '{' {
 			s.fail()
 		}
+		files = make(map[string]cachedFile, estimate(data, 256))
+		var dropped map[string]bool // rare: made when needed
+		s.object(func(path string) {
+			if _, dup := files[path]; dup || dropped[path] {
+				s.fail() // encoding/json keeps the last
+			}
+			var e cachedFile
+			var seen uint8
+			valid := false
+			s.object(func(k string) {
+				var bit uint8
+				switch k {
+				case "size":
+					bit, e.Size = 1, s.int()
+				case "mtime_ns":
+					bit, e.ModTime = 2, s.int()
+				case "ino":
+					bit = 4
+					if n := s.int(); n >= 0 {
+						e.Inode = uint64(n)
+					} else {
+						s.fail()
+					}
+				case "ctime_ns":
+					bit, e.CTime = 8, s.int()
+				case "sha256":
+					// Decoded from the file's bytes: the hex
+					// digits are not kept.
+					bit = 16
+					valid = decodeSHA256(&e.SHA256, s.key())
+				default:
+					s.fail()
+				}
+				mark(s, &seen, bit)
+			})
+			switch {
+			case valid && e.Size >= 0:
+				files[s.keep(path)] = e
+			case dropped == nil:
+				dropped = map[string]bool{s.keep(path): true}
+			default:
+				dropped[s.keep(path)] = true
+			}
+			s.releaseRead()
+		})
+		return 2
 	})
 	return files, ok
 }
