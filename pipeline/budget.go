@@ -90,14 +90,7 @@ func (e *engine) notStarted() string {
 }
 
 // budgetStopped reports whether the running budget has stopped the apply.
-func (e *engine) budgetStopped() bool {
-	select {
-	case <-e.overBudget:
-		return true
-	default:
-		return false
-	}
-}
+func (e *engine) budgetStopped() bool { return closed(e.overBudget) }
 
 // settle hands back what the budget held for c's request, if anything,
 // and adds what its answer was billed.

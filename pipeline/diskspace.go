@@ -69,9 +69,12 @@ func (e *engine) checkSpace(a *spec.Asset) error {
 }
 
 // diskStopped reports whether too little free space stopped the apply.
-func (e *engine) diskStopped() bool {
+func (e *engine) diskStopped() bool { return closed(e.diskStop) }
+
+// closed reports whether ch, a channel only ever closed, is.
+func closed(ch <-chan struct{}) bool {
 	select {
-	case <-e.diskStop:
+	case <-ch:
 		return true
 	default:
 		return false
