@@ -115,13 +115,8 @@ func readSaved(m *Meta, rel string, vars []string) (*planfile.Plan, error) {
 		return nil, err
 	}
 	lookup := func(name string) (string, bool) {
-		key := spec.EnvVarPrefix + name
-		for i := len(m.Env) - 1; i >= 0; i-- {
-			if k, v, ok := strings.Cut(m.Env[i], "="); ok && k == key {
-				return v, v != "" // set empty is how a job unsets it
-			}
-		}
-		return "", false
+		v := m.Getenv(spec.EnvVarPrefix + name)
+		return v, v != "" // set empty is how a job unsets it
 	}
 	if err := f.RestoreVars(rel, vars, lookup); err != nil {
 		return nil, err
