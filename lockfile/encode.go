@@ -2,8 +2,6 @@ package lockfile
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,8 +44,7 @@ func (l *Lock) encodeTo(w io.Writer, cache *fragments[Entry]) error {
 // Digest is "sha256:<hex>" of l's encoding: a saved plan records it to
 // refuse being applied to a lock that changed since.
 func (l *Lock) Digest() string {
-	sum := sha256.Sum256(l.Marshal())
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return FileDigest(l.Marshal())
 }
 
 // Marshal encodes m deterministically, like Lock.Marshal.

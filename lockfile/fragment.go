@@ -188,7 +188,7 @@ func (r *Recorder) writeFragment(data []byte) error {
 	if r.journal == nil {
 		return nil
 	}
-	return r.journal.reset(digestOf(data))
+	return r.journal.reset(FileDigest(data))
 }
 
 func (r *Recorder) writeFragmentFile(data []byte) error {

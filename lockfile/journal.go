@@ -125,13 +125,9 @@ func inLock(l *Lock, recs []replayed) bool {
 // ReadRecorded is Read with the journal at journalPath replayed: what an
 // apply recorded, even one that was interrupted before writing the lock.
 func ReadRecorded(lockPath, journalPath string) (*Lock, error) {
-	l, sum, found, err := ReadWithSum(lockPath)
+	l, digest, err := ReadWithDigest(lockPath)
 	if err != nil {
 		return nil, err
-	}
-	digest := ""
-	if found {
-		digest = sumDigest(sum)
 	}
 	if _, err := ReplayJournal(journalPath, digest, l, NewManifest()); err != nil {
 		return nil, err

@@ -42,7 +42,7 @@ func (d journalDir) journaledOn(t *testing.T, names ...string) (*Recorder, []byt
 	l, _ := Read(d.lock)
 	m, _ := ReadManifest(d.manifest)
 	r := NewRecorder(d.lock, d.manifest, l, m)
-	r.UseJournal(d.journal, digestOf(lockBefore), false)
+	r.UseJournal(d.journal, FileDigest(lockBefore), false)
 	return r, lockBefore
 }
 
@@ -368,14 +368,14 @@ func TestJournalForgetsAndMoves(t *testing.T) {
 		t.Fatal(err)
 	}
 	m2, _ := ReadManifest(d.manifest)
-	if n, err := ReplayJournal(d.journal, digestOf(lockBefore), l2, m2); err != nil || n != 4 {
+	if n, err := ReplayJournal(d.journal, FileDigest(lockBefore), l2, m2); err != nil || n != 4 {
 		t.Fatalf("ReplayJournal = %d, %v; want 4 records", n, err)
 	}
 	if l2.Assets["image.a"] != nil || l2.Assets["image.c"] != nil || m2.Assets["image.c"] != nil || l2.Assets["image.e"] == nil {
 		t.Fatalf("after the replay the lock holds %v", sortedKeys(l2.Assets))
 	}
 	next := NewRecorder(d.lock, d.manifest, l2, m2)
-	next.UseJournal(d.journal, digestOf(lockBefore), true)
+	next.UseJournal(d.journal, FileDigest(lockBefore), true)
 	if err := next.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -386,12 +386,12 @@ func TestJournalForgetsAndMoves(t *testing.T) {
 	// A kill between that whole write and the journal's removal: the
 	// journal, made on the old lock, is all in the new one.
 	r2 := NewRecorder(d.lock, d.manifest, nil, nil)
-	r2.UseJournal(d.journal, digestOf(lockBefore), false)
+	r2.UseJournal(d.journal, FileDigest(lockBefore), false)
 	if err := r2.Forget("image.a"); err != nil {
 		t.Fatal(err)
 	}
 	l3, _ := Read(d.lock)
-	if n, err := ReplayJournal(d.journal, digestOf(readOrEmpty(t, d.lock)), l3, NewManifest()); err != nil || n != 0 {
+	if n, err := ReplayJournal(d.journal, FileDigest(readOrEmpty(t, d.lock)), l3, NewManifest()); err != nil || n != 0 {
 		t.Errorf("replay of a forget the lock already has: %d, %v; want 0, nil", n, err)
 	}
 	// ...but a lock that still has the forgotten entry is another lock.

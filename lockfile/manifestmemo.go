@@ -2,7 +2,6 @@ package lockfile
 
 import (
 	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
@@ -58,7 +57,7 @@ func MetaDigest(addrs []string, meta func(i int) json.RawMessage) string {
 		h.Write(m)
 		h.Write([]byte{0})
 	}
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+	return sumDigest([sha256.Size]byte(h.Sum(nil)))
 }
 
 // MemoOf returns the memo of m, read or written just now at manifestPath

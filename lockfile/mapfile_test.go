@@ -1,7 +1,6 @@
 package lockfile
 
 import (
-	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,36 +12,36 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestReadWithSum: the lock reads as Read reads it, with the sha256 of the
-// file; a missing file is an empty lock, not found.
-func TestReadWithSum(t *testing.T) {
+// TestReadWithDigest: the lock reads as Read reads it, with the digest of
+// the file; a missing file is an empty lock, with no digest.
+func TestReadWithDigest(t *testing.T) {
 	path := filepath.Join(t.TempDir(), FileName)
 	data := sampleLock().Marshal()
 	if err := WriteFile(path, data); err != nil {
 		t.Fatal(err)
 	}
-	got, sum, found, err := ReadWithSum(path)
-	if err != nil || !found {
-		t.Fatalf("ReadWithSum: found %v, %v", found, err)
+	got, digest, err := ReadWithDigest(path)
+	if err != nil {
+		t.Fatalf("ReadWithDigest: %v", err)
 	}
 	want, err := Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("lock (-Read +ReadWithSum):\n%s", diff)
+		t.Errorf("lock (-Read +ReadWithDigest):\n%s", diff)
 	}
-	if sum != sha256.Sum256(data) {
-		t.Errorf("sum %x, want the file's", sum)
+	if digest != FileDigest(data) {
+		t.Errorf("digest %s, want the file's", digest)
 	}
-	l, sum, found, err := ReadWithSum(filepath.Join(t.TempDir(), FileName))
-	if err != nil || found || sum != [32]byte{} || len(l.Assets) != 0 {
-		t.Errorf("missing lock: %v, sum %x, found %v, %v", l, sum, found, err)
+	l, digest, err := ReadWithDigest(filepath.Join(t.TempDir(), FileName))
+	if err != nil || digest != "" || len(l.Assets) != 0 {
+		t.Errorf("missing lock: %v, digest %q, %v", l, digest, err)
 	}
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := ReadWithSum(path); err == nil {
+	if _, _, err := ReadWithDigest(path); err == nil {
 		t.Error("an empty lock read")
 	}
 }
@@ -123,15 +122,15 @@ func TestReadMappedLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gotLock, sum, _, err := ReadWithSum(lockPath)
+	gotLock, digest, err := ReadWithDigest(lockPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(wantLock, gotLock); diff != "" {
-		t.Errorf("lock (-ParseLock +ReadWithSum):\n%s", diff)
+		t.Errorf("lock (-ParseLock +ReadWithDigest):\n%s", diff)
 	}
-	if sum != sha256.Sum256(lockData) {
-		t.Errorf("sum %x, want the file's", sum)
+	if digest != FileDigest(lockData) {
+		t.Errorf("digest %s, want the file's", digest)
 	}
 	wantMan, err := ParseManifest(manPath, manData)
 	if err != nil {

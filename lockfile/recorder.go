@@ -369,7 +369,7 @@ func (r *Recorder) WrittenLockDigest() (string, bool) {
 	if r.lastLock == [sha256.Size]byte{} || r.fragment != nil || r.manifestPath == "" || r.dirty {
 		return "", false
 	}
-	return "sha256:" + hex.EncodeToString(r.lastLock[:]), true
+	return sumDigest(r.lastLock), true
 }
 
 // Confine makes every later write check, as it happens, that the file
@@ -437,7 +437,7 @@ func (r *Recorder) writeWhole(lockData, manifestData []byte) error {
 	if r.journal == nil {
 		return nil
 	}
-	return r.journal.reset(digestOf(lockData))
+	return r.journal.reset(FileDigest(lockData))
 }
 
 // appendJournal appends records to the journal and syncs it. It runs
@@ -550,9 +550,9 @@ func (j *journal) remove() error {
 	return nil
 }
 
-// digestOf is "sha256:<hex>" of a file's bytes, as the journal's header
+// FileDigest is "sha256:<hex>" of a file's bytes, as the journal's header
 // names the lock it applies to.
-func digestOf(data []byte) string {
+func FileDigest(data []byte) string {
 	return sumDigest(sha256.Sum256(data))
 }
 

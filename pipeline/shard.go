@@ -229,7 +229,7 @@ func (s *ShardRun) prepare(ws *Workspace, plan *Plan) (*Plan, error) {
 			return nil, fmt.Errorf("%s was written by shard %d/%d of another plan: remove it", s.fragmentPath(ws), f.Shard, f.Shards)
 		}
 		f.Apply(ws.Lock, manifest)
-		s.fragmentDigest = digestBytes(data)
+		s.fragmentDigest = lockfile.FileDigest(data)
 	}
 	if s.journaled, err = lockfile.ReplayJournal(s.journalPath(ws), s.fragmentDigest, ws.Lock, manifest); err != nil {
 		return nil, err

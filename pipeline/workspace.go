@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,7 +74,7 @@ func OpenWorkspaceWith(cfg *spec.Config, ahead *LockRead) (*Workspace, error) {
 	})
 	lock, digest, ok, err := ahead.result(ws.LockPath())
 	if !ok {
-		lock, digest, err = readLock(ws.LockPath())
+		lock, digest, err = lockfile.ReadWithDigest(ws.LockPath())
 	}
 	if werr := g.Wait(); err == nil {
 		err = werr
@@ -233,7 +231,7 @@ func ReadLockAhead(dir string) *LockRead {
 		if err != nil {
 			return // absent or unreadable: read when the workspace opens
 		}
-		r.lock, r.digest, r.err = readLock(r.path)
+		r.lock, r.digest, r.err = lockfile.ReadWithDigest(r.path)
 		if after, err := os.Lstat(r.path); err == nil && sameFileState(before, after) {
 			r.read = before
 		}
@@ -257,16 +255,6 @@ func (r *LockRead) result(path string) (lock *lockfile.Lock, digest string, ok b
 
 func sameFileState(a, b fs.FileInfo) bool {
 	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
-}
-
-// readLock reads the lock file once for both its content and its digest
-// ("" when there is no lock yet).
-func readLock(path string) (*lockfile.Lock, string, error) {
-	lock, sum, found, err := lockfile.ReadWithSum(path)
-	if err != nil || !found {
-		return lock, "", err
-	}
-	return lock, "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 // capacities is the capacity memo, read once; the error says why a
@@ -377,11 +365,6 @@ func ensureStateDir(dir string) error {
 		return lockfile.WriteFile(ignore, []byte("# seedform's local state: never commit it\n*\n"))
 	}
 	return nil
-}
-
-func digestBytes(b []byte) string {
-	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
 // outputFiles is where an asset's outputs go, given what a generation
