@@ -52,9 +52,10 @@ type scanner struct {
 	// allocate in chunks rather than one by one.
 	entries []Entry
 	outSlab []Output
-	// scratch collects a spec's members or an entry's outputs before they
-	// are cut from their slab.
+	// scratch collects a spec's members (and its object) or an entry's
+	// outputs before they are kept.
 	scratchMembers []schema.Member
+	scratchObject  []byte
 	scratchOutputs []Output
 	// mapped is whether data is a mapping of the file (see withFile),
 	// whose pages the scanner gives back as it reads past them; released
@@ -576,7 +577,7 @@ func (s *scanner) spec() schema.Values {
 	var unset []string // names whose value is unset: a repeat of one is a repeat too
 	s.object(func(name string) {
 		raw, canonical := s.value()
-		if !canonical || !plainName(name) {
+		if !canonical {
 			general = true
 			return
 		}
@@ -609,34 +610,9 @@ func (s *scanner) spec() schema.Values {
 	if len(ms) == 0 {
 		return schema.Values{}
 	}
-	// The object as Values holds it, written once into the arena: its
-	// names need no escaping (plainName) and its values are canonical.
-	size := 1
-	for _, m := range ms {
-		size += len(m.Name) + len(m.Value) + 4 // "name":value,
-	}
-	s.grow(size)
-	begin := len(s.arena)
-	for _, m := range ms {
-		s.arena = append(s.arena, ',', '"') // the first ',' becomes '{'
-		s.arena = append(s.arena, m.Name...)
-		s.arena = append(s.arena, '"', ':')
-		s.arena = append(s.arena, m.Value...)
-	}
-	s.arena[begin] = '{'
-	s.arena = append(s.arena, '}')
-	return schema.FromCanonicalObject(s.arena[begin:len(s.arena):len(s.arena)])
-}
-
-// plainName reports whether name is written in JSON as it is, between
-// quotes: printable ASCII with no quote or backslash, so no escape.
-func plainName(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
+	// The object as Values holds it, kept in the arena.
+	s.scratchObject = schema.AppendCanonical(s.scratchObject[:0], ms)
+	return schema.FromCanonicalObject(s.keepBytes(s.scratchObject))
 }
 
 // scanOutputs reads a list of outputs into scratch space, their strings

@@ -14,15 +14,22 @@ func FromCanonical(members []Member) Values {
 	for _, m := range members {
 		n += len(m.Name) + len(m.Value) + 4
 	}
-	obj := append(make([]byte, 0, n), '{')
+	obj := AppendCanonical(make([]byte, 0, n), members)
+	return Values{obj: obj[:len(obj):len(obj)]}
+}
+
+// AppendCanonical appends to dst the JSON object FromCanonical(members)
+// holds, members as FromCanonical takes them: for a reader that keeps
+// the object in a buffer of its own (FromCanonicalObject).
+func AppendCanonical(dst []byte, members []Member) []byte {
+	dst = append(dst, '{')
 	for i, m := range members {
 		if i > 0 {
-			obj = append(obj, ',')
+			dst = append(dst, ',')
 		}
-		obj = append(append(appendName(obj, m.Name), ':'), m.Value...)
+		dst = append(append(appendName(dst, m.Name), ':'), m.Value...)
 	}
-	obj = append(obj, '}')
-	return Values{obj: obj[:len(obj):len(obj)]}
+	return append(dst, '}')
 }
 
 // FromCanonicalObject returns Values holding obj, without copying or
